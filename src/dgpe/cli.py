@@ -1,0 +1,140 @@
+"""The ``dgpe`` command line: run, validate, example (and verify, diff).
+
+A user mistake (a bad framework, data file, config or report) prints the list of problems and exits
+with status 2, never a Python traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from dgpe.errors import DgpeError
+
+__all__ = ["main"]
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from dgpe.runner import run_report
+
+    summary = run_report(
+        args.config,
+        args.param,
+        reports_dir=args.reports,
+        force=args.force,
+        parallel=args.jobs,
+        progress=not args.quiet,
+    )
+    print(summary.render())
+    return 0
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from dgpe.data import (
+        guess_kind,
+        load_ahp,
+        load_delphi,
+        load_experts,
+        load_indicators,
+        load_survey,
+    )
+    from dgpe.errors import Problem
+    from dgpe.framework import load_framework
+    from dgpe.io import read_table
+
+    problems: list[Problem] = []
+    try:
+        fw = load_framework(args.framework, encoding=args.encoding)
+    except DgpeError as exc:
+        print(exc.render(limit=None), file=sys.stderr)
+        return 2
+    print(f"{args.framework}: framework OK ({len(fw.indicators)} indicators, {len(fw.scales)} scales)")
+    loaders = {
+        "indicators": lambda p: load_indicators(p, fw, encoding=args.encoding),
+        "survey": lambda p: load_survey(p, fw, encoding=args.encoding),
+        "delphi": lambda p: load_delphi(p, fw, encoding=args.encoding),
+        "experts": lambda p: load_experts(p, encoding=args.encoding),
+        "ahp": lambda p: load_ahp(p, fw, encoding=args.encoding),
+    }
+    for path in args.data:
+        try:
+            kind = args.kind or guess_kind(read_table(path, encoding=args.encoding).columns, fw)
+            loaders[kind](path)
+            print(f"{path}: {kind} data OK")
+        except DgpeError as exc:
+            problems.extend(exc.problems)
+            print(exc.render(limit=None), file=sys.stderr)
+    return 2 if problems else 0
+
+
+def _cmd_example(args: argparse.Namespace) -> int:
+    from dgpe.example import DEFAULT_SEED, generate_example, write_example
+    from dgpe.framework import load_framework
+
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()) and not args.force:
+        print(f"{out}: folder exists and is not empty; use --force to overwrite", file=sys.stderr)
+        return 2
+    fw = load_framework(args.framework)
+    data = generate_example(fw, n_units=args.units, seed=args.seed if args.seed is not None else DEFAULT_SEED)
+    files = write_example(data, out)
+    print(f"wrote {len(files)} files to {out} ({args.units} units)")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="dgpe",
+        description="dgpe: design, validate and report a local digital-government performance index.",
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+
+    r = sub.add_parser("run", help="run the notebooks of a run config into reports/<date>-<name>")
+    r.add_argument("config", nargs="?", default="configs/default.yaml")
+    r.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="override a config field (dotted keys), e.g. -p lang=en")
+    r.add_argument("--force", action="store_true", help="replace an existing report of the same name and date")
+    r.add_argument("--reports", default=None, help="reports folder (default: the project's reports/)")
+    r.add_argument("-j", "--jobs", type=int, default=2, help="notebooks run at once (default 2)")
+    r.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+    r.set_defaults(func=_cmd_run)
+
+    v = sub.add_parser("validate", help="check a framework and data files; list every problem")
+    v.add_argument("framework")
+    v.add_argument("data", nargs="*")
+    v.add_argument("--kind", choices=["indicators", "survey", "delphi", "experts", "ahp"], help="data type (default: guessed from the header)")
+    v.add_argument("--encoding", default=None, help="CSV encoding (default: UTF-8 or GBK/GB18030, detected)")
+    v.set_defaults(func=_cmd_validate)
+
+    e = sub.add_parser("example", help="generate an example data set (e.g. national scale: --units 2844)")
+    e.add_argument("--units", type=int, default=150)
+    e.add_argument("--seed", type=int, default=None)
+    e.add_argument("--framework", default="data/framework.yaml")
+    e.add_argument("--out", default="data/example")
+    e.add_argument("--force", action="store_true")
+    e.set_defaults(func=_cmd_example)
+
+    try:
+        from dgpe import verify as _verify
+
+        _verify.add_commands(sub)
+    except ImportError:
+        pass
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except DgpeError as exc:
+        print(exc.render(limit=None), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted; no report was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,184 @@
+"""The run config: one YAML file says everything a run needs.
+
+Relative paths inside a config are resolved against the folder that holds the config file, so a
+config can be moved together with its data. ``-p key=value`` overrides (dotted keys, YAML values) are
+applied before validation: ``-p lang=en -p build.normalise.method=zscore``.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from dgpe.errors import ConfigError, Problem
+
+__all__ = ["DataPaths", "RunConfig", "load_run_config", "apply_overrides", "ALL_NOTEBOOKS"]
+
+ALL_NOTEBOOKS = (
+    "00_data_audit",
+    "01_reliability",
+    "02_factor_structure",
+    "03_weights",
+    "04_sensitivity",
+    "05_index",
+)
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")
+
+
+class DataPaths(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    indicators: Path
+    survey: Path | None = None
+    delphi: Path | None = None
+    experts: Path | None = None
+    ahp: Path | None = None
+
+
+class RunConfig(BaseModel):
+    """A validated run config (paths absolute)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    name: str = "default"
+    framework: Path
+    data: DataPaths
+    year: int | None = None
+    years: list[int] | None = None
+    lang: Literal["zh", "en"] = "zh"
+    seed: int = 20261126
+    notebooks: list[str] = Field(default_factory=lambda: list(ALL_NOTEBOOKS))
+    groups: list[str] = Field(default_factory=lambda: ["province", "tier"])
+    build: dict[str, Any] = Field(default_factory=dict)
+    bands: dict[str, float] | None = None
+    sensitivity: dict[str, Any] = Field(default_factory=dict)
+    options: dict[str, Any] = Field(default_factory=dict)
+    source: Path | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _safe_name(cls, v: str) -> str:
+        if not _NAME.match(v):
+            raise ValueError(
+                "name must start with a letter or digit and use only letters, digits, '_' and '-' "
+                "(it names the report folder and cannot contain '/' or '..')"
+            )
+        return v
+
+    @field_validator("notebooks")
+    @classmethod
+    def _known_notebooks(cls, v: list[str]) -> list[str]:
+        unknown = [n for n in v if not _NAME.match(n)]
+        if unknown:
+            raise ValueError(f"invalid notebook name(s) {unknown}")
+        return v
+
+    def paths(self) -> dict[str, Path]:
+        """Every input file of the run, by role."""
+        out = {"framework": self.framework}
+        for key, val in self.data.model_dump().items():
+            if val is not None:
+                out[f"data.{key}"] = Path(val)
+        return out
+
+    def to_yaml_dict(self, relative_to: Path | None = None) -> dict[str, Any]:
+        d = self.model_dump(mode="json", exclude={"source"})
+
+        def rel(p: str | None) -> str | None:
+            if p is None or relative_to is None:
+                return p
+            try:
+                return str(Path(p).resolve().relative_to(relative_to.resolve()))
+            except ValueError:
+                return p
+
+        d["framework"] = rel(d["framework"])
+        d["data"] = {k: rel(v) for k, v in d["data"].items() if v is not None}
+        return d
+
+
+def _parse_value(text: str) -> Any:
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError:
+        return text
+
+
+def apply_overrides(raw: dict[str, Any], overrides: list[str] | None) -> dict[str, Any]:
+    """Apply ``key=value`` overrides (dotted keys) to a raw config mapping."""
+    out = copy.deepcopy(raw)
+    problems = []
+    for item in overrides or []:
+        if "=" not in item:
+            problems.append(Problem("-p", item, "expected key=value, e.g. lang=en"))
+            continue
+        key, value = item.split("=", 1)
+        parts = [k for k in key.strip().split(".") if k]
+        if not parts:
+            problems.append(Problem("-p", item, "empty key"))
+            continue
+        node = out
+        for k in parts[:-1]:
+            if not isinstance(node.get(k), dict):
+                node[k] = {}
+            node = node[k]
+        node[parts[-1]] = _parse_value(value)
+    if problems:
+        raise ConfigError(problems)
+    return out
+
+
+def load_run_config(path: str | Path, overrides: list[str] | None = None) -> RunConfig:
+    """Read, override, resolve and validate a run config; errors name the file and the field."""
+    p = Path(path)
+    if not p.exists():
+        raise ConfigError([Problem(str(p), "", "run config not found")])
+    try:
+        raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError([Problem(p.name, where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+    except UnicodeDecodeError:
+        raise ConfigError([Problem(p.name, "", "the run config must be UTF-8")]) from None
+    if not isinstance(raw, dict):
+        raise ConfigError([Problem(p.name, "top level", "expected a mapping (key: value lines)")])
+    raw = apply_overrides(raw, overrides)
+    base = p.resolve().parent
+    problems: list[Problem] = []
+
+    def resolve(v: Any, field: str) -> Any:
+        if v is None:
+            return None
+        if not isinstance(v, str):
+            problems.append(Problem(p.name, f"field {field}", "expected a file path", str(v)))
+            return v
+        q = Path(v)
+        q = q if q.is_absolute() else (base / q)
+        q = q.resolve()
+        if not q.exists():
+            problems.append(Problem(p.name, f"field {field}", f"file not found: {q}"))
+        return q
+
+    if "framework" in raw:
+        raw["framework"] = resolve(raw["framework"], "framework")
+    if isinstance(raw.get("data"), dict):
+        raw["data"] = {k: resolve(v, f"data.{k}") for k, v in raw["data"].items()}
+    raw["source"] = str(p.resolve())
+    try:
+        cfg = RunConfig.model_validate(raw)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = ".".join(str(x) for x in err["loc"])
+            msg = err["msg"]
+            if err["type"] == "extra_forbidden":
+                msg = "unknown field"
+            elif err["type"] == "missing":
+                msg = "required field is missing"
+            problems.append(Problem(p.name, f"field {loc}", msg, None if err["type"] == "missing" else str(err.get("input"))[:80]))
+    if problems:
+        raise ConfigError(problems, title=f"{p.name}: {len(problems)} problem(s) in the run config")
+    return cfg

@@ -1,0 +1,416 @@
+"""Loading and validating indicator, survey and expert data.
+
+Every loader reads CSV (UTF-8, UTF-8 with BOM, GBK/GB18030; detected or ``encoding=``) or XLSX,
+checks the whole file, and raises one :class:`~dgpe.errors.DataError` listing *every* problem with the
+file, the row as Excel shows it (header = row 1), the column, the value and what was expected.
+
+Indicator data come wide (``unit_id, unit_name, year, <group columns>, <indicator codes>…``) or long
+(``unit_id, year, indicator, value``). Survey data: one row per respondent, item columns named in the
+framework's ``scales``. Delphi scores: ``expert, round, indicator, score``; expert authority:
+``expert, ca, cs``; AHP judgements: ``expert, parent, row, col, value`` (values such as ``3`` or ``1/3``;
+the upper triangle suffices, reciprocals are filled in and checked where both are given).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from dgpe.errors import DataError, Problem
+from dgpe.example import parse_fraction
+from dgpe.framework import Framework
+from dgpe.io import read_table
+
+__all__ = [
+    "ID_COLUMNS",
+    "DEFAULT_GROUPS",
+    "load_indicators",
+    "validate_indicators",
+    "load_survey",
+    "load_delphi",
+    "load_experts",
+    "load_ahp",
+    "ahp_matrices",
+    "guess_kind",
+]
+
+ID_COLUMNS = ("unit_id", "unit_name", "year")
+DEFAULT_GROUPS = ("province", "city", "tier", "region", "group")
+HEADER_ROW = 1
+
+
+def _row(i: int) -> int:
+    """0-based data index → the row number Excel shows."""
+    return HEADER_ROW + 1 + int(i)
+
+
+def _suggest(name: str, candidates: Iterable[str]) -> str:
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _numeric(
+    df: pd.DataFrame, columns: Sequence[str], file: str, problems: list[Problem], what: str = "a number"
+) -> pd.DataFrame:
+    """Convert text cells to floats, reporting each cell that is not a number."""
+    out = pd.DataFrame(index=df.index)
+    for col in columns:
+        raw = df[col]
+        vals = pd.to_numeric(raw.map(lambda v: v.replace(",", "") if isinstance(v, str) else v), errors="coerce")
+        bad = raw.notna() & vals.isna()
+        for i in np.flatnonzero(bad.to_numpy()):
+            problems.append(Problem(file, f"row {_row(i)}, column {col}", f"expected {what}", str(raw.iloc[i])))
+        out[col] = vals.astype(float)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# indicator data
+# ---------------------------------------------------------------------------------------------
+
+
+def _long_to_wide(df: pd.DataFrame, file: str, problems: list[Problem]) -> pd.DataFrame:
+    keys = ["unit_id", "year"] if "year" in df.columns else ["unit_id"]
+    dup = df.duplicated(subset=[*keys, "indicator"], keep=False)
+    for i in np.flatnonzero(dup.to_numpy()):
+        problems.append(
+            Problem(file, f"row {_row(i)}", "duplicate unit-year-indicator row", f"{df.iloc[i]['unit_id']}, {df.iloc[i]['indicator']}")
+        )
+    df = df[~dup]
+    attrs = [c for c in df.columns if c not in ("indicator", "value", *keys)]
+    wide = df.pivot(index=keys, columns="indicator", values="value").reset_index()
+    wide.columns.name = None
+    if attrs:
+        first = df.drop_duplicates(subset=keys)[[*keys, *attrs]]
+        wide = first.merge(wide, on=keys, how="right")
+    return wide
+
+
+def validate_indicators(
+    df: pd.DataFrame,
+    framework: Framework,
+    *,
+    file: str = "<memory>",
+    groups: Sequence[str] = DEFAULT_GROUPS,
+    extra_columns: Sequence[str] = (),
+) -> pd.DataFrame:
+    """Check a wide table of text cells and return it typed (indicators as float, year as int).
+
+    Problems collected: missing ``unit_id`` column or cells, unknown columns, missing indicator
+    columns, non-numeric cells, non-integer years, duplicate unit-year rows, values outside the
+    framework's bounds, all-missing indicators, indicators with zero variance (within a year).
+    """
+    problems: list[Problem] = []
+    codes = framework.indicator_codes
+    allowed = set(ID_COLUMNS) | set(groups) | set(extra_columns) | set(codes)
+    if "unit_id" not in df.columns:
+        problems.append(Problem(file, "header", "a 'unit_id' column is required" + _suggest("unit_id", df.columns)))
+    for col in df.columns:
+        if col not in allowed:
+            problems.append(
+                Problem(
+                    file,
+                    f"column {col}",
+                    "unknown column: not an indicator of the framework nor an id/group column"
+                    + _suggest(col, allowed),
+                )
+            )
+    missing = [c for c in codes if c not in df.columns]
+    for c in missing:
+        problems.append(Problem(file, f"column {c}", f"indicator {c} ({framework.name(c)}) is missing from the data"))
+    present = [c for c in codes if c in df.columns]
+    values = _numeric(df, present, file, problems)
+    out = df.copy()
+    out[present] = values
+    if "unit_id" in df.columns:
+        for i in np.flatnonzero(df["unit_id"].isna().to_numpy()):
+            problems.append(Problem(file, f"row {_row(i)}, column unit_id", "every row needs a unit_id"))
+    if "year" in df.columns:
+        years = pd.to_numeric(df["year"], errors="coerce")
+        bad = years.isna() | (years.notna() & (years % 1 != 0))
+        for i in np.flatnonzero(bad.to_numpy()):
+            problems.append(Problem(file, f"row {_row(i)}, column year", "expected a whole year such as 2025", str(df["year"].iloc[i])))
+        out["year"] = years.where(~bad).astype("Int64")
+    if "unit_id" in df.columns:
+        keys = ["unit_id", "year"] if "year" in df.columns else ["unit_id"]
+        dup = df.duplicated(subset=keys, keep=False) & df["unit_id"].notna()
+        first_seen: dict[tuple, int] = {}
+        for i in np.flatnonzero(dup.to_numpy()):
+            key = tuple(df.iloc[i][k] for k in keys)
+            if key in first_seen:
+                problems.append(
+                    Problem(
+                        file,
+                        f"row {_row(i)}",
+                        f"duplicate {'unit-year' if len(keys) == 2 else 'unit'} row (first on row {first_seen[key]})",
+                        ", ".join(str(k) for k in key),
+                    )
+                )
+            else:
+                first_seen[key] = _row(i)
+    meta = framework.to_meta().set_index("code")
+    for c in present:
+        col = values[c]
+        low, high = meta.at[c, "bound_low"], meta.at[c, "bound_high"]
+        if pd.notna(low) or pd.notna(high):
+            lo = -np.inf if pd.isna(low) else low
+            hi = np.inf if pd.isna(high) else high
+            outside = col.notna() & ((col < lo) | (col > hi))
+            for i in np.flatnonzero(outside.to_numpy()):
+                problems.append(
+                    Problem(file, f"row {_row(i)}, column {c}", f"value outside the bounds [{lo:g}, {hi:g}] of {c}", f"{col.iloc[i]:g}")
+                )
+        if col.notna().sum() == 0 and df[c].notna().sum() == 0:
+            problems.append(Problem(file, f"column {c}", "all values are missing"))
+            continue
+        if "year" in df.columns:
+            by = col.groupby(out["year"])
+            for yr, s in by:
+                if s.notna().sum() >= 2 and s.nunique() == 1:
+                    problems.append(
+                        Problem(file, f"column {c}, year {yr}", "zero variance: every unit has the same value; drop or replace the indicator", f"{s.dropna().iloc[0]:g}")
+                    )
+        elif col.notna().sum() >= 2 and col.nunique() == 1:
+            problems.append(Problem(file, f"column {c}", "zero variance: every unit has the same value", f"{col.dropna().iloc[0]:g}"))
+    if problems:
+        raise DataError(problems, title=f"{file}: {len(problems)} problem(s) in the indicator data")
+    ordered = [c for c in (*ID_COLUMNS, *groups, *extra_columns) if c in out.columns] + present
+    return out[ordered].reset_index(drop=True)
+
+
+def load_indicators(
+    path: str | Path,
+    framework: Framework,
+    *,
+    encoding: str | None = None,
+    groups: Sequence[str] = DEFAULT_GROUPS,
+    extra_columns: Sequence[str] = (),
+    sheet: str | int = 0,
+) -> pd.DataFrame:
+    """Load wide or long indicator data and validate it against the framework."""
+    p = Path(path)
+    df = read_table(p, encoding=encoding, sheet=sheet)
+    problems: list[Problem] = []
+    if {"indicator", "value"} <= set(df.columns):
+        df = _long_to_wide(df, p.name, problems)
+        if problems:
+            raise DataError(problems, title=f"{p.name}: {len(problems)} problem(s) in the indicator data")
+    return validate_indicators(df, framework, file=p.name, groups=groups, extra_columns=extra_columns)
+
+
+# ---------------------------------------------------------------------------------------------
+# survey data
+# ---------------------------------------------------------------------------------------------
+
+
+def load_survey(path: str | Path, framework: Framework, *, encoding: str | None = None) -> pd.DataFrame:
+    """Load survey responses: item columns of the framework's scales, Likert values in range."""
+    p = Path(path)
+    df = read_table(p, encoding=encoding)
+    file = p.name
+    problems: list[Problem] = []
+    items = framework.scale_items()
+    if not items:
+        raise DataError([Problem(file, "", "the framework defines no survey scales ('scales:')")])
+    allowed = {"respondent", "unit_id", "year", *items}
+    for col in df.columns:
+        if col not in allowed:
+            problems.append(Problem(file, f"column {col}", "unknown column: not an item of the framework's scales" + _suggest(col, allowed)))
+    for it in items:
+        if it not in df.columns:
+            problems.append(Problem(file, f"column {it}", "survey item missing"))
+    present = [i for i in items if i in df.columns]
+    vals = _numeric(df, present, file, problems, what="a whole number on the Likert scale")
+    for s in framework.scales:
+        lo, hi = s.likert
+        for it in s.items:
+            if it not in vals:
+                continue
+            col = vals[it]
+            bad = col.notna() & ((col < lo) | (col > hi) | (col % 1 != 0))
+            for i in np.flatnonzero(bad.to_numpy()):
+                problems.append(
+                    Problem(file, f"row {_row(i)}, column {it}", f"Likert value outside {lo}–{hi} (whole numbers) of scale {s.code}", f"{col.iloc[i]:g}")
+                )
+            if col.notna().sum() == 0:
+                problems.append(Problem(file, f"column {it}", "all values are missing"))
+    if problems:
+        raise DataError(problems, title=f"{file}: {len(problems)} problem(s) in the survey data")
+    out = df.copy()
+    out[present] = vals
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# expert data
+# ---------------------------------------------------------------------------------------------
+
+
+def _require(df: pd.DataFrame, cols: Sequence[str], file: str, problems: list[Problem]) -> bool:
+    missing = [c for c in cols if c not in df.columns]
+    for c in missing:
+        problems.append(Problem(file, "header", f"column {c!r} is required; expected columns {list(cols)}" + _suggest(c, df.columns)))
+    return not missing
+
+
+def load_delphi(
+    path: str | Path, framework: Framework, *, encoding: str | None = None, scale: tuple[int, int] = (1, 5)
+) -> pd.DataFrame:
+    """Load Delphi importance scores (long: ``expert, round, indicator, score``)."""
+    p = Path(path)
+    df = read_table(p, encoding=encoding)
+    file = p.name
+    problems: list[Problem] = []
+    if not _require(df, ("expert", "round", "indicator", "score"), file, problems):
+        raise DataError(problems)
+    codes = set(framework.indicator_codes) | {n.code for n in framework.nodes()}
+    nums = _numeric(df, ["round", "score"], file, problems)
+    for i, code in enumerate(df["indicator"]):
+        if code is None:
+            problems.append(Problem(file, f"row {_row(i)}, column indicator", "indicator code is empty"))
+        elif code not in codes:
+            problems.append(Problem(file, f"row {_row(i)}, column indicator", "not a code of the framework" + _suggest(code, codes), code))
+    for i in np.flatnonzero(df["expert"].isna().to_numpy()):
+        problems.append(Problem(file, f"row {_row(i)}, column expert", "expert id is empty"))
+    lo, hi = scale
+    s = nums["score"]
+    for i in np.flatnonzero((s.notna() & ((s < lo) | (s > hi))).to_numpy()):
+        problems.append(Problem(file, f"row {_row(i)}, column score", f"score outside {lo}–{hi}", f"{s.iloc[i]:g}"))
+    r = nums["round"]
+    for i in np.flatnonzero((r.notna() & ((r < 1) | (r % 1 != 0))).to_numpy()):
+        problems.append(Problem(file, f"row {_row(i)}, column round", "round must be 1, 2, …", f"{r.iloc[i]:g}"))
+    dup = df.duplicated(subset=["expert", "round", "indicator"], keep="first")
+    for i in np.flatnonzero(dup.to_numpy()):
+        problems.append(Problem(file, f"row {_row(i)}", "duplicate expert-round-indicator score", f"{df.iloc[i]['expert']}, {df.iloc[i]['indicator']}"))
+    if problems:
+        raise DataError(problems, title=f"{file}: {len(problems)} problem(s) in the Delphi data")
+    out = df[["expert", "round", "indicator"]].copy()
+    out["round"] = nums["round"].astype(int)
+    out["score"] = nums["score"]
+    return out
+
+
+def load_experts(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame:
+    """Load expert authority (``expert, ca, cs``: judgement basis and familiarity, each in [0, 1])."""
+    p = Path(path)
+    df = read_table(p, encoding=encoding)
+    file = p.name
+    problems: list[Problem] = []
+    if not _require(df, ("expert", "ca", "cs"), file, problems):
+        raise DataError(problems)
+    nums = _numeric(df, ["ca", "cs"], file, problems)
+    for c in ("ca", "cs"):
+        v = nums[c]
+        for i in np.flatnonzero((v.notna() & ((v < 0) | (v > 1))).to_numpy()):
+            problems.append(Problem(file, f"row {_row(i)}, column {c}", "expected a coefficient in [0, 1]", f"{v.iloc[i]:g}"))
+    if problems:
+        raise DataError(problems, title=f"{file}: {len(problems)} problem(s) in the expert table")
+    out = df.copy()
+    out[["ca", "cs"]] = nums
+    return out
+
+
+def ahp_matrices(
+    df: pd.DataFrame, framework: Framework, *, file: str = "<memory>"
+) -> dict[tuple[str, str], pd.DataFrame]:
+    """Turn long AHP judgements into square matrices, checking every rule of the format."""
+    problems: list[Problem] = []
+    if not _require(df, ("expert", "parent", "row", "col", "value"), file, problems):
+        raise DataError(problems)
+    cells: dict[tuple[str, str], dict[tuple[str, str], tuple[float, int]]] = {}
+    for i, rec in enumerate(df.to_dict("records")):
+        where = f"row {_row(i)}"
+        parent = rec["parent"]
+        try:
+            node = framework.node(str(parent))
+        except KeyError:
+            problems.append(Problem(file, f"{where}, column parent", "not a node of the framework" + _suggest(str(parent), [n.code for n in framework.nodes()]), str(parent)))
+            continue
+        kids = [c.code for c in node.children]
+        if not kids:
+            problems.append(Problem(file, f"{where}, column parent", f"{parent} is an indicator; AHP compares the children of an aggregate"))
+            continue
+        bad = False
+        for key in ("row", "col"):
+            if rec[key] not in kids:
+                problems.append(Problem(file, f"{where}, column {key}", f"not a child of {parent}; expected one of {kids}", str(rec[key])))
+                bad = True
+        try:
+            v = parse_fraction(rec["value"])
+            if not np.isfinite(v) or v <= 0:
+                raise ValueError
+        except (ValueError, ZeroDivisionError, TypeError):
+            problems.append(Problem(file, f"{where}, column value", "expected a positive judgement such as 3 or 1/3", str(rec["value"])))
+            bad = True
+        if bad:
+            continue
+        key = (str(rec["expert"]), str(parent))
+        pos = (rec["row"], rec["col"])
+        if pos in cells.setdefault(key, {}):
+            problems.append(Problem(file, where, f"duplicate judgement {pos[0]} vs {pos[1]} for expert {key[0]}, parent {parent} (first on row {cells[key][pos][1]})"))
+            continue
+        cells[key][pos] = (v, _row(i))
+    out: dict[tuple[str, str], pd.DataFrame] = {}
+    for (expert, parent), entries in cells.items():
+        kids = [c.code for c in framework.node(parent).children]
+        m = pd.DataFrame(np.nan, index=kids, columns=kids)
+        for (r, c), (v, _) in entries.items():
+            m.loc[r, c] = v
+        for r in kids:
+            if pd.isna(m.loc[r, r]):
+                m.loc[r, r] = 1.0
+            elif abs(m.loc[r, r] - 1) > 1e-9:
+                problems.append(Problem(file, f"expert {expert}, parent {parent}, cell {r}/{r}", "the diagonal must be 1", f"{m.loc[r, r]:g}"))
+        for a in kids:
+            for b in kids:
+                if a == b:
+                    continue
+                ab, ba = m.loc[a, b], m.loc[b, a]
+                if pd.isna(ab) and pd.notna(ba):
+                    m.loc[a, b] = 1 / ba
+                elif pd.notna(ab) and pd.notna(ba) and abs(np.log(ab * ba)) > 0.02:
+                    if kids.index(a) < kids.index(b):
+                        problems.append(
+                            Problem(
+                                file,
+                                f"expert {expert}, parent {parent}, cells {a}/{b} and {b}/{a}",
+                                "not reciprocal: a_ij · a_ji must be 1",
+                                f"{ab:g} and {ba:g}",
+                            )
+                        )
+        if m.isna().to_numpy().any():
+            gaps = [f"{r}/{c}" for r in kids for c in kids if pd.isna(m.loc[r, c])]
+            problems.append(
+                Problem(file, f"expert {expert}, parent {parent}", f"incomplete {len(kids)}×{len(kids)} matrix: missing {', '.join(gaps[:6])}")
+            )
+        out[(expert, parent)] = m
+    if problems:
+        raise DataError(problems, title=f"{file}: {len(problems)} problem(s) in the AHP judgements")
+    return out
+
+
+def load_ahp(
+    path: str | Path, framework: Framework, *, encoding: str | None = None
+) -> dict[tuple[str, str], pd.DataFrame]:
+    """Load AHP pairwise judgements (long CSV/XLSX) as ``{(expert, parent): matrix}``."""
+    p = Path(path)
+    return ahp_matrices(read_table(p, encoding=encoding), framework, file=p.name)
+
+
+def guess_kind(columns: Iterable[str], framework: Framework) -> str:
+    """Which loader a table is for, from its header: indicators, survey, delphi, experts or ahp."""
+    cols = set(columns)
+    if {"parent", "row", "col", "value"} <= cols:
+        return "ahp"
+    if {"indicator", "score", "round"} <= cols:
+        return "delphi"
+    if {"ca", "cs"} <= cols:
+        return "experts"
+    items = set(framework.scale_items())
+    if items and len(cols & items) >= max(2, len(items) // 2):
+        return "survey"
+    return "indicators"

@@ -1,0 +1,684 @@
+"""The indicator framework: a tree index → dimension → sub-dimension → indicator.
+
+Two ways in, one model out:
+
+- YAML (``data/framework.yaml``): a nested tree under ``index:`` plus optional ``scales:``;
+- a flat table (CSV/XLSX), one row per node with ``code, parent, level, name_zh, name_en, weight,
+  direction, unit, kind, bound_low, bound_high, target, source, note``: the way researchers keep
+  indicator systems in Excel.
+
+Every rule is checked and *all* breaches are reported together, each naming the node and the rule:
+duplicate codes, unknown parents, cycles, more than one root, negative weights or siblings whose
+weights sum to zero, unknown direction/unit/kind, an indicator without a direction, reversed bounds, a
+direction on an aggregate, survey scales naming unknown items or dimensions.
+
+:meth:`Framework.to_meta` gives the meta frame of DESIGN.md §2 (COINr's iMeta idea) that
+:mod:`methods` works on: one row per node, ``level`` 1 for indicators and increasing upward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from dgpe.errors import FrameworkError, Problem
+from dgpe.io import read_table
+
+__all__ = [
+    "DIRECTIONS",
+    "KINDS",
+    "UNITS",
+    "Name",
+    "Node",
+    "Scale",
+    "Framework",
+    "load_framework",
+    "framework_from_dict",
+    "framework_from_table",
+]
+
+UNITS = (
+    "ratio", "percent", "count", "rate", "days", "hours", "minutes", "seconds", "score",
+    "likert", "binary", "yuan", "index", "other",
+)  # fmt: skip
+KINDS = ("input", "output", "outcome")
+DIRECTIONS = ("positive", "negative")
+
+_DIRECTION_ALIASES = {
+    "positive": "positive", "+": "positive", "1": "positive", "+1": "positive", "pos": "positive",
+    "正向": "positive", "正": "positive", "1.0": "positive",
+    "negative": "negative", "-": "negative", "-1": "negative", "neg": "negative",
+    "负向": "negative", "逆向": "negative", "负": "negative", "-1.0": "negative",
+}  # fmt: skip
+_KIND_ALIASES = {
+    "input": "input", "投入": "input", "i": "input",
+    "output": "output", "产出": "output", "过程": "output", "p": "output", "process": "output",
+    "outcome": "outcome", "成效": "outcome", "效果": "outcome", "结果": "outcome", "o": "outcome",
+}  # fmt: skip
+
+
+class Name(BaseModel):
+    """A bilingual name."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Node(BaseModel):
+    """A node of the framework: the index, a dimension, a sub-dimension or an indicator."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    code: str
+    name: Name
+    weight: float = 1.0
+    children: tuple[Node, ...] = ()
+    direction: Literal["positive", "negative"] | None = None
+    unit: str | None = None
+    kind: Literal["input", "output", "outcome"] | None = None
+    bounds: tuple[float, float] | None = None
+    target: float | None = None
+    source: str | None = None
+    note: str | None = None
+
+    @property
+    def is_indicator(self) -> bool:
+        return not self.children
+
+    def walk(self) -> Iterator[Node]:
+        """Pre-order traversal (self first)."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    @property
+    def height(self) -> int:
+        """1 for an indicator, 1 + the tallest child otherwise (the meta frame's ``level``)."""
+        return 1 if not self.children else 1 + max(c.height for c in self.children)
+
+
+class Scale(BaseModel):
+    """A survey construct measured by Likert items."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    code: str
+    name: Name
+    items: tuple[str, ...]
+    reverse: tuple[str, ...] = ()
+    likert: tuple[int, int] = (1, 5)
+    dimension: str | None = None
+    item_names: dict[str, Name] = Field(default_factory=dict)
+
+
+class Framework(BaseModel):
+    """A validated indicator framework (build it with :func:`load_framework`)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    index: Node
+    scales: tuple[Scale, ...] = ()
+    pairs: tuple[tuple[str, str], ...] = ()
+    title: Name | None = None
+    source: str | None = None
+
+    # -- navigation --------------------------------------------------------------------------
+    def nodes(self) -> list[Node]:
+        return list(self.index.walk())
+
+    def node(self, code: str) -> Node:
+        for n in self.index.walk():
+            if n.code == code:
+                return n
+        raise KeyError(f"no node {code!r} in the framework")
+
+    @property
+    def indicators(self) -> list[Node]:
+        return [n for n in self.index.walk() if n.is_indicator]
+
+    @property
+    def indicator_codes(self) -> list[str]:
+        return [n.code for n in self.indicators]
+
+    @property
+    def dimensions(self) -> list[Node]:
+        """The index's children."""
+        return list(self.index.children)
+
+    def children(self, code: str) -> list[str]:
+        return [c.code for c in self.node(code).children]
+
+    def parent_of(self, code: str) -> str | None:
+        for n in self.index.walk():
+            if any(c.code == code for c in n.children):
+                return n.code
+        return None
+
+    def name(self, code: str, lang: str = "zh") -> str:
+        for n in self.index.walk():
+            if n.code == code:
+                return n.name.get(lang)
+        for s in self.scales:
+            if s.code == code:
+                return s.name.get(lang)
+            if code in s.item_names:
+                return s.item_names[code].get(lang)
+        return code
+
+    def scale_items(self) -> list[str]:
+        return [i for s in self.scales for i in s.items]
+
+    # -- export ------------------------------------------------------------------------------
+    def to_meta(self) -> pd.DataFrame:
+        """The meta frame: one row per node (indicators first, then upward).
+
+        Columns: ``code, parent, level, weight, direction`` (+1/−1 for indicators, NaN above),
+        ``name_zh, name_en, unit, kind, bound_low, bound_high, target``.
+        """
+        rows: list[dict[str, Any]] = []
+        order: dict[str, int] = {}
+
+        def visit(node: Node, parent: str | None) -> None:
+            order[node.code] = len(order)
+            low, high = node.bounds if node.bounds is not None else (np.nan, np.nan)
+            direction = np.nan
+            if node.is_indicator:
+                direction = 1.0 if node.direction == "positive" else -1.0
+            rows.append(
+                {
+                    "code": node.code,
+                    "parent": parent,
+                    "level": node.height,
+                    "weight": float(node.weight),
+                    "direction": direction,
+                    "name_zh": node.name.zh,
+                    "name_en": node.name.en,
+                    "unit": node.unit,
+                    "kind": node.kind,
+                    "bound_low": low,
+                    "bound_high": high,
+                    "target": np.nan if node.target is None else node.target,
+                }
+            )
+            for child in node.children:
+                visit(child, node.code)
+
+        visit(self.index, None)
+        meta = pd.DataFrame(rows)
+        meta["_order"] = meta["code"].map(order)
+        meta = meta.sort_values(["level", "_order"], kind="stable").drop(columns="_order")
+        return meta.reset_index(drop=True)
+
+    def to_table(self) -> pd.DataFrame:
+        """The flat table (the Excel layout) that :func:`framework_from_table` reads back."""
+        meta = self.to_meta()
+        out = meta.copy()
+        out["direction"] = [
+            None if pd.isna(d) else ("positive" if d > 0 else "negative") for d in out["direction"]
+        ]
+        out["parent"] = out["parent"].fillna("")
+        return out[
+            ["code", "parent", "level", "name_zh", "name_en", "weight", "direction", "unit",
+             "kind", "bound_low", "bound_high", "target"]
+        ]  # fmt: skip
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# building and checking
+# ---------------------------------------------------------------------------------------------
+
+
+def _is_blank(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float) and np.isnan(v):
+        return True
+    return isinstance(v, str) and v.strip() == ""
+
+
+def _name(raw: Any, code: str, where: str, file: str, problems: list[Problem]) -> dict[str, str]:
+    if isinstance(raw, str) and raw.strip():
+        return {"zh": raw.strip(), "en": raw.strip()}
+    if isinstance(raw, Mapping):
+        zh, en = raw.get("zh"), raw.get("en")
+        if _is_blank(zh) and _is_blank(en):
+            problems.append(Problem(file, where, "name needs 'zh' and/or 'en'"))
+            return {"zh": code, "en": code}
+        zh = str(en if _is_blank(zh) else zh).strip()
+        en = str(zh if _is_blank(en) else en).strip()
+        return {"zh": zh, "en": en}
+    problems.append(Problem(file, where, "a name is required ({zh: …, en: …})"))
+    return {"zh": code, "en": code}
+
+
+def _float(v: Any, what: str, where: str, file: str, problems: list[Problem]) -> float | None:
+    if _is_blank(v):
+        return None
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        problems.append(Problem(file, where, f"{what} must be a number", str(v)))
+        return None
+
+
+_NODE_KEYS = {
+    "code", "name", "weight", "children", "direction", "unit", "kind", "bounds", "target",
+    "source", "note", "name_zh", "name_en",
+}  # fmt: skip
+
+
+def _check_node(
+    raw: Mapping[str, Any], file: str, where: str, problems: list[Problem]
+) -> dict[str, Any]:
+    """Normalise one raw node (without children) and collect its problems."""
+    code = raw.get("code")
+    if _is_blank(code):
+        problems.append(Problem(file, where, "every node needs a 'code'"))
+        code = f"<unnamed {where}>"
+    code = str(code).strip()
+    here = f"{where}node {code}" if where else f"node {code}"
+    unknown = set(raw) - _NODE_KEYS
+    if unknown:
+        problems.append(
+            Problem(file, here, f"unknown field(s) {sorted(unknown)}; expected some of {sorted(_NODE_KEYS)}")
+        )
+    name_raw = raw.get("name")
+    if name_raw is None and ("name_zh" in raw or "name_en" in raw):
+        name_raw = {"zh": raw.get("name_zh"), "en": raw.get("name_en")}
+    out: dict[str, Any] = {"code": code, "name": _name(name_raw, code, here, file, problems)}
+    w = raw.get("weight", 1.0)
+    weight = _float(w, "weight", here, file, problems)
+    if weight is None:
+        weight = 1.0
+    elif not np.isfinite(weight) or weight < 0:
+        problems.append(Problem(file, here, "weight must be a finite number ≥ 0", str(w)))
+    out["weight"] = weight
+    d = raw.get("direction")
+    if not _is_blank(d):
+        key = str(d).strip().lower()
+        if key in _DIRECTION_ALIASES:
+            out["direction"] = _DIRECTION_ALIASES[key]
+        else:
+            problems.append(
+                Problem(file, here, "direction must be 'positive' or 'negative' (or +1/−1, 正向/负向)", str(d))
+            )
+    u = raw.get("unit")
+    if not _is_blank(u):
+        unit = str(u).strip().lower()
+        if unit not in UNITS:
+            problems.append(Problem(file, here, f"unit must be one of {', '.join(UNITS)}", str(u)))
+        else:
+            out["unit"] = unit
+    k = raw.get("kind")
+    if not _is_blank(k):
+        key = str(k).strip().lower()
+        if key in _KIND_ALIASES:
+            out["kind"] = _KIND_ALIASES[key]
+        else:
+            problems.append(
+                Problem(file, here, "kind must be 'input', 'output' or 'outcome' (投入/产出/成效)", str(k))
+            )
+    b = raw.get("bounds")
+    if b is not None:
+        if not isinstance(b, list | tuple) or len(b) != 2:
+            problems.append(Problem(file, here, "bounds must be [low, high]", str(b)))
+        else:
+            low = _float(b[0], "lower bound", here, file, problems)
+            high = _float(b[1], "upper bound", here, file, problems)
+            low = -np.inf if low is None else low
+            high = np.inf if high is None else high
+            if low >= high:
+                problems.append(
+                    Problem(file, here, f"bounds reversed or empty: low {low} must be below high {high}")
+                )
+            else:
+                out["bounds"] = (low, high)
+    t = _float(raw.get("target"), "target", here, file, problems)
+    if t is not None:
+        out["target"] = t
+    for key in ("source", "note"):
+        if not _is_blank(raw.get(key)):
+            out[key] = str(raw[key])
+    return out
+
+
+def _check_tree(root: dict[str, Any], file: str, problems: list[Problem]) -> None:
+    """Rules that need the whole tree: duplicates, leaves, sibling weights."""
+    seen: dict[str, int] = {}
+
+    def visit(n: dict[str, Any]) -> None:
+        code = n["code"]
+        seen[code] = seen.get(code, 0) + 1
+        if seen[code] == 2:
+            problems.append(Problem(file, f"node {code}", "duplicate code: every code must be unique"))
+        kids = n.get("children", [])
+        if kids:
+            for key in ("direction", "bounds", "target"):
+                if key in n:
+                    problems.append(
+                        Problem(file, f"node {code}", f"'{key}' belongs to indicators, but {code} has children")
+                    )
+                    n.pop(key)
+            total = sum(k["weight"] for k in kids)
+            if total <= 0:
+                problems.append(
+                    Problem(file, f"node {code}", "the weights of its children sum to zero; at least one must be > 0")
+                )
+            for k in kids:
+                visit(k)
+        elif "direction" not in n:
+            problems.append(
+                Problem(file, f"indicator {code}", "an indicator needs a direction ('positive' or 'negative')")
+            )
+
+    visit(root)
+
+
+def _check_scales(
+    raw: Any, codes: set[str], file: str, problems: list[Problem]
+) -> list[dict[str, Any]]:
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problems.append(Problem(file, "scales", "'scales' must be a list"))
+        return []
+    out: list[dict[str, Any]] = []
+    items_seen: dict[str, str] = {}
+    for i, s in enumerate(raw, 1):
+        where = f"scale {s.get('code', i) if isinstance(s, Mapping) else i}"
+        if not isinstance(s, Mapping):
+            problems.append(Problem(file, where, "each scale must be a mapping"))
+            continue
+        code = str(s.get("code", "")).strip()
+        if not code:
+            problems.append(Problem(file, where, "a scale needs a 'code'"))
+        items_raw = s.get("items") or []
+        item_names: dict[str, dict[str, str]] = {}
+        items: list[str] = []
+        for it in items_raw:
+            if isinstance(it, Mapping):
+                ic = str(it.get("code", "")).strip()
+                item_names[ic] = _name(it.get("name"), ic, f"{where}, item {ic}", file, problems)
+            else:
+                ic = str(it).strip()
+            items.append(ic)
+        if len(items) < 2:
+            problems.append(Problem(file, where, "a scale needs at least 2 items"))
+        for ic in items:
+            if ic in items_seen:
+                problems.append(Problem(file, where, f"item {ic} is already in scale {items_seen[ic]}"))
+            items_seen[ic] = code
+        reverse = [str(r).strip() for r in (s.get("reverse") or [])]
+        for r in reverse:
+            if r not in items:
+                problems.append(Problem(file, where, f"reverse-keyed item {r} is not one of its items"))
+        likert = s.get("likert", [1, 5])
+        if (
+            not isinstance(likert, list | tuple)
+            or len(likert) != 2
+            or not all(isinstance(v, int) for v in likert)
+            or likert[0] >= likert[1]
+        ):
+            problems.append(Problem(file, where, "likert must be [min, max] integers with min < max", str(likert)))
+            likert = [1, 5]
+        dim = s.get("dimension")
+        if dim is not None and str(dim) not in codes:
+            problems.append(Problem(file, where, f"dimension {dim} is not a node of the framework"))
+        extra = set(s) - {"code", "name", "items", "reverse", "likert", "dimension"}
+        if extra:
+            problems.append(Problem(file, where, f"unknown field(s) {sorted(extra)}"))
+        out.append(
+            {
+                "code": code or f"scale{i}",
+                "name": _name(s.get("name"), code, where, file, problems),
+                "items": tuple(items),
+                "reverse": tuple(reverse),
+                "likert": tuple(likert),
+                "dimension": None if dim is None else str(dim),
+                "item_names": item_names,
+            }
+        )
+    return out
+
+
+def _check_pairs(
+    raw: Any, root: dict[str, Any], file: str, problems: list[Problem]
+) -> tuple[tuple[str, str], ...]:
+    """Availability → actual-use pairs: ``[[available, used], …]`` of indicator codes."""
+    if raw is None:
+        return ()
+    leaves = {c for c in _leaf_codes(root)}
+    out = []
+    if not isinstance(raw, list):
+        problems.append(Problem(file, "pairs", "'pairs' must be a list of [availability, use] code pairs"))
+        return ()
+    for i, pair in enumerate(raw, 1):
+        if not isinstance(pair, list | tuple) or len(pair) != 2:
+            problems.append(Problem(file, f"pairs, entry {i}", "expected [availability_code, use_code]", str(pair)))
+            continue
+        a, b = (str(x) for x in pair)
+        for c in (a, b):
+            if c not in leaves:
+                problems.append(Problem(file, f"pairs, entry {i}", f"{c} is not an indicator of the framework"))
+        out.append((a, b))
+    return tuple(out)
+
+
+def _leaf_codes(n: dict[str, Any]) -> Iterator[str]:
+    if not n.get("children"):
+        yield n["code"]
+    for k in n.get("children", []):
+        yield from _leaf_codes(k)
+
+
+def framework_from_dict(raw: Any, *, file: str = "<memory>") -> Framework:
+    """Build a framework from the YAML structure (``index:`` tree plus optional ``scales:``)."""
+    problems: list[Problem] = []
+    if not isinstance(raw, Mapping) or "index" not in raw:
+        raise FrameworkError(
+            [Problem(file, "top level", "expected a mapping with an 'index:' tree (and optional 'scales:')")]
+        )
+    extra = set(raw) - {"index", "scales", "pairs", "title", "source"}
+    if extra:
+        problems.append(
+            Problem(file, "top level", f"unknown key(s) {sorted(extra)}; expected index, scales, pairs, title, source")
+        )
+
+    def build(n: Any, where: str) -> dict[str, Any]:
+        if not isinstance(n, Mapping):
+            problems.append(Problem(file, where, "each node must be a mapping with code, name, …"))
+            return {"code": f"<bad {where}>", "name": {"zh": "?", "en": "?"}, "weight": 1.0}
+        out = _check_node({k: v for k, v in n.items() if k != "children"}, file, "", problems)
+        kids = n.get("children") or []
+        if not isinstance(kids, list):
+            problems.append(Problem(file, f"node {out['code']}", "'children' must be a list"))
+            kids = []
+        out["children"] = [build(k, f"child {i + 1} of {out['code']}") for i, k in enumerate(kids)]
+        return out
+
+    root = build(raw["index"], "index")
+    _check_tree(root, file, problems)
+    codes = {n for n in _codes(root)}
+    scales = _check_scales(raw.get("scales"), codes, file, problems)
+    pairs = _check_pairs(raw.get("pairs"), root, file, problems)
+    title = None
+    if raw.get("title") is not None:
+        title = _name(raw.get("title"), "title", "title", file, problems)
+    if problems:
+        raise FrameworkError(problems, title=f"{file}: the framework breaks {len(problems)} rule(s)")
+    return Framework(
+        index=_to_node(root),
+        scales=tuple(Scale(**s) for s in scales),
+        pairs=pairs,
+        title=None if title is None else Name(**title),
+        source=None if raw.get("source") is None else str(raw["source"]),
+    )
+
+
+def _codes(n: dict[str, Any]) -> Iterator[str]:
+    yield n["code"]
+    for k in n.get("children", []):
+        yield from _codes(k)
+
+
+def _to_node(n: dict[str, Any]) -> Node:
+    kids = tuple(_to_node(k) for k in n.get("children", []))
+    fields = {k: v for k, v in n.items() if k != "children"}
+    return Node(children=kids, **fields)
+
+
+_TABLE_COLUMNS = (
+    "code", "parent", "level", "name_zh", "name_en", "weight", "direction", "unit", "kind",
+    "bound_low", "bound_high", "target", "source", "note",
+)  # fmt: skip
+
+
+def framework_from_table(
+    table: pd.DataFrame, *, file: str = "<memory>", scales: Any = None, header_row: int = 1
+) -> Framework:
+    """Build a framework from a flat table (one row per node, ``parent`` empty for the root).
+
+    ``level`` is optional; when given it must agree with the tree (1 = indicator). Rows are reported
+    as Excel shows them (the header is row ``header_row``).
+    """
+    problems: list[Problem] = []
+    df = table.copy()
+    df.columns = [str(c).strip().lower() for c in df.columns]
+    missing = [c for c in ("code", "parent") if c not in df.columns]
+    if missing:
+        raise FrameworkError(
+            [Problem(file, "header", f"missing column(s) {missing}; expected {list(_TABLE_COLUMNS)}")]
+        )
+    unknown = [c for c in df.columns if c not in _TABLE_COLUMNS]
+    if unknown:
+        problems.append(Problem(file, "header", f"unknown column(s) {unknown}; expected some of {list(_TABLE_COLUMNS)}"))
+    nodes: dict[str, dict[str, Any]] = {}
+    parents: dict[str, str | None] = {}
+    rows: dict[str, int] = {}
+    levels: dict[str, Any] = {}
+    order: list[str] = []
+    for i, rec in enumerate(df.to_dict("records")):
+        excel_row = header_row + 1 + i
+        where = f"row {excel_row}, "
+        raw = {k: v for k, v in rec.items() if k in _NODE_KEYS and not _is_blank(v)}
+        low, high = rec.get("bound_low"), rec.get("bound_high")
+        if not (_is_blank(low) and _is_blank(high)):
+            raw["bounds"] = [None if _is_blank(low) else low, None if _is_blank(high) else high]
+        if _is_blank(rec.get("code")):
+            problems.append(Problem(file, f"row {excel_row}, column code", "every row needs a code"))
+            continue
+        node = _check_node(raw, file, where, problems)
+        code = node["code"]
+        if code in nodes:
+            problems.append(
+                Problem(file, f"row {excel_row}, node {code}", f"duplicate code (first on row {rows[code]})")
+            )
+            continue
+        node["children"] = []
+        nodes[code] = node
+        rows[code] = excel_row
+        parent = rec.get("parent")
+        parents[code] = None if _is_blank(parent) else str(parent).strip()
+        levels[code] = rec.get("level")
+        order.append(code)
+    roots = [c for c in order if parents[c] is None]
+    for c in order:
+        p = parents[c]
+        if p is not None and p not in nodes:
+            problems.append(Problem(file, f"row {rows[c]}, node {c}", f"unknown parent {p!r}"))
+        if p == c:
+            problems.append(Problem(file, f"row {rows[c]}, node {c}", "a node cannot be its own parent"))
+    # cycles: follow parents from each node
+    in_cycle: set[str] = set()
+    for c in order:
+        path: list[str] = []
+        cur: str | None = c
+        while cur is not None and cur in nodes and cur not in path:
+            path.append(cur)
+            cur = parents.get(cur)
+        if cur is not None and cur in path and cur not in in_cycle:
+            cyc = path[path.index(cur) :]
+            in_cycle.update(cyc)
+            problems.append(
+                Problem(file, f"row {rows[cur]}, node {cur}", f"cycle in parents: {' → '.join([*cyc, cur])}")
+            )
+    if len(roots) != 1:
+        problems.append(
+            Problem(
+                file,
+                "column parent",
+                f"exactly one root (a row with an empty parent) is needed; found {len(roots)}"
+                + (f": {', '.join(roots)}" if roots else ""),
+            )
+        )
+    if problems:
+        raise FrameworkError(problems, title=f"{file}: the framework breaks {len(problems)} rule(s)")
+    for c in order:
+        p = parents[c]
+        if p is not None:
+            nodes[p]["children"].append(nodes[c])
+    root = nodes[roots[0]]
+    _check_tree(root, file, problems)
+    # level consistency
+    def height(n: dict[str, Any]) -> int:
+        return 1 if not n["children"] else 1 + max(height(k) for k in n["children"])
+
+    for c in order:
+        lv = levels.get(c)
+        if not _is_blank(lv):
+            try:
+                given = int(float(lv))
+            except (TypeError, ValueError):
+                problems.append(Problem(file, f"row {rows[c]}, column level", "level must be a whole number", str(lv)))
+                continue
+            if given != height(nodes[c]):
+                problems.append(
+                    Problem(
+                        file,
+                        f"row {rows[c]}, node {c}",
+                        f"level {given} disagrees with the tree: expected {height(nodes[c])} "
+                        "(1 = indicator, parents one above their highest child)",
+                    )
+                )
+    scale_list = _check_scales(scales, set(order), file, problems)
+    if problems:
+        raise FrameworkError(problems, title=f"{file}: the framework breaks {len(problems)} rule(s)")
+    return Framework(index=_to_node(root), scales=tuple(Scale(**s) for s in scale_list))
+
+
+def load_framework(path: str | Path, *, encoding: str | None = None) -> Framework:
+    """Load a framework from YAML (``.yaml``/``.yml``) or a flat table (``.csv``/``.xlsx``)."""
+    p = Path(path)
+    if not p.exists():
+        raise FrameworkError([Problem(str(p), "", "file not found")])
+    suffix = p.suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        try:
+            raw = yaml.safe_load(p.read_text(encoding=encoding or "utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+            raise FrameworkError([Problem(p.name, where, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+        except UnicodeDecodeError:
+            raise FrameworkError([Problem(p.name, "", "YAML files must be UTF-8")]) from None
+        return framework_from_dict(raw, file=p.name)
+    if suffix in (".csv", ".xlsx", ".xls", ".txt", ".tsv"):
+        table = read_table(p, encoding=encoding, dtype=str)
+        scales = None
+        side = p.with_suffix(".scales.yaml")
+        if side.exists():
+            scales = yaml.safe_load(side.read_text(encoding="utf-8")).get("scales")
+        return framework_from_table(table, file=p.name, scales=scales)
+    raise FrameworkError(
+        [Problem(p.name, "", "unknown file type; expected .yaml/.yml, .csv or .xlsx", p.suffix)]
+    )

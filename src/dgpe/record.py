@@ -1,0 +1,218 @@
+"""The one helper through which notebooks hand their results to the report.
+
+A notebook creates a :class:`Recorder` (usually through :func:`dgpe.session.open_run`) and calls
+
+- :meth:`Recorder.table` for every table worth publishing (written as UTF-8 CSV, collected into the
+  report's XLSX workbook and compared by ``dgpe verify``),
+- :meth:`Recorder.figure` for every figure (PNG),
+- :meth:`Recorder.result` for key scalar results (numbers, text, short lists),
+- :meth:`Recorder.finding` for verdicts in words (zh and en) and warnings for the run summary.
+
+Everything is also written, after every call, to ``records/<notebook>.json`` so the runner, the method
+note and ``verify`` can collect it without importing the notebook. With ``output_dir=None`` (a notebook
+opened interactively) nothing is written: tables and figures are only returned for display.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Recorder", "neutralise_formulas", "RECORDS_DIR", "TABLES_DIR", "FIGURES_DIR"]
+
+RECORDS_DIR = "records"
+TABLES_DIR = "tables"
+FIGURES_DIR = "figures"
+_NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Prefix text cells that a spreadsheet would run as a formula with an apostrophe.
+
+    Only text (object/string) cells are touched; numbers, including negative ones, are left alone.
+    """
+    out = df.copy()
+
+    def fix(v: Any) -> Any:
+        if isinstance(v, str) and v.startswith(_FORMULA_START):
+            return "'" + v
+        return v
+
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
+            out[col] = out[col].map(fix)
+    if out.index.dtype == object or pd.api.types.is_string_dtype(out.index.dtype):
+        out.index = out.index.map(fix)
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    """Convert numpy/pandas scalars and containers to plain JSON types (NaN -> None)."""
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [_jsonable(v) for v in value.tolist()]
+    if isinstance(value, pd.Series):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, np.floating | float):
+        f = float(value)
+        return None if math.isnan(f) or math.isinf(f) else f
+    if value is None or isinstance(value, int | str):
+        return value
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return str(value)
+
+
+@dataclass
+class Recorder:
+    """Collects a notebook's tables, figures, key results and findings.
+
+    Parameters
+    ----------
+    output_dir
+        The report folder (the runner passes it); ``None`` records in memory only.
+    notebook
+        The notebook's name, e.g. ``"00_data_audit"``; prefixes every file it writes.
+    lang
+        ``"zh"`` or ``"en"``: the language of captions chosen by :meth:`text`.
+    """
+
+    output_dir: str | Path | None
+    notebook: str
+    lang: str = "zh"
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    figures: dict[str, dict[str, Any]] = field(default_factory=dict)
+    results: dict[str, dict[str, Any]] = field(default_factory=dict)
+    findings: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not _NAME.match(self.notebook):
+            raise ValueError(f"notebook name {self.notebook!r}: use letters, digits, '_' or '-'")
+        if self.lang not in ("zh", "en"):
+            raise ValueError(f"lang {self.lang!r}: expected 'zh' or 'en'")
+        self._root = Path(self.output_dir) if self.output_dir is not None else None
+        if self._root is not None:
+            for sub in (RECORDS_DIR, TABLES_DIR, FIGURES_DIR):
+                (self._root / sub).mkdir(parents=True, exist_ok=True)
+
+    # -- helpers -----------------------------------------------------------------------------
+    def text(self, zh: str, en: str) -> str:
+        """Return the caption in the recorder's language."""
+        return zh if self.lang == "zh" else en
+
+    def _check_name(self, name: str, store: dict[str, Any]) -> None:
+        if not _NAME.match(name):
+            raise ValueError(f"{self.notebook}: record name {name!r}: use letters, digits, '_' or '-'")
+        if name in store:
+            raise ValueError(f"{self.notebook}: {name!r} was recorded twice")
+
+    @staticmethod
+    def _caption(title: str | dict[str, str] | None) -> dict[str, str] | None:
+        if title is None:
+            return None
+        if isinstance(title, str):
+            return {"zh": title, "en": title}
+        return {"zh": title.get("zh", title.get("en", "")), "en": title.get("en", title.get("zh", ""))}
+
+    # -- public API --------------------------------------------------------------------------
+    def table(
+        self,
+        name: str,
+        df: pd.DataFrame | pd.Series,
+        *,
+        title: str | dict[str, str] | None = None,
+        tol: float = 1e-9,
+        index: bool = True,
+    ) -> pd.DataFrame:
+        """Record a table; returns it for display.
+
+        ``tol`` is the relative/absolute tolerance ``dgpe verify`` allows on its float columns.
+        """
+        self._check_name(name, self.tables)
+        frame = df.to_frame() if isinstance(df, pd.Series) else df
+        entry: dict[str, Any] = {
+            "title": self._caption(title),
+            "tol": tol,
+            "index": index,
+            "shape": list(frame.shape),
+            "file": None,
+        }
+        if self._root is not None:
+            rel = f"{TABLES_DIR}/{self.notebook}__{name}.csv"
+            out = neutralise_formulas(frame)
+            out.to_csv(self._root / rel, index=index, encoding="utf-8", lineterminator="\n")
+            entry["file"] = rel
+        self.tables[name] = entry
+        self._flush()
+        return frame
+
+    def figure(self, name: str, fig: Any, *, title: str | dict[str, str] | None = None) -> Any:
+        """Record a matplotlib figure (saved as PNG at 150 dpi); returns it for display."""
+        self._check_name(name, self.figures)
+        entry: dict[str, Any] = {"title": self._caption(title), "file": None}
+        if self._root is not None:
+            rel = f"{FIGURES_DIR}/{self.notebook}__{name}.png"
+            fig.savefig(self._root / rel, dpi=150, bbox_inches="tight", metadata={"Software": None})
+            entry["file"] = rel
+        self.figures[name] = entry
+        self._flush()
+        return fig
+
+    def result(
+        self,
+        key: str,
+        value: Any,
+        *,
+        label: str | dict[str, str] | None = None,
+        tol: float | None = None,
+    ) -> Any:
+        """Record a key result (number, text or short list); returns the value.
+
+        ``tol`` is the tolerance ``dgpe verify`` allows for a float (default: exact to 1e-9).
+        """
+        self._check_name(key, self.results)
+        self.results[key] = {"value": _jsonable(value), "label": self._caption(label), "tol": tol}
+        self._flush()
+        return value
+
+    def finding(self, zh: str, en: str, *, level: str = "info") -> str:
+        """Record a verdict in words; ``level='warning'`` lists it in the run summary."""
+        if level not in ("info", "warning"):
+            raise ValueError(f"finding level {level!r}: expected 'info' or 'warning'")
+        self.findings.append({"zh": zh, "en": en, "level": level})
+        self._flush()
+        return self.text(zh, en)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "notebook": self.notebook,
+            "lang": self.lang,
+            "tables": self.tables,
+            "figures": self.figures,
+            "results": self.results,
+            "findings": self.findings,
+        }
+
+    def _flush(self) -> None:
+        if self._root is None:
+            return
+        path = self._root / RECORDS_DIR / f"{self.notebook}.json"
+        path.write_text(
+            json.dumps(self.as_dict(), ensure_ascii=False, indent=1, sort_keys=False) + "\n",
+            encoding="utf-8",
+        )

@@ -1,0 +1,183 @@
+"""Assemble a report folder from what the notebooks recorded.
+
+- ``tables/tables.xlsx``: one workbook, a sheet per recorded table (sheet names from the tables'
+  titles in the run's language, made valid for Excel: ≤ 31 characters, none of ``[]:*?/\\``, unique),
+  and a first sheet listing them all;
+- ``index.html``: an offline landing page with the key results, the findings (warnings first), links
+  to every notebook's HTML, the figures and the tables.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from dgpe.config import RunConfig
+from dgpe.record import RECORDS_DIR
+
+__all__ = ["assemble_report", "excel_sheet_name", "write_workbook", "collect"]
+
+_BAD_SHEET = re.compile(r"[\[\]:*?/\\]")
+
+
+def excel_sheet_name(text: str, taken: set[str]) -> str:
+    """A valid, unique Excel sheet name (≤ 31 characters, no ``[]:*?/\\``, not 'History')."""
+    name = _BAD_SHEET.sub(" ", text).strip().strip("'") or "Sheet"
+    if name.lower() == "history":
+        name = "History_"
+    name = name[:31]
+    base, i = name, 2
+    while name.lower() in taken:
+        suffix = f"~{i}"
+        name = base[: 31 - len(suffix)] + suffix
+        i += 1
+    taken.add(name.lower())
+    return name
+
+
+def collect(folder: Path) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for p in sorted((folder / RECORDS_DIR).glob("*.json")):
+        out[p.stem] = json.loads(p.read_text(encoding="utf-8"))
+    return out
+
+
+def _title(entry: dict[str, Any], lang: str, fallback: str) -> str:
+    t = entry.get("title") or entry.get("label")
+    if isinstance(t, dict):
+        return t.get(lang) or t.get("en") or fallback
+    return fallback
+
+
+def write_workbook(folder: Path, records: dict[str, dict[str, Any]], lang: str) -> Path:
+    """All recorded tables in one XLSX workbook (a sheet per table, an index sheet first)."""
+    path = folder / "tables" / "tables.xlsx"
+    taken: set[str] = set()
+    index_rows = []
+    sheets: list[tuple[str, pd.DataFrame]] = []
+    for nb, rec in records.items():
+        for name, entry in rec.get("tables", {}).items():
+            if not entry.get("file"):
+                continue
+            df = pd.read_csv(folder / entry["file"], encoding="utf-8")
+            title = _title(entry, lang, name)
+            sheet = excel_sheet_name(f"{nb[:2]} {title}", taken)
+            sheets.append((sheet, df))
+            index_rows.append({"sheet": sheet, "notebook": nb, "table": name, "title": title, "csv": entry["file"]})
+    contents = "目录" if lang == "zh" else "Contents"
+    with pd.ExcelWriter(path, engine="openpyxl") as xw:
+        pd.DataFrame(index_rows).to_excel(xw, sheet_name=contents, index=False)
+        for sheet, df in sheets:
+            df.to_excel(xw, sheet_name=sheet, index=False)
+    return path
+
+
+_CSS = """
+body{font-family:"Noto Sans CJK SC","PingFang SC","Microsoft YaHei",Arial,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
+h1{color:#1f5f8b;border-bottom:3px solid #1f5f8b;padding-bottom:.2em} h2{color:#1f5f8b;margin-top:1.6em}
+table{border-collapse:collapse;margin:.5em 0} td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;font-size:14px}
+th{background:#eef3f7} .warn{color:#a33} .muted{color:#666;font-size:13px}
+.figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:12px}
+.figs figure{margin:0;border:1px solid #ddd;padding:6px} .figs img{width:100%} figcaption{font-size:13px;color:#444}
+"""
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    if isinstance(v, list):
+        return ", ".join(_fmt(x) for x in v[:20]) + (" …" if len(v) > 20 else "")
+    return str(v)
+
+
+def write_index(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]) -> Path:
+    lang = cfg.lang
+    t = (lambda zh, en: zh) if lang == "zh" else (lambda zh, en: en)
+    e = html.escape
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
+        f"<title>{e(t('数字政务绩效评估报告', 'Digital government performance report'))} · {e(folder.name)}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>{e(t('地方政府数字政务绩效评估报告', 'Local digital government performance evaluation report'))}</h1>",
+        f"<p class='muted'>{e(t('运行', 'Run'))}: <b>{e(cfg.name)}</b> · {e(t('年份', 'year'))} {cfg.year or ''} · "
+        f"{e(t('随机种子', 'seed'))} {cfg.seed} · <a href='manifest.json'>manifest.json</a> · "
+        f"<a href='config.yaml'>config.yaml</a></p>",
+    ]
+    # key results
+    rows = []
+    for nb, rec in records.items():
+        for key, entry in rec.get("results", {}).items():
+            label = _title(entry, lang, key)
+            rows.append(f"<tr><td>{e(nb)}</td><td>{e(label)}</td><td>{e(_fmt(entry.get('value')))}</td></tr>")
+    parts.append(f"<h2>{e(t('关键结果', 'Key results'))}</h2>")
+    parts.append(
+        f"<table><tr><th>{e(t('笔记本', 'Notebook'))}</th><th>{e(t('结果', 'Result'))}</th><th>{e(t('数值', 'Value'))}</th></tr>"
+        + "".join(rows)
+        + "</table>"
+    )
+    # findings
+    findings = [(nb, f) for nb, rec in records.items() for f in rec.get("findings", [])]
+    findings.sort(key=lambda x: 0 if x[1].get("level") == "warning" else 1)
+    parts.append(f"<h2>{e(t('发现与提示', 'Findings'))}</h2><ul>")
+    for nb, f in findings:
+        cls = " class='warn'" if f.get("level") == "warning" else ""
+        parts.append(f"<li{cls}><span class='muted'>[{e(nb)}]</span> {e(f.get(lang) or f.get('en', ''))}</li>")
+    parts.append("</ul>")
+    # notebooks
+    parts.append(f"<h2>{e(t('分析笔记本', 'Notebooks'))}</h2><ul>")
+    for nb in cfg.notebooks:
+        parts.append(f"<li><a href='notebooks/{e(nb)}.html'>{e(nb)}</a> (<a href='notebooks/{e(nb)}.ipynb'>ipynb</a>)</li>")
+    parts.append("</ul>")
+    if (folder / "method-note.md").exists():
+        parts.append(
+            f"<p><a href='method-note.md'>{e(t('方法说明 (Markdown)', 'Method note (Markdown)'))}</a>"
+            + (f" · <a href='method-note.docx'>{e(t('方法说明 (Word)', 'Method note (Word)'))}</a>" if (folder / "method-note.docx").exists() else "")
+            + "</p>"
+        )
+    # figures
+    parts.append(f"<h2>{e(t('图', 'Figures'))}</h2><div class='figs'>")
+    for nb, rec in records.items():
+        for name, entry in rec.get("figures", {}).items():
+            if entry.get("file"):
+                cap = _title(entry, lang, name)
+                parts.append(
+                    f"<figure><a href='{e(entry['file'])}'><img src='{e(entry['file'])}' alt='{e(cap)}'></a>"
+                    f"<figcaption>{e(nb)} · {e(cap)}</figcaption></figure>"
+                )
+    parts.append("</div>")
+    # tables
+    parts.append(f"<h2>{e(t('表', 'Tables'))}</h2><p><a href='tables/tables.xlsx'>tables.xlsx</a></p><ul>")
+    for nb, rec in records.items():
+        for name, entry in rec.get("tables", {}).items():
+            if entry.get("file"):
+                parts.append(f"<li><a href='{e(entry['file'])}'>{e(nb)} · {e(_title(entry, lang, name))}</a></li>")
+    parts.append("</ul></body></html>")
+    path = folder / "index.html"
+    path.write_text("\n".join(parts), encoding="utf-8")
+    return path
+
+
+def assemble_report(folder: Path, cfg: RunConfig) -> list[str]:
+    """Write the workbook and landing page; return the warnings the analyses raised."""
+    records = collect(folder)
+    write_workbook(folder, records, cfg.lang)
+    try:
+        from dgpe.method_note import write_method_note
+    except ImportError:  # pragma: no cover - the method note module is optional
+        write_method_note = None
+    if write_method_note is not None:
+        write_method_note(folder, cfg, records)
+    write_index(folder, cfg, records)
+    lang = cfg.lang
+    return [
+        f"[{nb}] {f.get(lang) or f.get('en')}"
+        for nb, rec in records.items()
+        for f in rec.get("findings", [])
+        if f.get("level") == "warning"
+    ]

@@ -1,0 +1,326 @@
+"""Run the notebooks of a run config into a dated, self-contained report folder.
+
+``run_report("configs/default.yaml")`` validates every input first (a data error stops the run before
+any notebook starts), then executes each notebook with papermill (independent notebooks two at a
+time on this 2-core machine), exports each to offline HTML, gathers the recorded tables into one XLSX
+workbook, writes the landing page and ``manifest.json``, and only then renames the folder from its
+temporary name to ``reports/<date>-<name>``. A failing cell stops the run with the notebook, the cell
+and the error named, and leaves no half-written report; an existing report is never replaced unless
+``force=True``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dgpe import manifest as mf
+from dgpe.config import RunConfig, load_run_config
+from dgpe.errors import DgpeError, Problem, ReportError
+from dgpe.io import sha256_file
+
+__all__ = ["RunSummary", "run_report", "project_root", "notebook_source", "execute_notebook", "KERNEL_NAME"]
+
+KERNEL_NAME = "dgpe"
+
+
+def project_root() -> Path:
+    """The checkout that holds ``notebooks/`` (the package is installed in editable mode)."""
+    here = Path(__file__).resolve()
+    for parent in here.parents:
+        if (parent / "notebooks").is_dir() and (parent / "pyproject.toml").exists():
+            return parent
+    return Path.cwd()
+
+
+def notebook_source(name: str, notebooks_dir: Path) -> Path:
+    for suffix in (".py", ".ipynb"):
+        p = notebooks_dir / f"{name}{suffix}"
+        if p.exists():
+            return p
+    raise ReportError([Problem(str(notebooks_dir), f"notebook {name}", "no such notebook (.py or .ipynb)")])
+
+
+@dataclass
+class RunSummary:
+    path: Path
+    seconds: float
+    notebooks: dict[str, float]
+    warnings: list[str] = field(default_factory=list)
+
+    def render(self, lang: str = "en") -> str:
+        lines = [
+            f"report: {self.path}",
+            f"time:   {self.seconds:.1f} s ("
+            + ", ".join(f"{k} {v:.1f} s" for k, v in self.notebooks.items())
+            + ")",
+        ]
+        if self.warnings:
+            lines.append(f"warnings raised by the analyses ({len(self.warnings)}):")
+            lines += [f"  - {w}" for w in self.warnings[:15]]
+            if len(self.warnings) > 15:
+                lines.append(f"  … and {len(self.warnings) - 15} more (see index.html)")
+        return "\n".join(lines)
+
+
+def _kernel_available(name: str) -> bool:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return name in KernelSpecManager().find_kernel_specs()
+
+
+def ensure_kernel(name: str = KERNEL_NAME) -> None:
+    """Install the project's kernelspec into this environment if it is not there yet."""
+    if _kernel_available(name):
+        return
+    from ipykernel.kernelspec import install
+
+    install(kernel_name=name, display_name=name, prefix=sys.prefix)
+
+
+def execute_notebook(
+    source: Path,
+    out_ipynb: Path,
+    parameters: dict[str, Any],
+    *,
+    cwd: Path,
+    progress: bool | dict[str, Any] = False,
+    timeout: int = 1800,
+) -> None:
+    """Execute one jupytext/ipynb notebook with papermill; raise :class:`ReportError` on failure."""
+    import jupytext
+    import papermill as pm
+
+    nb = jupytext.read(source)
+    nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": KERNEL_NAME, "language": "python"}
+    try:
+        pm.execute_notebook(
+            nb,
+            str(out_ipynb),
+            parameters=parameters,
+            kernel_name=KERNEL_NAME,
+            cwd=str(cwd),
+            progress_bar=progress,
+            execution_timeout=timeout,
+            report_mode=False,
+        )
+    except pm.PapermillExecutionError as exc:
+        raise ReportError(
+            [
+                Problem(
+                    source.name,
+                    f"cell {exc.cell_index} (execution count {exc.exec_count})",
+                    f"{exc.ename}: {exc.evalue}",
+                )
+            ],
+            title=f"notebook {source.stem} failed",
+        ) from None
+
+
+def export_html(ipynb: Path, html: Path, *, lang: str) -> None:
+    """Offline HTML (no CDN scripts; images embedded)."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    template_dir = Path(__file__).parent / "templates"
+    exporter = HTMLExporter(
+        template_name="dgpe_offline",
+        extra_template_basedirs=[str(template_dir)],
+        embed_images=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    nb = nbformat.read(str(ipynb), as_version=4)
+    body, _ = exporter.from_notebook_node(nb, resources={"language_code": lang})
+    html.write_text(body, encoding="utf-8")
+
+
+def _report_dir(reports: Path, name: str, date: dt.date) -> Path:
+    target = (reports / f"{date.isoformat()}-{name}").resolve()
+    if target.parent != reports.resolve():
+        raise ReportError([Problem("run config", "field name", "the report name must not leave the reports folder", name)])
+    return target
+
+
+def _write_config(cfg: RunConfig, folder: Path) -> Path:
+    """The resolved config, with paths relative to the report folder (valid after the rename)."""
+    d = cfg.model_dump(mode="json", exclude={"source"})
+
+    def rel(p: str | None) -> str | None:
+        if p is None:
+            return None
+        return os.path.relpath(p, folder)
+
+    d["framework"] = rel(d["framework"])
+    d["data"] = {k: rel(v) for k, v in d["data"].items() if v is not None}
+    path = folder / "config.yaml"
+    path.write_text(
+        "# The resolved run config of this report (paths relative to this folder).\n"
+        + yaml.safe_dump(d, allow_unicode=True, sort_keys=False),
+        encoding="utf-8",
+    )
+    return path
+
+
+def run_report(
+    config: str | Path,
+    overrides: Sequence[str] | None = None,
+    *,
+    reports_dir: str | Path | None = None,
+    notebooks_dir: str | Path | None = None,
+    force: bool = False,
+    date: dt.date | None = None,
+    parallel: int = 2,
+    progress: bool = True,
+    out: Path | None = None,
+    echo: Callable[[str], None] = print,
+) -> RunSummary:
+    """Run a report; see the module docstring. ``out`` forces the final folder (used by verify)."""
+    from dgpe.report import assemble_report
+    from dgpe.session import load_inputs
+
+    t0 = time.time()
+    started = dt.datetime.now(dt.UTC)
+    cfg = load_run_config(config, list(overrides or []))
+    load_inputs(cfg)  # every data problem is reported before any notebook runs
+    root = project_root()
+    nb_dir = Path(notebooks_dir) if notebooks_dir else root / "notebooks"
+    sources = {name: notebook_source(name, nb_dir) for name in cfg.notebooks}
+    reports = Path(reports_dir) if reports_dir else root / "reports"
+    reports.mkdir(parents=True, exist_ok=True)
+    final = Path(out).resolve() if out else _report_dir(reports, cfg.name, date or dt.date.today())
+    if final.exists() and not force:
+        raise ReportError(
+            [Problem(str(final), "", "a report of this name already exists; use --force to replace it, or -p name=… for another name")],
+            title="report exists",
+        )
+    tmp = final.parent / f".{final.name}.incomplete-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir(parents=True)
+    ensure_kernel()
+    timings: dict[str, float] = {}
+    try:
+        cfg_path = _write_config(cfg, tmp)
+        (tmp / "notebooks").mkdir()
+        params_of = {
+            name: {"config": str(cfg_path), "output_dir": str(tmp), "lang": cfg.lang} for name in cfg.notebooks
+        }
+        _execute_all(sources, params_of, tmp, nb_dir, timings, parallel=parallel, progress=progress, echo=echo)
+        for name in cfg.notebooks:
+            export_html(tmp / "notebooks" / f"{name}.ipynb", tmp / "notebooks" / f"{name}.html", lang=cfg.lang)
+        warnings = assemble_report(tmp, cfg)
+        finished = dt.datetime.now(dt.UTC)
+        manifest = {
+            "dgpe_manifest": 1,
+            "name": cfg.name,
+            "report": final.name,
+            "created": finished.isoformat(timespec="seconds"),
+            "started": started.isoformat(timespec="seconds"),
+            "seconds": round(time.time() - t0, 2),
+            "seed": cfg.seed,
+            "lang": cfg.lang,
+            "config": cfg.to_yaml_dict(relative_to=root),
+            "overrides": list(overrides or []),
+            "inputs": {role: mf.file_entry(p, root) for role, p in cfg.paths().items()},
+            "notebooks": {
+                name: {
+                    "source": mf.file_entry(sources[name], root),
+                    "parameters": {"lang": cfg.lang},
+                    "seconds": round(timings.get(name, 0.0), 2),
+                }
+                for name in cfg.notebooks
+            },
+            "packages": mf.package_versions(),
+            "environment": mf.environment(),
+            "git": mf.git_state(root),
+            "digests": {
+                "tables": mf.digest_dir(tmp, "tables/*.csv"),
+                "records": mf.digest_dir(tmp, "records/*.json"),
+            },
+        }
+        mf.write_manifest(tmp / "manifest.json", manifest)
+        if final.exists():
+            trash = final.parent / f".{final.name}.replaced-{uuid.uuid4().hex[:8]}"
+            final.rename(trash)
+            tmp.rename(final)
+            shutil.rmtree(trash, ignore_errors=True)
+        else:
+            tmp.rename(final)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return RunSummary(final, time.time() - t0, timings, warnings)
+
+
+def _execute_all(
+    sources: dict[str, Path],
+    params_of: dict[str, dict[str, Any]],
+    tmp: Path,
+    nb_dir: Path,
+    timings: dict[str, float],
+    *,
+    parallel: int,
+    progress: bool,
+    echo: Callable[[str], None],
+) -> None:
+    from tqdm.auto import tqdm
+
+    names = list(sources)
+    overall = tqdm(total=len(names), desc="report", unit="notebook", disable=not progress, position=0)
+    failures: list[DgpeError] = []
+
+    def one(name: str, slot: int) -> float:
+        t = time.time()
+        bar: bool | dict[str, Any] = {"desc": name, "position": slot + 1, "leave": False} if progress else False
+        execute_notebook(sources[name], tmp / "notebooks" / f"{name}.ipynb", params_of[name], cwd=nb_dir, progress=bar)
+        return time.time() - t
+
+    workers = max(1, min(parallel, len(names)))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending: dict[Future[float], str] = {}
+        queue = list(names)
+        slots = list(range(workers))
+        slot_of: dict[str, int] = {}
+        while queue or pending:
+            while queue and slots and not failures:
+                name = queue.pop(0)
+                slot_of[name] = slots.pop(0)
+                pending[pool.submit(one, name, slot_of[name])] = name
+            if not pending:
+                break
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                name = pending.pop(fut)
+                slots.append(slot_of[name])
+                try:
+                    timings[name] = fut.result()
+                    overall.update(1)
+                    overall.set_postfix_str(f"{name} done")
+                except DgpeError as exc:
+                    failures.append(exc)
+    overall.close()
+    if failures:
+        raise failures[0]
+
+
+def load_records(folder: Path) -> dict[str, dict[str, Any]]:
+    """The records every notebook of a report wrote (by notebook name)."""
+    out = {}
+    for p in sorted((folder / "records").glob("*.json")):
+        out[p.stem] = json.loads(p.read_text(encoding="utf-8"))
+    return out
+
+
+def input_hashes(cfg: RunConfig) -> dict[str, str]:
+    return {role: sha256_file(p) for role, p in cfg.paths().items()}

@@ -1,0 +1,141 @@
+"""What a notebook needs in one call: :func:`open_run`.
+
+``run = open_run(config, notebook="00_data_audit", output_dir=output_dir, lang=lang)`` loads and
+validates the run config, the framework and every data file it names, applies the plot theme and
+returns a :class:`Run` carrying the data, the meta frame, the recorder and small language helpers.
+Notebooks stay thin: parameters, this call, calls into :mod:`methods`, plots and prose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dgpe.config import RunConfig, load_run_config
+from dgpe.data import load_ahp, load_delphi, load_experts, load_indicators, load_survey
+from dgpe.framework import Framework, load_framework
+from dgpe.plotting import apply_theme
+from dgpe.record import Recorder
+
+__all__ = ["Run", "open_run", "load_inputs"]
+
+
+@dataclass
+class Run:
+    """Everything one notebook works with (see ``docs/CONVENTIONS.md``)."""
+
+    config: RunConfig
+    framework: Framework
+    meta: pd.DataFrame
+    panel: pd.DataFrame
+    year: int | None
+    X: pd.DataFrame
+    units: pd.DataFrame
+    survey: pd.DataFrame | None
+    delphi: pd.DataFrame | None
+    experts: pd.DataFrame | None
+    ahp: dict[tuple[str, str], pd.DataFrame] | None
+    lang: str
+    rec: Recorder
+
+    # -- language ---------------------------------------------------------------------------
+    def t(self, zh: str, en: str) -> str:
+        """The text in the run's language."""
+        return zh if self.lang == "zh" else en
+
+    def label(self, code: str) -> str:
+        """A node's, scale's or item's name in the run's language."""
+        return self.framework.name(code, self.lang)
+
+    def labels(self, codes: list[str] | pd.Index, *, with_code: bool = True) -> list[str]:
+        return [f"{c} {self.label(c)}" if with_code else self.label(c) for c in codes]
+
+    # -- data views --------------------------------------------------------------------------
+    @property
+    def seed(self) -> int:
+        return self.config.seed
+
+    @property
+    def build(self) -> dict[str, Any]:
+        return self.config.build
+
+    def rng(self, offset: int = 0) -> np.random.Generator:
+        """A fresh generator from the config seed (plus ``offset`` for independent streams)."""
+        return np.random.default_rng(self.config.seed + offset)
+
+    def X_year(self, year: int) -> pd.DataFrame:
+        """The indicator matrix of another year (index unit_id)."""
+        return _matrix(self.panel, self.framework, year)
+
+    @property
+    def years(self) -> list[int]:
+        if "year" not in self.panel.columns:
+            return []
+        return sorted(int(y) for y in self.panel["year"].dropna().unique())
+
+
+def _matrix(panel: pd.DataFrame, framework: Framework, year: int | None) -> pd.DataFrame:
+    df = panel if year is None else panel[panel["year"] == year]
+    return df.set_index("unit_id")[framework.indicator_codes].astype(float)
+
+
+def load_inputs(cfg: RunConfig) -> dict[str, Any]:
+    """Load and validate every input named by a run config."""
+    fw = load_framework(cfg.framework)
+    panel = load_indicators(cfg.data.indicators, fw, groups=cfg.groups)
+    d = cfg.data
+    return {
+        "framework": fw,
+        "panel": panel,
+        "survey": load_survey(d.survey, fw) if d.survey else None,
+        "delphi": load_delphi(d.delphi, fw) if d.delphi else None,
+        "experts": load_experts(d.experts) if d.experts else None,
+        "ahp": load_ahp(d.ahp, fw) if d.ahp else None,
+    }
+
+
+def open_run(
+    config: str | Path,
+    *,
+    notebook: str,
+    output_dir: str | Path | None = None,
+    lang: str | None = None,
+    overrides: list[str] | None = None,
+) -> Run:
+    """Load a run for one notebook and apply the plot theme."""
+    cfg = load_run_config(config, overrides)
+    inputs = load_inputs(cfg)
+    fw: Framework = inputs["framework"]
+    panel: pd.DataFrame = inputs["panel"]
+    year = cfg.year
+    if year is None and "year" in panel.columns:
+        year = int(panel["year"].max())
+    if year is not None and "year" in panel.columns and year not in set(panel["year"].dropna()):
+        from dgpe.errors import ConfigError, Problem
+
+        raise ConfigError(
+            [Problem(Path(str(cfg.source)).name, "field year", f"no data for year {year}; the data has {sorted(set(panel['year'].dropna()))}")]
+        )
+    sub = panel if year is None or "year" not in panel.columns else panel[panel["year"] == year]
+    attrs = [c for c in sub.columns if c not in fw.indicator_codes and c != "unit_id"]
+    language = lang or cfg.lang
+    apply_theme()
+    return Run(
+        config=cfg,
+        framework=fw,
+        meta=fw.to_meta(),
+        panel=panel,
+        year=year,
+        X=_matrix(panel, fw, year if "year" in panel.columns else None),
+        units=sub.set_index("unit_id")[attrs],
+        survey=inputs["survey"],
+        delphi=inputs["delphi"],
+        experts=inputs["experts"],
+        ahp=inputs["ahp"],
+        lang=language,
+        rec=Recorder(output_dir, notebook=notebook, lang=language),
+    )

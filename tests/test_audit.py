@@ -1,0 +1,95 @@
+"""methods.audit against R (e1071 skewness/kurtosis type 2, cor spearman) and by construction."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from methods import MethodError, MethodTypeError, audit
+
+from .conftest import REFERENCE
+
+
+@pytest.fixture(scope="module")
+def r_ref():
+    return json.loads((REFERENCE / "e1071_audit_example.json").read_text(encoding="utf-8"))
+
+
+def test_skewness_kurtosis_match_e1071_type2(X2025, r_ref):
+    dist = audit.distribution_table(X2025)
+    for code in X2025.columns:
+        assert dist.at[code, "skewness"] == pytest.approx(r_ref["skewness"][code], abs=1e-10), code
+        assert dist.at[code, "kurtosis"] == pytest.approx(r_ref["kurtosis"][code], abs=1e-10), code
+
+
+def test_spearman_pairwise_matches_r(X2025, r_ref):
+    groups = pd.Series({c: c[0] for c in X2025.columns})
+    res = audit.correlation_structure(X2025, groups, method="spearman")
+    ref = np.array(r_ref["spearman"], dtype=float)
+    np.testing.assert_allclose(res.matrix.loc[r_ref["codes"], r_ref["codes"]].to_numpy(), ref, atol=1e-12)
+
+
+def test_textbook_skewness():
+    # G1 and G2 by hand for 1..5 plus 10: m2, m3, m4 central moments
+    v = np.array([1, 2, 3, 4, 5, 10.0])
+    n = v.size
+    d = v - v.mean()
+    m2, m3, m4 = (d**2).mean(), (d**3).mean(), (d**4).mean()
+    g1 = m3 / m2**1.5
+    g2 = m4 / m2**2 - 3
+    assert audit.skewness(v) == pytest.approx(g1 * np.sqrt(n * (n - 1)) / (n - 2))
+    assert audit.kurtosis(v) == pytest.approx(((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3)))
+
+
+def test_outlier_flag_rule():
+    rng = np.random.default_rng(1)
+    x = pd.DataFrame({"normal": rng.normal(size=200), "spiky": np.r_[rng.normal(size=195), [30, 35, 40, 45, 50]]})
+    dist = audit.distribution_table(x)
+    assert not dist.at["normal", "outlier_flag"] and dist.at["spiky", "outlier_flag"]
+
+
+def test_coverage_counts():
+    x = pd.DataFrame({"a": [1, np.nan, 3, 4], "b": [np.nan, np.nan, 1, 2], "c": [1, 2, 3, 4.0]}, index=list("pqrs"))
+    cov = audit.coverage(x, min_coverage=0.5)
+    assert cov.by_indicator.loc["b", "n_missing"] == 2
+    assert cov.by_unit.loc["q", "share_available"] == pytest.approx(1 / 3)
+    assert cov.units_below == ("q",)
+    assert cov.overall_missing == pytest.approx(3 / 12)
+
+
+def test_bounds_ceiling():
+    x = pd.DataFrame({"rate": [0.995, 0.999, 1.0, 0.5], "count": [1, 2, 3, 4.0]})
+    bt = audit.bounds_table(x, pd.Series({"rate": 0.0, "count": 0.0}), pd.Series({"rate": 1.0, "count": np.inf}))
+    assert bt.at["rate", "share_at_ceiling"] == 0.75 and bt.at["rate", "ceiling_flag"]
+    assert np.isnan(bt.at["count", "share_at_ceiling"]) and not bt.at["count", "ceiling_flag"]
+
+
+def test_misplaced_indicator_is_flagged():
+    rng = np.random.default_rng(3)
+    f1, f2 = rng.normal(size=(2, 300))
+    x = pd.DataFrame({
+        "a1": f1 + rng.normal(scale=0.5, size=300), "a2": f1 + rng.normal(scale=0.5, size=300),
+        "a3": f2 + rng.normal(scale=0.5, size=300),  # belongs to b
+        "b1": f2 + rng.normal(scale=0.5, size=300), "b2": f2 + rng.normal(scale=0.5, size=300),
+    })
+    res = audit.correlation_structure(x, pd.Series({"a1": "A", "a2": "A", "a3": "A", "b1": "B", "b2": "B"}))
+    assert res.by_indicator.loc["a3", "flag"] and res.by_indicator.loc["a3", "best_other_group"] == "B"
+    assert not res.by_indicator.loc["b1", "flag"]
+    assert res.between_groups.loc["B", "B"] > 0.6
+
+
+def test_oriented_and_errors(framework, X2025):
+    meta = framework.to_meta()
+    xo = audit.oriented(X2025, meta)
+    assert (xo["A2.5"] == -X2025["A2.5"]).all() | xo["A2.5"].isna().any()
+    with pytest.raises(MethodError, match="not in the meta frame"):
+        audit.oriented(X2025.rename(columns={"A1.1": "ZZ"}), meta)
+    with pytest.raises(MethodTypeError, match="pandas DataFrame"):
+        audit.coverage(X2025.to_numpy())
+    with pytest.raises(MethodError, match="not numeric"):
+        audit.coverage(pd.DataFrame({"a": ["x", "y"]}))
+    with pytest.raises(MethodError, match="pair"):
+        audit.pair_divergence(X2025, [("A1.1", "nope")])

@@ -1,0 +1,103 @@
+"""The runner: a report folder from the default config, offline HTML, XLSX, manifest, safety rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from dgpe.errors import DgpeError, ReportError
+from dgpe.runner import run_report
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / "configs" / "default.yaml"
+DAY = dt.date(2030, 1, 2)
+
+
+@pytest.fixture(scope="module")
+def audit_report(tmp_path_factory):
+    reports = tmp_path_factory.mktemp("reports")
+    summary = run_report(CONFIG, ["notebooks=[00_data_audit]"], reports_dir=reports, date=DAY, progress=False)
+    return summary
+
+
+def test_report_folder_contents(audit_report):
+    folder = audit_report.path
+    assert folder.name == "2030-01-02-default"
+    for rel in ("index.html", "manifest.json", "config.yaml", "notebooks/00_data_audit.ipynb",
+                "notebooks/00_data_audit.html", "tables/tables.xlsx", "records/00_data_audit.json"):
+        assert (folder / rel).is_file(), rel
+    assert len(list((folder / "figures").glob("*.png"))) >= 4
+    assert len(list((folder / "tables").glob("*.csv"))) >= 8
+    assert not list(folder.parent.glob(".*incomplete*"))
+
+
+def test_html_renders_offline(audit_report):
+    html = (audit_report.path / "notebooks" / "00_data_audit.html").read_text(encoding="utf-8")
+    assert not re.search(r"<script[^>]+src=[\"']https?://", html), "the HTML loads a script from the network"
+    assert not re.search(r"<link[^>]+href=[\"']https?://", html)
+    assert "data:image/png;base64" in html
+    assert "数据审计" in html
+
+
+def test_workbook_has_a_sheet_per_table_with_valid_names(audit_report):
+    wb = load_workbook(audit_report.path / "tables" / "tables.xlsx", read_only=True)
+    names = wb.sheetnames
+    assert names[0] == "目录"
+    n_csv = len(list((audit_report.path / "tables").glob("*.csv")))
+    assert len(names) == n_csv + 1
+    for name in names:
+        assert len(name) <= 31 and not re.search(r"[\[\]:*?/\\]", name)
+    assert any("缺失" in n for n in names)
+
+
+def test_manifest_records_what_reproduces_the_run(audit_report):
+    m = json.loads((audit_report.path / "manifest.json").read_text(encoding="utf-8"))
+    assert m["seed"] == 20261126
+    assert set(m["inputs"]) >= {"framework", "data.indicators", "data.survey"}
+    assert all(len(v["sha256"]) == 64 for v in m["inputs"].values())
+    assert m["inputs"]["data.indicators"]["path"] == "data/example/indicators.csv"
+    assert m["packages"]["pandas"].startswith("3.")
+    assert "commit" in m["git"]
+    assert m["notebooks"]["00_data_audit"]["seconds"] > 0
+    assert len(m["digests"]["tables"]) >= 8
+
+
+def test_same_inputs_give_identical_tables(audit_report, tmp_path):
+    again = run_report(CONFIG, ["notebooks=[00_data_audit]"], reports_dir=tmp_path, date=DAY, progress=False)
+    first = json.loads((audit_report.path / "manifest.json").read_text())["digests"]
+    second = json.loads((again.path / "manifest.json").read_text())["digests"]
+    assert first["tables"] == second["tables"]
+
+
+def test_existing_report_is_never_replaced_without_force(audit_report):
+    with pytest.raises(ReportError, match="already exists; use --force"):
+        run_report(CONFIG, ["notebooks=[00_data_audit]"], reports_dir=audit_report.path.parent, date=DAY, progress=False)
+
+
+def test_failing_cell_leaves_no_report(tmp_path):
+    nb_dir = tmp_path / "notebooks"
+    nb_dir.mkdir()
+    (nb_dir / "99_fail.py").write_text(
+        '# %% tags=["parameters"]\nconfig = ""\noutput_dir = None\nlang = None\n\n# %%\nx = 1\n\n# %%\nraise ValueError("deliberate failure")\n',
+        encoding="utf-8",
+    )
+    reports = tmp_path / "reports"
+    with pytest.raises(ReportError) as info:
+        run_report(CONFIG, ["notebooks=[99_fail]"], reports_dir=reports, notebooks_dir=nb_dir, date=DAY, progress=False)
+    msg = str(info.value)
+    assert "99_fail" in msg and "cell" in msg and "deliberate failure" in msg
+    assert list(reports.iterdir()) == []
+
+
+def test_data_errors_stop_before_any_notebook(tmp_path):
+    bad = tmp_path / "bad.csv"
+    text = (ROOT / "data" / "example" / "indicators.csv").read_text(encoding="utf-8")
+    bad.write_text(text.replace("0.8476", "abc", 1), encoding="utf-8")
+    with pytest.raises(DgpeError, match="bad.csv: row 2, column A1.1: expected a number"):
+        run_report(CONFIG, [f"data.indicators={bad}"], reports_dir=tmp_path / "r", date=DAY, progress=False)
+    assert not (tmp_path / "r").exists() or list((tmp_path / "r").iterdir()) == []
