@@ -138,9 +138,9 @@ groups = pd.Series(dimension_of)
 corr = audit.correlation_structure(Xo, groups, method="spearman")
 rec.table("correlation_matrix", corr.matrix.round(10), title={"zh": "指标相关矩阵(Spearman,已统一方向)", "en": "Indicator correlations (Spearman, oriented)"})
 rec.table("correlation_by_indicator", corr.by_indicator, title={"zh": "指标与本维度及其他维度的平均相关", "en": "Mean correlation with own and other dimensions"})
-rec.table("correlation_between_dimensions", corr.between_groups, title={"zh": "维度内与维度间平均相关", "en": "Mean correlation within and between dimensions"})
+rec.table("correlation_between_dimensions", corr.between_groups, title={"zh": "维度内与维度间平均相关", "en": "Mean correlation within and between dimensions"}, note=True)
 fig = plotting.correlation_heatmap(corr.matrix, title=t("指标相关矩阵(按维度分块)", "Indicator correlations (blocks = dimensions)"), groups=groups.reindex(corr.matrix.index).tolist())
-rec.figure("correlation_heatmap", fig, title={"zh": "指标相关矩阵", "en": "Indicator correlations"})
+rec.figure("correlation_heatmap", fig, title={"zh": "指标相关矩阵", "en": "Indicator correlations"}, note=True)
 plt.show()
 
 # %%
@@ -164,7 +164,7 @@ if mis.empty:
 pairs = list(run.framework.pairs)
 if pairs:
     div = audit.pair_divergence(Xo, pairs, gap=0.4)
-    rec.table("pairs", div.pairs, title={"zh": "可办与实办指标对", "en": "Availability and use pairs"})
+    rec.table("pairs", div.pairs, title={"zh": "可办与实办指标对", "en": "Availability and use pairs"}, note=True)
     gaps = div.units[div.units["gap"] > div.gap].sort_values("gap", ascending=False)
     rec.table("pair_gaps", gaps, index=False, title={"zh": "可办远超实办的单位", "en": "Units where availability far exceeds use"})
     ncol = min(4, len(pairs))
@@ -180,7 +180,7 @@ if pairs:
     for ax in list(axes.flat)[len(pairs):]:
         ax.set_visible(False)
     fig.tight_layout()
-    rec.figure("pairs", fig, title={"zh": "可办与实办", "en": "Availability versus use"})
+    rec.figure("pairs", fig, title={"zh": "可办与实办", "en": "Availability versus use"}, note=True)
     plt.show()
     counts = gaps["unit"].value_counts()
     repeat = list(counts.index[counts >= 2])

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["Recorder", "neutralise_formulas", "RECORDS_DIR", "TABLES_DIR", "FIGURES_DIR"]
+__all__ = ["Recorder", "neutralise_formulas", "read_recorded_table", "RECORDS_DIR", "TABLES_DIR", "FIGURES_DIR"]
 
 RECORDS_DIR = "records"
 TABLES_DIR = "tables"
@@ -138,10 +138,12 @@ class Recorder:
         title: str | dict[str, str] | None = None,
         tol: float = 1e-9,
         index: bool = True,
+        note: bool = False,
     ) -> pd.DataFrame:
         """Record a table; returns it for display.
 
-        ``tol`` is the relative/absolute tolerance ``dgpe verify`` allows on its float columns.
+        ``tol`` is the relative/absolute tolerance ``dgpe verify`` allows on its float columns;
+        ``note=True`` puts the table into the method note (numbered, with its title as caption).
         """
         self._check_name(name, self.tables)
         frame = df.to_frame() if isinstance(df, pd.Series) else df
@@ -150,6 +152,7 @@ class Recorder:
             "tol": tol,
             "index": index,
             "shape": list(frame.shape),
+            "note": note,
             "file": None,
         }
         if self._root is not None:
@@ -161,10 +164,15 @@ class Recorder:
         self._flush()
         return frame
 
-    def figure(self, name: str, fig: Any, *, title: str | dict[str, str] | None = None) -> Any:
-        """Record a matplotlib figure (saved as PNG at 150 dpi); returns it for display."""
+    def figure(
+        self, name: str, fig: Any, *, title: str | dict[str, str] | None = None, note: bool = False
+    ) -> Any:
+        """Record a matplotlib figure (saved as PNG at 150 dpi); returns it for display.
+
+        ``note=True`` puts the figure into the method note (numbered, with its title as caption).
+        """
         self._check_name(name, self.figures)
-        entry: dict[str, Any] = {"title": self._caption(title), "file": None}
+        entry: dict[str, Any] = {"title": self._caption(title), "note": note, "file": None}
         if self._root is not None:
             rel = f"{FIGURES_DIR}/{self.notebook}__{name}.png"
             fig.savefig(self._root / rel, dpi=150, bbox_inches="tight", metadata={"Software": None})
@@ -216,3 +224,12 @@ class Recorder:
             json.dumps(self.as_dict(), ensure_ascii=False, indent=1, sort_keys=False) + "\n",
             encoding="utf-8",
         )
+
+
+def read_recorded_table(folder: str | Path, entry: dict[str, Any]) -> pd.DataFrame:
+    """Read a recorded table back as a flat frame (the index, if any, as the first column)."""
+    df = pd.read_csv(Path(folder) / entry["file"], encoding="utf-8")
+    first = str(df.columns[0]) if len(df.columns) else ""
+    if entry.get("index", True) and first.startswith("Unnamed"):
+        df = df.rename(columns={df.columns[0]: ""})
+    return df

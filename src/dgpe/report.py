@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from dgpe.config import RunConfig
-from dgpe.record import RECORDS_DIR
+from dgpe.record import RECORDS_DIR, read_recorded_table
 
 __all__ = ["assemble_report", "excel_sheet_name", "write_workbook", "collect"]
 
@@ -64,7 +64,7 @@ def write_workbook(folder: Path, records: dict[str, dict[str, Any]], lang: str) 
         for name, entry in rec.get("tables", {}).items():
             if not entry.get("file"):
                 continue
-            df = pd.read_csv(folder / entry["file"], encoding="utf-8")
+            df = read_recorded_table(folder, entry)
             title = _title(entry, lang, name)
             sheet = excel_sheet_name(f"{nb[:2]} {title}", taken)
             sheets.append((sheet, df))

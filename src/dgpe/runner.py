@@ -29,6 +29,7 @@ import yaml
 from dgpe import manifest as mf
 from dgpe.config import RunConfig, load_run_config
 from dgpe.errors import DgpeError, Problem, ReportError
+from dgpe.framework import load_framework
 from dgpe.io import sha256_file
 
 __all__ = ["RunSummary", "run_report", "project_root", "notebook_source", "execute_notebook", "KERNEL_NAME"]
@@ -212,6 +213,8 @@ def run_report(
     timings: dict[str, float] = {}
     try:
         cfg_path = _write_config(cfg, tmp)
+        (tmp / "inputs").mkdir()
+        load_framework(cfg.framework).to_table().to_csv(tmp / "inputs" / "framework.csv", index=False, encoding="utf-8", lineterminator="\n")
         (tmp / "notebooks").mkdir()
         params_of = {
             name: {"config": str(cfg_path), "output_dir": str(tmp), "lang": cfg.lang} for name in cfg.notebooks

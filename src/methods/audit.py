@@ -20,6 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from methods._errors import MethodError, MethodTypeError
+from methods.treat import kurtosis, skewness  # the statistics of the JRC rule (e1071 type 2)
 
 __all__ = [
     "skewness",
@@ -45,35 +46,6 @@ def _check_matrix(x: pd.DataFrame, name: str = "x") -> pd.DataFrame:
     if bad:
         raise MethodError(f"{name}: column(s) {bad} are not numeric; convert them or drop them first")
     return x.astype(float)
-
-
-def skewness(values: np.ndarray | pd.Series) -> float:
-    r"""Sample skewness with the small-sample adjustment (SAS/SPSS :math:`G_1`, e1071 ``type = 2``).
-
-    .. math:: G_1 = \frac{\sqrt{n(n-1)}}{n-2}\,\frac{m_3}{m_2^{3/2}}
-
-    with central moments :math:`m_k`. Missing values are dropped; fewer than 3 values give NaN.
-    This is the statistic COINr's outlier rule uses. Matches R ``e1071::skewness(x, type = 2)``.
-    """
-    v = np.asarray(values, dtype=float)
-    v = v[~np.isnan(v)]
-    if v.size < 3 or np.ptp(v) == 0:
-        return float("nan")
-    return float(stats.skew(v, bias=False))
-
-
-def kurtosis(values: np.ndarray | pd.Series) -> float:
-    r"""Sample excess kurtosis with the small-sample adjustment (:math:`G_2`, e1071 ``type = 2``).
-
-    .. math:: G_2 = \frac{(n-1)\,[(n+1)\,g_2 + 6]}{(n-2)(n-3)},\qquad g_2 = \frac{m_4}{m_2^2} - 3
-
-    Missing values are dropped; fewer than 4 values give NaN. Matches ``e1071::kurtosis(x, type = 2)``.
-    """
-    v = np.asarray(values, dtype=float)
-    v = v[~np.isnan(v)]
-    if v.size < 4 or np.ptp(v) == 0:
-        return float("nan")
-    return float(stats.kurtosis(v, fisher=True, bias=False))
 
 
 @dataclass(frozen=True)

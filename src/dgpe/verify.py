@@ -1,0 +1,358 @@
+"""Check a report, and compare two reports.
+
+``dgpe verify REPORT`` first checks the input files' hashes against the manifest (and says which file
+changed), then reruns the report from its own ``config.yaml`` into a temporary folder and compares every
+recorded table, key result and finding: integers and text exactly, floats within the tolerance each
+table or result declared (default 1e-9, relative to max(1, |value|)). It ends with ``verified`` (exit 0)
+or a readable list of differences (exit 1).
+
+``dgpe diff A B`` says what changed between two reports — run config, inputs, framework (indicators
+added or removed, weights, directions), every common table (rows added or removed, cells changed, the
+largest change, the units whose rank moved most) and the verdicts in words — as Markdown, the "what
+changed since last year" section of an annual note.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dgpe.errors import Problem, ReportError
+from dgpe.io import sha256_file
+from dgpe.manifest import read_manifest
+from dgpe.report import collect
+
+__all__ = ["VerifyResult", "verify_report", "compare_reports", "diff_reports", "add_commands"]
+
+DEFAULT_TOL = 1e-9
+
+
+@dataclass
+class VerifyResult:
+    report: Path
+    changed_inputs: list[str] = field(default_factory=list)
+    changed_sources: list[str] = field(default_factory=list)
+    differences: list[str] = field(default_factory=list)
+    n_tables: int = 0
+    n_results: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.changed_inputs and not self.differences
+
+    def render(self) -> str:
+        lines: list[str] = []
+        if self.changed_inputs:
+            lines.append("input files changed since the report was made:")
+            lines += [f"  - {c}" for c in self.changed_inputs]
+        if self.changed_sources:
+            lines.append("notebook sources changed since the report was made (results may differ because of them):")
+            lines += [f"  - {c}" for c in self.changed_sources]
+        if self.differences:
+            lines.append(f"{len(self.differences)} difference(s) between the report and its rerun:")
+            lines += [f"  - {d}" for d in self.differences[:200]]
+            if len(self.differences) > 200:
+                lines.append(f"  … and {len(self.differences) - 200} more")
+        if self.ok:
+            lines.append(
+                f"verified: {self.n_tables} tables and {self.n_results} key results of {self.report.name} "
+                "reproduced within their tolerances"
+            )
+        else:
+            lines.append(f"NOT verified: {self.report.name}")
+        return "\n".join(lines)
+
+
+def _close(a: float, b: float, tol: float) -> bool:
+    if math.isnan(a) and math.isnan(b):
+        return True
+    if math.isnan(a) or math.isnan(b):
+        return False
+    return a == b or abs(a - b) <= tol * max(1.0, abs(a))
+
+
+def _compare_values(a: Any, b: Any, tol: float) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return a == b
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        if isinstance(a, int) and isinstance(b, int):
+            return a == b
+        return _close(float(a), float(b), tol)
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_compare_values(x, y, tol) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_compare_values(a[k], b[k], tol) for k in a)
+    return a == b
+
+
+def _read(folder: Path, rel: str) -> pd.DataFrame:
+    return pd.read_csv(folder / rel, encoding="utf-8", keep_default_na=True)
+
+
+def compare_tables(a: pd.DataFrame, b: pd.DataFrame, tol: float, name: str, limit: int = 5) -> list[str]:
+    """Cell-by-cell differences of two tables (first column used as the row label)."""
+    out: list[str] = []
+    if list(a.columns) != list(b.columns):
+        return [f"table {name}: columns differ: {list(a.columns)} vs {list(b.columns)}"]
+    if a.shape != b.shape:
+        return [f"table {name}: shape {a.shape} vs {b.shape}"]
+    label = a.iloc[:, 0].astype(str).to_numpy()
+    for col in a.columns:
+        x, y = a[col], b[col]
+        if pd.api.types.is_numeric_dtype(x) and pd.api.types.is_numeric_dtype(y):
+            xv, yv = x.to_numpy(dtype=float), y.to_numpy(dtype=float)
+            both_nan = np.isnan(xv) & np.isnan(yv)
+            with np.errstate(invalid="ignore"):
+                diff = np.abs(xv - yv)
+                bad = (xv != yv) & ~both_nan & (np.isnan(diff) | (diff > tol * np.maximum(1.0, np.abs(xv))))
+            for i in np.flatnonzero(bad)[:limit]:
+                out.append(f"table {name}: row {label[i]}, column {col}: {xv[i]:.10g} → {yv[i]:.10g} (tolerance {tol:g})")
+            if bad.sum() > limit:
+                out.append(f"table {name}: column {col}: {int(bad.sum()) - limit} more cells differ")
+        else:
+            xs, ys = x.astype(str).to_numpy(), y.astype(str).to_numpy()
+            bad = xs != ys
+            for i in np.flatnonzero(bad)[:limit]:
+                out.append(f"table {name}: row {label[i]}, column {col}: {xs[i]!r} → {ys[i]!r}")
+            if bad.sum() > limit:
+                out.append(f"table {name}: column {col}: {int(bad.sum()) - limit} more cells differ")
+    return out
+
+
+def compare_reports(original: Path, rerun: Path) -> tuple[list[str], int, int]:
+    """Differences between a report's records and a rerun's; also the counts compared."""
+    rec_a, rec_b = collect(original), collect(rerun)
+    diffs: list[str] = []
+    n_tables = n_results = 0
+    for nb, ra in rec_a.items():
+        rb = rec_b.get(nb)
+        if rb is None:
+            diffs.append(f"notebook {nb}: recorded nothing in the rerun")
+            continue
+        for name, entry in ra.get("tables", {}).items():
+            other = rb.get("tables", {}).get(name)
+            if other is None or not other.get("file"):
+                diffs.append(f"table {nb}/{name}: missing from the rerun")
+                continue
+            n_tables += 1
+            tol = float(entry.get("tol") or DEFAULT_TOL)
+            diffs += compare_tables(_read(original, entry["file"]), _read(rerun, other["file"]), tol, f"{nb}/{name}")
+        for name in rb.get("tables", {}):
+            if name not in ra.get("tables", {}):
+                diffs.append(f"table {nb}/{name}: new in the rerun")
+        for key, entry in ra.get("results", {}).items():
+            other = rb.get("results", {}).get(key)
+            if other is None:
+                diffs.append(f"result {nb}/{key}: missing from the rerun")
+                continue
+            n_results += 1
+            tol = float(entry.get("tol") or DEFAULT_TOL)
+            if not _compare_values(entry.get("value"), other.get("value"), tol):
+                diffs.append(f"result {nb}/{key}: {entry.get('value')!r} → {other.get('value')!r}")
+        fa = [f.get("en") for f in ra.get("findings", [])]
+        fb = [f.get("en") for f in rb.get("findings", [])]
+        for f in fa:
+            if f not in fb:
+                diffs.append(f"finding {nb}: no longer stated: {f}")
+        for f in fb:
+            if f not in fa:
+                diffs.append(f"finding {nb}: new: {f}")
+    return diffs, n_tables, n_results
+
+
+def verify_report(report: str | Path, *, progress: bool = False, keep: Path | None = None) -> VerifyResult:
+    """Rerun a report from its manifest and config, and compare; see the module docstring."""
+    from dgpe.runner import project_root, run_report
+
+    folder = Path(report).resolve()
+    mpath = folder / "manifest.json"
+    if not mpath.exists():
+        raise ReportError([Problem(str(folder), "", "no manifest.json here: is this a dgpe report folder?")])
+    manifest = read_manifest(mpath)
+    root = project_root()
+    result = VerifyResult(folder)
+    for role, entry in manifest.get("inputs", {}).items():
+        p = Path(entry["path"])
+        p = p if p.is_absolute() else root / p
+        if not p.exists():
+            result.changed_inputs.append(f"{role}: {entry['path']} is missing")
+        elif sha256_file(p) != entry["sha256"]:
+            result.changed_inputs.append(
+                f"{role}: {entry['path']} changed (sha256 {entry['sha256'][:12]}… in the manifest, {sha256_file(p)[:12]}… now)"
+            )
+    for name, nb in manifest.get("notebooks", {}).items():
+        src = nb.get("source", {})
+        p = root / src.get("path", "")
+        if src.get("path") and (not p.exists() or sha256_file(p) != src.get("sha256")):
+            result.changed_sources.append(f"{name}: {src.get('path')}")
+    with tempfile.TemporaryDirectory(prefix="dgpe-verify-") as tmp:
+        out = (keep or Path(tmp)) / folder.name
+        run_report(folder / "config.yaml", [], reports_dir=out.parent, out=out, force=True, progress=progress)
+        result.differences, result.n_tables, result.n_results = compare_reports(folder, out)
+    return result
+
+
+# -- diff -----------------------------------------------------------------------------------------
+
+
+def _flatten(d: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(d, dict):
+        out: dict[str, Any] = {}
+        for k, v in d.items():
+            out.update(_flatten(v, f"{prefix}{k}."))
+        return out
+    return {prefix.rstrip("."): d}
+
+
+def diff_reports(a: str | Path, b: str | Path, *, lang: str = "en", top: int = 10) -> str:
+    """A Markdown account of what changed from report ``a`` to report ``b``."""
+    A, B = Path(a).resolve(), Path(b).resolve()
+    for f in (A, B):
+        if not (f / "manifest.json").exists():
+            raise ReportError([Problem(str(f), "", "no manifest.json here: is this a dgpe report folder?")])
+    ma, mb = read_manifest(A / "manifest.json"), read_manifest(B / "manifest.json")
+    t = (lambda zh, en: zh) if lang == "zh" else (lambda zh, en: en)
+    lines = [f"# {t('变化说明', 'What changed')}: {A.name} → {B.name}", ""]
+
+    ca, cb = _flatten(ma.get("config", {})), _flatten(mb.get("config", {}))
+    changed = [k for k in sorted(set(ca) | set(cb)) if ca.get(k) != cb.get(k)]
+    lines += [f"## {t('运行配置', 'Run config')}", ""]
+    lines += [f"- `{k}`: {ca.get(k)!r} → {cb.get(k)!r}" for k in changed] or [f"- {t('无变化', 'unchanged')}"]
+
+    lines += ["", f"## {t('输入数据', 'Inputs')}", ""]
+    ia, ib = ma.get("inputs", {}), mb.get("inputs", {})
+    inp = [
+        f"- {role}: {ia.get(role, {}).get('path')} → {ib.get(role, {}).get('path')} ({t('内容不同', 'content differs')})"
+        for role in sorted(set(ia) | set(ib))
+        if ia.get(role, {}).get("sha256") != ib.get(role, {}).get("sha256")
+    ]
+    lines += inp or [f"- {t('无变化', 'unchanged')}"]
+
+    fa, fb = A / "inputs" / "framework.csv", B / "inputs" / "framework.csv"
+    if fa.exists() and fb.exists():
+        lines += ["", f"## {t('指标体系', 'Framework')}", ""]
+        ta = pd.read_csv(fa, dtype=str, keep_default_na=False).set_index("code")
+        tb = pd.read_csv(fb, dtype=str, keep_default_na=False).set_index("code")
+        added, removed = sorted(set(tb.index) - set(ta.index)), sorted(set(ta.index) - set(tb.index))
+        fw_lines = []
+        if added:
+            fw_lines.append(f"- {t('新增', 'added')}: {', '.join(added)}")
+        if removed:
+            fw_lines.append(f"- {t('删除', 'removed')}: {', '.join(removed)}")
+        for code in sorted(set(ta.index) & set(tb.index)):
+            for col in ("parent", "weight", "direction", "kind", "unit"):
+                if col in ta.columns and col in tb.columns and ta.at[code, col] != tb.at[code, col]:
+                    fw_lines.append(f"- {code} {col}: {ta.at[code, col]} → {tb.at[code, col]}")
+        lines += fw_lines or [f"- {t('无变化', 'unchanged')}"]
+
+    ra, rb = collect(A), collect(B)
+    lines += ["", f"## {t('结果', 'Results')}", ""]
+    res_lines = []
+    for nb in ra:
+        for key, entry in ra[nb].get("results", {}).items():
+            other = rb.get(nb, {}).get("results", {}).get(key)
+            if other is not None and not _compare_values(entry.get("value"), other.get("value"), DEFAULT_TOL):
+                label = entry.get("label") or {}
+                name = label.get(lang, key) if isinstance(label, dict) else key
+                res_lines.append(f"- {nb} · {name}: {entry.get('value')!r} → {other.get('value')!r}")
+    lines += res_lines or [f"- {t('无变化', 'unchanged')}"]
+
+    lines += ["", f"## {t('表格', 'Tables')}", ""]
+    for nb in ra:
+        for name, entry in ra[nb].get("tables", {}).items():
+            other = rb.get(nb, {}).get("tables", {}).get(name)
+            if not entry.get("file") or other is None or not other.get("file"):
+                continue
+            x, y = _read(A, entry["file"]), _read(B, other["file"])
+            key = x.columns[0]
+            if key not in y.columns:
+                lines.append(f"- {nb}/{name}: {t('结构不同', 'different layout')}")
+                continue
+            xi, yi = x.set_index(key), y.set_index(key)
+            if not xi.index.is_unique or not yi.index.is_unique:
+                same = x.shape == y.shape and x.equals(y)
+                lines.append(f"- {nb}/{name}: {t('相同', 'identical') if same else t('有变化', 'changed')}")
+                continue
+            rows_added = [str(r) for r in yi.index.difference(xi.index)]
+            rows_removed = [str(r) for r in xi.index.difference(yi.index)]
+            common_rows = xi.index.intersection(yi.index)
+            common_cols = [c for c in xi.columns if c in yi.columns]
+            n_changed, max_delta = 0, 0.0
+            for c in common_cols:
+                u, v = xi.loc[common_rows, c], yi.loc[common_rows, c]
+                if pd.api.types.is_numeric_dtype(u) and pd.api.types.is_numeric_dtype(v):
+                    d = (u.astype(float) - v.astype(float)).abs()
+                    changed_mask = (d > DEFAULT_TOL * np.maximum(1.0, u.abs())) & ~(u.isna() & v.isna())
+                    n_changed += int(changed_mask.sum())
+                    if d.notna().any():
+                        max_delta = max(max_delta, float(d.max()))
+                else:
+                    n_changed += int((u.astype(str) != v.astype(str)).sum())
+            if not (rows_added or rows_removed or n_changed):
+                continue
+            parts = [f"{n_changed} {t('个单元格变化', 'cells changed')}"]
+            if max_delta:
+                parts.append(f"{t('最大变化', 'largest change')} {max_delta:.4g}")
+            if rows_added:
+                parts.append(f"{t('新增行', 'rows added')}: {', '.join(rows_added[:8])}")
+            if rows_removed:
+                parts.append(f"{t('删除行', 'rows removed')}: {', '.join(rows_removed[:8])}")
+            lines.append(f"- {nb}/{name}: " + "; ".join(parts))
+            rank_cols = [c for c in common_cols if str(c).lower() in ("rank", "rank_index") or str(c).lower().endswith("_rank")]
+            for c in rank_cols[:1]:
+                move = (yi.loc[common_rows, c].astype(float) - xi.loc[common_rows, c].astype(float)).dropna()
+                move = move[move != 0].sort_values(key=np.abs, ascending=False).head(top)
+                for unit, m in move.items():
+                    lines.append(f"  - {unit}: {t('排名', 'rank')} {int(xi.at[unit, c])} → {int(yi.at[unit, c])} ({m:+.0f})")
+
+    lines += ["", f"## {t('结论', 'Verdicts')}", ""]
+    verdicts = []
+    for nb in sorted(set(ra) | set(rb)):
+        fa_ = [f.get(lang) or f.get("en") for f in ra.get(nb, {}).get("findings", [])]
+        fb_ = [f.get(lang) or f.get("en") for f in rb.get(nb, {}).get("findings", [])]
+        verdicts += [f"- [{nb}] {t('新', 'new')}: {f}" for f in fb_ if f not in fa_]
+        verdicts += [f"- [{nb}] {t('不再成立', 'no longer')}: {f}" for f in fa_ if f not in fb_]
+    lines += verdicts or [f"- {t('无变化', 'unchanged')}"]
+    return "\n".join(lines) + "\n"
+
+
+# -- command line ------------------------------------------------------------------------------------
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    result = verify_report(args.report, progress=not args.quiet)
+    print(result.render())
+    return 0 if result.ok else 1
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    text = diff_reports(args.a, args.b, lang=args.lang)
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+        print(f"wrote {args.out}")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def add_commands(sub: Any) -> None:
+    v = sub.add_parser("verify", help="rerun a report from its manifest and compare every recorded result")
+    v.add_argument("report")
+    v.add_argument("-q", "--quiet", action="store_true")
+    v.set_defaults(func=_cmd_verify)
+    d = sub.add_parser("diff", help="what changed between two reports (Markdown)")
+    d.add_argument("a")
+    d.add_argument("b")
+    d.add_argument("--lang", choices=["zh", "en"], default="en")
+    d.add_argument("--out", default=None, help="write the Markdown to this file")
+    d.set_defaults(func=_cmd_diff)
