@@ -38,7 +38,7 @@ from methods import audit
 run = open_run(config, notebook="00_data_audit", output_dir=output_dir, lang=lang)
 rec, t = run.rec, run.t
 meta = run.meta.set_index("code")
-dimension_of = {c: run.framework.parent_of(run.framework.parent_of(c)) or "" for c in run.framework.indicator_codes}
+dimension_of = run.framework.dimension_of()  # indicator → the index's child that holds it
 print(t(f"年份 {run.year}: {run.X.shape[0]} 个单位 × {run.X.shape[1]} 项指标",
         f"Year {run.year}: {run.X.shape[0]} units × {run.X.shape[1]} indicators"))
 

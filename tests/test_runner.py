@@ -101,3 +101,32 @@ def test_data_errors_stop_before_any_notebook(tmp_path):
     with pytest.raises(DgpeError, match="bad.csv: row 2, column A1.1: expected a number"):
         run_report(CONFIG, [f"data.indicators={bad}"], reports_dir=tmp_path / "r", date=DAY, progress=False)
     assert not (tmp_path / "r").exists() or list((tmp_path / "r").iterdir()) == []
+
+
+def test_method_note_markdown_and_word(audit_report):
+    from docx import Document
+
+    folder = audit_report.path
+    md = (folder / "method-note.md").read_text(encoding="utf-8")
+    assert md.startswith("# 地方政府数字政务绩效评估 方法说明")
+    for fragment in ("## 1 指标体系", "**表 1 指标体系结构**", "## 2 数据与数据质量", "![图 1", "## 3 局限"):
+        assert fragment in md, fragment
+    doc = Document(str(folder / "method-note.docx"))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert "1 指标体系" in headings and "2 数据与数据质量" in headings
+    captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
+    assert captions[0] == "表 1 指标体系结构" and any(c.startswith("图 1") for c in captions)
+    assert len(doc.tables) >= 4 and len(doc.inline_shapes) >= 2
+    # the first table's numbers are the framework's: 4 dimensions, 42 indicators
+    first = doc.tables[0]
+    assert len(first.rows) == 5 and sum(int(r.cells[2].text) for r in first.rows[1:]) == 42
+
+
+def test_landing_page_links_resolve(audit_report):
+    import re as _re
+
+    folder = audit_report.path
+    html = (folder / "index.html").read_text(encoding="utf-8")
+    links = _re.findall(r"(?:href|src)='([^']+)'", html)
+    assert links and all((folder / link).exists() for link in links), [lk for lk in links if not (folder / lk).exists()]
+    assert "http" not in "".join(links)

@@ -172,6 +172,16 @@ class Framework(BaseModel):
                 return s.item_names[code].get(lang)
         return code
 
+    def dimension_of(self) -> dict[str, str]:
+        """Indicator code → code of the index's child (dimension) that holds it; an indicator that
+        is itself a child of the index belongs to the index."""
+        out: dict[str, str] = {}
+        for dim in self.index.children:
+            for n in dim.walk():
+                if n.is_indicator:
+                    out[n.code] = dim.code if dim.children else self.index.code
+        return out
+
     def scale_items(self) -> list[str]:
         return [i for s in self.scales for i in s.items]
 

@@ -40,6 +40,9 @@ SECTIONS: dict[str, tuple[str, str, str, str]] = {
     "05_index": ("指数结果与诊断", "Index results and diagnosis",
                  "各单位的得分、排名、强弱项与年度变化。",
                  "Scores, ranks, strengths and weaknesses, and year-on-year change of each unit."),
+    "07_method_comparison": ("评价方法比较", "Evaluation methods compared",
+                             "灰色关联、模糊综合评价、RSR、熵权 TOPSIS 等方法与合成指数的排名是否一致;耦合协调度。",
+                             "Do grey relational analysis, fuzzy evaluation, RSR and entropy-TOPSIS rank units as the composite does? Coupling coordination."),
 }  # fmt: skip
 
 _LIMITS = {
@@ -115,6 +118,15 @@ def framework_summary(cfg: RunConfig, lang: str) -> tuple[pd.DataFrame, pd.DataF
     return pd.DataFrame(rows), by_kind
 
 
+def _for_note(df: pd.DataFrame, lang: str, max_cols: int = 7) -> tuple[pd.DataFrame, int]:
+    """The columns that fit a page: drop the other language's columns (``*_en`` in a zh note), keep
+    at most ``max_cols``; return the frame and how many columns were left out."""
+    other = "_en" if lang == "zh" else "_zh"
+    keep = [c for c in df.columns if not str(c).endswith(other)]
+    dropped = len(keep) - max_cols if len(keep) > max_cols else 0
+    return df[keep[:max_cols]], dropped
+
+
 class _Numbering:
     def __init__(self) -> None:
         self.table = 0
@@ -182,14 +194,15 @@ def _blocks(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]) ->
     return out
 
 
-def _md_table(df: pd.DataFrame, max_rows: int) -> str:
+def _md_table(df: pd.DataFrame, max_rows: int, lang: str = "en") -> str:
+    df, dropped = _for_note(df, lang, max_cols=12)
     shown = df.head(max_rows)
     cols = [str(c) for c in shown.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for _, row in shown.iterrows():
         lines.append("| " + " | ".join(_fmt(v) if not pd.isna(v) else "" for v in row) + " |")
-    if len(df) > max_rows:
-        lines.append(f"\n({len(df) - max_rows} more rows in the CSV)")
+    if len(df) > max_rows or dropped:
+        lines.append(f"\n({len(df) - min(len(df), max_rows)} more rows and {dropped} more columns in the CSV)")
     return "\n".join(lines)
 
 
@@ -208,7 +221,7 @@ def _write_markdown(path: Path, blocks: list[tuple[str, Any]], lang: str, max_ro
             parts.append(f"- {payload}")
         elif kind == "table":
             caption, df = payload
-            parts.append(f"\n**{caption}**\n\n{_md_table(df, max_rows)}\n")
+            parts.append(f"\n**{caption}**\n\n{_md_table(df, max_rows, lang)}\n")
         elif kind == "figure":
             caption, file = payload
             rel = Path(file).relative_to(path.parent)
@@ -255,8 +268,9 @@ def _write_docx(path: Path, blocks: list[tuple[str, Any]], lang: str, max_rows: 
         elif kind == "li":
             doc.add_paragraph(payload, style="List Bullet")
         elif kind == "table":
-            cap, df = payload
+            cap, full = payload
             caption(cap)
+            df, dropped = _for_note(full, lang)
             shown = df.head(max_rows)
             table = doc.add_table(rows=1, cols=len(shown.columns))
             table.style = "Light Grid Accent 1"
@@ -271,8 +285,11 @@ def _write_docx(path: Path, blocks: list[tuple[str, Any]], lang: str, max_rows: 
                     for par in cell.paragraphs:
                         for run in par.runs:
                             run.font.size = Pt(8)
-            if len(df) > max_rows:
-                doc.add_paragraph(_t(lang, f"(另有 {len(df) - max_rows} 行,见 CSV 表格)", f"({len(df) - max_rows} more rows in the CSV)"))
+            if len(df) > max_rows or dropped:
+                more_rows = max(0, len(df) - max_rows)
+                doc.add_paragraph(
+                    _t(lang, f"(另有 {more_rows} 行、{dropped} 列,见 CSV 表格)", f"({more_rows} more rows and {dropped} more columns in the CSV)")
+                )
         elif kind == "figure":
             cap, file = payload
             doc.add_picture(str(file), width=Cm(15))
