@@ -87,61 +87,83 @@ if not survey_verdicts.empty:
 # %% [markdown]
 # ## 2. 框架维度与子维度 · Framework dimensions and sub-dimensions
 # Indicators are taken as the index uses them (imputed and outlier-treated per the run's build), turned
-# so that higher is better (negative indicators × −1) and standardised. A dimension whose indicators
-# do not correlate is not a scale, and α is then low by construction: for a formative dimension
-# (indicators that define rather than reflect it) a low α is not a defect, but it says the dimension
-# score mixes different things. ω_h (general-factor saturation) is given for dimensions with at least
-# nine indicators.
+# so that higher is better (negative indicators × −1) and standardised. A dimension is a child of the
+# index; its block is every indicator below it, and a sub-dimension is a child of a dimension that
+# holds indicators. When the index sits directly over its indicators (a flat framework such as the
+# UN EGDI over OSI, TII, HCI) the one block is the whole index, and there are no sub-dimensions.
+# A dimension whose indicators do not correlate is not a scale, and α is then low by construction:
+# for a formative dimension (indicators that define rather than reflect it) a low α is not a defect,
+# but it says the dimension score mixes different things. ω_h (general-factor saturation) is given
+# for dimensions with at least nine indicators.
 
 # %%
 data = run.X.join(run.units.drop(columns=["unit_name", "year"], errors="ignore"))
 prepared = build_index(data, run.meta, run.build).stages["treated"][list(run.framework.indicator_codes)]
-dims = reliability.indicator_blocks(prepared, run.meta, level=3)
-subdims = reliability.indicator_blocks(prepared, run.meta, level=2)
-dim_verdicts, dim_items = reliability.reliability_table(dims)
-sub_verdicts, sub_items = reliability.reliability_table(subdims)
+fw = run.framework
+sub_of = {n.code: s.code for d in fw.dimensions for s in d.children if s.children for n in s.walk() if n.is_indicator}
+dims = reliability.indicator_blocks(prepared, run.meta, by=fw.dimension_of())
+subdims = reliability.indicator_blocks(prepared, run.meta, by=sub_of)
+empty = pd.DataFrame(columns=["name", "n_items", "alpha", "ci_low", "omega_total", "omega_h", "flagged_items",
+                              "verdict_zh", "verdict_en"])
+dim_verdicts, dim_items = reliability.reliability_table(dims) if dims else (empty, pd.DataFrame())
+sub_verdicts, sub_items = reliability.reliability_table(subdims) if subdims else (empty, pd.DataFrame())
 for v in (dim_verdicts, sub_verdicts):
-    v.insert(0, "name", [run.label(c) for c in v.index])
-rec.table("dimension_reliability", dim_verdicts,
-          title={"zh": "维度信度(指标已统一方向并标准化)", "en": "Reliability of the dimensions (oriented, standardised indicators)"})
-rec.table("subdimension_reliability", sub_verdicts,
-          title={"zh": "子维度信度", "en": "Reliability of the sub-dimensions"})
-rec.table("dimension_items", pd.concat([dim_items, sub_items]),
-          title={"zh": "维度与子维度的指标分析", "en": "Indicator analysis within dimensions and sub-dimensions"})
-pd.concat([dim_verdicts, sub_verdicts])[["name", "n_items", "alpha", "ci_low", "omega_total", "omega_h", "flagged_items"]]
+    if "name" not in v.columns:
+        v.insert(0, "name", [run.label(c) for c in v.index])
+if dims:
+    rec.table("dimension_reliability", dim_verdicts,
+              title={"zh": "维度信度(指标已统一方向并标准化)", "en": "Reliability of the dimensions (oriented, standardised indicators)"})
+if subdims:
+    rec.table("subdimension_reliability", sub_verdicts,
+              title={"zh": "子维度信度", "en": "Reliability of the sub-dimensions"})
+else:
+    print(t("框架没有子维度(指数或维度直接由指标构成),跳过子维度信度。",
+            "The framework has no sub-dimensions (indicators sit directly under the index or a dimension); sub-dimension reliability skipped."))
+if dims or subdims:
+    rec.table("dimension_items", pd.concat([dim_items, sub_items]),
+              title={"zh": "维度与子维度的指标分析", "en": "Indicator analysis within dimensions and sub-dimensions"})
+both = pd.concat([v for v in (dim_verdicts, sub_verdicts) if not v.empty]) if dims or subdims else empty
+both[["name", "n_items", "alpha", "ci_low", "omega_total", "omega_h", "flagged_items"]]
 
 # %%
-both = pd.concat([dim_verdicts, sub_verdicts])
-fig = plotting.bar(
-    both["alpha"].rename(index=lambda c: f"{c} {run.label(c)}"),
-    title=t("维度与子维度 Cronbach α", "Cronbach's alpha of dimensions and sub-dimensions"),
-    xlabel="α", threshold=0.7, threshold_label=t("可接受 (.70)", "acceptable (.70)"),
-)
-rec.figure("dimension_alpha", fig, title={"zh": "维度与子维度 α", "en": "Dimension alpha"}, note=True)
-plt.show()
-
-# %%
-weak = both[both["alpha"] < 0.7]
-flagged = both[both["flagged_items"].astype(bool)]
-rec.result("dimension_alpha", dim_verdicts["alpha"].round(12).to_dict(),
-           label={"zh": "各维度 α", "en": "Alpha by dimension"})
-if not weak.empty:
-    rec.finding(
-        f"{len(weak)} 个(子)维度 α < .70: "
-        + "; ".join(f"{c} {run.framework.name(c, 'zh')} α = {a:.2f}" for c, a in weak["alpha"].items())
-        + "。若这些指标是形成性的(共同定义而非共同反映该维度),低 α 不是缺陷,但其得分合并了不同内容。",
-        f"{len(weak)} (sub-)dimension(s) have alpha < .70: "
-        + "; ".join(f"{c} {run.framework.name(c, 'en')} alpha = {a:.2f}" for c, a in weak["alpha"].items())
-        + ". If these indicators are formative (defining rather than reflecting the dimension), low alpha is no defect, but the score mixes different things.",
-        level="warning",
+if not both.empty:
+    fig = plotting.bar(
+        both["alpha"].rename(index=lambda c: f"{c} {run.label(c)}"),
+        title=t("维度与子维度 Cronbach α", "Cronbach's alpha of dimensions and sub-dimensions"),
+        xlabel="α", threshold=0.7, threshold_label=t("可接受 (.70)", "acceptable (.70)"),
     )
-for code, row in flagged.iterrows():
-    rec.finding(f"{code} {run.framework.name(code, 'zh')}: 需复核指标 {row['flagged_items']}(校正项总相关 < .30 或删除后 α 上升)。",
-                f"{code} {run.framework.name(code, 'en')}: review indicator(s) {row['flagged_items']} (corrected item-total r < .30, or alpha rises without it).",
-                level="warning")
-if weak.empty and flagged.empty:
-    rec.finding("所有维度与子维度 α ≥ .70,且没有需复核的指标。",
-                "Every dimension and sub-dimension has alpha ≥ .70 and no indicator is flagged.")
+    rec.figure("dimension_alpha", fig, title={"zh": "维度与子维度 α", "en": "Dimension alpha"}, note=True)
+    plt.show()
+else:
+    print(t("没有含两个以上指标的维度,跳过。", "No dimension with two or more indicators; skipped."))
+
+# %%
+if not both.empty:
+    weak = both[both["alpha"] < 0.7]
+    flagged = both[both["flagged_items"].astype(bool)]
+    rec.result("dimension_alpha", dim_verdicts["alpha"].round(12).to_dict(),
+               label={"zh": "各维度 α", "en": "Alpha by dimension"})
+    if not weak.empty:
+        rec.finding(
+            f"{len(weak)} 个(子)维度 α < .70: "
+            + "; ".join(f"{c} {run.framework.name(c, 'zh')} α = {a:.2f}" for c, a in weak["alpha"].items())
+            + "。若这些指标是形成性的(共同定义而非共同反映该维度),低 α 不是缺陷,但其得分合并了不同内容。",
+            f"{len(weak)} (sub-)dimension(s) have alpha < .70: "
+            + "; ".join(f"{c} {run.framework.name(c, 'en')} alpha = {a:.2f}" for c, a in weak["alpha"].items())
+            + ". If these indicators are formative (defining rather than reflecting the dimension), low alpha is no defect, but the score mixes different things.",
+            level="warning",
+        )
+    for code, row in flagged.iterrows():
+        rec.finding(f"{code} {run.framework.name(code, 'zh')}: 需复核指标 {row['flagged_items']}(校正项总相关 < .30 或删除后 α 上升)。",
+                    f"{code} {run.framework.name(code, 'en')}: review indicator(s) {row['flagged_items']} (corrected item-total r < .30, or alpha rises without it).",
+                    level="warning")
+    if weak.empty and flagged.empty:
+        what_zh = "所有维度与子维度" if subdims else ("指数的各成分指标" if list(dims) == [fw.index.code] else "所有维度")
+        what_en = "Every dimension and sub-dimension" if subdims else ("The index's component indicators" if list(dims) == [fw.index.code] else "Every dimension")
+        alphas_zh = "; ".join(f"{c} α = {a:.2f}" for c, a in both["alpha"].items())
+        alphas_en = "; ".join(f"{c} alpha = {a:.2f}" for c, a in both["alpha"].items())
+        rec.finding(f"{what_zh} α ≥ .70({alphas_zh}),且没有需复核的指标。",
+                    f"{what_en}: alpha ≥ .70 ({alphas_en}) and no indicator is flagged.")
 
 # %% [markdown]
 # ## 3. 专家一致性 · Expert agreement (Delphi)
@@ -195,10 +217,8 @@ if not agreement.empty:
 # One line per scale and (sub-)dimension: the coefficient, its interval and what to review.
 
 # %%
-verdicts = pd.concat(
-    [survey_verdicts.assign(kind="survey scale"), dim_verdicts.assign(kind="dimension"),
-     sub_verdicts.assign(kind="sub-dimension")]
-)
+parts = [(survey_verdicts, "survey scale"), (dim_verdicts, "dimension"), (sub_verdicts, "sub-dimension")]
+verdicts = pd.concat([v.assign(kind=k) for v, k in parts if not v.empty] or [empty.assign(kind=None)])
 verdict_table = pd.DataFrame({
     "name": verdicts["name"],
     "kind": verdicts["kind"],

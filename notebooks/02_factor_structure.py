@@ -49,15 +49,18 @@ rec, t = run.rec, run.t
 # %% [markdown]
 # ## 0. 数据 · The two instruments
 # **Indicators**: as the index uses them (imputed and outlier-treated per the run's build), turned so
-# that higher is better and standardised; the intended structure is the framework's dimensions (level 3).
+# that higher is better and standardised; the intended structure is the framework's dimensions (the
+# index's children; a flat index directly over its indicators is one intended factor, the index itself).
 # **Survey**: the Likert items with reverse-keyed items recoded; the intended structure is the scales.
 # Factor analyses use pairwise correlations (EFA, KMO) or complete cases (Bartlett, CFA, HTMT).
 
 # %%
 data = run.X.join(run.units.drop(columns=["unit_name", "year"], errors="ignore"))
 prepared = build_index(data, run.meta, run.build).stages["treated"][list(run.framework.indicator_codes)]
-dims = reliability.indicator_blocks(prepared, run.meta, level=3)
-subdims = reliability.indicator_blocks(prepared, run.meta, level=2)
+fw = run.framework
+sub_of = {n.code: s.code for d in fw.dimensions for s in d.children if s.children for n in s.walk() if n.is_indicator}
+dims = reliability.indicator_blocks(prepared, run.meta, by=fw.dimension_of())
+subdims = reliability.indicator_blocks(prepared, run.meta, by=sub_of)
 sets = {"indicators": (pd.concat(dims.values(), axis=1), {d: list(b.columns) for d, b in dims.items()})}
 scales = list(run.framework.scales)
 if run.survey is not None and scales:
@@ -135,7 +138,7 @@ for key, pa in parallel.items():
     same = pa.n_factors == intended
     rec.finding(
         f"{set_name[key]}: 平行分析建议 {pa.n_factors} 个因子({pa.n_components} 个主成分),预设 {intended} 个{'——一致' if same else ',不一致'}。",
-        f"{key}: parallel analysis suggests {pa.n_factors} factors ({pa.n_components} components); the framework intends {intended}{' (agrees)' if same else ' (differs)'}.",
+        f"{key}: parallel analysis suggests {pa.n_factors} factor(s) ({pa.n_components} component(s)); the framework intends {intended}{' (agrees)' if same else ' (differs)'}.",
         level="info" if same else "warning",
     )
 
@@ -161,7 +164,11 @@ flags[["construct", "factor", "own", "max_cross", "cross_factor", "low_own", "cr
 for key in sets:
     f = flags[flags["set"] == key]
     bad = f[f["low_own"] | f["cross_loading"]]
-    if bad.empty:
+    if bad.empty and len(sets[key][1]) == 1:
+        lo = f["own"].abs().min()
+        rec.finding(f"{set_name[key]}: 预设单一因子,所有指标在该因子上载荷 ≥ .40(最低 {lo:.2f});只有一个因子,无交叉载荷可查。",
+                    f"{key}: one intended factor; every item loads ≥ .40 on it (lowest {lo:.2f}); with a single factor there are no cross-loadings to check.")
+    elif bad.empty:
         rec.finding(f"{set_name[key]}: 探索性因子分析与预设结构一致,所有指标在本维度因子上载荷 ≥ .40 且交叉载荷 ≤ .30。",
                     f"{key}: the EFA reproduces the intended structure; every item loads ≥ .40 on its own factor and ≤ .30 elsewhere.")
     else:
@@ -175,7 +182,9 @@ for key in sets:
 # ## 4. 验证性因子分析 · Confirmatory factor analysis of the intended structure
 # Maximum likelihood as lavaan `cfa(model, data)` (first loading fixed to 1, correlated factors,
 # complete cases). Cut-offs after Hu & Bentler (1999); with few units and many indicators the χ² test
-# and RMSEA are strict, and CFI/TLI penalise the many small cross-loadings an index tolerates.
+# and RMSEA are strict, and CFI/TLI penalise the many small cross-loadings an index tolerates. A model
+# with no degrees of freedom (one factor over three indicators, as a flat index of three components)
+# is just-identified: it fits perfectly by construction, and only its loadings say anything.
 
 # %%
 cfas, fit_rows, verdict_rows = {}, {}, []
@@ -196,6 +205,15 @@ fit
 for key, c in cfas.items():
     v = verdict[verdict["set"] == key]
     failed = list(v.index[~v["meets"]])
+    if c.dof == 0:
+        std = c.loadings.set_index("item")["std_all"]
+        rec.finding(
+            f"{set_name[key]}: 模型恰好识别(自由度 0,如单因子三指标),拟合指标恒为完美,不检验任何结构;只有标准化载荷有信息: "
+            + ", ".join(f"{i} {v_:.2f}" for i, v_ in std.items()) + "。",
+            f"{key}: the model is just-identified (df = 0, e.g. one factor with three indicators), so its fit is perfect by construction and tests nothing; "
+            "only the standardised loadings inform: " + ", ".join(f"{i} {v_:.2f}" for i, v_ in std.items()) + ".",
+        )
+        continue
     rec.finding(
         f"{set_name[key]}: χ²({c.dof}) = {c.chi2:.1f},CFI = {c.cfi:.3f},TLI = {c.tli:.3f},RMSEA = {c.rmsea:.3f} [{c.rmsea_ci[0]:.3f}, {c.rmsea_ci[1]:.3f}],SRMR = {c.srmr:.3f}"
         + (f";未达标: {', '.join(failed)}。" if failed else ";全部达到 Hu & Bentler 标准。"),
@@ -212,12 +230,18 @@ for key, c in cfas.items():
 # Composite reliability (CR ≥ .70) and average variance extracted (AVE ≥ .50) from the standardized
 # CFA loadings; Fornell-Larcker: √AVE above every correlation with another dimension; HTMT (Henseler et
 # al. 2015): the mean between-dimension correlation relative to the within-dimension ones, ≤ .85.
+# The last two compare dimensions, so they need at least two.
 
 # %%
 validity = pd.concat([factor.validity_table(c, sets[key][0]).assign(set=key) for key, c in cfas.items()])
 validity.insert(0, "name", [run.label(f) for f in validity.index])
 rec.table("validity", validity, title={"zh": "组合信度、AVE、Fornell-Larcker 与 HTMT", "en": "Composite reliability, AVE, Fornell-Larcker and HTMT"}, note=True)
+single = [key for key, (_, model) in sets.items() if len(model) < 2]
 for key, c in cfas.items():
+    if key in single:
+        print(t(f"{set_name[key]}: 只有一个预设因子,区分效度(Fornell-Larcker、HTMT)不适用。",
+                f"{key}: a single intended factor; discriminant validity (Fornell-Larcker, HTMT) does not apply."))
+        continue
     rec.table(f"htmt_{key}", factor.htmt(sets[key][0], sets[key][1]), title={"zh": f"HTMT 矩阵({set_name[key]})", "en": f"HTMT matrix ({key})"})
     rec.table(f"fornell_larcker_{key}", factor.fornell_larcker(c), title={"zh": f"Fornell-Larcker 表({set_name[key]})", "en": f"Fornell-Larcker table ({key})"})
 validity
@@ -225,24 +249,31 @@ validity
 # %%
 for f, row in validity.iterrows():
     problems_zh, problems_en = [], []
+    discriminant = row["set"] not in single
     if not row["cr_ok"]:
         problems_zh.append(f"CR = {row['composite_reliability']:.2f} < .70")
         problems_en.append(f"CR = {row['composite_reliability']:.2f} < .70")
     if not row["ave_ok"]:
         problems_zh.append(f"AVE = {row['ave']:.2f} < .50")
         problems_en.append(f"AVE = {row['ave']:.2f} < .50")
-    if not row["fornell_larcker_ok"]:
+    if discriminant and not row["fornell_larcker_ok"]:
         problems_zh.append(f"√AVE = {row['sqrt_ave']:.2f} 不高于与 {row['max_correlation_with']} 的相关 {row['max_correlation']:.2f}")
         problems_en.append(f"sqrt(AVE) = {row['sqrt_ave']:.2f} not above its correlation with {row['max_correlation_with']} ({row['max_correlation']:.2f})")
-    if not row["htmt_ok"]:
+    if discriminant and not row["htmt_ok"]:
         problems_zh.append(f"与 {row['max_htmt_with']} 的 HTMT = {row['max_htmt']:.2f} > .85")
         problems_en.append(f"HTMT with {row['max_htmt_with']} = {row['max_htmt']:.2f} > .85")
     if problems_zh:
         rec.finding(f"{f} {run.framework.name(f, 'zh')}: " + ";".join(problems_zh) + "。",
                     f"{f} {run.framework.name(f, 'en')}: " + "; ".join(problems_en) + ".", level="warning")
-if validity[["cr_ok", "ave_ok", "fornell_larcker_ok", "htmt_ok"]].all().all():
-    rec.finding("所有维度与量表的组合信度、AVE、Fornell-Larcker 与 HTMT 均达标。",
-                "Every dimension and scale meets the CR, AVE, Fornell-Larcker and HTMT criteria.")
+multi = validity[~validity["set"].isin(single)]
+if validity[["cr_ok", "ave_ok"]].all().all() and multi[["fornell_larcker_ok", "htmt_ok"]].all().all():
+    if multi.empty:
+        cr_ave = "; ".join(f"{f} CR = {r['composite_reliability']:.2f}, AVE = {r['ave']:.2f}" for f, r in validity.iterrows())
+        rec.finding(f"组合信度与 AVE 均达标({cr_ave});只有一个预设因子,区分效度不适用。",
+                    f"Composite reliability and AVE meet the criteria ({cr_ave}); with a single intended factor, discriminant validity does not apply.")
+    else:
+        rec.finding("所有维度与量表的组合信度、AVE、Fornell-Larcker 与 HTMT 均达标。",
+                    "Every dimension and scale meets the CR, AVE, Fornell-Larcker and HTMT criteria.")
 
 # %% [markdown]
 # ## 6. 各维度的单维性 · One component per dimension?
@@ -280,5 +311,6 @@ if not low.empty:
         level="info",
     )
 else:
-    rec.finding("每个维度、子维度和量表的第一主成分都解释了至少一半的方差。",
-                "In every dimension, sub-dimension and scale the first component explains at least half the variance.")
+    lows = ", ".join(f"{c} {v:.0%}" for c, v in share["first_component_share"].items())
+    rec.finding(f"每个维度、子维度和量表的第一主成分都解释了至少一半的方差({lows})。",
+                f"In every dimension, sub-dimension and scale the first component explains at least half the variance ({lows}).")

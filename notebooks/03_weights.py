@@ -57,7 +57,8 @@ dims = run.framework.children(build.index_code)
 # ## 1. AHP 判断矩阵的一致性 · Consistency of the AHP judgements
 # Each expert compared the children of some nodes pairwise. The weights are the principal
 # eigenvector; CR = CI / RI (Saaty's RI, 1980) must stay below 0.1. Group weights pool the
-# judgements by the geometric mean of the matrices (AIJ, Forman & Peniwati 1998).
+# judgements by the geometric mean of the matrices (AIJ, Forman & Peniwati 1998). Skipped when the
+# run has no AHP matrices.
 
 # %%
 if run.ahp:
@@ -71,6 +72,7 @@ if run.ahp:
     display(cr_table.round(3))
 else:
     ahp_w, per_expert = None, None
+    print(t("本次运行没有 AHP 判断矩阵,跳过一致性检验与 AHP 权重。", "No AHP matrices in this run; consistency checks and AHP weights skipped."))
 
 # %%
 if per_expert is not None:
@@ -137,8 +139,8 @@ worst = agree.shifts.drop(index="expert")["max_abs_shift"].idxmax()
 rho_min = agree.spearman.loc["expert"].drop("expert").min()
 rec.result("min_spearman_vs_expert", round(float(rho_min), 6), label={"zh": "与专家权重排名的最低相关", "en": "Lowest rank correlation with the expert ranking"})
 rec.finding(
-    f"各权重方案与专家权重排名的 Spearman 相关最低为 {rho_min:.3f};{worst} 方案下单位名次最大变动 {agree.shifts.loc[worst, 'max_abs_shift']:.0f} 位,前十名保留比例 {agree.shifts.loc[worst, 'share_top10_kept']:.0%}。权重选择{'显著' if rho_min < 0.9 else '有限地'}影响排名,公布名次前应报告排名区间(见 04)。",
-    f"The lowest Spearman correlation with the expert ranking is {rho_min:.3f}; under {worst} a unit moves by up to {agree.shifts.loc[worst, 'max_abs_shift']:.0f} places and {agree.shifts.loc[worst, 'share_top10_kept']:.0%} of the top ten stay. The choice of weights {'matters' if rho_min < 0.9 else 'matters little'} for the ranking; report rank intervals (see 04) before publishing ranks.",
+    f"各权重方案与框架名义(专家)权重排名的 Spearman 相关最低为 {rho_min:.3f};{worst} 方案下单位名次最大变动 {agree.shifts.loc[worst, 'max_abs_shift']:.0f} 位,前十名保留比例 {agree.shifts.loc[worst, 'share_top10_kept']:.0%}。权重选择{'显著' if rho_min < 0.9 else '有限地'}影响排名,公布名次前应报告排名区间(见 04)。",
+    f"The lowest Spearman correlation with the ranking under the framework's nominal (expert) weights is {rho_min:.3f}; under {worst} a unit moves by up to {agree.shifts.loc[worst, 'max_abs_shift']:.0f} places and {agree.shifts.loc[worst, 'share_top10_kept']:.0%} of the top ten stay. The choice of weights {'matters' if rho_min < 0.9 else 'matters little'} for the ranking; report rank intervals (see 04) before publishing ranks.",
     level="warning" if rho_min < 0.9 else "info",
 )
 
@@ -146,7 +148,8 @@ rec.finding(
 # ## 4. 德尔菲轮次 · Delphi rounds
 # Per round and indicator: mean importance (1–5), coefficient of variation, share of full scores;
 # Kendall's W for the experts' agreement; authority Cr = (Ca + Cs) / 2. The retention rule
-# (mean ≥ 3.5 and CV ≤ 0.25) lists the indicators each round would drop.
+# (mean ≥ 3.5 and CV ≤ 0.25) lists the indicators each round would drop. Skipped when the run has no
+# Delphi data.
 
 # %%
 if run.delphi is not None:
@@ -161,6 +164,8 @@ if run.delphi is not None:
         rec.result("delphi_mean_authority", round(dres.mean_authority, 6), label={"zh": "专家平均权威系数 Cr", "en": "Mean expert authority Cr"})
     display(conc.round(3))
     display(dropped)
+else:
+    print(t("本次运行没有德尔菲数据,跳过德尔菲轮次。", "No Delphi data in this run; Delphi rounds skipped."))
 
 # %%
 if run.delphi is not None:

@@ -23,8 +23,8 @@
 # same nominal expert weights wherever a method takes weights; entropy-TOPSIS uses its own
 # entropy weights by design), reports the rank correlations between methods and the units whose
 # rank moves most, compares the Chinese weighting methods with the expert weights, and asks
-# with the coupling coordination degree (耦合协调度) whether basic-support inputs are matched by
-# service outcomes (重投入轻产出).
+# with the coupling coordination degree (耦合协调度) whether inputs are matched by outputs and
+# outcomes (重投入轻产出).
 
 # %% tags=["parameters"]
 config = "../configs/default.yaml"  # run config (paths inside it are relative to the config file)
@@ -39,6 +39,7 @@ run = open_run(config, notebook="07_method_comparison", output_dir=output_dir, l
 # %%
 import matplotlib.pyplot as plt
 import pandas as pd
+from IPython.display import display
 
 from dgpe import plotting
 from methods import coupling, fahp, fuzzy, grey, method_comparison, rsr, weights, weights_cn
@@ -52,9 +53,10 @@ data = run.X.join(run.units.drop(columns=["unit_name", "year"], errors="ignore")
 
 # %% [markdown]
 # ## 1. 参照：JRC/OECD 合成指数 · The reference: the JRC/OECD composite
-# The run's build (imputation, JRC outlier treatment, min-max 0-100, expert weights, arithmetic
-# means), and the same build with geometric means (on a 1-100 scale, as the geometric mean needs
-# positive values) as a second standard variant.
+# The run's build (as recorded in the config's `build:`; for the example data imputation, JRC outlier
+# treatment, min-max 0-100, expert weights, arithmetic means), and the same build with geometric
+# means (on a 1-100 scale, as the geometric mean needs positive values) as a second standard variant.
+# "Expert weights" are the framework's nominal weights, whoever set them.
 
 # %%
 built = build_index(data, run.meta, run.build)
@@ -64,12 +66,16 @@ treated = built.stages["treated"][indicators]
 normalised = built.stages["normalised"][indicators]
 w_expert = weights.effective_weights(run.meta)[indicators]
 root = run.meta.loc[run.meta["parent"].isna(), "code"].iloc[0]
+# the fuzzy comment set and the coupling work on a 0-100 scale; a build without normalisation of
+# data already on 0-1 (a published index such as the UN EGDI) is put on it
+to100 = 100.0 if float(normalised.max().max()) <= 1.0 else 1.0
+normalised100 = normalised * to100
 
 # %% [markdown]
 # ## 2. 中国常用评价方法 · The methods of Chinese practice
 # Grey relational grade with the ideal unit (ρ = 0.5), entropy-weighted TOPSIS, the integer and
 # the non-integer RSR (the latter with probit grading), and the weighted-average fuzzy evaluation on the comment set
-# 差/中/良/优 with characteristic values 30/50/70/90 on the normalised 0-100 scale.
+# 差/中/良/优 with characteristic values 30/50/70/90 on the normalised 0-100 scale (data on 0-1 × 100).
 
 # %%
 gra = grey.grey_relational_evaluation(treated, weights=w_expert, directions=directions)
@@ -79,7 +85,7 @@ rsr_res = rsr.rank_sum_ratio(treated, directions=directions, weights=w_expert,
 rsr_int = rsr.rank_sum_ratio(treated, directions=directions, weights=w_expert, method="integer")
 grades = ["差", "中", "良", "优"]
 knots = [30.0, 50.0, 70.0, 90.0]
-fce = fuzzy.fuzzy_evaluation(fuzzy.membership_from_values(normalised, knots, grades), w_expert,
+fce = fuzzy.fuzzy_evaluation(fuzzy.membership_from_values(normalised100, knots, grades), w_expert,
                              operator="weighted_average", grade_scores=dict(zip(grades, knots, strict=True)))
 
 # %%
@@ -153,7 +159,8 @@ rec.finding(
 # ## 4. 权重方法比较 · Weights: precedence of information over judgement?
 # Independence (1 − R²) and information (coefficient of variation, on raw values) weights of the
 # indicators against the nominal expert weights; and the dimension weights from the experts' AHP
-# matrices by crisp group AHP and by fuzzy AHP (geometric mean and extent analysis).
+# matrices by crisp group AHP and by fuzzy AHP (geometric mean and extent analysis), when the run has
+# AHP matrices for the index's children.
 
 # %%
 w_table = pd.DataFrame({
@@ -178,39 +185,67 @@ if top_mats:
     })
     rec.table("dimension_weights_fahp", with_fahp.round(5),
               title={"zh": "维度权重：群组 AHP 与模糊 AHP", "en": "Dimension weights: group AHP and fuzzy AHP"})
+else:
+    print(t("本次运行没有指数下一层的 AHP 判断矩阵,跳过模糊 AHP。", "No AHP matrices for the index's children in this run; fuzzy AHP skipped."))
 with_fahp
 
 # %% [markdown]
-# ## 5. 投入与产出是否协调 · Is basic-support input matched by service outcomes?
-# Coupling coordination (Wang et al. 2021 corrected C) between dimension A (基础支撑能力, mostly
-# inputs) and dimension B (服务效能提升, mostly outputs and outcomes), scores / 100. A unit where
-# B lags A (B/A < 0.9) invests without matching outcomes (重投入轻产出). Both scores are min-max
-# scaled across this year's units, so "lags" is relative to the peers, not an absolute level.
+# ## 5. 投入与产出是否协调 · Are inputs matched by outputs and outcomes?
+# Coupling coordination (Wang et al. 2021 corrected C) between two subsystems built from the
+# framework's indicator kinds: the input indicators (infrastructure, staff, funds, and for the UN
+# EGDI telecommunication infrastructure and human capital) and the output and outcome indicators
+# (services delivered, use and results), each the expert-weighted mean of its normalised indicators
+# (0-100, divided by 100). A unit whose output side lags its input side (output/input < 0.9)
+# invests without matching outputs (重投入轻产出). Both sides are relative to this year's units (the
+# normalisation), so "lags" is relative to the peers, not an absolute level. Skipped when the
+# framework lacks either kind.
 
 # %%
-dims = built.scores[["A", "B"]] / 100.0
-cc = coupling.coupling_coordination(dims, variant="wang2021")
-rec.table("coupling_bands", cc.summary(),
-          title={"zh": "基础支撑—服务效能耦合协调等级分布", "en": "Coupling coordination bands, support vs service"})
-lag = cc.lagging.value_counts()
-rec.table("coupling_lagging", lag.rename("n").to_frame(),
-          title={"zh": "滞后系统", "en": "Which subsystem lags"})
-ax = plotting.scatter_pair(dims["A"], dims["B"], xlabel=run.label("A"), ylabel=run.label("B"),
-                           title=t("基础支撑与服务效能", "Basic support vs service effectiveness"),
-                           highlight=cc.lagging == "B", highlight_label=t("服务滞后", "service lags"))
-rec.figure("support_vs_service", ax.figure, title={"zh": "基础支撑与服务效能", "en": "Support vs service"})
-plt.show()
-cc.to_frame().sort_values("D").head(10)
+kind = meta.loc[indicators, "kind"]
+sides = {"input": [c for c in indicators if kind[c] == "input"],
+         "output": [c for c in indicators if kind[c] in ("output", "outcome")]}
+side_name = {"input": t("投入", "inputs"), "output": t("产出与成效", "outputs and outcomes")}
+cc = None
+if all(sides.values()):
+    subsystems = pd.DataFrame({k: (normalised100[v] * w_expert[v]).sum(axis=1, min_count=1) / w_expert[v].sum()
+                               for k, v in sides.items()}) / 100.0
+    cc = coupling.coupling_coordination(subsystems, variant="wang2021")
+    rec.table("coupling_sides", pd.DataFrame({"indicators": [", ".join(v) for v in sides.values()],
+                                               "nominal_weight": [float(w_expert[v].sum()) for v in sides.values()]},
+                                              index=pd.Index(list(sides), name="subsystem")),
+              title={"zh": "耦合协调的两个子系统", "en": "The two subsystems of the coupling"})
+    rec.table("coupling_bands", cc.summary(),
+              title={"zh": "投入—产出耦合协调等级分布", "en": "Coupling coordination bands, inputs vs outputs"})
+    if cc.lagging is not None:
+        rec.table("coupling_lagging", cc.lagging.value_counts().rename("n").to_frame(),
+                  title={"zh": "滞后系统", "en": "Which subsystem lags"})
+    ax = plotting.scatter_pair(subsystems["input"], subsystems["output"], xlabel=side_name["input"], ylabel=side_name["output"],
+                               title=t("投入与产出", "Inputs vs outputs and outcomes"),
+                               highlight=None if cc.lagging is None else cc.lagging == "output",
+                               highlight_label=t("产出滞后", "outputs lag"))
+    rec.figure("input_vs_output", ax.figure, title={"zh": "投入与产出", "en": "Inputs vs outputs"})
+    plt.show()
+    display(cc.to_frame().sort_values("D").head(10))
+else:
+    missing = [side_name[k] for k, v in sides.items() if not v]
+    print(t(f"框架缺少{'、'.join(missing)}类指标,跳过耦合协调分析。",
+            f"The framework has no indicators of {' or '.join(missing)}; coupling coordination skipped."))
 
 # %%
-n_out_lag = int((cc.lagging == "B").sum())
-rec.result("share_output_lagging", round(n_out_lag / len(cc.lagging), 6),
-           label={"zh": "服务效能滞后于基础支撑的单位占比", "en": "Share of units whose service lags their support"})
-rec.finding(
-    f"{n_out_lag} 个单位({n_out_lag / len(cc.lagging):.0%})服务效能得分低于基础支撑得分的 90%,属"
-    f"“重投入轻产出”;耦合协调度中位数 {cc.coordination.median():.3f}({coupling.coordination_band(float(cc.coordination.median()))})。",
-    f"{n_out_lag} unit(s) ({n_out_lag / len(cc.lagging):.0%}) score below 90% of their basic-support "
-    f"score on service effectiveness (input without matching outcomes); median coupling coordination "
-    f"{cc.coordination.median():.3f} ({coupling.coordination_band(float(cc.coordination.median()), lang='en')}).",
-    level="warning" if n_out_lag / len(cc.lagging) > 0.25 else "info",
-)
+if cc is not None and cc.lagging is not None:
+    n_out_lag = int((cc.lagging == "output").sum())
+    share = n_out_lag / len(cc.lagging)
+    rec.result("share_output_lagging", round(share, 6),
+               label={"zh": "产出与成效滞后于投入的单位占比", "en": "Share of units whose outputs and outcomes lag their inputs"})
+    n_in_lag = int((cc.lagging == "input").sum())
+    rec.finding(
+        f"{n_out_lag} 个单位({share:.0%})的产出与成效得分低于投入得分的 90%,属“重投入轻产出”;"
+        f"{n_in_lag} 个单位的投入反而落后于产出。耦合协调度中位数 {cc.coordination.median():.3f}"
+        f"({coupling.coordination_band(float(cc.coordination.median()))})。",
+        f"{n_out_lag} unit(s) ({share:.0%}) score below 90% of their input score on outputs and outcomes "
+        f"(input without matching results); for {n_in_lag} the inputs lag instead. Median coupling coordination "
+        f"{cc.coordination.median():.3f} ({coupling.coordination_band(float(cc.coordination.median()), lang='en')}).",
+        level="warning" if share > 0.25 else "info",
+    )
+elif cc is not None:
+    print(t("有单位的投入得分为 0,无法计算相对滞后。", "Some unit scores 0 on inputs; relative lag not computed."))

@@ -307,6 +307,41 @@ def test_indicator_blocks_unknown_level():
         indicator_blocks(x, _toy_meta(), level=7)
 
 
+def test_indicator_blocks_by_mapping_flat_index():
+    """A flat framework (index directly over its indicators): one block, the whole index."""
+    meta = pd.DataFrame({
+        "code": ["IDX", "a", "b", "c"], "parent": [None, "IDX", "IDX", "IDX"],
+        "level": [2, 1, 1, 1], "weight": [1, 1, 1, 1], "direction": [np.nan, 1, -1, 1],
+    })
+    rng = np.random.default_rng(1)
+    x = pd.DataFrame(rng.normal(size=(40, 3)) * [1, 2, 3], columns=["c", "a", "b"])
+    blocks = indicator_blocks(x, meta, by={"a": "IDX", "b": "IDX", "c": "IDX"})
+    assert list(blocks) == ["IDX"]
+    assert list(blocks["IDX"].columns) == ["a", "b", "c"]  # meta order, not x's
+    z = (x["b"] - x["b"].mean()) / x["b"].std(ddof=1)
+    assert np.allclose(blocks["IDX"]["b"], -z)
+
+
+def test_indicator_blocks_by_mapping_matches_level():
+    rng = np.random.default_rng(2)
+    x = pd.DataFrame(rng.normal(size=(30, 5)), columns=list("abcde"))
+    by_level = indicator_blocks(x, _toy_meta(), level=2)
+    by_map = indicator_blocks(x, _toy_meta(), by={"e": "D2", "a": "D1", "b": "D1", "c": "D1", "d": "D2"})
+    assert list(by_map) == ["D1", "D2"]
+    for k in by_level:
+        pd.testing.assert_frame_equal(by_level[k], by_map[k])
+    # a block with a single indicator is left out
+    assert list(indicator_blocks(x, _toy_meta(), by={"a": "P", "b": "P", "c": "Q"})) == ["P"]
+
+
+def test_indicator_blocks_by_mapping_errors():
+    x = pd.DataFrame(np.ones((3, 5)), columns=list("abcde"))
+    with pytest.raises(MethodError, match=r"\['D1'\].*not indicators"):
+        indicator_blocks(x, _toy_meta(), by={"a": "X", "D1": "X"})
+    with pytest.raises(MethodError, match="level or by, not both"):
+        indicator_blocks(x, _toy_meta(), level=2, by={"a": "X"})
+
+
 def test_reliability_table_agrees_with_functions(bfi):
     scales = {s: bfi[[f"{s}{i}" for i in range(1, 6)]] for s in ["A", "C"]}
     reverse = {"A": ["A1"], "C": ["C4", "C5"]}

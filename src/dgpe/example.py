@@ -119,6 +119,15 @@ def _to_unit(z: np.ndarray, code: str, unit: str, direction: str, rng: np.random
     return val
 
 
+def _persistent(draws: np.ndarray, rho: float = 0.8) -> np.ndarray:
+    """Turn independent yearly draws into an AR(1) path (stationary, unit variance): an indicator's
+    own part persists from year to year, as measured indicators do."""
+    out = draws.copy()
+    for t in range(1, draws.shape[1]):
+        out[:, t] = rho * out[:, t - 1] + np.sqrt(1 - rho**2) * draws[:, t]
+    return out
+
+
 def _saaty_round(x: np.ndarray) -> np.ndarray:
     """Nearest value of Saaty's 1–9 scale (in log space)."""
     idx = np.abs(np.log(x)[..., None] - np.log(_SAATY)).argmin(axis=-1)
@@ -183,7 +192,7 @@ def generate_example(
 
     # --- indicators --------------------------------------------------------------------------
     loadings = {n.code: float(rng.uniform(0.55, 0.85)) for n in inds}
-    unique_noise = {n.code: rng.standard_normal((n_units, len(years))) for n in inds}
+    unique_noise = {n.code: _persistent(rng.standard_normal((n_units, len(years)))) for n in inds}
     pair_of = {use: avail for avail, use in USE_PAIRS}
     frames = []
     scores_z: dict[str, np.ndarray] = {}

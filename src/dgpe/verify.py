@@ -120,8 +120,9 @@ def compare_tables(a: pd.DataFrame, b: pd.DataFrame, tol: float, name: str, limi
             if bad.sum() > limit:
                 out.append(f"table {name}: column {col}: {int(bad.sum()) - limit} more cells differ")
         else:
-            xs, ys = x.astype(str).to_numpy(), y.astype(str).to_numpy()
-            bad = xs != ys
+            xs, ys = x.astype(object).to_numpy(), y.astype(object).to_numpy()
+            both_missing = (x.isna() & y.isna()).to_numpy()
+            bad = (xs != ys) & ~both_missing
             for i in np.flatnonzero(bad)[:limit]:
                 out.append(f"table {name}: row {label[i]}, column {col}: {xs[i]!r} → {ys[i]!r}")
             if bad.sum() > limit:
@@ -297,7 +298,7 @@ def diff_reports(a: str | Path, b: str | Path, *, lang: str = "en", top: int = 1
                     if d.notna().any():
                         max_delta = max(max_delta, float(d.max()))
                 else:
-                    n_changed += int((u.astype(str) != v.astype(str)).sum())
+                    n_changed += int(((u.astype(object) != v.astype(object)) & ~(u.isna() & v.isna())).sum())
             if not (rows_added or rows_removed or n_changed):
                 continue
             parts = [f"{n_changed} {t('个单元格变化', 'cells changed')}"]

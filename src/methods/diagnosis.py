@@ -265,8 +265,9 @@ class UnitProfile:
     group_size: int | None
 
     def text(self, lang: str = "zh", names: Mapping[str, str] | Callable[[str], str] | None = None,
-             unit_name: str | None = None) -> str:
-        """The card in words (``lang`` "zh" or "en"); ``names`` labels node codes."""
+             unit_name: str | None = None, digits: int = 1) -> str:
+        """The card in words (``lang`` "zh" or "en"); ``names`` labels node codes; ``digits``
+        decimals of the score (1 for a 0-100 scale, 3 for an index on 0-1)."""
         def nm(c: str) -> str:
             if names is None:
                 return c
@@ -277,7 +278,7 @@ class UnitProfile:
         w_items = [f"{nm(r.item)} ({r.percentile:.0%})" for r in self.weaknesses.itertuples()]
         best = self.dimensions.sort_values("score", ascending=False).index
         if lang == "zh":
-            parts = [f"{who}综合得分 {self.score:.1f},在 {self.n_units} 个单位中排名第 "
+            parts = [f"{who}综合得分 {self.score:.{digits}f},在 {self.n_units} 个单位中排名第 "
                      f"{self.rank:.0f}"]
             if self.band:
                 parts[0] += f"(等级:{self.band})"
@@ -291,7 +292,7 @@ class UnitProfile:
             if w_items:
                 parts.append("短板指标:" + "、".join(w_items))
             return ";".join(parts) + "。(括号内为相对同类的百分位)"
-        parts = [f"{who} scores {self.score:.1f}, rank {self.rank:.0f} of {self.n_units}"]
+        parts = [f"{who} scores {self.score:.{digits}f}, rank {self.rank:.0f} of {self.n_units}"]
         if self.band:
             parts[0] += f" (band: {self.band})"
         if self.group is not None and self.rank_in_group is not None:

@@ -817,29 +817,54 @@ def indicator_blocks(
     x: pd.DataFrame,
     meta: pd.DataFrame,
     *,
-    level: int = 3,
+    level: int | None = None,
+    by: Mapping[str, str] | None = None,
     orient: bool = True,
     standardise: bool = True,
 ) -> dict[str, pd.DataFrame]:
     """Split an indicator matrix into the blocks of indicators under each node of ``level``.
 
     ``meta`` is the meta frame (``code, parent, level, direction``; level 1 = indicator). For every
-    node of the given level (3 = dimensions, 2 = sub-dimensions) the indicators below it are
-    collected in framework order; with ``orient`` each is multiplied by its direction (+1/-1, so
-    that higher is better) and with ``standardise`` z-scored (mean 0, sd 1, ddof 1, NaN kept), which
-    is what reliability and factor analyses of indicator sets need. Indicators missing from ``x``
-    are skipped; nodes with fewer than 2 available indicators are left out.
+    node of the given level (default 3: dimensions of a four-level framework; 2 = sub-dimensions)
+    the indicators below it are collected in framework order. Alternatively ``by`` maps indicator
+    code → block label (e.g. each indicator's dimension, the index's child that holds it, or the
+    index itself for an indicator directly under the index, as ``Framework.dimension_of`` gives):
+    one block per label, in the order of its first indicator in ``meta``, indicators in ``meta``
+    order. Give ``level`` or ``by``, not both. With ``orient`` each indicator is multiplied by its
+    direction (+1/-1, so that higher is better) and with ``standardise`` z-scored (mean 0, sd 1,
+    ddof 1, NaN kept), which is what reliability and factor analyses of indicator sets need.
+    Indicators missing from ``x`` are skipped; blocks with fewer than 2 available indicators are
+    left out. An indicator of ``by`` that is not an indicator of ``meta`` is an error.
     """
     if not isinstance(x, pd.DataFrame):
         raise MethodTypeError(f"indicator_blocks: x must be a DataFrame, got {type(x).__name__}")
     h = hierarchy_from_meta(meta)
-    if level not in h.levels:
-        raise MethodError(
-            f"indicator_blocks: meta has no nodes of level {level} (levels {list(h.levels)})"
-        )
+    if by is not None and level is not None:
+        raise MethodError("indicator_blocks: give level or by, not both")
+    members: dict[str, list[str]] = {}
+    if by is not None:
+        if not isinstance(by, Mapping):
+            raise MethodTypeError(
+                f"indicator_blocks: by must map indicator code to block label, got {type(by).__name__}"
+            )
+        unknown = [str(c) for c in by if c not in h.indicators]
+        if unknown:
+            raise MethodError(
+                f"indicator_blocks: by names {unknown}, which are not indicators (level 1) of meta"
+            )
+        for c in h.indicators:
+            if c in by:
+                members.setdefault(str(by[c]), []).append(c)
+    else:
+        level = 3 if level is None else level
+        if level not in h.levels:
+            raise MethodError(
+                f"indicator_blocks: meta has no nodes of level {level} (levels {list(h.levels)})"
+            )
+        members = {str(code): list(h.descendants(code)) for code in h.nodes_at(level)}
     blocks: dict[str, pd.DataFrame] = {}
-    for code in h.nodes_at(level):
-        cols = [c for c in h.descendants(code) if c in x.columns]
+    for code, inds in members.items():
+        cols = [c for c in inds if c in x.columns]
         if len(cols) < 2:
             continue
         block = x[cols].astype("float64")
@@ -854,7 +879,7 @@ def indicator_blocks(
                     "they cannot be standardised"
                 )
             block = (block - block.mean()) / sd
-        blocks[str(code)] = block
+        blocks[code] = block
     return blocks
 
 
