@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dgpe.config import load_run_config
+from dgpe.config import ALL_NOTEBOOKS, load_run_config
 from dgpe.data import load_indicators
 from dgpe.egdi import (
     COMPONENTS,
@@ -130,7 +130,7 @@ def test_panel_shape_and_format(panel, published):
 
 def test_run_config_loads(root):
     cfg = load_run_config(root / "configs" / "egdi.yaml")
-    assert cfg.groups == [] and cfg.year == 2024 and cfg.notebooks == ["00_data_audit"]
+    assert cfg.groups == [] and cfg.year == 2024 and cfg.notebooks == list(ALL_NOTEBOOKS)
     inputs = load_inputs(cfg)
     assert inputs["framework"].indicator_codes == ["OSI", "TII", "HCI"]
     assert inputs["survey"] is None and inputs["ahp"] is None
