@@ -66,10 +66,13 @@ def test_outcome_weight_share_matches_the_framework(report):
     assert value == pytest.approx(outcome, abs=1e-4)
 
 
-def test_full_report_verifies(report):
-    result = verify_report(report)
+def test_full_report_verifies_and_reruns_byte_identical(report, tmp_path):
+    result = verify_report(report, keep=tmp_path)
     assert result.ok, result.render()
     assert result.n_tables >= 40
+    first = json.loads((report / "manifest.json").read_text(encoding="utf-8"))["digests"]["tables"]
+    second = json.loads((tmp_path / report.name / "manifest.json").read_text(encoding="utf-8"))["digests"]["tables"]
+    assert first == second, [k for k in first if first[k] != second.get(k)]
 
 
 def test_notebook_runs_interactively_without_papermill():

@@ -1,9 +1,11 @@
-"""Vectorised numerics of :mod:`methods.sensitivity` (private).
+"""Vectorised numerics of :mod:`methods.sensitivity`, :mod:`methods.sobol` and
+:mod:`methods.importance` (private).
 
 - :class:`Tree`: a hierarchy as positions (the order of ``Hierarchy.codes``: indicators first, each
   parent after its children);
 - :class:`BranchMatrix`: one treated-and-normalised indicator matrix with its transforms (log, 1/x,
   x^p) computed once;
+- :func:`vector_methods`: an aggregation plan's methods by node position, checked to be vectorised;
 - :func:`aggregate_batch`: the index of S samples at once (per-sample weights, one aggregation
   alternative), as matrix products (indicator children) and vectorised sums (aggregate children);
 - :func:`rank_rows`: ranks of each row (1 = best, ties "min", NaN kept), numpy only;
@@ -23,6 +25,7 @@ from methods._meta import Hierarchy
 
 __all__ = [
     "POSITIVE_KINDS",
+    "VECTOR_KINDS",
     "BranchMatrix",
     "SobolAccumulator",
     "Tree",
@@ -31,6 +34,7 @@ __all__ = [
     "bootstrap_counts",
     "rank_rows",
     "sobol_from_sums",
+    "vector_methods",
 ]
 
 #: Aggregation methods the engine evaluates, and those that need positive values.
@@ -101,6 +105,16 @@ class BranchMatrix:
                     raise MethodError(f"sensitivity: aggregation {kind!r} is not vectorised")
             self._t[key] = np.ascontiguousarray(np.where(self.avail, t, 0.0).T)
         return self._t[key]
+
+
+def vector_methods(tree: Tree, methods: Mapping[str, str], where: str) -> dict[int, str]:
+    """``{node code: method}`` of an aggregation plan as ``{node position: method}``; a method
+    that :func:`aggregate_batch` does not evaluate is a :class:`MethodError` naming ``where``."""
+    out = {tree.pos[c]: k for c, k in methods.items()}
+    for k in out.values():
+        if k not in VECTOR_KINDS:
+            raise MethodError(f"{where}: aggregation {k!r} is not supported")
+    return out
 
 
 def _kind_of(kind: str, p: float) -> str:

@@ -4,22 +4,26 @@ methodological choice drives the rest.
 Four separate steps, as in SALib (problem / sampler / model / estimators):
 
 1. **What varies** — :class:`Uncertainties` (the run config's ``sensitivity.uncertainties``; with
-   the sample size and options, :class:`SensitivitySpec`), resolved against the nominal build by
-   :class:`IndexSampler`: an alternative that does not apply to the build is an error.
+   the sample size and options, :class:`SensitivitySpec`; both in :mod:`methods.sensitivity_spec`),
+   resolved against the nominal build by :class:`IndexSampler`: an alternative that does not apply
+   to the build is an error.
 2. **Sampler** — :func:`saltelli_design` (SALib's Saltelli scheme on scrambled Sobol' points,
    vectorised; identical to ``SALib.sample.sobol.sample(..., calc_second_order=False)``) or
-   :func:`random_design` (plain Monte Carlo).
-3. **Vectorised model** — :class:`IndexSampler`: every discrete branch (imputation x treatment x
-   normalisation) is treated and normalised once; samples are evaluated in batches as matrix
-   products and vectorised aggregations, ranked with numpy; memory is bounded by the batch size.
+   :func:`random_design` (plain Monte Carlo); in :mod:`methods.sobol`.
+3. **Vectorised model** — :class:`IndexSampler` (this module): every discrete branch (imputation x
+   treatment x normalisation) is treated and normalised once; samples are evaluated in batches as
+   matrix products and vectorised aggregations (:mod:`methods._sa_engine`), ranked with numpy;
+   memory is bounded by the batch size.
 4. **Estimators** — rank statistics (exact, from streamed rank histograms), first-order (Saltelli
    et al. 2010) and total-order (Jansen 1999) indices with bootstrap intervals (the estimators of
-   SALib 1.6, vectorised over outputs: the mean absolute rank shift and each unit's rank and score),
-   effective importance (Pearson's correlation ratio by penalised-spline regression, Paruolo,
-   Saisana & Saltelli 2013), weight optimisation towards target importances, leave-one-out.
+   SALib 1.6, vectorised over outputs: the mean absolute rank shift and each unit's rank and score;
+   :func:`sobol_indices`, :mod:`methods.sobol`), effective importance (Pearson's correlation ratio
+   by penalised-spline regression, Paruolo, Saisana & Saltelli 2013) and weight optimisation
+   towards target importances (:mod:`methods.importance`), leave-one-out (this module).
 
 :func:`uncertainty_analysis` runs them all. :func:`leave_one_out`, :func:`effective_importance`
-and :func:`optimise_weights` work on the nominal build alone.
+and :func:`optimise_weights` work on the nominal build alone. Every name of ``__all__`` is
+importable from here, wherever it is defined.
 
 The ``sensitivity:`` section of a run config (see :meth:`SensitivitySpec.from_dict`)::
 
@@ -51,9 +55,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, stats
-from scipy.interpolate import BSpline
-from scipy.stats import qmc
+from scipy import stats
 
 from methods._errors import MethodError, MethodTypeError
 from methods._meta import as_meta, hierarchy_from_meta
@@ -67,13 +69,29 @@ from methods._sa_engine import (
     aggregate_batch,
     bootstrap_counts,
     rank_rows,
+    vector_methods,
 )
 from methods.aggregate import AggregationPlan
-from methods.index import IndexEvaluator, IndexSpec
-from methods.normalise import NORMALISE_METHODS, normalise_array
-from methods.prepare import IMPUTE_METHODS
-from methods.treat import TREAT_METHODS
-from methods.weights import data_weights, effective_weights, equal_weights, expert_weights
+from methods.importance import (
+    EffectiveImportance,
+    WeightOptimisation,
+    _importance,
+    correlation_ratio,
+    effective_importance,
+    optimise_weights,
+)
+from methods.index import IndexEvaluator, IndexSpec, _agg_options, _plain
+from methods.normalise import normalise_array
+from methods.sensitivity_spec import (
+    DESIGNS,
+    WEIGHT_SET_NAMES,
+    SensitivitySpec,
+    UncertainInput,
+    Uncertainties,
+    _freeze,
+)
+from methods.sobol import _sobol_frame, random_design, saltelli_design, sobol_indices
+from methods.weights import data_weights, equal_weights, expert_weights
 
 __all__ = [
     "EffectiveImportance",
@@ -94,754 +112,10 @@ __all__ = [
     "uncertainty_analysis",
 ]
 
-_INPUT_STEPS = ("weights", "normalise", "aggregate", "treat", "impute", "exclude")
-_WEIGHT_KEYS = {"noise", "levels", "dirichlet", "ranges", "alternatives"}
-_WEIGHT_SET_NAMES = ("nominal", "expert", "equal", "entropy", "critic", "cv", "pca", "ahp")
-_SECTION_KEYS = ("n", "design", "uncertainties", "top_k", "n_boot", "conf_level",
-                 "pair_confidence")
-_DESIGNS = ("saltelli", "random")
 _FAST_NORM = ("minmax", "zscore", "rank", "percentile")
 #: Blocks per chunk, whatever the number of threads, so that sums are added in the same order
 _BLOCKS = 4
 Progress = Callable[[int, int], None]
-
-
-# ============================================================================ 1. what varies
-
-
-def _plain(obj: Any) -> Any:
-    if isinstance(obj, Mapping):
-        return {str(k): _plain(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple):
-        return [_plain(v) for v in obj]
-    if isinstance(obj, np.generic):
-        return obj.item()
-    return obj
-
-
-def _freeze(obj: Any) -> Any:
-    """Lists to tuples and mappings to sorted item tuples, for hashing and equality."""
-    if isinstance(obj, Mapping):
-        return tuple(sorted((str(k), _freeze(v)) for k, v in obj.items()))
-    if isinstance(obj, list | tuple):
-        return tuple(_freeze(v) for v in obj)
-    return obj
-
-
-@dataclass(frozen=True)
-class UncertainInput:
-    """One uncertain input (one Sobol' input, possibly a group of several uniform variables).
-
-    Attributes
-    ----------
-    name : str
-        Name in results (``weights``, ``weight_set``, ``normalise``, ``aggregate``, ``treat``,
-        ``impute``, ``exclude``).
-    kind : {"discrete", "continuous"}
-        Discrete inputs pick one of ``alternatives`` with equal probability; continuous ones
-        (weights) are described by ``parameters``.
-    alternatives : tuple
-        The alternatives as written in the config (names or mappings).
-    parameters : mapping
-        For ``weights``: ``{"noise": {level: factor}}``, ``{"dirichlet": c, "levels": [...]}`` or
-        ``{"ranges": {code: [low, high]}}``; for ``exclude``: ``{"level": 1}`` or ``{"codes": []}``.
-    """
-
-    name: str
-    kind: str
-    alternatives: tuple[Any, ...] = ()
-    parameters: Mapping[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "alternatives": _plain(self.alternatives),
-                "parameters": _plain(self.parameters)}
-
-    def __hash__(self) -> int:
-        return hash((self.name, self.kind, _freeze(self.alternatives), _freeze(self.parameters)))
-
-
-def _as_list(step: str, v: Any) -> list[Any]:
-    if isinstance(v, str | int | float) or isinstance(v, Mapping):
-        raise MethodError(
-            f"sensitivity.uncertainties.{step}: expected a list of at least two alternatives, "
-            f"got {v!r}"
-        )
-    if not isinstance(v, list | tuple):
-        raise MethodError(f"sensitivity.uncertainties.{step}: expected a list, got {type(v).__name__}")
-    return list(v)
-
-
-def _need_two(step: str, alts: Sequence[Any]) -> None:
-    if len(alts) < 2:
-        raise MethodError(
-            f"sensitivity.uncertainties.{step}: {len(alts)} alternative(s) {list(alts)}; an "
-            "uncertain input needs at least two (change the nominal build for a fixed change)"
-        )
-    frozen = [_freeze(a) for a in alts]
-    dup = [a for i, a in enumerate(alts) if frozen[i] in frozen[:i]]
-    if dup:
-        raise MethodError(f"sensitivity.uncertainties.{step}: alternative {dup[0]!r} is repeated")
-
-
-def _parse_weights(d: Any) -> list[UncertainInput]:
-    if not isinstance(d, Mapping):
-        raise MethodError(
-            "sensitivity.uncertainties.weights: expected a mapping such as {noise: 0.25, levels: "
-            f"[2, 3]}}, {{dirichlet: 50, levels: [2]}} or {{alternatives: [expert, equal]}}; got {d!r}"
-        )
-    bad = sorted(set(map(str, d)) - _WEIGHT_KEYS)
-    if bad:
-        raise MethodError(
-            f"sensitivity.uncertainties.weights: unknown key(s) {bad}; allowed {sorted(_WEIGHT_KEYS)}"
-        )
-    out: list[UncertainInput] = []
-    if "alternatives" in d:
-        alts = _as_list("weights.alternatives", d["alternatives"])
-        for a in alts:
-            if not isinstance(a, str):
-                raise MethodError(
-                    f"sensitivity.uncertainties.weights.alternatives: {a!r} is not a name; "
-                    f"expected names such as {list(_WEIGHT_SET_NAMES)} or keys of weight_sets"
-                )
-        _need_two("weights.alternatives", alts)
-        out.append(UncertainInput("weight_set", "discrete", tuple(alts)))
-    modes = [k for k in ("noise", "dirichlet", "ranges") if k in d]
-    if len(modes) > 1:
-        raise MethodError(
-            f"sensitivity.uncertainties.weights: give one of noise, dirichlet, ranges (got {modes})"
-        )
-    if not modes:
-        if "levels" in d:
-            raise MethodError(
-                "sensitivity.uncertainties.weights: 'levels' needs 'noise' or 'dirichlet'"
-            )
-        if not out:
-            raise MethodError(
-                "sensitivity.uncertainties.weights: nothing varies; give noise, dirichlet, ranges "
-                "or alternatives"
-            )
-        return out
-    mode = modes[0]
-    params: dict[str, Any]
-    if mode == "noise":
-        nz = d["noise"]
-        if isinstance(nz, Mapping):
-            if "levels" in d:
-                raise MethodError(
-                    "sensitivity.uncertainties.weights: noise per level {level: factor} already "
-                    "names the levels; drop 'levels'"
-                )
-            noise = {int(k): float(v) for k, v in nz.items()}
-        else:
-            if "levels" not in d:
-                raise MethodError(
-                    "sensitivity.uncertainties.weights: noise needs levels (e.g. levels: [2, 3])"
-                )
-            noise = {int(lv): float(nz) for lv in _as_levels(d["levels"])}
-        for lv, f in noise.items():
-            if not 0 < f < 1:
-                raise MethodError(
-                    f"sensitivity.uncertainties.weights.noise: factor {f} at level {lv}; expected "
-                    "0 < noise < 1 (weights are multiplied by 1 + U(-noise, noise))"
-                )
-        params = {"noise": noise}
-    elif mode == "dirichlet":
-        c = float(d["dirichlet"])
-        if not c > 0:
-            raise MethodError(
-                f"sensitivity.uncertainties.weights.dirichlet: concentration {c}; expected > 0"
-            )
-        if "levels" not in d:
-            raise MethodError("sensitivity.uncertainties.weights: dirichlet needs levels")
-        params = {"dirichlet": c, "levels": _as_levels(d["levels"])}
-    else:
-        rg = d["ranges"]
-        if not isinstance(rg, Mapping) or not rg:
-            raise MethodError(
-                "sensitivity.uncertainties.weights.ranges: expected {node: [low, high]}"
-            )
-        ranges = {}
-        for k, v in rg.items():
-            if not isinstance(v, list | tuple) or len(v) != 2:
-                raise MethodError(
-                    f"sensitivity.uncertainties.weights.ranges[{k!r}]: expected [low, high]"
-                )
-            lo, hi = float(v[0]), float(v[1])
-            if not (0 <= lo < hi and np.isfinite(hi)):
-                raise MethodError(
-                    f"sensitivity.uncertainties.weights.ranges[{k!r}]: [{lo}, {hi}]; expected "
-                    "0 <= low < high"
-                )
-            ranges[str(k)] = [lo, hi]
-        params = {"ranges": ranges}
-        if "levels" in d:
-            raise MethodError("sensitivity.uncertainties.weights: 'levels' does not apply to ranges")
-    out.append(UncertainInput("weights", "continuous", (), params))
-    return out
-
-
-def _as_levels(v: Any) -> list[int]:
-    lv = [v] if isinstance(v, int) else list(v) if isinstance(v, list | tuple) else None
-    if not lv or any(not isinstance(x, int) or isinstance(x, bool) or x < 1 for x in lv):
-        raise MethodError(
-            f"sensitivity.uncertainties.weights.levels: {v!r}; expected a list of levels >= 1"
-        )
-    return sorted(set(lv))
-
-
-def _parse_treat(v: Any) -> list[Any]:
-    if isinstance(v, Mapping):
-        bad = sorted(set(map(str, v)) - {"winmax"})
-        if bad:
-            raise MethodError(
-                f"sensitivity.uncertainties.treat: unknown key(s) {bad}; use {{winmax: [...]}} or "
-                "a list of alternatives (none, a winmax number or a treat section)"
-            )
-        if "winmax" not in v:
-            raise MethodError("sensitivity.uncertainties.treat: expected {winmax: [...]}")
-        alts = _as_list("treat.winmax", v["winmax"])
-    else:
-        alts = _as_list("treat", v)
-    out: list[Any] = []
-    for a in alts:
-        if a is None or (isinstance(a, str) and a.lower() == "none"):
-            out.append("none")
-        elif isinstance(a, int) and not isinstance(a, bool):
-            if a < 0:
-                raise MethodError(f"sensitivity.uncertainties.treat: winmax {a}; expected >= 0")
-            out.append(int(a))
-        elif isinstance(a, Mapping):
-            m = a.get("method", None)
-            if m is not None and m not in TREAT_METHODS:
-                raise MethodError(
-                    f"sensitivity.uncertainties.treat: method {m!r}; expected one of {TREAT_METHODS}"
-                )
-            out.append(dict(a))
-        else:
-            raise MethodError(
-                f"sensitivity.uncertainties.treat: alternative {a!r}; expected none, a winmax "
-                "number or a treat section"
-            )
-    _need_two("treat", out)
-    return out
-
-
-def _parse_named(step: str, v: Any, valid: Sequence[str], key: str) -> list[Any]:
-    alts = _as_list(step, v)
-    out: list[Any] = []
-    for a in alts:
-        if isinstance(a, str):
-            if a not in valid:
-                raise MethodError(
-                    f"sensitivity.uncertainties.{step}: unknown method {a!r}; expected one of "
-                    f"{list(valid)}"
-                )
-            out.append(a)
-        elif isinstance(a, Mapping):
-            m = a.get(key)
-            if m is None or m not in valid:
-                raise MethodError(
-                    f"sensitivity.uncertainties.{step}: alternative {dict(a)!r} needs {key}: one "
-                    f"of {list(valid)}"
-                )
-            out.append(_plain(a))
-        else:
-            raise MethodError(
-                f"sensitivity.uncertainties.{step}: alternative {a!r}; expected a name or a mapping"
-            )
-    _need_two(step, out)
-    return out
-
-
-def _parse_aggregate(v: Any) -> list[Any]:
-    alts = _as_list("aggregate", v)
-    out: list[Any] = []
-    for a in alts:
-        if isinstance(a, str):
-            out.append(a)
-        elif isinstance(a, Mapping):
-            out.append({str(k): x for k, x in a.items()})
-        else:
-            raise MethodError(
-                f"sensitivity.uncertainties.aggregate: alternative {a!r}; expected a method name "
-                "or {default: ..., <level>: ..., <node>: ...}"
-            )
-    _need_two("aggregate", out)
-    return out
-
-
-def _parse_exclude(v: Any) -> dict[str, Any]:
-    if isinstance(v, list | tuple):
-        v = {"codes": list(v)}
-    if not isinstance(v, Mapping):
-        raise MethodError(
-            f"sensitivity.uncertainties.exclude: {v!r}; expected {{level: 1}}, {{codes: [...]}} or "
-            "a list of codes"
-        )
-    bad = sorted(set(map(str, v)) - {"level", "codes"})
-    if bad or len(v) != 1:
-        raise MethodError(
-            "sensitivity.uncertainties.exclude: expected exactly one of {level: n} or {codes: [...]}"
-        )
-    if "level" in v:
-        lv = v["level"]
-        if not isinstance(lv, int) or isinstance(lv, bool) or lv < 1:
-            raise MethodError(f"sensitivity.uncertainties.exclude.level: {lv!r}; expected >= 1")
-        return {"level": int(lv)}
-    codes = [str(c) for c in _as_list("exclude.codes", v["codes"])]
-    if not codes:
-        raise MethodError("sensitivity.uncertainties.exclude.codes: empty")
-    return {"codes": codes}
-
-
-@dataclass(frozen=True)
-class Uncertainties:
-    """The uncertain inputs of an analysis, in the order given (the problem specification).
-
-    Build with :meth:`from_dict` from the run config's ``sensitivity.uncertainties``; keys:
-
-    - ``weights``: ``{noise: f, levels: [..]}`` (each weight at those levels times
-      :math:`1 + U(-f, f)`, COINr's ``get_noisy_weights``; ``noise: {2: 0.25, 3: 0.1}`` per level),
-      ``{dirichlet: c, levels: [..]}`` (each group of siblings at those levels drawn from
-      :math:`\\mathrm{Dirichlet}(c\\,w)` around its nominal weights :math:`w`), or
-      ``{ranges: {node: [low, high]}}`` (uniform, on the scale of the nominal weights rescaled
-      within siblings); continuous, one Sobol' input ``weights``.
-      ``alternatives: [expert, equal, entropy, pca, ahp, ...]`` adds a discrete input
-      ``weight_set``.
-    - ``normalise``: alternatives, names of :data:`methods.normalise.NORMALISE_METHODS` or
-      normalise sections.
-    - ``aggregate``: alternatives, method names or aggregate sections (per level / node).
-    - ``treat``: ``{winmax: [0, 1, ..., none]}`` or a list of alternatives (``none``, a winmax, or
-      a treat section merged onto the nominal one).
-    - ``impute``: alternatives, names of cross-sectional imputation methods or impute sections.
-    - ``exclude``: ``{level: 1}`` or ``{codes: [..]}``: "none" or one of these nodes removed (its
-      weight set to 0), each with equal probability.
-
-    Unknown keys, single alternatives and repeated alternatives are errors. Whether each
-    alternative applies to the nominal build is checked by :class:`IndexSampler`.
-    """
-
-    inputs: tuple[UncertainInput, ...]
-
-    def __post_init__(self) -> None:
-        names = [i.name for i in self.inputs]
-        if len(set(names)) != len(names):
-            raise MethodError(f"Uncertainties: repeated input names {names}")
-        if not self.inputs:
-            raise MethodError("Uncertainties: nothing varies (no uncertain input)")
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any] | Uncertainties) -> Uncertainties:
-        """Parse the ``uncertainties:`` mapping (see the class docstring)."""
-        if isinstance(d, Uncertainties):
-            return d
-        if not isinstance(d, Mapping):
-            raise MethodTypeError(
-                f"uncertainties must be a mapping (the config's sensitivity.uncertainties), got "
-                f"{type(d).__name__}"
-            )
-        if "inputs" in d and isinstance(d["inputs"], list):  # to_dict() form
-            out = []
-            for i in d["inputs"]:
-                prm = dict(i.get("parameters", {}))
-                if "noise" in prm:
-                    prm["noise"] = {int(k): float(v) for k, v in prm["noise"].items()}
-                out.append(UncertainInput(i["name"], i["kind"], tuple(i.get("alternatives", ())),
-                                          prm))
-            return cls(tuple(out))
-        bad = sorted(set(map(str, d)) - set(_INPUT_STEPS))
-        if bad:
-            raise MethodError(
-                f"sensitivity.uncertainties: unknown input(s) {bad}; expected some of "
-                f"{list(_INPUT_STEPS)}"
-            )
-        inputs: list[UncertainInput] = []
-        for k, v in d.items():
-            if k == "weights":
-                inputs.extend(_parse_weights(v))
-            elif k == "normalise":
-                inputs.append(UncertainInput(
-                    "normalise", "discrete",
-                    tuple(_parse_named("normalise", v, NORMALISE_METHODS, "method"))))
-            elif k == "aggregate":
-                inputs.append(UncertainInput("aggregate", "discrete", tuple(_parse_aggregate(v))))
-            elif k == "treat":
-                inputs.append(UncertainInput("treat", "discrete", tuple(_parse_treat(v))))
-            elif k == "impute":
-                cross = [m for m in IMPUTE_METHODS if not m.startswith("panel_")]
-                inputs.append(UncertainInput("impute", "discrete",
-                                             tuple(_parse_named("impute", v, cross, "method"))))
-            elif k == "exclude":
-                inputs.append(UncertainInput("exclude", "discrete", (), _parse_exclude(v)))
-        return cls(tuple(inputs))
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain form; ``Uncertainties.from_dict(u.to_dict()) == u``."""
-        return {"inputs": [i.to_dict() for i in self.inputs]}
-
-    @property
-    def names(self) -> list[str]:
-        return [i.name for i in self.inputs]
-
-
-@dataclass(frozen=True)
-class SensitivitySpec:
-    """The run config's ``sensitivity:`` section.
-
-    Keys: ``n`` (base sample size, default 2000), ``design`` (``saltelli`` | ``random``),
-    ``uncertainties`` (see :class:`Uncertainties`), ``top_k`` (10), ``n_boot`` (bootstrap
-    resamples of the Sobol' indices, 100), ``conf_level`` (of the bootstrap intervals, 0.9, i.e.
-    5%-95% as COINr), ``pair_confidence`` (a pair of units is told apart when one is ahead in at
-    least this share of samples, 0.95).
-    """
-
-    uncertainties: Uncertainties
-    n: int = 2000
-    design: str = "saltelli"
-    top_k: int = 10
-    n_boot: int = 100
-    conf_level: float = 0.9
-    pair_confidence: float = 0.95
-
-    def __post_init__(self) -> None:
-        if not isinstance(self.n, int) or isinstance(self.n, bool) or self.n < 2:
-            raise MethodError(f"sensitivity.n = {self.n!r}; expected an integer >= 2")
-        if self.design not in _DESIGNS:
-            raise MethodError(f"sensitivity.design = {self.design!r}; expected one of {_DESIGNS}")
-        if not isinstance(self.top_k, int) or self.top_k < 1:
-            raise MethodError(f"sensitivity.top_k = {self.top_k!r}; expected an integer >= 1")
-        if not isinstance(self.n_boot, int) or self.n_boot < 0:
-            raise MethodError(f"sensitivity.n_boot = {self.n_boot!r}; expected an integer >= 0")
-        if not 0 < self.conf_level < 1:
-            raise MethodError(f"sensitivity.conf_level = {self.conf_level}; expected in (0, 1)")
-        if not 0.5 < self.pair_confidence < 1:
-            raise MethodError(
-                f"sensitivity.pair_confidence = {self.pair_confidence}; expected in (0.5, 1)"
-            )
-
-    @classmethod
-    def from_dict(cls, d: Mapping[str, Any] | SensitivitySpec) -> SensitivitySpec:
-        """Parse the ``sensitivity:`` section; unknown keys are errors."""
-        if isinstance(d, SensitivitySpec):
-            return d
-        if not isinstance(d, Mapping):
-            raise MethodTypeError(f"sensitivity must be a mapping, got {type(d).__name__}")
-        bad = sorted(set(map(str, d)) - set(_SECTION_KEYS))
-        if bad:
-            raise MethodError(
-                f"sensitivity: unknown key(s) {bad}; expected some of {list(_SECTION_KEYS)}"
-            )
-        if "uncertainties" not in d:
-            raise MethodError("sensitivity: no 'uncertainties' (what varies) given")
-        kw = {k: v for k, v in d.items() if k != "uncertainties"}
-        for k in ("conf_level", "pair_confidence"):
-            if k in kw:
-                kw[k] = float(kw[k])
-        return cls(uncertainties=Uncertainties.from_dict(d["uncertainties"]), **kw)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"n": self.n, "design": self.design, "top_k": self.top_k, "n_boot": self.n_boot,
-                "conf_level": self.conf_level, "pair_confidence": self.pair_confidence,
-                "uncertainties": self.uncertainties.to_dict()}
-
-    def kwargs(self) -> dict[str, Any]:
-        """Keyword arguments of :func:`uncertainty_analysis`."""
-        return {"uncertainties": self.uncertainties, "n": self.n, "design": self.design,
-                "top_k": self.top_k, "n_boot": self.n_boot, "conf_level": self.conf_level,
-                "pair_confidence": self.pair_confidence}
-
-
-# ============================================================================ 2. samplers
-
-
-def _problem_groups(problem: Mapping[str, Any]) -> tuple[int, list[str], np.ndarray]:
-    try:
-        d = int(problem["num_vars"])
-    except (KeyError, TypeError, ValueError):
-        raise MethodError("problem needs num_vars (SALib's problem dict)") from None
-    names = list(problem.get("names") or [f"x{i + 1}" for i in range(d)])
-    groups = problem.get("groups") or names
-    if len(groups) != d or len(names) != d:
-        raise MethodError(f"problem: {len(names)} names / {len(groups)} groups for {d} variables")
-    gnames = list(pd.unique(np.array(groups, dtype=object)))
-    gidx = np.array([gnames.index(g) for g in groups], dtype=int)
-    return d, [str(g) for g in gnames], gidx
-
-
-def _scale(x: np.ndarray, problem: Mapping[str, Any]) -> np.ndarray:
-    b = problem.get("bounds")
-    if b is None:
-        return x
-    b = np.asarray(b, dtype=float)
-    if b.shape != (x.shape[1], 2) or np.any(b[:, 1] <= b[:, 0]):
-        raise MethodError(f"problem bounds {b.tolist()}; expected one [low, high] per variable")
-    return b[:, 0] + x * (b[:, 1] - b[:, 0])
-
-
-def saltelli_design(
-    problem: Mapping[str, Any], n: int, *, seed: int | np.random.Generator | None = None,
-    scramble: bool = True,
-) -> np.ndarray:
-    """Saltelli's design for first- and total-order indices on scrambled Sobol' points.
-
-    Rows per base sample i: :math:`A_i`, :math:`A_B^{(1)}_i, \\dots, A_B^{(G)}_i` (A with the
-    columns of group g taken from B), :math:`B_i`: ``n (G + 2)`` rows, G the number of groups.
-
-    Parameters
-    ----------
-    problem : dict
-        SALib's problem: ``num_vars``, optional ``names``, ``groups``, ``bounds`` (default [0, 1]).
-    n : int
-        Base sample size N (a power of 2 keeps the Sobol' points balanced; any n works).
-
-    Notes
-    -----
-    Equal, element by element, to ``SALib.sample.sobol.sample(problem, n,
-    calc_second_order=False, scramble=scramble, seed=seed)`` of SALib 1.6 (tested), without its
-    Python loop over rows. The Sobol' sequence needs ``2 num_vars <= 21201``.
-
-    References
-    ----------
-    1. Saltelli, A. et al. (2010). Variance based sensitivity analysis of model output. Design and
-       estimator for the total sensitivity index. Computer Physics Communications 181, 259-270.
-    2. Sobol', I. M. (2001). Global sensitivity indices for nonlinear mathematical models and their
-       Monte Carlo estimates. Mathematics and Computers in Simulation 55, 271-280.
-    """
-    d, gnames, gidx = _problem_groups(problem)
-    if int(n) != n or n < 2:
-        raise MethodError(f"saltelli_design: n = {n!r}; expected an integer >= 2")
-    g = len(gnames)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=".*balance properties of Sobol.*")
-        base = qmc.Sobol(d=2 * d, scramble=scramble, seed=seed).random(int(n))
-    a, b = base[:, :d], base[:, d:]
-    x = np.empty((int(n), g + 2, d))
-    x[:, 0] = a
-    for k in range(g):
-        x[:, k + 1] = np.where(gidx[None, :] == k, b, a)
-    x[:, -1] = b
-    return _scale(x.reshape(-1, d), problem)
-
-
-def random_design(
-    problem: Mapping[str, Any], n: int, *, seed: int | np.random.Generator | None = None
-) -> np.ndarray:
-    """``n`` independent uniform samples of the problem's variables (Monte Carlo, as COINr's
-    ``SA_type = "UA"``), from :func:`numpy.random.default_rng`."""
-    d, _, _ = _problem_groups(problem)
-    if int(n) != n or n < 1:
-        raise MethodError(f"random_design: n = {n!r}; expected an integer >= 1")
-    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-    return _scale(rng.random((int(n), d)), problem)
-
-
-# ============================================================================ 4. estimators
-
-
-def _sobol_frame(res: Mapping[str, np.ndarray], names: Sequence[str], conf_level: float,
-                 column: int) -> pd.DataFrame:
-    z = stats.norm.ppf(0.5 + conf_level / 2)
-    lo_q, hi_q = (1 - conf_level) / 2, (1 + conf_level) / 2
-    out = {"first": res["first"][:, column], "total": res["total"][:, column]}
-    if "first_boot" in res:
-        for k in ("first", "total"):
-            bt = res[f"{k}_boot"][:, :, column]
-            out[f"{k}_low"] = np.nanquantile(bt, lo_q, axis=1)
-            out[f"{k}_high"] = np.nanquantile(bt, hi_q, axis=1)
-            out[f"{k}_conf"] = z * np.nanstd(bt, axis=1, ddof=1)
-    df = pd.DataFrame(out, index=pd.Index(list(names), name="input"))
-    cols = [c for c in ("first", "first_low", "first_high", "first_conf", "total", "total_low",
-                        "total_high", "total_conf") if c in df.columns]
-    return df[cols]
-
-
-def sobol_indices(
-    y: np.ndarray | pd.Series | pd.DataFrame,
-    problem: Mapping[str, Any],
-    *,
-    n_boot: int = 100,
-    conf_level: float = 0.95,
-    seed: int | np.random.Generator | None = None,
-) -> pd.DataFrame:
-    r"""First-order and total-order Sobol' indices from model outputs on a :func:`saltelli_design`.
-
-    .. math:: S_j = \frac{\frac1N\sum_i f(B)_i\,(f(A_B^{(j)})_i - f(A)_i)}{V},\qquad
-              S_{Tj} = \frac{\frac1{2N}\sum_i (f(A)_i - f(A_B^{(j)})_i)^2}{V}
-
-    (Saltelli et al. 2010 first order; Jansen 1999 total order), :math:`V` the variance of the
-    outputs of A and B, outputs centred on their overall mean as in SALib.
-
-    Parameters
-    ----------
-    y : array (rows,) or (rows, K)
-        Outputs in the design's row order; K outputs are estimated at once (vectorised).
-    problem : dict
-        The problem the design was drawn for (``num_vars``, ``names``, ``groups``).
-    n_boot : int
-        Bootstrap resamples of the N base samples (0: none).
-    conf_level : float
-        Level of the bootstrap intervals: percentile ``*_low``/``*_high`` and SALib's normal
-        half-width ``*_conf`` (:math:`z \cdot` sd of the resamples).
-
-    Returns
-    -------
-    DataFrame
-        One row per input (group): ``first``, ``first_low``, ``first_high``, ``first_conf``,
-        ``total``, ``total_low``, ``total_high``, ``total_conf``; for K > 1 outputs a long frame
-        with an ``output`` column (the column label of ``y`` or its position).
-
-    Notes
-    -----
-    Matches ``SALib.analyze.sobol.analyze(problem, y, calc_second_order=False,
-    num_resamples=n_boot, conf_level=conf_level, seed=seed)`` of SALib 1.6 (point estimates and
-    ``*_conf``, to 1e-10; tested), using the same resampling draws. A constant output has no
-    defined index: NaN (SALib returns 0 with a warning).
-
-    References
-    ----------
-    1. Saltelli, A. et al. (2010). Computer Physics Communications 181, 259-270.
-    2. Jansen, M. J. W. (1999). Analysis of variance designs for model output. Computer Physics
-       Communications 117, 35-43.
-    3. Herman, J. & Usher, W. (2017). SALib: an open-source Python library for sensitivity
-       analysis. JOSS 2(9), 97.
-    """
-    _, gnames, _ = _problem_groups(problem)
-    labels: list[Any]
-    if isinstance(y, pd.DataFrame):
-        labels = list(y.columns)
-        arr = y.to_numpy(dtype=float)
-    else:
-        arr = np.asarray(y, dtype=float)
-        labels = [0] if arr.ndim == 1 else list(range(arr.shape[1]))
-    one = arr.ndim == 1
-    if one:
-        arr = arr[:, None]
-    dg = len(gnames)
-    if arr.shape[0] % (dg + 2):
-        raise MethodError(
-            f"sobol_indices: {arr.shape[0]} outputs; expected N ({dg} + 2) rows of a "
-            "saltelli_design with calc_second_order=False"
-        )
-    if np.isnan(arr).any():
-        raise MethodError("sobol_indices: missing output values; every design row is needed")
-    n = arr.shape[0] // (dg + 2)
-    counts = bootstrap_counts(n, n_boot, seed) if n_boot else None
-    acc = SobolAccumulator(n, dg, arr[0].copy(), counts)
-    acc.update(arr)
-    res = acc.result()
-    res["first"] = np.where(res["constant"][None, :], np.nan, res["first"])
-    res["total"] = np.where(res["constant"][None, :], np.nan, res["total"])
-    if one:
-        return _sobol_frame(res, gnames, conf_level, 0)
-    frames = []
-    for j, lab in enumerate(labels):
-        f = _sobol_frame(res, gnames, conf_level, j).reset_index()
-        f.insert(0, "output", lab)
-        frames.append(f)
-    return pd.concat(frames, ignore_index=True)
-
-
-# ------------------------------------------------------------------ correlation ratio (P-spline)
-
-
-def _pspline_basis(x: np.ndarray, nseg: int = 20, deg: int = 3) -> np.ndarray:
-    lo, hi = float(np.min(x)), float(np.max(x))
-    dx = (hi - lo) / nseg
-    knots = lo + dx * np.arange(-deg, nseg + deg + 1)
-    xc = np.clip(x, lo, hi - 1e-12 * max(1.0, abs(hi)))
-    return BSpline.design_matrix(xc, knots, deg).toarray()
-
-
-def _pspline_parts(x: np.ndarray, nseg: int = 20) -> tuple[np.ndarray, np.ndarray, np.ndarray,
-                                                           float]:
-    b = _pspline_basis(x, nseg)
-    k = b.shape[1]
-    dmat = np.diff(np.eye(k), n=2, axis=0)
-    pen = dmat.T @ dmat
-    btb = b.T @ b
-    scale = float(np.trace(btb) / np.trace(pen))
-    return b, btb, pen, scale
-
-
-def _pspline_gcv(x: np.ndarray, y: np.ndarray, nseg: int = 20) -> tuple[np.ndarray, float]:
-    """P-spline fit (cubic B-splines on ``nseg`` segments, 2nd-order difference penalty; Eilers &
-    Marx 1996), smoothing parameter by GCV over a grid. Returns (fitted, lambda); every step works
-    on k x k matrices (k = nseg + 3), so the cost is O(n k^2) whatever the grid."""
-    b, btb, pen, scale = _pspline_parts(x, nseg)
-    k = b.shape[1]
-    yc = y - y.mean()
-    bty = b.T @ yc
-    yty = float(yc @ yc)
-    n = x.size
-    rhs = np.column_stack([bty, btb])
-    best = (np.inf, 1.0)
-    for lm in 10.0 ** np.linspace(-8, 4, 37):
-        a = btb + lm * scale * pen + 1e-10 * scale * np.eye(k)
-        sol = np.linalg.solve(a, rhs)
-        coef = sol[:, 0]
-        edf = float(np.trace(sol[:, 1:]))
-        rss = max(yty - 2 * float(coef @ bty) + float(coef @ btb @ coef), 0.0)
-        gcv = n * rss / max(n - edf, 1e-9) ** 2
-        if gcv < best[0]:
-            best = (gcv, float(lm))
-    lam = best[1]
-    coef = np.linalg.solve(btb + lam * scale * pen + 1e-10 * scale * np.eye(k), bty)
-    return b @ coef + y.mean(), lam
-
-
-def _pspline_operator(x: np.ndarray, lam: float, nseg: int = 20) -> tuple[np.ndarray, np.ndarray]:
-    """(B, Q) with fitted values ``B @ (Q @ y)`` for the P-spline at smoothing ``lam``."""
-    b, btb, pen, scale = _pspline_parts(x, nseg)
-    k = b.shape[1]
-    q = np.linalg.solve(btb + lam * scale * pen + 1e-10 * scale * np.eye(k), b.T)
-    return b, q
-
-
-def _group_mean_fit(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    _, inv = np.unique(x, return_inverse=True)
-    sums = np.bincount(inv, weights=y)
-    cnt = np.bincount(inv)
-    return (sums / cnt)[inv]
-
-
-def correlation_ratio(
-    x: np.ndarray | pd.Series, y: np.ndarray | pd.Series, *, max_groups: int = 10
-) -> float:
-    r"""Pearson's correlation ratio :math:`\eta^2 = \mathrm{Var}(E[Y\mid X]) / \mathrm{Var}(Y)`,
-    the first-order sensitivity index of :math:`Y` to :math:`X` over the units.
-
-    :math:`E[Y\mid X]` is estimated by a penalised cubic B-spline regression (20 segments, second
-    order difference penalty, smoothing by generalised cross-validation; Eilers & Marx 1996), or by
-    the group means when X takes at most ``max_groups`` distinct values.
-
-    Missing values: pairs with a missing x or y are dropped. NaN (flagged by the caller) when
-    fewer than 3 complete pairs or Y is constant.
-
-    Notes
-    -----
-    For a linear index :math:`Y=\sum_i w_i X_i` of independent indicators,
-    :math:`\eta^2_i = w_i^2\sigma_i^2 / \sum_j w_j^2\sigma_j^2` (tested within sampling error).
-
-    References
-    ----------
-    1. Paruolo, P., Saisana, M. & Saltelli, A. (2013). Ratings and rankings: voodoo or science?
-       JRSS A 176(3), 609-634.
-    2. Eilers, P. H. C. & Marx, B. D. (1996). Flexible smoothing with B-splines and penalties.
-       Statistical Science 11(2), 89-121.
-    """
-    xa = np.asarray(x, dtype=float)
-    ya = np.asarray(y, dtype=float)
-    if xa.shape != ya.shape or xa.ndim != 1:
-        raise MethodError(f"correlation_ratio: x {xa.shape} and y {ya.shape} must be 1-D, same size")
-    ok = ~np.isnan(xa) & ~np.isnan(ya)
-    xa, ya = xa[ok], ya[ok]
-    if xa.size < 3 or np.ptp(ya) == 0:
-        return float("nan")
-    if np.unique(xa).size <= max_groups:
-        fit = _group_mean_fit(xa, ya)
-    else:
-        fit = _pspline_gcv(xa, ya)[0]
-    return float(np.var(fit) / np.var(ya))
 
 
 # ============================================================================ 3. the model
@@ -939,10 +213,7 @@ class IndexSampler:
             raise MethodError("IndexSampler: internal error, node order differs from the evaluator")
         self.evaluator = ev
         self.units = list(ev.units)
-        agg = {k: v for k, v in self.spec.aggregate.items() if k not in ("dat_thresh", "p")}
-        dt = self.spec.aggregate.get("dat_thresh")
-        self.dat_thresh = None if dt is None else float(dt)
-        self.p = float(self.spec.aggregate.get("p", 1.0))
+        agg, self.dat_thresh, self.p = _agg_options(self.spec)
         self.nominal_methods = self._methods_of(agg, "the nominal build")
         self.base_weights = ev.base_weights
         # nominal scores (as build_index) and ranks
@@ -1245,13 +516,13 @@ class IndexSampler:
                                   columns=list(self.hier.indicators))
             for name in inp["weight_set"].alternatives:
                 if name in sets:
-                    vec = _weight_vector(sets[name], self.tree, nb, f"weight_sets[{name!r}]")
+                    vec = self._weight_vector(sets[name], f"weight_sets[{name!r}]")
                 elif name == "nominal":
                     vec = nb.copy()
                 elif name == "expert":
-                    vec = _weight_vector(expert_weights(self.meta).weights, self.tree, nb, name)
+                    vec = self._weight_vector(expert_weights(self.meta).weights, name)
                 elif name == "equal":
-                    vec = _weight_vector(equal_weights(self.meta).weights, self.tree, nb, name)
+                    vec = self._weight_vector(equal_weights(self.meta).weights, name)
                 elif name == "ahp":
                     raise MethodError(
                         "sensitivity.uncertainties.weights.alternatives: 'ahp' needs the AHP "
@@ -1265,11 +536,11 @@ class IndexSampler:
                             f"sensitivity.uncertainties.weights.alternatives {name!r} on the "
                             f"nominal normalised data: {e}"
                         ) from None
-                    vec = _weight_vector(w, self.tree, nb, name)
+                    vec = self._weight_vector(w, name)
                 else:
                     raise MethodError(
                         f"sensitivity.uncertainties.weights.alternatives: unknown weight set "
-                        f"{name!r}; expected one of {list(_WEIGHT_SET_NAMES)} or a key of "
+                        f"{name!r}; expected one of {list(WEIGHT_SET_NAMES)} or a key of "
                         f"weight_sets {sorted(sets)}"
                     )
                 self.wset_alts.append(_Alt(str(name), vec))
@@ -1334,6 +605,20 @@ class IndexSampler:
                 self._wlo, self._whi = np.array(lo), np.array(hi)
             self._weight_dims = int(self._wpos.size)
             self._weight_names = [self.tree.codes[p] for p in self._wpos]
+
+    def _weight_vector(self, w: Mapping[str, float] | pd.Series, where: str) -> np.ndarray:
+        """A named weight set as a weight array (``codes`` order): the nominal weights with the
+        set's nodes replaced (:meth:`methods.aggregate.AggregationPlan.weight_vector`)."""
+        s = pd.Series(w, dtype=float)
+        unknown = [c for c in s.index if c not in self.tree.pos]
+        if unknown:
+            raise MethodError(f"sensitivity: weight set {where} names unknown node(s) {unknown}")
+        bad = s[(s < 0) | ~np.isfinite(s)]
+        if len(bad):
+            raise MethodError(
+                f"sensitivity: weight set {where} gives node {bad.index[0]!r} weight {bad.iloc[0]}"
+            )
+        return self.evaluator.plan.weight_vector(s)
 
     # ------------------------------------------------------------------ public views
 
@@ -1493,23 +778,6 @@ class IndexSampler:
         return IndexSpec.from_dict(d), w.drop(self.tree.root_code)
 
 
-def _weight_vector(w: Mapping[str, float] | pd.Series, tree: Tree, base: np.ndarray,
-                   where: str) -> np.ndarray:
-    s = pd.Series(w, dtype=float)
-    unknown = [c for c in s.index if c not in tree.pos]
-    if unknown:
-        raise MethodError(f"sensitivity: weight set {where} names unknown node(s) {unknown}")
-    bad = s[(s < 0) | ~np.isfinite(s)]
-    if len(bad):
-        raise MethodError(
-            f"sensitivity: weight set {where} gives node {bad.index[0]!r} weight {bad.iloc[0]}"
-        )
-    out = base.copy()
-    for c, v in s.items():
-        out[tree.pos[c]] = v
-    return out
-
-
 def _progress(progress: Progress | bool | None, total: int) -> Progress:
     if progress is None or progress is False:
         return lambda done, tot: None
@@ -1531,7 +799,7 @@ def _progress(progress: Progress | bool | None, total: int) -> Progress:
     return progress
 
 
-# ============================================================================ the analysis
+# ============================================================================ 4. the analysis
 
 
 @dataclass(frozen=True)
@@ -1768,8 +1036,8 @@ def uncertainty_analysis(
     3. Becker, W. et al. (2022). COINr: An R package for developing composite indicators. JOSS
        7(78), 4567 (``get_sensitivity``).
     """
-    if design not in _DESIGNS:
-        raise MethodError(f"uncertainty_analysis: design={design!r}; expected one of {_DESIGNS}")
+    if design not in DESIGNS:
+        raise MethodError(f"uncertainty_analysis: design={design!r}; expected one of {DESIGNS}")
     if int(n) != n or n < 2:
         raise MethodError(f"uncertainty_analysis: n={n!r}; expected an integer >= 2")
     n = int(n)
@@ -2006,262 +1274,6 @@ def _unit_sobol_frame(res: Mapping[str, np.ndarray], names: list[str], units: li
     return df[[c for c in cols if c in df.columns]]
 
 
-# ============================================================================ nominal-build tools
-
-
-@dataclass(frozen=True)
-class EffectiveImportance:
-    """Result of :func:`effective_importance`.
-
-    Attributes
-    ----------
-    table : DataFrame
-        One row per node below the index (index: code): ``level``, ``parent``, ``kind``,
-        ``weight`` (nominal, within siblings), ``effective_weight`` (product of the weights on the
-        path to the index), ``importance`` (correlation ratio :math:`S_i` with the index),
-        ``importance_parent`` (with the parent), ``pearson`` (correlation with the index),
-        ``share`` (importance / sum over the level), ``weight_share`` (effective weight / sum over
-        the level), ``ratio`` (share / weight_share: < 1 the node matters less than its weight
-        says), ``share_in_parent`` (importance_parent / sum over siblings).
-    by_kind : DataFrame or None
-        Indicators grouped by ``kind`` (input/output/outcome): ``n``, ``weight_share``,
-        ``importance_share`` (None when the meta frame has no ``kind``).
-    """
-
-    table: pd.DataFrame
-    by_kind: pd.DataFrame | None
-    index_code: str
-
-    def to_frame(self) -> pd.DataFrame:
-        return self.table
-
-
-def _importance(scores: pd.DataFrame, meta: pd.DataFrame, tree: Tree,
-                weights: np.ndarray) -> EffectiveImportance:
-    hier = tree.hier
-    root = tree.root_code
-    y = scores[root].to_numpy()
-    wmap = {c: float(weights[tree.pos[c]]) for c in tree.codes}
-    gw = hier.group_weights(wmap)
-    eff = effective_weights(meta, {c: v for c, v in wmap.items() if c != root})
-    m = as_meta(meta).set_index("code")
-    rows = []
-    for c in tree.codes:
-        if c == root:
-            continue
-        x = scores[c].to_numpy()
-        par = hier.parent[c]
-        yp = scores[par].to_numpy()
-        ok = ~np.isnan(x) & ~np.isnan(y)
-        r = float(np.corrcoef(x[ok], y[ok])[0, 1]) if ok.sum() > 2 and np.ptp(x[ok]) > 0 else np.nan
-        rows.append({
-            "code": c, "level": hier.level[c], "parent": par,
-            "kind": m.loc[c, "kind"] if "kind" in m.columns else None,
-            "weight": gw[c], "effective_weight": float(eff[c]),
-            "importance": correlation_ratio(x, y), "importance_parent": correlation_ratio(x, yp),
-            "pearson": r,
-        })
-    t = pd.DataFrame(rows).set_index("code")
-    t["share"] = t["importance"] / t.groupby("level")["importance"].transform("sum")
-    t["weight_share"] = t["effective_weight"] / t.groupby("level")["effective_weight"].transform(
-        "sum")
-    t["ratio"] = t["share"] / t["weight_share"]
-    t["share_in_parent"] = t["importance_parent"] / t.groupby("parent")[
-        "importance_parent"].transform("sum")
-    by_kind = None
-    if "kind" in m.columns:
-        ind = t[t["level"] == 1]
-        if ind["kind"].notna().any():
-            g = ind.groupby(ind["kind"].fillna("(none)"))
-            by_kind = pd.DataFrame({
-                "n": g.size(),
-                "weight_share": g["effective_weight"].sum() / ind["effective_weight"].sum(),
-                "importance_share": g["importance"].sum() / ind["importance"].sum(),
-            })
-            by_kind["ratio"] = by_kind["importance_share"] / by_kind["weight_share"]
-    return EffectiveImportance(t, by_kind, root)
-
-
-def effective_importance(
-    data: pd.DataFrame,
-    meta: pd.DataFrame,
-    spec: IndexSpec | Mapping[str, Any] | None = None,
-    *,
-    weights: Mapping[str, float] | pd.Series | None = None,
-    unit_col: str | None = None,
-) -> EffectiveImportance:
-    r"""Effective importance of every indicator and aggregate: the first-order effect of its
-    (normalised) score on the index across units, beside its nominal weight.
-
-    :math:`S_i = \mathrm{Var}(E[Y\mid x_i])/\mathrm{Var}(Y)` (Pearson's correlation ratio, by
-    :func:`correlation_ratio`), :math:`Y` the index. Shares of :math:`S_i` within a level are
-    compared with the shares of the effective nominal weights (Paruolo et al. 2013: a weight is a
-    trade-off, not an importance; correlated indicators and unequal variances make the two
-    differ). With ``kind`` in the meta frame, the shares of importance and of weight falling on
-    input, output and outcome indicators.
-
-    Missing values: units with a missing score are left out of that node's ratio.
-
-    References
-    ----------
-    1. Paruolo, P., Saisana, M. & Saltelli, A. (2013). Ratings and rankings: voodoo or science?
-       JRSS A 176(3), 609-634.
-    2. Becker, W., Saisana, M., Paruolo, P. & Vandecasteele, I. (2017). Weights and importance in
-       composite indicators: closing the gap. Ecological Indicators 80, 12-22.
-    """
-    ev = IndexEvaluator(data, meta, spec, weights=weights, unit_col=unit_col)
-    m = as_meta(meta)
-    tree = Tree(hierarchy_from_meta(m))
-    scores = pd.DataFrame(ev.scores(), index=ev.units, columns=list(ev.codes))
-    return _importance(scores, m, tree, ev.base_weights)
-
-
-@dataclass(frozen=True)
-class WeightOptimisation:
-    """Result of :func:`optimise_weights`.
-
-    Attributes
-    ----------
-    weights : Series
-        Every node's weight (within siblings) with the optimised level.
-    table : DataFrame
-        Per node of the level: ``nominal_weight``, ``optimised_weight`` (within siblings),
-        ``target`` (share), ``importance_nominal``, ``importance_optimised`` (shares).
-    success : bool
-    cost : float
-        Sum of squared differences between importance shares and targets at the optimum.
-    message : str
-    """
-
-    weights: pd.Series
-    table: pd.DataFrame
-    success: bool
-    cost: float
-    message: str
-    measure: str
-
-
-def optimise_weights(
-    data: pd.DataFrame,
-    meta: pd.DataFrame,
-    spec: IndexSpec | Mapping[str, Any] | None = None,
-    *,
-    level: int,
-    target: str | Mapping[str, float] | pd.Series = "nominal",
-    measure: str = "corr_ratio",
-    weights: Mapping[str, float] | pd.Series | None = None,
-    unit_col: str | None = None,
-    max_nfev: int = 500,
-) -> WeightOptimisation:
-    r"""Weights of one level that give its nodes target importances in the index (COINr's
-    ``get_opt_weights(optype = "balance")``).
-
-    Finds weights :math:`w` of the nodes at ``level`` minimising
-    :math:`\sum_i (s_i(w) - t_i)^2`, :math:`s_i` the importance shares of these nodes in the index
-    and :math:`t_i` the targets (shares). ``measure="corr_ratio"``: :math:`S_i` (correlation ratio,
-    the smoothing of each node's regression fixed at its nominal GCV value); ``"pearson"``: the
-    Pearson correlations, as COINr. ``target``: ``"nominal"`` (the nominal effective weights: make
-    each node as important as its stated weight), ``"equal"``, or a mapping node -> target.
-
-    Solved by :func:`scipy.optimize.least_squares` on log-weights (positive), from the nominal
-    weights; nodes below the level keep their scores. Weights are reported within siblings.
-
-    References
-    ----------
-    1. Becker, W. et al. (2017). Weights and importance in composite indicators: closing the gap.
-       Ecological Indicators 80, 12-22.
-    2. COINr 1.1.14 ``get_opt_weights``.
-    """
-    if measure not in ("corr_ratio", "pearson"):
-        raise MethodError(f"optimise_weights: measure={measure!r}; expected corr_ratio|pearson")
-    ev = IndexEvaluator(data, meta, spec, weights=weights, unit_col=unit_col)
-    m = as_meta(meta)
-    hier = hierarchy_from_meta(m)
-    tree = Tree(hier)
-    top = hier.level[tree.root_code]
-    nodes = [c for c in tree.codes if hier.level[c] == level]
-    if level >= top or len(nodes) < 2:
-        raise MethodError(
-            f"optimise_weights: level {level} has {len(nodes)} node(s) below the index; expected a "
-            f"level with at least two nodes (levels below the index: "
-            f"{sorted(x for x in set(hier.level.values()) if x < top)})"
-        )
-    pos = np.array([tree.pos[c] for c in nodes])
-    w0 = ev.base_weights
-    eff = effective_weights(m, {c: float(w0[tree.pos[c]]) for c in tree.codes
-                                if c != tree.root_code})
-    if isinstance(target, str):
-        if target == "nominal":
-            t = np.array([float(eff[c]) for c in nodes])
-        elif target == "equal":
-            t = np.ones(len(nodes))
-        else:
-            raise MethodError(f"optimise_weights: target={target!r}; expected nominal, equal or a "
-                              "mapping node -> target")
-    else:
-        ts = pd.Series(target, dtype=float)
-        missing = [c for c in nodes if c not in ts.index]
-        if missing or (ts < 0).any():
-            raise MethodError(f"optimise_weights: target lacks node(s) {missing} or is negative")
-        t = ts[nodes].to_numpy()
-    t = t / t.sum()
-    bm = BranchMatrix(ev.normalised())
-    methods = {tree.pos[c]: k for c, k in ev.plan.methods.items()}
-    for k in methods.values():
-        if k not in VECTOR_KINDS:
-            raise MethodError(f"optimise_weights: aggregation {k!r} is not supported")
-    keep = list(pos)
-    y0, nodes_sc = aggregate_batch(tree, bm, w0[None, :], methods, p=ev.p,
-                                   dat_thresh=ev.dat_thresh, keep=keep)
-    xs = [(nodes_sc[p][0] if p >= tree.n_ind else bm.x[:, p]) for p in pos]
-    ops = []
-    for x in xs:
-        ok = ~np.isnan(x)
-        if measure == "corr_ratio" and np.unique(x[ok]).size > 10:
-            lam = _pspline_gcv(x[ok], y0[0][ok])[1]
-            b, q = _pspline_operator(x[ok], lam)
-            ops.append(("spline", ok, b, q))
-        elif measure == "corr_ratio":
-            ops.append(("groups", ok, x[ok], None))
-        else:
-            ops.append(("pearson", ok, x[ok], None))
-
-    def importance(w: np.ndarray) -> np.ndarray:
-        y = aggregate_batch(tree, bm, w[None, :], methods, p=ev.p, dat_thresh=ev.dat_thresh)[0][0]
-        out = np.empty(len(ops))
-        for i, (kind, ok, a, q) in enumerate(ops):
-            yy = y[ok]
-            if kind == "spline":
-                fit = a @ (q @ (yy - yy.mean()))
-                out[i] = np.var(fit) / np.var(yy)
-            elif kind == "groups":
-                out[i] = np.var(_group_mean_fit(a, yy)) / np.var(yy)
-            else:
-                out[i] = np.corrcoef(a, yy)[0, 1]
-        return out / out.sum()
-
-    def resid(theta: np.ndarray) -> np.ndarray:
-        w = w0.copy()
-        w[pos] = np.exp(theta)
-        return importance(w) - t
-
-    theta0 = np.log(np.maximum(w0[pos], 1e-6))
-    imp0 = importance(w0)
-    sol = optimize.least_squares(resid, theta0, method="trf", max_nfev=max_nfev, x_scale=1.0)
-    wopt = w0.copy()
-    wopt[pos] = np.exp(sol.x)
-    gw_nom = hier.group_weights({c: float(w0[tree.pos[c]]) for c in tree.codes})
-    gw_opt = hier.group_weights({c: float(wopt[tree.pos[c]]) for c in tree.codes})
-    table = pd.DataFrame({
-        "nominal_weight": [gw_nom[c] for c in nodes],
-        "optimised_weight": [gw_opt[c] for c in nodes],
-        "target": t, "importance_nominal": imp0, "importance_optimised": importance(wopt),
-    }, index=pd.Index(nodes, name="code"))
-    wser = pd.Series({c: gw_opt[c] for c in tree.codes if c != tree.root_code})
-    return WeightOptimisation(wser, table, bool(sol.success), float(2 * sol.cost),
-                              str(sol.message), measure)
-
-
 @dataclass(frozen=True)
 class LeaveOneOut:
     """Result of :func:`leave_one_out`.
@@ -2322,10 +1334,7 @@ def leave_one_out(
     if bad:
         raise MethodError(f"leave_one_out: level(s) {bad} have no nodes below the index")
     codes = [c for c in tree.codes if hier.level[c] in lv]
-    methods = {tree.pos[c]: k for c, k in ev.plan.methods.items()}
-    for k in methods.values():
-        if k not in VECTOR_KINDS:
-            raise MethodError(f"leave_one_out: aggregation {k!r} is not supported")
+    methods = vector_methods(tree, ev.plan.methods, "leave_one_out")
     bm = BranchMatrix(ev.normalised())
     w0 = ev.base_weights
     nominal = aggregate_batch(tree, bm, w0[None, :], methods, p=ev.p,
