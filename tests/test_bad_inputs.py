@@ -249,6 +249,73 @@ def _config_case(text: str):
     return run
 
 
+
+
+# -- cases found in review ------------------------------------------------------------------------
+
+
+def _fake_xlsx(tmp: Path) -> None:
+    p = tmp / "fake.xlsx"
+    p.write_text("unit_id,year\nP1,2025\n", encoding="utf-8")
+    load_indicators(p, load_framework(FW_PATH))
+
+
+def _long(mutate: Callable[[pd.DataFrame], pd.DataFrame]):
+    def run(tmp: Path) -> None:
+        wide = indicators_head(3)
+        long = wide.melt(id_vars=["unit_id", "unit_name", "year", "province", "tier"], var_name="indicator", value_name="value")
+        load_indicators(write_csv(tmp, mutate(long), "long.csv"), load_framework(FW_PATH))
+
+    return run
+
+
+def _long_bad_value(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[50, "value"] = "abc"
+    return df
+
+
+def _long_unknown(df: pd.DataFrame) -> pd.DataFrame:
+    df.loc[7, "indicator"] = "Z9.9"
+    return df
+
+
+def _delphi_blank(tmp: Path) -> None:
+    df = pd.read_csv(EX / "delphi.csv", dtype=str).head(5)
+    df.loc[1, "indicator"] = ""
+    load_delphi(write_csv(tmp, df, "delphi.csv"), load_framework(FW_PATH))
+
+
+def _sidecar(tmp: Path) -> None:
+    load_framework(FW_PATH).to_table().to_csv(tmp / "fw.csv", index=False)
+    (tmp / "fw.scales.yaml").write_text("scales: [\n", encoding="utf-8")
+    load_framework(tmp / "fw.csv")
+
+
+def _experts_dup(tmp: Path) -> None:
+    df = pd.read_csv(EX / "experts.csv", dtype=str)
+    df = pd.concat([df, df.iloc[[0]]], ignore_index=True)
+    load_experts(write_csv(tmp, df, "experts.csv"))
+
+
+def _items_string(raw: dict) -> None:
+    raw["scales"][0]["items"] = "ON1 ON2"
+
+
+def _reserved(raw: dict) -> None:
+    first_indicator(raw)["code"] = "year"
+
+
+def _nan_weight(raw: dict) -> None:
+    first_indicator(raw)["weight"] = float("nan")
+
+
+def _corrupt_manifest(tmp: Path) -> None:
+    from dgpe.verify import verify_report
+
+    (tmp / "manifest.json").write_text("{not json", encoding="utf-8")
+    verify_report(tmp)
+
+
 CASES = [
     # (id, runner, fragments that must all appear in the message)
     ("duplicate-code", _yaml_case(_dup), ["framework.yaml", "node A1.1", "duplicate code"]),
@@ -290,6 +357,19 @@ CASES = [
     ("config-unknown-field", _config_case("name: x\nframework: @FW\ndata: {indicators: @EX/indicators.csv}\ncolour: red\n"), ["run.yaml", "field colour", "unknown field"]),
     ("config-escaping-name", _config_case("name: ../../etc\nframework: @FW\ndata: {indicators: @EX/indicators.csv}\n"), ["field name", "cannot contain '/' or '..'"]),
     ("config-missing-file", _config_case("framework: @FW\ndata: {indicators: @EX/nope.csv}\n"), ["field data.indicators", "file not found"]),
+    ("data-xlsx-not-a-workbook", _fake_xlsx, ["fake.xlsx", "not a valid XLSX workbook"]),
+    ("data-long-no-unit-id", _long(lambda d: d.drop(columns=["unit_id"])), ["long.csv", "column 'unit_id' is required"]),
+    ("data-long-bad-value", _long(_long_bad_value), ["long.csv", "row 52, column value", "expected a number", "'abc'"]),
+    ("data-long-unknown-indicator", _long(_long_unknown), ["row 9, column indicator", "not an indicator of the framework", "Z9.9"]),
+    ("data-infinite", _data_case(_cell("A1.4", 1, "1e400")), ["row 3, column A1.4", "expected a finite number"]),
+    ("data-empty-year", _data_case(_cell("year", 1, "")), ["row 3, column year", "the year is empty"]),
+    ("delphi-blank-indicator", _delphi_blank, ["row 3, column indicator", "indicator code is empty"]),
+    ("experts-duplicate", _experts_dup, ["column expert", "duplicate expert id"]),
+    ("framework-sidecar-yaml", _sidecar, ["fw.scales.yaml", "not valid UTF-8 YAML"]),
+    ("framework-items-string", _yaml_case(_items_string), ["scale ONLINE", "items must be a list"]),
+    ("framework-reserved-code", _yaml_case(_reserved), ["node year", "reserved for the data's id and group columns"]),
+    ("framework-nan-weight", _yaml_case(_nan_weight), ["node A1.1", "weight must be a finite number"]),
+    ("report-corrupt-manifest", _corrupt_manifest, ["manifest.json", "damaged"]),
     ("config-bad-lang", _config_case("framework: @FW\ndata: {indicators: @EX/indicators.csv}\nlang: fr\n"), ["field lang", "'zh' or 'en'"]),
 ]
 

@@ -86,3 +86,11 @@ def test_guess_kind(framework, example_dir):
     for name, kind in [("indicators", "indicators"), ("survey", "survey"), ("delphi", "delphi"), ("experts", "experts"), ("ahp", "ahp")]:
         cols = read_table(example_dir / f"{name}.csv").columns
         assert guess_kind(cols, framework) == kind
+
+
+def test_bom_followed_by_gbk_text(tmp_path, framework, example_dir):
+    df = _subset(example_dir)
+    p = tmp_path / "bom_gbk.csv"
+    p.write_bytes(b"\xef\xbb\xbf" + df.to_csv(index=False).encode("gbk"))
+    got = load_indicators(p, framework)
+    assert list(got.columns[:2]) == ["unit_id", "unit_name"] and got["unit_name"].iloc[0].startswith("甲省")

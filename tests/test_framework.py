@@ -89,3 +89,16 @@ def test_missing_file_is_a_clear_error(tmp_path):
 
     with pytest.raises(FrameworkError, match="file not found"):
         load_framework(tmp_path / "nope.yaml")
+
+
+def test_table_sidecar_brings_scales_and_pairs(framework, tmp_path):
+    import yaml
+
+    framework.to_table().to_csv(tmp_path / "fw.csv", index=False)
+    side = {"scales": [s.model_dump(mode="json", exclude={"item_names"}) for s in framework.scales],
+            "pairs": [list(p) for p in framework.pairs]}
+    for s in side["scales"]:
+        s["name"] = s["name"]["zh"]
+    (tmp_path / "fw.scales.yaml").write_text(yaml.safe_dump(side, allow_unicode=True), encoding="utf-8")
+    fw = load_framework(tmp_path / "fw.csv")
+    assert fw.pairs == framework.pairs and [s.code for s in fw.scales] == [s.code for s in framework.scales]

@@ -12,11 +12,26 @@ from dgpe.record import Recorder, neutralise_formulas
 
 
 def test_neutralise_formulas_only_touches_text():
-    df = pd.DataFrame({"t": ["=HYPERLINK(1)", "+1", "-x", "@a", "ok"], "n": [-1.0, 2, 3, 4, 5]}, index=["=i", "b", "c", "d", "e"])
+    df = pd.DataFrame({"t": ["=HYPERLINK(1)", "+A1", "-x", "@a", "-0.5"], "n": [-1.0, 2, 3, 4, 5]}, index=["=i", "b", "c", "d", "e"])
+    df.index.name = "=cmd"
+    df = df.rename(columns={"n": "=SUM(A1)"})
     out = neutralise_formulas(df)
-    assert out["t"].tolist() == ["'=HYPERLINK(1)", "'+1", "'-x", "'@a", "ok"]
-    assert out["n"].tolist() == [-1.0, 2, 3, 4, 5]
-    assert out.index[0] == "'=i"
+    assert out["t"].tolist() == ["'=HYPERLINK(1)", "'+A1", "'-x", "'@a", "-0.5"]  # numbers stay numbers
+    assert out["'=SUM(A1)"].tolist() == [-1.0, 2, 3, 4, 5]
+    assert out.index[0] == "'=i" and out.index.name == "'=cmd"
+
+
+def test_workbook_has_no_live_formula(tmp_path):
+    from openpyxl import load_workbook
+
+    from dgpe.report import write_workbook
+
+    rec = Recorder(tmp_path, notebook="00_x", lang="en")
+    rec.table("t", pd.DataFrame({'=HYPERLINK("http://x","y")': [1.0]}, index=pd.Index(["@SUM(A1)"], name="=cmd")))
+    path = write_workbook(tmp_path, {"00_x": rec.as_dict()}, "en")
+    wb = load_workbook(path)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert cells and not [c.coordinate for c in cells if c.data_type == "f"]
 
 
 def test_recorder_writes_everything(tmp_path):

@@ -130,3 +130,15 @@ def test_landing_page_links_resolve(audit_report):
     links = _re.findall(r"(?:href|src)='([^']+)'", html)
     assert links and all((folder / link).exists() for link in links), [lk for lk in links if not (folder / lk).exists()]
     assert "http" not in "".join(links)
+
+
+def test_config_checks_that_need_the_data_come_first(tmp_path):
+    from dgpe.errors import ConfigError
+
+    with pytest.raises(ConfigError) as info:
+        run_report(CONFIG, ["year=2019", "groups=[province,tier,region]", "build.normalize={method: x}"],
+                   reports_dir=tmp_path, date=DAY, progress=False)
+    msg = str(info.value)
+    assert "field year: no data for year 2019; the data has 2023, 2024, 2025" in msg
+    assert "group column 'region'" in msg and "field build" in msg and "normalize" in msg
+    assert list(tmp_path.iterdir()) == []

@@ -84,3 +84,11 @@ def test_compare_tables_tolerance():
 def test_verify_needs_a_report(tmp_path):
     with pytest.raises(ReportError, match="no manifest.json"):
         verify_report(tmp_path)
+
+
+def test_verify_a_moved_report(setup, tmp_path):
+    _, _, _, report = setup
+    moved = tmp_path / "a" / "b" / report.name
+    shutil.copytree(report, moved)
+    result = verify_report(moved)
+    assert result.ok, result.render()

@@ -51,7 +51,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         return 2
     print(f"{args.framework}: framework OK ({len(fw.indicators)} indicators, {len(fw.scales)} scales)")
     loaders = {
-        "indicators": lambda p: load_indicators(p, fw, encoding=args.encoding),
+        "indicators": lambda p: load_indicators(p, fw, encoding=args.encoding, groups=args.groups),
         "survey": lambda p: load_survey(p, fw, encoding=args.encoding),
         "delphi": lambda p: load_delphi(p, fw, encoding=args.encoding),
         "experts": lambda p: load_experts(p, encoding=args.encoding),
@@ -73,6 +73,9 @@ def _cmd_example(args: argparse.Namespace) -> int:
     from dgpe.framework import load_framework
 
     out = Path(args.out)
+    if args.units < 10:
+        print(f"--units {args.units}: expected at least 10 units", file=sys.stderr)
+        return 2
     if out.exists() and any(out.iterdir()) and not args.force:
         print(f"{out}: folder exists and is not empty; use --force to overwrite", file=sys.stderr)
         return 2
@@ -104,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("data", nargs="*")
     v.add_argument("--kind", choices=["indicators", "survey", "delphi", "experts", "ahp"], help="data type (default: guessed from the header)")
     v.add_argument("--encoding", default=None, help="CSV encoding (default: UTF-8 or GBK/GB18030, detected)")
+    v.add_argument(
+        "--groups", nargs="*", default=["province", "tier"], metavar="COLUMN",
+        help="peer-group columns allowed besides unit_id, unit_name, year and the indicators (as the run config's groups)",
+    )
     v.set_defaults(func=_cmd_validate)
 
     e = sub.add_parser("example", help="generate an example data set (e.g. national scale: --units 2844)")

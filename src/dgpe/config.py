@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
 
 from dgpe.errors import ConfigError, Problem
 
@@ -47,10 +47,10 @@ class RunConfig(BaseModel):
     name: str = "default"
     framework: Path
     data: DataPaths
-    year: int | None = None
+    year: StrictInt | None = None
     years: list[int] | None = None
     lang: Literal["zh", "en"] = "zh"
-    seed: int = 20261126
+    seed: StrictInt = Field(default=20261126, ge=0)
     notebooks: list[str] = Field(default_factory=lambda: list(ALL_NOTEBOOKS))
     groups: list[str] = Field(default_factory=lambda: ["province", "tier"])
     build: dict[str, Any] = Field(default_factory=dict)
@@ -72,6 +72,8 @@ class RunConfig(BaseModel):
     @field_validator("notebooks")
     @classmethod
     def _known_notebooks(cls, v: list[str]) -> list[str]:
+        if not v:
+            raise ValueError(f"the plan is empty: list one or more of {', '.join(ALL_NOTEBOOKS)}")
         unknown = [n for n in v if not _NAME.match(n)]
         if unknown:
             raise ValueError(f"invalid notebook name(s) {unknown}")

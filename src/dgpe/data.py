@@ -64,7 +64,11 @@ def _numeric(
         bad = raw.notna() & vals.isna()
         for i in np.flatnonzero(bad.to_numpy()):
             problems.append(Problem(file, f"row {_row(i)}, column {col}", f"expected {what}", str(raw.iloc[i])))
-        out[col] = vals.astype(float)
+        vals = vals.astype(float)
+        infinite = np.isinf(vals.to_numpy())
+        for i in np.flatnonzero(infinite):
+            problems.append(Problem(file, f"row {_row(i)}, column {col}", "expected a finite number", str(raw.iloc[i])))
+        out[col] = vals.where(~infinite)
     return out
 
 
@@ -73,7 +77,24 @@ def _numeric(
 # ---------------------------------------------------------------------------------------------
 
 
-def _long_to_wide(df: pd.DataFrame, file: str, problems: list[Problem]) -> pd.DataFrame:
+def _long_to_wide(
+    df: pd.DataFrame, file: str, problems: list[Problem], codes: Sequence[str] = ()
+) -> pd.DataFrame:
+    """Reshape long data to wide, reporting problems with the long file's own rows first."""
+    if not _require(df, ("unit_id", "indicator", "value"), file, problems):
+        return df
+    known = set(codes)
+    for i, code in enumerate(df["indicator"]):
+        if pd.isna(code):
+            problems.append(Problem(file, f"row {_row(i)}, column indicator", "indicator code is empty"))
+        elif known and code not in known:
+            problems.append(Problem(file, f"row {_row(i)}, column indicator", "not an indicator of the framework" + _suggest(str(code), known), str(code)))
+    vals = _numeric(df, ["value"], file, problems)
+    for i in np.flatnonzero(df["unit_id"].isna().to_numpy()):
+        problems.append(Problem(file, f"row {_row(i)}, column unit_id", "every row needs a unit_id"))
+    if problems:
+        return df
+    df = df.assign(value=vals["value"])
     keys = ["unit_id", "year"] if "year" in df.columns else ["unit_id"]
     dup = df.duplicated(subset=[*keys, "indicator"], keep=False)
     for i in np.flatnonzero(dup.to_numpy()):
@@ -115,7 +136,7 @@ def validate_indicators(
                 Problem(
                     file,
                     f"column {col}",
-                    "unknown column: not an indicator of the framework nor an id/group column"
+                    "unknown column: not an indicator of the framework nor an id/group column (list group columns in the run config's groups)"
                     + _suggest(col, allowed),
                 )
             )
@@ -130,10 +151,19 @@ def validate_indicators(
         for i in np.flatnonzero(df["unit_id"].isna().to_numpy()):
             problems.append(Problem(file, f"row {_row(i)}, column unit_id", "every row needs a unit_id"))
     if "year" in df.columns:
-        years = pd.to_numeric(df["year"], errors="coerce")
+        raw_year = df["year"]
+        as_date = raw_year.astype(str).str.fullmatch(r"(\d{4})-01-01( 00:00:00)?")
+        if as_date.all():  # Excel turned the years into dates: take the year
+            raw_year = raw_year.astype(str).str[:4]
+        years = pd.to_numeric(raw_year, errors="coerce")
         bad = years.isna() | (years.notna() & (years % 1 != 0))
         for i in np.flatnonzero(bad.to_numpy()):
-            problems.append(Problem(file, f"row {_row(i)}, column year", "expected a whole year such as 2025", str(df["year"].iloc[i])))
+            if pd.isna(df["year"].iloc[i]):
+                problems.append(Problem(file, f"row {_row(i)}, column year", "the year is empty"))
+            elif as_date.iloc[i]:
+                problems.append(Problem(file, f"row {_row(i)}, column year", "the year column holds dates; format it as a number such as 2025", str(df["year"].iloc[i])))
+            else:
+                problems.append(Problem(file, f"row {_row(i)}, column year", "expected a whole year such as 2025", str(df["year"].iloc[i])))
         out["year"] = years.where(~bad).astype("Int64")
     if "unit_id" in df.columns:
         keys = ["unit_id", "year"] if "year" in df.columns else ["unit_id"]
@@ -196,7 +226,7 @@ def load_indicators(
     df = read_table(p, encoding=encoding, sheet=sheet)
     problems: list[Problem] = []
     if {"indicator", "value"} <= set(df.columns):
-        df = _long_to_wide(df, p.name, problems)
+        df = _long_to_wide(df, p.name, problems, framework.indicator_codes)
         if problems:
             raise DataError(problems, title=f"{p.name}: {len(problems)} problem(s) in the indicator data")
     return validate_indicators(df, framework, file=p.name, groups=groups, extra_columns=extra_columns)
@@ -270,7 +300,7 @@ def load_delphi(
     codes = set(framework.indicator_codes) | {n.code for n in framework.nodes()}
     nums = _numeric(df, ["round", "score"], file, problems)
     for i, code in enumerate(df["indicator"]):
-        if code is None:
+        if pd.isna(code):
             problems.append(Problem(file, f"row {_row(i)}, column indicator", "indicator code is empty"))
         elif code not in codes:
             problems.append(Problem(file, f"row {_row(i)}, column indicator", "not a code of the framework" + _suggest(code, codes), code))
@@ -303,6 +333,11 @@ def load_experts(path: str | Path, *, encoding: str | None = None) -> pd.DataFra
     if not _require(df, ("expert", "ca", "cs"), file, problems):
         raise DataError(problems)
     nums = _numeric(df, ["ca", "cs"], file, problems)
+    for i in np.flatnonzero(df["expert"].isna().to_numpy()):
+        problems.append(Problem(file, f"row {_row(i)}, column expert", "expert id is empty"))
+    dup = df["expert"].notna() & df.duplicated(subset=["expert"], keep="first")
+    for i in np.flatnonzero(dup.to_numpy()):
+        problems.append(Problem(file, f"row {_row(i)}, column expert", "duplicate expert id", str(df["expert"].iloc[i])))
     for c in ("ca", "cs"):
         v = nums[c]
         for i in np.flatnonzero((v.notna() & ((v < 0) | (v > 1))).to_numpy()):
@@ -347,6 +382,9 @@ def ahp_matrices(
             problems.append(Problem(file, f"{where}, column value", "expected a positive judgement such as 3 or 1/3", str(rec["value"])))
             bad = True
         if bad:
+            continue
+        if pd.isna(rec["expert"]):
+            problems.append(Problem(file, f"{where}, column expert", "expert id is empty"))
             continue
         key = (str(rec["expert"]), str(parent))
         pos = (rec["row"], rec["col"])

@@ -307,7 +307,8 @@ def _check_node(
         name_raw = {"zh": raw.get("name_zh"), "en": raw.get("name_en")}
     out: dict[str, Any] = {"code": code, "name": _name(name_raw, code, here, file, problems)}
     w = raw.get("weight", 1.0)
-    weight = _float(w, "weight", here, file, problems)
+    # an explicit NaN (YAML .nan) is an error, not the default
+    weight = w if isinstance(w, float) and np.isnan(w) else _float(w, "weight", here, file, problems)
     if weight is None:
         weight = 1.0
     elif not np.isfinite(weight) or weight < 0:
@@ -362,12 +363,23 @@ def _check_node(
     return out
 
 
+#: Column names of the data formats; no node or survey item may use them as its code.
+RESERVED_CODES = frozenset(
+    {"unit_id", "unit_name", "year", "indicator", "value", "respondent", "expert", "round",
+     "score", "ca", "cs", "parent", "row", "col", "province", "city", "tier", "region", "group"}
+)
+
+
 def _check_tree(root: dict[str, Any], file: str, problems: list[Problem]) -> None:
-    """Rules that need the whole tree: duplicates, leaves, sibling weights."""
+    """Rules that need the whole tree: duplicates, reserved codes, leaves, sibling weights."""
     seen: dict[str, int] = {}
 
     def visit(n: dict[str, Any]) -> None:
         code = n["code"]
+        if code.lower() in RESERVED_CODES:
+            problems.append(
+                Problem(file, f"node {code}", f"code {code!r} is reserved for the data's id and group columns; choose another code")
+            )
         seen[code] = seen.get(code, 0) + 1
         if seen[code] == 2:
             problems.append(Problem(file, f"node {code}", "duplicate code: every code must be unique"))
@@ -413,6 +425,9 @@ def _check_scales(
         if not code:
             problems.append(Problem(file, where, "a scale needs a 'code'"))
         items_raw = s.get("items") or []
+        if not isinstance(items_raw, list):
+            problems.append(Problem(file, where, "items must be a list, e.g. [Q1, Q2, Q3]", str(items_raw)))
+            items_raw = []
         item_names: dict[str, dict[str, str]] = {}
         items: list[str] = []
         for it in items_raw:
@@ -425,10 +440,16 @@ def _check_scales(
         if len(items) < 2:
             problems.append(Problem(file, where, "a scale needs at least 2 items"))
         for ic in items:
+            if ic in codes or ic.lower() in RESERVED_CODES:
+                problems.append(Problem(file, where, f"item {ic} uses the code of a framework node or a data column; items need their own codes"))
             if ic in items_seen:
                 problems.append(Problem(file, where, f"item {ic} is already in scale {items_seen[ic]}"))
             items_seen[ic] = code
-        reverse = [str(r).strip() for r in (s.get("reverse") or [])]
+        rev_raw = s.get("reverse") or []
+        if not isinstance(rev_raw, list):
+            problems.append(Problem(file, where, "reverse must be a list, e.g. [Q3]", str(rev_raw)))
+            rev_raw = []
+        reverse = [str(r).strip() for r in rev_raw]
         for r in reverse:
             if r not in items:
                 problems.append(Problem(file, where, f"reverse-keyed item {r} is not one of its items"))
@@ -554,7 +575,7 @@ _TABLE_COLUMNS = (
 
 
 def framework_from_table(
-    table: pd.DataFrame, *, file: str = "<memory>", scales: Any = None, header_row: int = 1
+    table: pd.DataFrame, *, file: str = "<memory>", scales: Any = None, pairs: Any = None, header_row: int = 1
 ) -> Framework:
     """Build a framework from a flat table (one row per node, ``parent`` empty for the root).
 
@@ -661,9 +682,10 @@ def framework_from_table(
                     )
                 )
     scale_list = _check_scales(scales, set(order), file, problems)
+    pair_list = _check_pairs(pairs, root, file, problems)
     if problems:
         raise FrameworkError(problems, title=f"{file}: the framework breaks {len(problems)} rule(s)")
-    return Framework(index=_to_node(root), scales=tuple(Scale(**s) for s in scale_list))
+    return Framework(index=_to_node(root), scales=tuple(Scale(**s) for s in scale_list), pairs=pair_list)
 
 
 def load_framework(path: str | Path, *, encoding: str | None = None) -> Framework:
@@ -684,11 +706,19 @@ def load_framework(path: str | Path, *, encoding: str | None = None) -> Framewor
         return framework_from_dict(raw, file=p.name)
     if suffix in (".csv", ".xlsx", ".xls", ".txt", ".tsv"):
         table = read_table(p, encoding=encoding, dtype=str)
-        scales = None
         side = p.with_suffix(".scales.yaml")
+        extra: dict[str, Any] = {}
         if side.exists():
-            scales = yaml.safe_load(side.read_text(encoding="utf-8")).get("scales")
-        return framework_from_table(table, file=p.name, scales=scales)
+            try:
+                extra = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
+            except (yaml.YAMLError, UnicodeDecodeError) as exc:
+                raise FrameworkError([Problem(side.name, "", f"not valid UTF-8 YAML: {getattr(exc, 'problem', exc)}")]) from None
+            if not isinstance(extra, dict):
+                raise FrameworkError([Problem(side.name, "top level", "expected a mapping with 'scales:' and/or 'pairs:'")])
+            unknown = set(extra) - {"scales", "pairs"}
+            if unknown:
+                raise FrameworkError([Problem(side.name, "top level", f"unknown key(s) {sorted(unknown)}; expected scales, pairs")])
+        return framework_from_table(table, file=p.name, scales=extra.get("scales"), pairs=extra.get("pairs"))
     raise FrameworkError(
         [Problem(p.name, "", "unknown file type; expected .yaml/.yml, .csv or .xlsx", p.suffix)]
     )

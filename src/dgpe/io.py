@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -29,7 +30,17 @@ def sha256_file(path: str | Path) -> str:
 
 
 def detect_encoding(raw: bytes) -> str:
-    """UTF-8 (with or without BOM) if the bytes decode as UTF-8, else GB18030 (a superset of GBK)."""
+    """UTF-8 (with or without BOM) if the bytes decode as UTF-8, else GB18030 (a superset of GBK).
+
+    A UTF-8 byte-order mark followed by GBK text (written by some Excel/WPS exports) is read as
+    GB18030 after the mark: :func:`read_table` strips it.
+    """
+    if raw.startswith(b"\xef\xbb\xbf"):
+        try:
+            raw[3:].decode("utf-8")
+            return "utf-8-sig"
+        except UnicodeDecodeError:
+            raw = raw[3:]
     for enc in _ENCODINGS:
         try:
             raw.decode(enc)
@@ -64,6 +75,8 @@ def read_table(
                 raise DataError([Problem(p.name, "", "the file is empty")])
             try:
                 enc = encoding or detect_encoding(raw)
+                if enc == "gb18030" and raw.startswith(b"\xef\xbb\xbf"):
+                    raw = raw[3:]
                 text = raw.decode(enc)
             except (UnicodeDecodeError, LookupError):
                 raise DataError(
@@ -86,6 +99,8 @@ def read_table(
             )
     except DataError:
         raise
+    except (zipfile.BadZipFile, OSError):
+        raise DataError([Problem(p.name, "", "not a valid XLSX workbook; save it from Excel as .xlsx, or as CSV")]) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError, KeyError) as exc:
         raise DataError([Problem(p.name, "", f"cannot read the table: {exc}")]) from None
     df.columns = [str(c).strip() for c in df.columns]

@@ -73,7 +73,16 @@ def write_manifest(path: Path, content: dict[str, Any]) -> None:
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
+    """Read a report's manifest; a damaged one is a :class:`~dgpe.errors.ReportError`."""
+    from dgpe.errors import Problem, ReportError
+
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ReportError([Problem(str(path), "", f"the manifest is damaged (not valid JSON: {exc})")]) from None
+    if not isinstance(data, dict) or "inputs" not in data:
+        raise ReportError([Problem(str(path), "", "not a dgpe manifest (no 'inputs')")])
+    return data
 
 
 def text_digest(text: str) -> str:

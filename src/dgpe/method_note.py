@@ -45,14 +45,16 @@ SECTIONS: dict[str, tuple[str, str, str, str]] = {
                              "Do grey relational analysis, fuzzy evaluation, RSR and entropy-TOPSIS rank units as the composite does? Coupling coordination."),
 }  # fmt: skip
 
+_EXAMPLE_LIMIT = {
+    "zh": "示例数据由潜变量模型生成,不代表任何真实地区;用于真实评估前须替换为实测数据。",
+    "en": "The example data come from a latent model and describe no real place; replace them with measured data before any real evaluation.",
+}
 _LIMITS = {
     "zh": [
-        "示例数据由潜变量模型生成,不代表任何真实地区;用于真实评估前须替换为实测数据。",
         "排名区间反映的是方法选择(权重、标准化、聚合、离群值处理)带来的不确定性,不包括测量误差与抽样误差。",
         "投入、产出、成效的分类依据指标设计意图,部分指标兼具多种属性。",
     ],
     "en": [
-        "The example data come from a latent model and describe no real place; replace them with measured data before any real evaluation.",
         "Rank intervals reflect methodological choices (weights, normalisation, aggregation, outlier treatment), not measurement or sampling error.",
         "The input/output/outcome tags follow each indicator's design intent; some indicators have more than one character.",
     ],
@@ -189,6 +191,11 @@ def _blocks(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]) ->
                 out.append(("li", f.get(lang) or f.get("en", "")))
     section_no += 1
     out.append(("h1", f"{section_no} {_t(lang, '局限', 'Limitations')}"))
+    if (Path(cfg.data.indicators).parent / "truth").is_dir():  # written by `dgpe example`
+        out.append(("li", _EXAMPLE_LIMIT[lang]))
+    else:
+        out.append(("li", _t(lang, f"数据来源:{Path(cfg.data.indicators).name}(见 manifest.json 中的文件哈希)。",
+                             f"Data: {Path(cfg.data.indicators).name} (file hashes in manifest.json).")))
     for line in _LIMITS[lang]:
         out.append(("li", line))
     return out

@@ -32,6 +32,7 @@ TABLES_DIR = "tables"
 FIGURES_DIR = "figures"
 _NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?%?$")
 
 
 def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
@@ -42,7 +43,7 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
 
     def fix(v: Any) -> Any:
-        if isinstance(v, str) and v.startswith(_FORMULA_START):
+        if isinstance(v, str) and v.startswith(_FORMULA_START) and not _NUMBER.match(v):
             return "'" + v
         return v
 
@@ -51,6 +52,8 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
             out[col] = out[col].map(fix)
     if out.index.dtype == object or pd.api.types.is_string_dtype(out.index.dtype):
         out.index = out.index.map(fix)
+    out.index.names = [fix(n) for n in out.index.names]
+    out.columns = [fix(c) if isinstance(c, str) else c for c in out.columns]
     return out
 
 

@@ -190,12 +190,12 @@ def run_report(
 ) -> RunSummary:
     """Run a report; see the module docstring. ``out`` forces the final folder (used by verify)."""
     from dgpe.report import assemble_report
-    from dgpe.session import load_inputs
+    from dgpe.session import check_run, load_inputs
 
     t0 = time.time()
     started = dt.datetime.now(dt.UTC)
     cfg = load_run_config(config, list(overrides or []))
-    load_inputs(cfg)  # every data problem is reported before any notebook runs
+    cfg = check_run(cfg, load_inputs(cfg))  # every input problem is reported before any notebook runs
     root = project_root()
     nb_dir = Path(notebooks_dir) if notebooks_dir else root / "notebooks"
     sources = {name: notebook_source(name, nb_dir) for name in cfg.notebooks}

@@ -21,7 +21,7 @@ from dgpe.framework import Framework, load_framework
 from dgpe.plotting import apply_theme
 from dgpe.record import Recorder
 
-__all__ = ["Run", "open_run", "load_inputs"]
+__all__ = ["Run", "open_run", "load_inputs", "check_run"]
 
 
 @dataclass
@@ -98,6 +98,42 @@ def load_inputs(cfg: RunConfig) -> dict[str, Any]:
     }
 
 
+def check_run(cfg: RunConfig, inputs: dict[str, Any]) -> RunConfig:
+    """Checks that need the data: the year exists, the group columns exist, the build and
+    sensitivity specs parse. Returns the config with the year resolved (latest when not given)."""
+    from dgpe.errors import ConfigError, Problem
+
+    file = Path(str(cfg.source)).name if cfg.source else "run config"
+    panel: pd.DataFrame = inputs["panel"]
+    problems: list[Problem] = []
+    year = cfg.year
+    if "year" in panel.columns:
+        have = sorted(int(y) for y in panel["year"].dropna().unique())
+        if year is None:
+            year = have[-1]
+        elif year not in have:
+            problems.append(Problem(file, "field year", f"no data for year {year}; the data has {', '.join(map(str, have))}"))
+    for g in cfg.groups:
+        if g not in panel.columns:
+            problems.append(Problem(file, "field groups", f"group column {g!r} is not a column of {Path(cfg.data.indicators).name}"))
+    from methods import MethodError
+    from methods.index import IndexSpec
+    from methods.sensitivity import SensitivitySpec
+
+    try:
+        IndexSpec.from_dict(cfg.build)
+    except (MethodError, TypeError, ValueError) as exc:
+        problems.append(Problem(file, "field build", str(exc)))
+    if cfg.sensitivity:
+        try:
+            SensitivitySpec.from_dict(cfg.sensitivity)
+        except (MethodError, TypeError, ValueError) as exc:
+            problems.append(Problem(file, "field sensitivity", str(exc)))
+    if problems:
+        raise ConfigError(problems, title=f"{file}: {len(problems)} problem(s) in the run config")
+    return cfg.model_copy(update={"year": year})
+
+
 def open_run(
     config: str | Path,
     *,
@@ -109,17 +145,10 @@ def open_run(
     """Load a run for one notebook and apply the plot theme."""
     cfg = load_run_config(config, overrides)
     inputs = load_inputs(cfg)
+    cfg = check_run(cfg, inputs)
     fw: Framework = inputs["framework"]
     panel: pd.DataFrame = inputs["panel"]
     year = cfg.year
-    if year is None and "year" in panel.columns:
-        year = int(panel["year"].max())
-    if year is not None and "year" in panel.columns and year not in set(panel["year"].dropna()):
-        from dgpe.errors import ConfigError, Problem
-
-        raise ConfigError(
-            [Problem(Path(str(cfg.source)).name, "field year", f"no data for year {year}; the data has {sorted(set(panel['year'].dropna()))}")]
-        )
     sub = panel if year is None or "year" not in panel.columns else panel[panel["year"] == year]
     attrs = [c for c in sub.columns if c not in fw.indicator_codes and c != "unit_id"]
     language = lang or cfg.lang

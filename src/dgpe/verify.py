@@ -182,9 +182,12 @@ def verify_report(report: str | Path, *, progress: bool = False, keep: Path | No
     manifest = read_manifest(mpath)
     root = project_root()
     result = VerifyResult(folder)
+    overrides: list[str] = []
     for role, entry in manifest.get("inputs", {}).items():
         p = Path(entry["path"])
         p = p if p.is_absolute() else root / p
+        if p.exists():  # rerun from the inputs the manifest names, wherever the report now lies
+            overrides.append(f"{role}={p}")
         if not p.exists():
             result.changed_inputs.append(f"{role}: {entry['path']} is missing")
         elif sha256_file(p) != entry["sha256"]:
@@ -198,7 +201,9 @@ def verify_report(report: str | Path, *, progress: bool = False, keep: Path | No
             result.changed_sources.append(f"{name}: {src.get('path')}")
     with tempfile.TemporaryDirectory(prefix="dgpe-verify-") as tmp:
         out = (keep or Path(tmp)) / folder.name
-        run_report(folder / "config.yaml", [], reports_dir=out.parent, out=out, force=True, progress=progress)
+        if not (folder / "config.yaml").exists():
+            raise ReportError([Problem(str(folder), "", "the report has no config.yaml to rerun")])
+        run_report(folder / "config.yaml", overrides, reports_dir=out.parent, out=out, force=True, progress=progress)
         result.differences, result.n_tables, result.n_results = compare_reports(folder, out)
     return result
 
