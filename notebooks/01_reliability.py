@@ -39,7 +39,6 @@ from IPython.display import display
 
 from dgpe import plotting
 from methods import reliability
-from methods.index import build_index
 
 rec, t = run.rec, run.t
 scales = list(run.framework.scales)
@@ -97,10 +96,9 @@ if not survey_verdicts.empty:
 # for dimensions with at least nine indicators.
 
 # %%
-data = run.X.join(run.units.drop(columns=["unit_name", "year"], errors="ignore"))
-prepared = build_index(data, run.meta, run.build).stages["treated"][list(run.framework.indicator_codes)]
+prepared = run.prepared  # imputed and outlier-treated by the config's build
 fw = run.framework
-sub_of = {n.code: s.code for d in fw.dimensions for s in d.children if s.children for n in s.walk() if n.is_indicator}
+sub_of = fw.subdimension_of()
 dims = reliability.indicator_blocks(prepared, run.meta, by=fw.dimension_of())
 subdims = reliability.indicator_blocks(prepared, run.meta, by=sub_of)
 empty = pd.DataFrame(columns=["name", "n_items", "alpha", "ci_low", "omega_total", "omega_h", "flagged_items",

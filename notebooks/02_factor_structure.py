@@ -42,7 +42,6 @@ from IPython.display import display
 
 from dgpe import plotting
 from methods import factor, reliability
-from methods.index import build_index
 
 rec, t = run.rec, run.t
 
@@ -55,10 +54,9 @@ rec, t = run.rec, run.t
 # Factor analyses use pairwise correlations (EFA, KMO) or complete cases (Bartlett, CFA, HTMT).
 
 # %%
-data = run.X.join(run.units.drop(columns=["unit_name", "year"], errors="ignore"))
-prepared = build_index(data, run.meta, run.build).stages["treated"][list(run.framework.indicator_codes)]
+prepared = run.prepared  # imputed and outlier-treated by the config's build
 fw = run.framework
-sub_of = {n.code: s.code for d in fw.dimensions for s in d.children if s.children for n in s.walk() if n.is_indicator}
+sub_of = fw.subdimension_of()
 dims = reliability.indicator_blocks(prepared, run.meta, by=fw.dimension_of())
 subdims = reliability.indicator_blocks(prepared, run.meta, by=sub_of)
 sets = {"indicators": (pd.concat(dims.values(), axis=1), {d: list(b.columns) for d, b in dims.items()})}

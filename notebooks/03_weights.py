@@ -45,11 +45,11 @@ from methods import MethodWarning
 from methods import delphi as dl
 from methods import diagnosis as dg
 from methods import weights as wt
-from methods.index import IndexEvaluator, build_index
+from methods.index import IndexEvaluator
 
 rec, t = run.rec, run.t
-data = run.units.join(run.X)
-build = build_index(data, run.meta, run.build)
+data = run.data
+build = run.built()
 x_norm = build.stages["normalised"]
 dims = run.framework.children(build.index_code)
 

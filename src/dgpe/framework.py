@@ -182,6 +182,17 @@ class Framework(BaseModel):
                     out[n.code] = dim.code if dim.children else self.index.code
         return out
 
+    def subdimension_of(self) -> dict[str, str]:
+        """Indicator code → code of the dimension's child that holds it (for three-level trees)."""
+        return {
+            n.code: sub.code
+            for dim in self.index.children
+            for sub in dim.children
+            if sub.children
+            for n in sub.walk()
+            if n.is_indicator
+        }
+
     def scale_items(self) -> list[str]:
         return [i for s in self.scales for i in s.items]
 

@@ -8,7 +8,7 @@ Notebooks stay thin: parameters, this call, calls into :mod:`methods`, plots and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ class Run:
     ahp: dict[tuple[str, str], pd.DataFrame] | None
     lang: str
     rec: Recorder
+    _built: Any = field(default=None, repr=False)
 
     # -- language ---------------------------------------------------------------------------
     def t(self, zh: str, en: str) -> str:
@@ -66,6 +67,25 @@ class Run:
     def rng(self, offset: int = 0) -> np.random.Generator:
         """A fresh generator from the config seed (plus ``offset`` for independent streams)."""
         return np.random.default_rng(self.config.seed + offset)
+
+    @property
+    def data(self) -> pd.DataFrame:
+        """The year's indicators with the unit attributes (group columns): what ``build_index`` takes."""
+        return self.units.join(self.X)
+
+    def built(self) -> Any:
+        """The index built with the config's build spec (computed once, then cached)."""
+        if self._built is None:
+            from methods.index import build_index
+
+            self._built = build_index(self.data, self.meta, self.config.build)
+        return self._built
+
+    @property
+    def prepared(self) -> pd.DataFrame:
+        """Indicators after the build's imputation and outlier treatment (before normalisation): the
+        matrix the reliability and factor analyses of indicator sets work on."""
+        return self.built().stages["treated"][list(self.framework.indicator_codes)]
 
     def X_year(self, year: int) -> pd.DataFrame:
         """The indicator matrix of another year (index unit_id)."""
