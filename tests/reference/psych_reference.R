@@ -36,7 +36,8 @@ write.csv(b25, file.path(out, "bfi.csv"), row.names = FALSE, na = "")
 sf <- matrix(c(9, 6, 8, 7, 10, 6, 2, 1, 4, 1, 5, 2, 5, 3, 6, 2, 6, 4, 8, 2, 8, 6, 9, 7), ncol = 4)
 colnames(sf) <- paste0("J", 1:4)
 write.csv(sf, file.path(out, "sf.csv"), row.names = FALSE)
-anx <- read.csv("/work/shared/datasets/raters/anxiety_3raters.csv")
+# the irr anxiety ratings, as shipped in the project's shared datasets (datasets/raters/, beside the repository)
+anx <- read.csv(file.path("..", "shared", "datasets", "raters", "anxiety_3raters.csv"))
 write.csv(anx, file.path(out, "anxiety_3raters.csv"), row.names = FALSE)
 
 # read back: the references are computed from exactly what the tests read
