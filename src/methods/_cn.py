@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from methods._errors import MethodError, MethodTypeError
+from methods._frames import directions_series
 
 __all__ = ["complete_frame", "direction_vector", "weight_vector"]
 
@@ -72,41 +73,17 @@ def direction_vector(
 ) -> np.ndarray:
     """Directions (+1 = higher is better, -1 = lower is better) aligned with ``columns``.
 
-    ``directions`` may be None (all +1), a mapping or Series indexed by column, a sequence in
-    column order, or a meta frame with ``code`` and ``direction`` columns.
+    ``directions`` may be None (all +1), a mapping or Series indexed by column, a meta frame with
+    ``code`` and ``direction`` columns (all three handled by :func:`methods._frames.directions_series`),
+    or a sequence in column order.
     """
     cols = list(columns)
-    if directions is None:
-        return np.ones(len(cols))
-    if isinstance(directions, pd.DataFrame):
-        if not {"code", "direction"} <= set(directions.columns):
-            raise MethodError("a meta frame given as directions needs columns 'code', 'direction'")
-        directions = pd.Series(
-            directions["direction"].to_numpy(), index=directions["code"].astype(str)
-        )
-    if isinstance(directions, Mapping):
-        directions = pd.Series(directions)
-    if isinstance(directions, pd.Series):
-        missing = [c for c in cols if c not in directions.index]
-        if missing:
-            raise MethodError(f"no direction given for indicator(s) {missing}; expected +1 or -1")
-        vals = [directions[c] for c in cols]
-    else:
-        vals = list(directions)
-        if len(vals) != len(cols):
-            raise MethodError(
-                f"directions has {len(vals)} entries for {len(cols)} indicators {cols}"
-            )
-    out = np.empty(len(cols))
-    for i, (c, v) in enumerate(zip(cols, vals, strict=True)):
-        try:
-            f = float(v)
-        except (TypeError, ValueError):
-            f = np.nan
-        if f not in (1.0, -1.0):
-            raise MethodError(f"indicator {c!r} has direction {v!r}; expected +1 or -1")
-        out[i] = f
-    return out
+    if directions is None or isinstance(directions, Mapping | pd.Series | pd.DataFrame):
+        return directions_series(directions, [str(c) for c in cols]).to_numpy()
+    vals = list(directions)
+    if len(vals) != len(cols):
+        raise MethodError(f"directions has {len(vals)} entries for {len(cols)} indicators {cols}")
+    return directions_series(dict(zip(map(str, cols), vals, strict=True)), [str(c) for c in cols]).to_numpy()
 
 
 def weight_vector(
