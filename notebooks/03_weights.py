@@ -104,7 +104,7 @@ for m in ("entropy", "critic", "pca"):
 effective = pd.DataFrame({k: wt.effective_weights(run.meta, v) for k, v in candidates.items()})
 dim_table = effective.loc[dims]
 ind_table = effective.loc[run.framework.indicator_codes]
-rec.table("weights_dimensions", dim_table.round(4), title={"zh": "各方案下维度的有效权重", "en": "Effective dimension weights under each scheme"})
+rec.table("weights_dimensions", dim_table.round(4), note=True, title={"zh": "各方案下维度的有效权重", "en": "Effective dimension weights under each scheme"})
 rec.table("weights_indicators", ind_table.round(5), title={"zh": "各方案下指标的有效权重", "en": "Effective indicator weights under each scheme"})
 fig, ax = plt.subplots(figsize=(7, 4))
 dim_table.rename(index=lambda c: f"{c} {run.label(c)}").T.plot.bar(stacked=True, ax=ax)
@@ -128,7 +128,7 @@ for k, w in candidates.items():
     s = ev.scores(weights=ev.plan.weight_vector(w))
     variants[k] = pd.Series(s[:, ev.codes.index(root)], index=ev.units)
 agree = dg.ranking_agreement(pd.DataFrame(variants), reference="expert")
-rec.table("rank_spearman", agree.spearman.round(4), title={"zh": "各权重方案排名的 Spearman 相关", "en": "Spearman correlation of the rankings"})
+rec.table("rank_spearman", agree.spearman.round(4), note=True, title={"zh": "各权重方案排名的 Spearman 相关", "en": "Spearman correlation of the rankings"})
 rec.table("rank_shifts", agree.shifts.round(3), title={"zh": "相对专家权重的名次变动", "en": "Rank shifts against the expert weights"})
 fig = plotting.correlation_heatmap(agree.spearman, title=t("排名相关(Spearman)", "Rank correlation (Spearman)"))
 rec.figure("rank_spearman", fig, title={"zh": "排名相关", "en": "Rank correlation"})
@@ -159,7 +159,7 @@ if run.delphi is not None:
     rec.table("delphi_stats", dres.stats.round(4), title={"zh": "各轮指标统计", "en": "Indicator statistics per round"})
     dropped = pd.DataFrame({"round": list(dres.dropped), "n_dropped": [len(v) for v in dres.dropped.values()],
                             "dropped": [", ".join(v) for v in dres.dropped.values()]}).set_index("round")
-    rec.table("delphi_dropped", dropped, title={"zh": "各轮按保留规则将删除的指标", "en": "Indicators each round's rule would drop"})
+    rec.table("delphi_dropped", dropped, note=True, title={"zh": "各轮按保留规则将删除的指标", "en": "Indicators each round's rule would drop"})
     if dres.authority is not None:
         rec.result("delphi_mean_authority", round(dres.mean_authority, 6), label={"zh": "专家平均权威系数 Cr", "en": "Mean expert authority Cr"})
     display(conc.round(3))

@@ -98,7 +98,7 @@ plt.show()
 table = s.copy()
 table.insert(0, "unit_name", [name.get(u, u) for u in table.index])
 table["interval_width"] = table["q95"] - table["q05"]
-rec.table("rank_uncertainty", table.round(6), title={"zh": "各单位排名的不确定性", "en": "Rank uncertainty by unit"})
+rec.table("rank_uncertainty", table.round(6), note=True, title={"zh": "各单位排名的不确定性", "en": "Rank uncertainty by unit"})
 display(table.head(15).round(2))
 
 # %%
@@ -183,7 +183,7 @@ ax.legend(loc="lower right", fontsize=8)
 fig.tight_layout()
 rec.figure("sobol_indices", fig, title={"zh": "各方法选择的 Sobol 敏感性指数", "en": "Sobol' indices of the methodological choices"}, note=True)
 plt.show()
-rec.table("sobol_indices", res.sobol, title={"zh": "Sobol 一阶与总效应指数(含自助法区间)", "en": "First- and total-order Sobol' indices (bootstrap intervals)"})
+rec.table("sobol_indices", res.sobol, note=True, title={"zh": "Sobol 一阶与总效应指数(含自助法区间)", "en": "First- and total-order Sobol' indices (bootstrap intervals)"})
 ranked_inputs = res.sobol["total"].sort_values(ascending=False)
 main = ranked_inputs.index[0]
 rec.result("main_driver", main, label={"zh": "最主要的方法选择", "en": "Choice that matters most"})

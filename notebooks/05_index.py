@@ -75,7 +75,7 @@ for step in res.log:
 table = dg.score_table(res.scores, run.meta, bands=bands or None)
 top = table[table["node"] == root].set_index("unit").join(run.units[["unit_name", *groups]])
 top = top.sort_values("rank")
-rec.table("index_ranking", top.drop(columns=["node", "level"]), title={"zh": "综合指数得分与排名", "en": "Index scores and ranks"})
+rec.table("index_ranking", top.drop(columns=["node", "level"]), note=True, title={"zh": "综合指数得分与排名", "en": "Index scores and ranks"})
 wide = res.scores[[root, *dims]].join(res.ranks[[root, *dims]].add_suffix("_rank"))
 rec.table("dimension_scores", wide.round(4), title={"zh": "各维度得分与排名", "en": "Dimension scores and ranks"})
 rec.table("all_scores", table, title={"zh": "全部层级得分与排名(长表)", "en": "Scores and ranks at every level (long)"})
@@ -343,7 +343,7 @@ if len(run.years) >= 2:
 
 # %%
 shares = dg.weight_shares(run.meta, weights=res.weights)
-rec.table("weight_shares_kind", shares.round(4), title={"zh": "各节点下投入/产出/成效指标的名义权重占比", "en": "Nominal weight share of input/output/outcome indicators under each node"})
+rec.table("weight_shares_kind", shares.round(4), note=True, title={"zh": "各节点下投入/产出/成效指标的名义权重占比", "en": "Nominal weight share of input/output/outcome indicators under each node"})
 upper = shares[shares["level"] >= shares["level"].max() - 1].drop(columns="level")
 fig, ax = plt.subplots(figsize=(7, 3.8))
 upper.rename(index=lambda c: f"{c} {run.label(c)}").plot.barh(stacked=True, ax=ax)

@@ -100,9 +100,9 @@ scores = pd.DataFrame({
 })
 cmp = method_comparison.compare_rankings(scores, reference="jrc_arithmetic")
 rec.table("rank_correlations", cmp.spearman.round(4),
-          title={"zh": "各方法排名的 Spearman 相关", "en": "Spearman correlation of the methods' rankings"})
+          note=True, title={"zh": "各方法排名的 Spearman 相关", "en": "Spearman correlation of the methods' rankings"})
 rec.table("agreement_with_jrc", cmp.to_frame().round(4),
-          title={"zh": "与 JRC/OECD 算术合成的一致性", "en": "Agreement with the JRC/OECD arithmetic composite"})
+          note=True, title={"zh": "与 JRC/OECD 算术合成的一致性", "en": "Agreement with the JRC/OECD arithmetic composite"})
 rec.table("biggest_movers", cmp.movers.head(15).join(run.units[["unit_name"]]),
           title={"zh": "排名随方法变化最大的单位", "en": "Units whose rank moves most between methods"})
 fig = plotting.correlation_heatmap(cmp.spearman, title=t("排名相关(Spearman)", "Rank correlation (Spearman)"))
