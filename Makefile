@@ -27,7 +27,7 @@ test: $(STAMP)
 	$(BIN)/pytest -n 2 --dist loadfile $(ARGS)
 
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/
+	$(BIN)/jupyter lab notebooks/ $(ARGS)
 
 bench: $(STAMP)
 	$(BIN)/pytest benchmarks --benchmark-only -p no:xdist $(ARGS)
