@@ -34,7 +34,6 @@ run = open_run(config, notebook="05_index", output_dir=output_dir, lang=lang)
 
 # %%
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from IPython.display import display
 
@@ -241,26 +240,8 @@ if len(run.years) >= 2:
 
 # %%
 if len(run.years) >= 2:
-    ind_meta = run.meta.set_index("code").loc[list(run.framework.indicator_codes)]
-    oriented = run.panel[["unit_id", "year", *ind_meta.index]].copy()
-    neg = list(ind_meta.index[ind_meta["direction"] < 0])
-    oriented[neg] = -oriented[neg]
-    pos = ind_meta["direction"] > 0
-    scale = pd.DataFrame({
-        "low": ind_meta["bound_low"].where(pos, -ind_meta["bound_high"]).fillna(-np.inf),
-        "high": ind_meta["bound_high"].where(pos, -ind_meta["bound_low"]).fillna(np.inf),
-    })
-    drifts = [comparability.rescaling_drift(oriented, list(g.index), scale=key)
-              for key, g in scale.groupby(["low", "high"], sort=False)]
-    order = {c: i for i, c in enumerate(ind_meta.index)}
-
-    def _cat(frames: list[pd.DataFrame], by: list[str]) -> pd.DataFrame:
-        df = pd.concat(frames, ignore_index=True)
-        return df.sort_values(by, key=lambda c: c.map(order) if c.name == "indicator" else c, kind="stable", ignore_index=True)
-
-    anchors = _cat([d.anchors for d in drifts], ["indicator", "year"])
-    transitions = _cat([d.transitions for d in drifts], ["indicator", "year_from"])
-    discordant = _cat([d.discordant for d in drifts], ["indicator", "year_from"])
+    drift = comparability.framework_rescaling_drift(run.panel, run.meta, list(run.framework.indicator_codes))
+    anchors, transitions, discordant = drift.anchors, drift.transitions, drift.discordant.copy()
     names = run.panel.set_index(["unit_id", "year"])["unit_name"]
     discordant.insert(4, "unit_name", [names.get((u, y), u) for u, y in zip(discordant["unit"], discordant["year_to"], strict=True)])
     rec.table("rescaling_anchors", anchors, index=False,
@@ -276,17 +257,14 @@ else:
 
 # %%
 if len(run.years) >= 2:
-    pinned = anchors[anchors["pinned_low"] & anchors["pinned_high"]]
-    n_years = anchors.groupby("indicator")["year"].nunique()
-    pinned_years = pinned.groupby("indicator")["year"].apply(list)
-    rescaled = [c for c in ind_meta.index if len(pinned_years.get(c, [])) >= 2]
+    rescaled, n_years, n_ind = list(drift.rescaled), drift.n_years, len(drift.pinned_years)
     rec.result("rescaled_indicators", rescaled,
                label={"zh": "逐年重新标准化(锚点落在量表两端)的指标", "en": "Indicators rescaled within each year (anchors on the scale's ends)"})
     rec.result("max_share_discordant", round(float(transitions["share_discordant"].max()), 6),
                label={"zh": "得分与名次反向变化的单位最高占比", "en": "Largest share of units whose score and rank moved in opposite directions"})
     if rescaled:
         def _years(c: str) -> tuple[str, str]:
-            ys = [y for y in anchors.loc[anchors["indicator"] == c, "year"] if y not in pinned_years[c]]
+            ys = drift.unpinned_years(c)
             if not ys:
                 return f"{c} 全部 {n_years[c]} 年", f"{c} all {n_years[c]} years"
             return (f"{c} {n_years[c] - len(ys)}/{n_years[c]} 年(除 {', '.join(map(str, ys))})",
@@ -314,10 +292,10 @@ if len(run.years) >= 2:
             eg_zh = eg_en = ""
         rho = f"{tr['spearman'].min():.2f}–{tr['spearman'].max():.2f}"
         rec.finding(
-            f"{len(rescaled)}/{len(ind_meta)} 项指标逐年重新标准化(当年最差单位落在量表下端、最好单位落在上端):{which_zh}。其水平值跨年不可比,只有位次可比。"
+            f"{len(rescaled)}/{n_ind} 项指标逐年重新标准化(当年最差单位落在量表下端、最好单位落在上端):{which_zh}。其水平值跨年不可比,只有位次可比。"
             f"{y0}→{y1} 年:" + ";".join(moves_zh) + f"{eg_zh};而两年名次的 Spearman 相关为 {rho}。"
             "上面固定目标值下的年度变化也不能消除这一点:目标值固定,但其所用的数据已逐年重新标准化;跨年比较应看名次,或从原始分项指标重建。",
-            f"{len(rescaled)} of {len(ind_meta)} indicators are rescaled within each year (the year's worst unit sits at the bottom of the scale, its best at the top): {which_en}. "
+            f"{len(rescaled)} of {n_ind} indicators are rescaled within each year (the year's worst unit sits at the bottom of the scale, its best at the top): {which_en}. "
             f"Their levels do not compare across years; only positions do. From {y0} to {y1}: " + "; ".join(moves_en) + f"{eg_en}; yet the two years' rank correlations are {rho}. "
             "The fixed-goalpost changes above do not undo this: the goalposts are fixed, but the data they are applied to were rescaled every year. "
             "Compare ranks across years, or rebuild from the raw sub-indicators.",
@@ -325,10 +303,10 @@ if len(run.years) >= 2:
         )
     else:
         rec.finding(
-            f"没有逐年重新标准化的指标:{len(ind_meta)} 项指标中没有任何一项在两个以上年份的最小值和最大值同时落在量表两端(无上界的指标不可能如此)。"
+            f"没有逐年重新标准化的指标:{n_ind} 项指标中没有任何一项在两个以上年份的最小值和最大值同时落在量表两端(无上界的指标不可能如此)。"
             f"水平值以各自单位计,上面固定目标值下的变化就是表现的变化。得分与名次反向变化的单位最多占 {transitions['share_discordant'].max():.0%}(他人进步更快),"
             f"相邻年份名次的 Spearman 相关最低 {transitions['spearman'].min():.2f}。(此检查针对逐年 min-max 重新标准化的公开数据,如联合国 EGDI;示例数据是原始单位,没有这一问题。)",
-            f"No indicator is rescaled within each year: for none of the {len(ind_meta)} indicators do the minimum and maximum both sit on the ends of its scale in two or more years "
+            f"No indicator is rescaled within each year: for none of the {n_ind} indicators do the minimum and maximum both sit on the ends of its scale in two or more years "
             f"(an unbounded indicator cannot). Levels are in their own units, so the fixed-goalpost changes above are changes in performance. "
             f"Score and rank moved in opposite directions for at most {transitions['share_discordant'].max():.0%} of units (others moving further), and the lowest rank "
             f"correlation between consecutive years is {transitions['spearman'].min():.2f}. (The check is about published data rescaled min-max within each year, such as the UN EGDI; "

@@ -201,18 +201,13 @@ with_fahp
 # framework lacks either kind.
 
 # %%
-kind = meta.loc[indicators, "kind"]
-sides = {"input": [c for c in indicators if kind[c] == "input"],
-         "output": [c for c in indicators if kind[c] in ("output", "outcome")]}
+sides = coupling.kind_subsystems(normalised100, meta["kind"], w_expert, scale=100.0)
 side_name = {"input": t("投入", "inputs"), "output": t("产出与成效", "outputs and outcomes")}
 cc = None
-if all(sides.values()):
-    subsystems = pd.DataFrame({k: (normalised100[v] * w_expert[v]).sum(axis=1, min_count=1) / w_expert[v].sum()
-                               for k, v in sides.items()}) / 100.0
+if sides.scores is not None:
+    subsystems = sides.scores
     cc = coupling.coupling_coordination(subsystems, variant="wang2021")
-    rec.table("coupling_sides", pd.DataFrame({"indicators": [", ".join(v) for v in sides.values()],
-                                               "nominal_weight": [float(w_expert[v].sum()) for v in sides.values()]},
-                                              index=pd.Index(list(sides), name="subsystem")),
+    rec.table("coupling_sides", sides.to_frame(),
               title={"zh": "耦合协调的两个子系统", "en": "The two subsystems of the coupling"})
     rec.table("coupling_bands", cc.summary(),
               title={"zh": "投入—产出耦合协调等级分布", "en": "Coupling coordination bands, inputs vs outputs"})
@@ -227,7 +222,7 @@ if all(sides.values()):
     plt.show()
     display(cc.to_frame().sort_values("D").head(10))
 else:
-    missing = [side_name[k] for k, v in sides.items() if not v]
+    missing = [side_name[k] for k in sides.empty]
     print(t(f"框架缺少{'、'.join(missing)}类指标,跳过耦合协调分析。",
             f"The framework has no indicators of {' or '.join(missing)}; coupling coordination skipped."))
 

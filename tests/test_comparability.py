@@ -1,4 +1,5 @@
-"""methods.comparability.rescaling_drift on hand-computable panels, and its bad inputs."""
+"""methods.comparability.rescaling_drift and framework_rescaling_drift on hand-computable panels,
+and their bad inputs."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import pandas as pd
 import pytest
 
 from methods import MethodError, MethodTypeError
-from methods.comparability import rescaling_drift
+from methods.comparability import framework_rescaling_drift, rescaling_drift
 
 
 def _minmax(x: pd.Series) -> pd.Series:
@@ -89,3 +90,70 @@ def test_bad_inputs(rescaled_panel):
         rescaling_drift(rescaled_panel, scale=(1.0, 0.0))
     with pytest.raises(MethodError, match="no transition 'x' 2→3"):
         rescaling_drift(rescaled_panel).transition("x", 2, 3)
+
+
+@pytest.fixture
+def framework_panel() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Three indicators over three years: ``x`` (higher is better, on [0, 1]) min-max rescaled
+    within every year; ``y`` (lower is better, on [0, 1]) rescaled in years 1 and 3 only;
+    ``z`` (unbounded) in raw units."""
+    raw = pd.DataFrame(
+        {"unit_id": list("ABCD") * 3, "year": [1] * 4 + [2] * 4 + [3] * 4,
+         "x": [0.0, 5.0, 6.0, 10.0, 2.0, 5.5, 5.2, 18.0, 1.0, 3.0, 7.0, 9.0],
+         "y": [3.0, 1.0, 2.0, 0.0, 0.8, 0.3, 0.5, 0.1, 4.0, 2.0, 1.0, 0.0],
+         "z": [10.0, 20.0, 30.0, 40.0, 12.0, 18.0, 35.0, 41.0, 11.0, 25.0, 33.0, 39.0]}
+    )  # fmt: skip
+    raw["x"] = raw.groupby("year")["x"].transform(_minmax)
+    y13 = raw["year"] != 2
+    raw.loc[y13, "y"] = raw[y13].groupby("year")["y"].transform(_minmax)
+    meta = pd.DataFrame(
+        {"code": ["I", "x", "y", "z"], "level": [2, 1, 1, 1], "direction": [np.nan, 1, -1, 1],
+         "bound_low": [np.nan, 0.0, 0.0, np.nan], "bound_high": [np.nan, 1.0, 1.0, np.nan]}
+    )  # fmt: skip
+    return raw, meta
+
+
+def test_framework_matches_indicatorwise_drift(framework_panel):
+    panel, meta = framework_panel
+    r = framework_rescaling_drift(panel, meta, ["z", "y", "x"])
+    # tables follow the order asked for, each block equal to rescaling_drift on oriented data
+    assert list(pd.unique(r.anchors["indicator"])) == ["z", "y", "x"]
+    assert list(pd.unique(r.transitions["indicator"])) == ["z", "y", "x"]
+    flipped = panel.assign(y=-panel["y"])
+    for code, scale in (("x", (0.0, 1.0)), ("y", (-1.0, 0.0)), ("z", (-np.inf, np.inf))):
+        one = rescaling_drift(flipped, [code], scale=scale)
+        for name in ("anchors", "transitions", "discordant"):
+            got = getattr(r, name)
+            got = got[got["indicator"] == code].reset_index(drop=True)
+            pd.testing.assert_frame_equal(got, getattr(one, name).reset_index(drop=True),
+                                          check_dtype=False, obj=f"{name} of {code}")
+    assert r.scales.loc["y"].tolist() == [-1.0, 0.0]
+    assert r.scales.loc["z"].tolist() == [-np.inf, np.inf]
+    assert r.pinned_years == {"z": (), "y": (1, 3), "x": (1, 2, 3)}
+    assert r.rescaled == ("y", "x")
+    assert r.unpinned_years("y") == [2] and r.unpinned_years("x") == []
+    assert r.n_years.to_dict() == {"z": 3, "y": 3, "x": 3}
+    assert r.summary()["n_rescaled"] == 2
+    # default indicators: meta's level-1 codes, in meta order; a stricter rule drops y
+    strict = framework_rescaling_drift(panel, meta, min_pinned_years=3)
+    assert list(pd.unique(strict.anchors["indicator"])) == ["x", "y", "z"]
+    assert strict.rescaled == ("x",)
+
+
+def test_framework_bad_inputs(framework_panel):
+    panel, meta = framework_panel
+    with pytest.raises(MethodTypeError, match="meta must be a pandas DataFrame"):
+        framework_rescaling_drift(panel, meta.to_numpy())  # type: ignore[arg-type]
+    with pytest.raises(MethodError, match=r"no row for indicator\(s\) \['w'\]"):
+        framework_rescaling_drift(panel, meta, ["x", "w"])
+    with pytest.raises(MethodError, match=r"\['z'\]: direction must be \+1 or -1"):
+        framework_rescaling_drift(panel, meta.assign(direction=[np.nan, 1, -1, 0]))
+    with pytest.raises(MethodError, match="no column 'direction'"):
+        framework_rescaling_drift(panel, meta.drop(columns="direction"))
+    with pytest.raises(MethodError, match="min_pinned_years"):
+        framework_rescaling_drift(panel, meta, min_pinned_years=0)
+    with pytest.raises(MethodError, match="no indicator 'w'"):
+        framework_rescaling_drift(panel, meta).unpinned_years("w")
+    # no bound columns at all: every indicator unbounded, never pinned
+    r = framework_rescaling_drift(panel, meta.drop(columns=["bound_low", "bound_high"]))
+    assert r.rescaled == () and not r.anchors["pinned_high"].any()

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from methods import MethodError
-from methods.coupling import coordination_band, coupling_coordination
+from methods.coupling import coordination_band, coupling_coordination, kind_subsystems
 
 REF = Path(__file__).parent / "reference"
 TOL = 1e-9
@@ -78,3 +78,40 @@ def test_bad_inputs():
         coupling_coordination(pd.DataFrame({"A": [0.2, 0.4]}))
     with pytest.raises(MethodError, match="missing"):
         coupling_coordination(pd.DataFrame({"A": [0.2, np.nan], "B": [0.3, 0.4]}))
+
+
+def test_kind_subsystems_by_hand():
+    x = pd.DataFrame({"i1": [20.0, 60.0], "o1": [40.0, 100.0], "i2": [80.0, 0.0], "u1": [10.0, 50.0]},
+                     index=["A", "B"])
+    kind = {"i1": "input", "i2": "input", "o1": "output", "u1": "outcome"}
+    w = pd.Series({"i1": 0.1, "i2": 0.3, "o1": 0.2, "u1": 0.4})
+    res = kind_subsystems(x, kind, w)
+    assert res.members == {"input": ("i1", "i2"), "output": ("o1", "u1")}
+    # A: input (0.1*20 + 0.3*80)/0.4/100 = 0.65; output (0.2*40 + 0.4*10)/0.6/100 = 0.2
+    assert np.allclose(res.scores.loc["A"], [0.65, 0.2], atol=1e-12)
+    assert np.allclose(res.scores.loc["B"], [0.15, (0.2 * 100 + 0.4 * 50) / 0.6 / 100], atol=1e-12)
+    tab = res.to_frame()
+    assert list(tab.index) == ["input", "output"] and tab.loc["input", "indicators"] == "i1, i2"
+    assert np.allclose(tab["nominal_weight"], [0.4, 0.6])
+    assert res.empty == ()
+    # custom sides and an empty one: no scores, the empty side named
+    only = kind_subsystems(x[["i1", "i2"]], kind, w)
+    assert only.scores is None and only.empty == ("output",)
+    three = kind_subsystems(x, kind, w, sides={"in": ["input"], "out": ["output"], "res": ["outcome"]})
+    assert list(three.scores.columns) == ["in", "out", "res"]
+    assert np.allclose(three.scores["res"], [0.1, 0.5])
+
+
+def test_kind_subsystems_bad_inputs():
+    x = pd.DataFrame({"i1": [20.0, 60.0], "o1": [40.0, 100.0]})
+    kind = {"i1": "input", "o1": "output"}
+    with pytest.raises(MethodError, match=r"weights has no entry for indicator\(s\) \['o1'\]"):
+        kind_subsystems(x, kind, {"i1": 1.0})
+    with pytest.raises(MethodError, match=r"kind has no entry for indicator\(s\) \['i1'\]"):
+        kind_subsystems(x, {"o1": "output"}, {"i1": 1.0, "o1": 1.0})
+    with pytest.raises(MethodError, match=r"\['i1'\] are negative"):
+        kind_subsystems(x, kind, {"i1": -1.0, "o1": 1.0})
+    with pytest.raises(MethodError, match=r"subsystem\(s\) \['input'\]: the weights"):
+        kind_subsystems(x, kind, {"i1": 0.0, "o1": 1.0})
+    with pytest.raises(MethodError, match="scale"):
+        kind_subsystems(x, kind, {"i1": 1.0, "o1": 1.0}, scale=0.0)

@@ -11,15 +11,16 @@ that, build every year on fixed goalposts (:func:`methods.index.build_years`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from methods._errors import MethodError, MethodTypeError
 from methods._frames import rank_desc
 
-__all__ = ["RescalingDrift", "rescaling_drift"]
+__all__ = ["FrameworkRescaling", "RescalingDrift", "framework_rescaling_drift", "rescaling_drift"]
 
 
 @dataclass(frozen=True)
@@ -271,3 +272,184 @@ def rescaling_drift(
     return RescalingDrift(
         anchors=anchors, transitions=pd.DataFrame(trows), discordant=discordant, scale=(low, high)
     )
+
+
+@dataclass(frozen=True)
+class FrameworkRescaling:
+    """Result of :func:`framework_rescaling_drift`.
+
+    Attributes
+    ----------
+    anchors, transitions, discordant : DataFrame
+        As in :class:`RescalingDrift`, over all indicators of the framework, in the framework's
+        indicator order (then year; discordant units within a transition by rank gain).
+    scales : DataFrame
+        Index indicator; ``low``, ``high``: the oriented scale used for the ``pinned`` flags
+        (``-inf`` / ``inf`` where the framework gives no bound).
+    pinned_years : mapping indicator → tuple of the years whose minimum *and* maximum sit on the
+        scale's ends (empty tuple: never pinned).
+    n_years : Series, years observed per indicator.
+    rescaled : tuple of the indicators pinned in at least ``min_pinned_years`` years, in
+        framework order: rescaled within each year.
+    min_pinned_years : int
+    """
+
+    anchors: pd.DataFrame
+    transitions: pd.DataFrame
+    discordant: pd.DataFrame
+    scales: pd.DataFrame
+    pinned_years: Mapping[str, tuple[object, ...]]
+    n_years: pd.Series
+    rescaled: tuple[str, ...]
+    min_pinned_years: int
+
+    def to_frame(self) -> pd.DataFrame:
+        """The transitions table."""
+        return self.transitions
+
+    def unpinned_years(self, indicator: str) -> list[object]:
+        """The years of ``indicator`` whose anchors are not both on the scale's ends."""
+        if indicator not in self.pinned_years:
+            raise MethodError(
+                f"no indicator {indicator!r}; expected one of {list(self.pinned_years)[:8]}"
+            )
+        years = self.anchors.loc[self.anchors["indicator"] == indicator, "year"]
+        return [y for y in years if y not in self.pinned_years[indicator]]
+
+    def summary(self) -> pd.Series:
+        t = self.transitions
+        return pd.Series(
+            {
+                "n_indicators": len(self.pinned_years),
+                "n_rescaled": len(self.rescaled),
+                "n_transitions": len(t),
+                "max_share_discordant": float(t["share_discordant"].max()),
+                "min_spearman": float(t["spearman"].min()),
+            }
+        )
+
+
+def _oriented_scales(
+    meta: pd.DataFrame, indicators: Sequence[str] | None
+) -> tuple[pd.DataFrame, list[str]]:
+    """Indicator rows of ``meta`` (index code) with ``direction`` checked, and their order."""
+    if not isinstance(meta, pd.DataFrame):
+        raise MethodTypeError(f"meta must be a pandas DataFrame, got {type(meta).__name__}")
+    for c in ("code", "direction"):
+        if c not in meta.columns:
+            raise MethodError(f"meta has no column {c!r}; expected code, direction (and bounds)")
+    m = meta.set_index("code")
+    if indicators is None:
+        if "level" not in m.columns:
+            raise MethodError("meta has no column 'level'; pass indicators= or a meta with levels")
+        inds = [str(c) for c in m.index[m["level"] == 1]]
+    else:
+        inds = list(indicators)
+    if not inds:
+        raise MethodError("no indicator to check")
+    missing = [c for c in inds if c not in m.index]
+    if missing:
+        raise MethodError(f"meta has no row for indicator(s) {missing}")
+    m = m.loc[inds]
+    bad = [c for c, d in m["direction"].items() if d not in (1, -1)]
+    if bad:
+        raise MethodError(f"indicator(s) {bad}: direction must be +1 or -1")
+    for c in ("bound_low", "bound_high"):
+        if c not in m.columns:
+            m = m.assign(**{c: np.nan})
+    return m, inds
+
+
+def framework_rescaling_drift(
+    panel: pd.DataFrame,
+    meta: pd.DataFrame,
+    indicators: Sequence[str] | None = None,
+    *,
+    unit_col: str = "unit_id",
+    year_col: str = "year",
+    atol: float = 1e-9,
+    min_pinned_years: int = 2,
+) -> FrameworkRescaling:
+    r"""Within-year rescaling of every indicator of a framework, each on its own scale.
+
+    Runs :func:`rescaling_drift` on the panel's indicators turned so that higher is better
+    (:math:`x \mapsto d\,x` with direction :math:`d = \pm 1`) and on each indicator's scale
+    from the framework's bounds, oriented the same way:
+
+    .. math::
+
+        [\ell, h] = [b_{low}, b_{high}] \;(d = +1), \qquad [\ell, h] = [-b_{high}, -b_{low}]
+        \;(d = -1),
+
+    with a missing bound taken as :math:`\mp\infty` (an unbounded indicator cannot be pinned).
+    Indicators sharing a scale are checked together; the tables are then put back in the
+    framework's indicator order. An indicator is *rescaled* when its year's minimum and maximum
+    both sit on the scale's ends (``pinned``) in at least ``min_pinned_years`` years.
+
+    Parameters
+    ----------
+    panel : DataFrame
+        ``unit_col``, ``year_col`` and the indicator columns, one row per unit-year.
+    meta : DataFrame
+        The framework's meta frame: ``code``, ``direction`` (+1/-1), optional ``bound_low``,
+        ``bound_high`` (absent or NaN: unbounded) and ``level`` (1 = indicator; used when
+        ``indicators`` is None).
+    indicators : codes to check, in the order of the tables; default meta's level-1 codes.
+    atol : tolerance for "equal", as in :func:`rescaling_drift`.
+    min_pinned_years : pinned years needed to call an indicator rescaled.
+
+    Returns
+    -------
+    FrameworkRescaling
+
+    Notes
+    -----
+    Missing data as in :func:`rescaling_drift`. A direction other than +1/-1 is an error.
+    No peer package computes this; ``tests/test_comparability.py`` checks it against
+    :func:`rescaling_drift` run indicator by indicator on hand-oriented data.
+
+    References
+    ----------
+    1. OECD/JRC (2008). *Handbook on Constructing Composite Indicators*, section 5.
+    2. UN DESA (2024). *UN E-Government Survey 2024*, Annex: Methodology.
+    """
+    if not isinstance(min_pinned_years, int | np.integer) or min_pinned_years < 1:
+        raise MethodError(f"min_pinned_years={min_pinned_years!r}; expected an integer >= 1")
+    m, inds = _oriented_scales(meta, indicators)
+    panel, inds = _check_panel(panel, inds, unit_col, year_col)
+    oriented = panel[[unit_col, year_col, *inds]].copy()
+    neg = list(m.index[m["direction"] < 0])
+    oriented[neg] = -oriented[neg]
+    pos = m["direction"] > 0
+    scales = pd.DataFrame({
+        "low": m["bound_low"].where(pos, -m["bound_high"]).fillna(-np.inf),
+        "high": m["bound_high"].where(pos, -m["bound_low"]).fillna(np.inf),
+    })  # fmt: skip
+    scales.index.name = "indicator"
+    drifts = [
+        rescaling_drift(
+            oriented, list(g.index), unit_col=unit_col, year_col=year_col, scale=key, atol=atol
+        )
+        for key, g in scales.groupby(["low", "high"], sort=False)
+    ]
+    order = {c: i for i, c in enumerate(inds)}
+
+    def _cat(frames: list[pd.DataFrame], by: list[str]) -> pd.DataFrame:
+        df = pd.concat(frames, ignore_index=True)
+        return df.sort_values(
+            by, key=lambda c: c.map(order) if c.name == "indicator" else c, kind="stable",
+            ignore_index=True,
+        )  # fmt: skip
+
+    anchors = _cat([d.anchors for d in drifts], ["indicator", "year"])
+    transitions = _cat([d.transitions for d in drifts], ["indicator", "year_from"])
+    discordant = _cat([d.discordant for d in drifts], ["indicator", "year_from"])
+    pinned = anchors[anchors["pinned_low"] & anchors["pinned_high"]]
+    pinned_years = {c: tuple(pinned.loc[pinned["indicator"] == c, "year"]) for c in inds}
+    n_years = anchors.groupby("indicator")["year"].nunique().reindex(inds)
+    rescaled = tuple(c for c in inds if len(pinned_years[c]) >= min_pinned_years)
+    return FrameworkRescaling(
+        anchors=anchors, transitions=transitions, discordant=discordant, scales=scales,
+        pinned_years=pinned_years, n_years=n_years, rescaled=rescaled,
+        min_pinned_years=int(min_pinned_years),
+    )  # fmt: skip

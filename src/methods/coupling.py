@@ -20,9 +20,17 @@ import numpy as np
 import pandas as pd
 
 from methods._cn import complete_frame, weight_vector
-from methods._errors import MethodError
+from methods._errors import MethodError, MethodTypeError
 
-__all__ = ["COORDINATION_BANDS", "CouplingResult", "coordination_band", "coupling_coordination"]
+__all__ = [
+    "COORDINATION_BANDS",
+    "INPUT_OUTPUT_SIDES",
+    "CouplingResult",
+    "KindSubsystems",
+    "coordination_band",
+    "coupling_coordination",
+    "kind_subsystems",
+]
 
 #: Ten equal bands of D (lower bound inclusive except the first), as widely used in Chinese
 #: studies (e.g. 廖重斌 1999; 田深圳 等 2021, 地理学报 76(4) 表1). Each: (upper bound, zh, en).
@@ -230,3 +238,116 @@ def coupling_coordination(
         variant=variant,
         weights=pd.Series(alpha, index=cols, name="weight"),
     )
+
+
+#: Default subsystems of :func:`kind_subsystems`: inputs against outputs and outcomes.
+INPUT_OUTPUT_SIDES: dict[str, tuple[str, ...]] = {"input": ("input",), "output": ("output", "outcome")}
+
+
+@dataclass(frozen=True)
+class KindSubsystems:
+    """Result of :func:`kind_subsystems`.
+
+    Attributes
+    ----------
+    members : mapping subsystem → tuple of its indicator codes (in column order).
+    nominal_weight : Series, the summed nominal weight of each subsystem's indicators.
+    empty : tuple of the subsystems with no indicator (then ``scores`` is None).
+    scores : DataFrame or None
+        Units × subsystems, the development scores :math:`U` for
+        :func:`coupling_coordination`; None when a subsystem is empty.
+    """
+
+    members: Mapping[str, tuple[str, ...]]
+    nominal_weight: pd.Series
+    empty: tuple[str, ...]
+    scores: pd.DataFrame | None
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per subsystem: its indicators (comma-separated) and nominal weight."""
+        return pd.DataFrame(
+            {
+                "indicators": [", ".join(v) for v in self.members.values()],
+                "nominal_weight": list(self.nominal_weight),
+            },
+            index=pd.Index(list(self.members), name="subsystem"),
+        )
+
+
+def kind_subsystems(
+    scores: pd.DataFrame,
+    kind: Mapping[str, str] | pd.Series,
+    weights: Mapping[str, float] | pd.Series,
+    *,
+    sides: Mapping[str, Sequence[str]] | None = None,
+    scale: float = 100.0,
+) -> KindSubsystems:
+    r"""Subsystem development scores from indicator kinds (input / output / outcome).
+
+    Each subsystem :math:`S` gathers the indicators whose kind is in ``sides[S]``; its score is
+    the weighted mean of their normalised scores, divided by ``scale`` to land in [0, 1]:
+
+    .. math:: U_{S,u} = \frac{1}{\text{scale}}\,
+              \frac{\sum_{j \in S} w_j\, x_{uj}}{\sum_{j \in S} w_j}.
+
+    With the default sides (inputs against outputs and outcomes) this is the input-output
+    coupling of the evaluation (重投入轻产出): the two columns go to
+    :func:`coupling_coordination`.
+
+    Parameters
+    ----------
+    scores : DataFrame
+        Units × indicators, normalised (e.g. min-max on 0-100).
+    kind : indicator code → kind (e.g. ``meta.set_index("code")["kind"]``); every column of
+        ``scores`` needs one.
+    weights : indicator code → nominal (effective) weight, non-negative; every column needs one.
+    sides : subsystem name → kinds it gathers; default ``{"input": ("input",),
+        "output": ("output", "outcome")}``.
+    scale : divisor that puts the scores on [0, 1] (100 for 0-100 scores).
+
+    Returns
+    -------
+    KindSubsystems
+        ``scores`` is None (and ``empty`` names the subsystem) when a subsystem has no indicator.
+
+    Notes
+    -----
+    Missing data: a missing cell adds nothing to the numerator while its weight stays in the
+    denominator (impute first); a unit with no observed indicator of a subsystem gets NaN.
+    No peer computes this aggregation; ``tests/test_coupling.py`` checks it by hand.
+
+    References
+    ----------
+    1. 王淑佳, 孔伟, 任亮, 治丹丹, 唐淑慧 (2021). 国内耦合协调度模型的误区及修正.
+       《自然资源学报》 36(3): 793-810 (subsystem scores as weighted sums of normalised indicators).
+    """
+    if not isinstance(scores, pd.DataFrame):
+        raise MethodTypeError(f"scores must be a pandas DataFrame, got {type(scores).__name__}")
+    kind = pd.Series(kind) if not isinstance(kind, pd.Series) else kind
+    weights = pd.Series(weights, dtype=float) if not isinstance(weights, pd.Series) else weights
+    cols = [str(c) for c in scores.columns]
+    for name, ser in (("kind", kind), ("weights", weights)):
+        missing = [c for c in cols if c not in ser.index]
+        if missing:
+            raise MethodError(f"{name} has no entry for indicator(s) {missing[:8]}")
+    neg = [c for c in cols if not float(weights[c]) >= 0]
+    if neg:
+        raise MethodError(f"weights of indicator(s) {neg[:8]} are negative or missing; expected >= 0")
+    if not (np.isfinite(scale) and scale > 0):
+        raise MethodError(f"scale={scale!r}; expected a positive number")
+    sides = dict(INPUT_OUTPUT_SIDES if sides is None else sides)
+    if not sides:
+        raise MethodError("sides is empty; expected subsystem name → kinds")
+    members = {k: tuple(c for c in cols if kind[c] in tuple(v)) for k, v in sides.items()}
+    nominal = pd.Series({k: float(weights[list(v)].sum()) for k, v in members.items()}, dtype=float)
+    empty = tuple(k for k, v in members.items() if not v)
+    if empty:
+        return KindSubsystems(members=members, nominal_weight=nominal, empty=empty, scores=None)
+    zero = [k for k, v in members.items() if not nominal[k] > 0]
+    if zero:
+        raise MethodError(f"subsystem(s) {zero}: the weights of their indicators sum to 0")
+    u = pd.DataFrame({
+        k: (scores[list(v)] * weights[list(v)]).sum(axis=1, min_count=1) / weights[list(v)].sum()
+        for k, v in members.items()
+    }) / scale  # fmt: skip
+    return KindSubsystems(members=members, nominal_weight=nominal, empty=(), scores=u)
