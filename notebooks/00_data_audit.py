@@ -197,7 +197,6 @@ if pairs:
 
 # %%
 if "year" in run.panel.columns:
-    per_year = run.panel.groupby("year").agg(units=("unit_id", "nunique"))
-    per_year["share_missing"] = run.panel.groupby("year")[run.framework.indicator_codes].apply(lambda d: d.isna().to_numpy().mean())
+    per_year = audit.coverage_by_year(run.panel, run.framework.indicator_codes)
     rec.table("years", per_year, title={"zh": "各年度单位数与缺失", "en": "Units and missing data per year"})
     per_year

@@ -78,16 +78,9 @@ pd.DataFrame({k: {"rows": x.shape[0], "columns": x.shape[1], "intended factors":
 # asks whether the correlation matrix differs from identity (it nearly always does in large samples).
 
 # %%
-adequacy, msa = {}, []
-for key, (x, _model) in sets.items():
-    k = factor.kmo(x)
-    b = factor.bartlett_sphericity(x)
-    per = k.to_frame(min_msa=0.6)
-    adequacy[key] = {"kmo": k.overall, "kmo_label": factor.kmo_label(k.overall), "items_msa_below_.60": int(per["low"].sum()),
-                     "bartlett_chi2": b.chi2, "bartlett_df": b.dof, "bartlett_p": b.p_value, "bartlett_n": b.n_obs}
-    msa.append(per.assign(set=key))
-adequacy = pd.DataFrame(adequacy).T
-msa = pd.concat(msa)
+tests_ = {key: factor.sampling_adequacy(x, min_msa=0.6) for key, (x, _model) in sets.items()}
+adequacy = pd.DataFrame({key: a.summary() for key, a in tests_.items()}).T
+msa = pd.concat([a.to_frame().assign(set=key) for key, a in tests_.items()])
 rec.table("adequacy", adequacy, title={"zh": "KMO 与 Bartlett 球形检验", "en": "KMO and Bartlett's test of sphericity"}, note=True)
 rec.table("msa_by_item", msa, title={"zh": "各指标/题项的抽样适切性 (MSA)", "en": "Sampling adequacy (MSA) by indicator / item"})
 adequacy

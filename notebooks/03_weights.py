@@ -15,9 +15,10 @@
 # # 03 权重 · Weights: how much does the choice of weights matter?
 #
 # The index can be weighted by the experts' nominal weights (the framework's), by AHP pairwise
-# judgements (per expert and pooled), or by the data themselves (entropy, CRITIC, PCA). These put
-# different emphasis on the dimensions, and, because rankings feed budgets, the question is whether
-# the units' order changes with them. This notebook sets the candidate weights side by side,
+# judgements (per expert and pooled), or by the data themselves (entropy, CRITIC, PCA, and the
+# information and independence weights of Chinese practice). These put different emphasis on the
+# dimensions, and, because rankings feed budgets, the question is whether the units' order changes
+# with them. This notebook sets the candidate weights side by side,
 # checks the consistency of every AHP matrix (Saaty's CR < 0.1), measures how far apart the
 # resulting rankings are, and summarises the Delphi rounds that selected the indicators: consensus
 # (mean, CV, full-score ratio), agreement among experts (Kendall's W), expert authority, and the
@@ -41,7 +42,7 @@ import pandas as pd
 from IPython.display import display
 
 from dgpe import plotting
-from methods import MethodWarning
+from methods import MethodError, MethodWarning
 from methods import delphi as dl
 from methods import diagnosis as dg
 from methods import weights as wt
@@ -89,6 +90,11 @@ if per_expert is not None:
 # Effective weight of each dimension in the index (product of the weights down the tree). Data-driven
 # weights are computed within each sub-dimension on the normalised data of the run's build;
 # dimension and sub-dimension weights then stay the experts'. AHP weights apply where matrices exist.
+# Two weightings of Chinese practice stand beside them: information weights (信息量权重, the
+# coefficient of variation, on the treated raw values since a CV needs a meaningful zero) and
+# independence weights (独立性权重, 1 − R² of each indicator regressed on all the others, computed
+# over all indicators so that redundancy across sub-dimensions counts, then renormalised within
+# each sub-dimension). Fuzzy AHP of the dimensions is in notebook 07.
 
 # %%
 candidates = {
@@ -101,6 +107,15 @@ for m in ("entropy", "critic", "pca"):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MethodWarning)
         candidates[m] = wt.data_weights(x_norm, run.meta, m, scope="group")
+cn_weights = {"information": (build.stages["treated"], "cv", "group"),
+              "independence": (x_norm, "independence", "all")}
+for name, (frame, m, scope) in cn_weights.items():
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MethodWarning)
+            candidates[name] = wt.data_weights(frame, run.meta, m, scope=scope)
+    except MethodError as err:  # e.g. a non-positive mean (CV) or too few units (regressions)
+        print(t(f"{name} 权重无法计算:{err}", f"{name} weights not computed: {err}"))
 effective = pd.DataFrame({k: wt.effective_weights(run.meta, v) for k, v in candidates.items()})
 dim_table = effective.loc[dims]
 ind_table = effective.loc[run.framework.indicator_codes]

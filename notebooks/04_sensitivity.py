@@ -194,10 +194,8 @@ rec.result("main_driver", main, label={"zh": "最主要的方法选择", "en": "
 
 # %%
 ut = res.sobol_table("rank", "total")
-fixed = ut.index[ut.isna().all(axis=1)]  # units whose rank never changes
-driver = ut.drop(index=fixed).idxmax(axis=1).map(inputs_label).value_counts()
-if len(fixed):
-    driver[t("排名始终不变", "rank never changes")] = len(fixed)
+never = t("排名始终不变", "rank never changes")  # units whose rank never varies have no driver
+driver = res.main_drivers("rank", "total").map(inputs_label).fillna(never).value_counts()
 rec.table("unit_main_driver", driver.rename("units").to_frame(), title={"zh": "各单位排名变化的主要来源", "en": "Main driver of each unit's rank variance"})
 rec.table("unit_sobol_rank_total", ut.round(6), title={"zh": "各单位排名的总效应指数", "en": "Total-order indices of each unit's rank"})
 display(driver)

@@ -60,6 +60,20 @@ def test_coverage_counts():
     assert cov.overall_missing == pytest.approx(3 / 12)
 
 
+def test_coverage_by_year_by_hand():
+    panel = pd.DataFrame({
+        "unit_id": ["p", "q", "r", "p", "q"],
+        "year": [2023, 2023, 2023, 2024, 2024],
+        "a": [1.0, np.nan, 3, 4, 5],
+        "b": [np.nan, np.nan, 1, 2, 3],
+    })
+    got = audit.coverage_by_year(panel, ["a", "b"])
+    assert got.loc[2023].tolist() == pytest.approx([3, 3 / 6, 1])  # 3 of 6 cells missing; r complete
+    assert got.loc[2024].tolist() == pytest.approx([2, 0.0, 2])
+    with pytest.raises(MethodError, match=r"no column\(s\) \['c'\]"):
+        audit.coverage_by_year(panel, ["a", "c"])
+
+
 def test_bounds_ceiling():
     x = pd.DataFrame({"rate": [0.995, 0.999, 1.0, 0.5], "count": [1, 2, 3, 4.0]})
     bt = audit.bounds_table(x, pd.Series({"rate": 0.0, "count": 0.0}), pd.Series({"rate": 1.0, "count": np.inf}))

@@ -31,6 +31,7 @@ from methods.factor import (
     kmo,
     loading_flags,
     parallel_analysis,
+    sampling_adequacy,
 )
 from methods.rotation import oblimin, promax, varimax
 
@@ -104,6 +105,23 @@ def test_bartlett_matches_psych(ds, data, psych):
     assert b.dof == ref["dof"]
     assert b.n_obs == ref["n"]
     assert_close(f"{ds} Bartlett p", b.p_value, ref["p_value"], CLOSED)
+
+
+@pytest.mark.parametrize("ds", ["hs", "bfi"])
+def test_sampling_adequacy_matches_psych(ds, data, psych):
+    """KMO (pairwise) and Bartlett (complete cases) together, each against psych 2.2.9."""
+    a = sampling_adequacy(data[ds], min_msa=0.7)
+    ref = psych[ds]
+    row = a.summary()
+    assert_close(f"{ds} KMO", row["kmo"], ref["kmo"]["overall"], CLOSED)
+    assert_close(f"{ds} Bartlett", row["bartlett_chi2"], ref["bartlett"]["chi2"],
+                 CLOSED * max(1.0, ref["bartlett"]["chi2"]))
+    assert row["bartlett_n"] == ref["bartlett"]["n"] and row["bartlett_df"] == ref["bartlett"]["dof"]
+    low = [i for i, v in ref["kmo"]["per_item"].items() if v < 0.7]
+    assert a.low_items == low and row["items_msa_below_0.7"] == len(low)
+    assert list(a.to_frame().index[a.to_frame()["low"]]) == low
+    with pytest.raises(MethodError, match="min_msa"):
+        sampling_adequacy(data[ds], min_msa=1.5)
 
 
 @pytest.mark.parametrize("ds", ["hs", "bfi"])

@@ -361,6 +361,13 @@ def test_streamed_sobol_equals_sobol_indices_on_full_outputs():
                         seed=res.seeds[1])
     got = res.sobol_units.query("unit == 'AUT' and output == 'rank'").set_index("input")
     assert np.allclose(got[cols].to_numpy(), one[cols].to_numpy(), atol=1e-9), "unit AUT rank"
+    drivers = res.main_drivers("rank", "total")
+    table = res.sobol_table("rank", "total")
+    assert drivers["AUT"] == got["total"].idxmax()
+    for unit, row in table.iterrows():  # the largest index by a plain loop; NaN when rank is fixed
+        vals = {k: v for k, v in row.items() if not np.isnan(v)}
+        want = max(vals, key=vals.get) if vals else None
+        assert (drivers[unit] if isinstance(drivers[unit], str) else None) == want, unit
 
 
 def test_streamed_rank_statistics_equal_numpy(asem_sa):

@@ -255,6 +255,25 @@ def test_data_weights_on_tree():
     assert wa["a"] + wa["b"] == pytest.approx(1)
 
 
+def test_data_weights_independence_over_all_indicators():
+    """1 − R² over all four indicators, renormalised within each sub-dimension."""
+    rng = np.random.default_rng(7)
+    x = pd.DataFrame(rng.normal(size=(30, 4)), columns=["a", "b", "c", "d"])
+    x["b"] += 0.8 * x["a"]
+    w = data_weights(x, _meta(), "independence", scope="all")
+    unique = {}
+    for c in x.columns:  # 1 − R² by its definition: OLS with intercept on the other three
+        others = np.column_stack([np.ones(len(x)), x.drop(columns=c).to_numpy()])
+        beta, *_ = np.linalg.lstsq(others, x[c].to_numpy(), rcond=None)
+        resid = x[c].to_numpy() - others @ beta
+        unique[c] = resid @ resid / ((x[c] - x[c].mean()) ** 2).sum()
+    assert w["a"] == pytest.approx(unique["a"] / (unique["a"] + unique["b"]), abs=1e-12)
+    assert w["d"] == pytest.approx(unique["d"] / (unique["c"] + unique["d"]), abs=1e-12)
+    assert w["X"] == pytest.approx(0.75)
+    with pytest.raises(MethodError, match="at least 3"):
+        data_weights(x, _meta(), "independence", scope="group")  # two indicators per set
+
+
 def test_combine_weights():
     a = pd.Series({"x": 0.5, "y": 0.5})
     b = pd.Series({"x": 0.8, "y": 0.2})

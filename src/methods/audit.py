@@ -27,6 +27,7 @@ __all__ = [
     "kurtosis",
     "CoverageResult",
     "coverage",
+    "coverage_by_year",
     "distribution_table",
     "bounds_table",
     "oriented",
@@ -96,6 +97,34 @@ def coverage(x: pd.DataFrame, *, min_coverage: float = 0.66) -> CoverageResult:
     )
     below = tuple(str(u) for u in by_unit.index[by_unit["share_available"] < min_coverage])
     return CoverageResult(by_ind, by_unit, float(miss.to_numpy().mean()), min_coverage, below)
+
+
+def coverage_by_year(
+    panel: pd.DataFrame, indicators: Sequence[str], *, unit: str = "unit_id", year: str = "year"
+) -> pd.DataFrame:
+    """Units observed and the share of missing indicator cells in each year of a long panel.
+
+    Returns a frame indexed by year with ``units`` (distinct units), ``share_missing`` (missing
+    cells over units × indicators of that year) and ``complete_units`` (units with every
+    indicator observed). Year-on-year comparisons need the same units each year.
+    """
+    if not isinstance(panel, pd.DataFrame):
+        raise MethodTypeError(f"panel must be a pandas DataFrame, got {type(panel).__name__}")
+    missing = [c for c in (unit, year, *indicators) if c not in panel.columns]
+    if missing:
+        raise MethodError(f"coverage_by_year: panel has no column(s) {missing}")
+    if not indicators:
+        raise MethodError("coverage_by_year: no indicators given")
+    vals = _check_matrix(panel[list(indicators)], "panel indicators")
+    na = vals.isna()
+    grouped = na.groupby(panel[year])
+    out = pd.DataFrame({
+        "units": panel.groupby(year)[unit].nunique(),
+        "share_missing": grouped.sum().sum(axis=1) / grouped.size() / len(indicators),
+        "complete_units": (~na.any(axis=1)).groupby(panel[year]).sum().astype(int),
+    })
+    out.index.name = year
+    return out
 
 
 def distribution_table(

@@ -318,7 +318,7 @@ def kind_subsystems(
 
     References
     ----------
-    1. 王淑佳, 孔伟, 任亮, 治丹丹, 唐淑慧 (2021). 国内耦合协调度模型的误区及修正.
+    1. 王淑佳, 孔伟, 任亮, 治丹丹, 戴彬婷 (2021). 国内耦合协调度模型的误区及修正.
        《自然资源学报》 36(3): 793-810 (subsystem scores as weighted sums of normalised indicators).
     """
     if not isinstance(scores, pd.DataFrame):

@@ -32,6 +32,7 @@ from methods._errors import MethodError, MethodTypeError, MethodWarning
 from methods._linalg import as_item_frame, check_positive_definite, moments, smc
 
 __all__ = [
+    "AdequacyResult",
     "BartlettResult",
     "CFAResult",
     "EFAResult",
@@ -50,6 +51,7 @@ __all__ = [
     "kmo_label",
     "loading_flags",
     "parallel_analysis",
+    "sampling_adequacy",
     "validity_table",
 ]
 
@@ -170,6 +172,47 @@ def bartlett_sphericity(data: pd.DataFrame | np.ndarray) -> BartlettResult:
     chi2 = float(-logdet * (n - 1 - (2 * p + 5) / 6))
     df = p * (p - 1) // 2
     return BartlettResult(chi2, df, float(stats.chi2.sf(chi2, df)), n)
+
+
+@dataclass(frozen=True)
+class AdequacyResult:
+    """KMO and Bartlett's test together: is a correlation matrix worth factoring?
+
+    ``kmo`` (:class:`KMOResult`), ``bartlett`` (:class:`BartlettResult`), ``min_msa``.
+    """
+
+    kmo: KMOResult
+    bartlett: BartlettResult
+    min_msa: float
+
+    @property
+    def low_items(self) -> list[str]:
+        """Items whose MSA is below ``min_msa``."""
+        per = self.kmo.per_item
+        return [str(i) for i in per.index[(per < self.min_msa).to_numpy()]]
+
+    def summary(self) -> pd.Series:
+        """One row: overall KMO with Kaiser's label, items below ``min_msa``, Bartlett χ², df, p, n."""
+        return pd.Series({
+            "kmo": self.kmo.overall, "kmo_label": kmo_label(self.kmo.overall),
+            f"items_msa_below_{self.min_msa:g}": len(self.low_items),
+            "bartlett_chi2": self.bartlett.chi2, "bartlett_df": self.bartlett.dof,
+            "bartlett_p": self.bartlett.p_value, "bartlett_n": self.bartlett.n_obs,
+        })
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per-item MSA, label and ``low`` flag (:meth:`KMOResult.to_frame`)."""
+        return self.kmo.to_frame(min_msa=self.min_msa)
+
+
+def sampling_adequacy(data: pd.DataFrame | np.ndarray, *, min_msa: float = 0.6) -> AdequacyResult:
+    r""":func:`kmo` (pairwise correlations) and :func:`bartlett_sphericity` (complete cases) at once.
+
+    ``min_msa`` flags items with :math:`\mathrm{MSA}_i` below it (0.6: Kaiser's "mediocre").
+    """
+    if not 0 <= min_msa <= 1:
+        raise MethodError(f"sampling_adequacy: min_msa={min_msa!r}; expected a value in [0, 1]")
+    return AdequacyResult(kmo(data), bartlett_sphericity(data), float(min_msa))
 
 
 # --------------------------------------------------------------------------------------------------

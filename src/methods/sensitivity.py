@@ -893,6 +893,20 @@ class UncertaintyResult:
         t = s.pivot(index="unit", columns="input", values=index)
         return t.loc[[u for u in self.summary.index if u in t.index], self.sobol.index]
 
+    def main_drivers(self, output: str = "rank", index: str = "total") -> pd.Series:
+        """Each unit's main driver: the input with the largest per-unit Sobol' index.
+
+        Units whose ``output`` never varies (all indices undefined) get NaN; ties go to the
+        first input in :attr:`sobol` order. ``.value_counts(dropna=False)`` gives how many
+        units each choice drives.
+        """
+        table = self.sobol_table(output, index)
+        fixed = table.isna().all(axis=1)
+        drivers = pd.Series(np.nan, index=table.index, dtype=object, name="main_driver")
+        if (~fixed).any():
+            drivers[~fixed] = table[~fixed].fillna(-np.inf).idxmax(axis=1)
+        return drivers
+
     def indistinguishable(self) -> pd.DataFrame:
         """The pairs that cannot be told apart."""
         return self.pairs[~self.pairs["distinguishable"]]

@@ -757,15 +757,23 @@ def data_weights(
     *,
     scope: str = "group",
 ) -> pd.Series:
-    """Indicator weights from data (``entropy``, ``critic``, ``cv``, ``pca``) for a hierarchy.
+    """Indicator weights from data for a hierarchy.
+
+    Methods: ``entropy``, ``critic``, ``cv`` (coefficient of variation, the information weights
+    信息量权重 of :func:`methods.weights_cn.information_weights`; pass raw ratio-scale data),
+    ``pca`` and ``independence`` (1 − R² of each indicator on the others,
+    :func:`methods.weights_cn.independence_weights`; needs at least 3 indicators per set, so use
+    ``scope="all"`` where sub-dimensions are small).
 
     ``scope="group"`` computes the weights within each set of sibling indicators (CRITIC's
     correlations and PCA's factors are then those within a sub-dimension); ``"all"`` computes them
     over all indicators at once. Nodes above the indicators keep their meta weights. The result
     covers every non-root node and sums to 1 within each group of siblings.
     """
+    from methods.weights_cn import independence_weights
+
     funcs = {"entropy": entropy_weights, "critic": critic_weights, "cv": cv_weights,
-             "pca": pca_weights}
+             "pca": pca_weights, "independence": independence_weights}
     if method not in funcs:
         raise MethodError(f"data_weights: method={method!r}; expected one of {sorted(funcs)}")
     if scope not in ("group", "all"):
