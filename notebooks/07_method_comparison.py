@@ -76,6 +76,19 @@ normalised100 = normalised * to100
 # Grey relational grade with the ideal unit (ρ = 0.5), entropy-weighted TOPSIS, the integer and
 # the non-integer RSR (the latter with probit grading), and the weighted-average fuzzy evaluation on the comment set
 # 差/中/良/优 with characteristic values 30/50/70/90 on the normalised 0-100 scale (data on 0-1 × 100).
+#
+# The variants used, and the published worked examples each is tested against
+# (`tests/test_published_examples.py`):
+#
+# | method | variant here | other variants offered | published example reproduced |
+# |---|---|---|---|
+# | grey relational (灰色关联) | min-max oriented, ideal reference, ρ = 0.5, Δmin/Δmax over all units and indicators, expert-weighted grade | initial-value / mean scaling (`grey_relational_analysis`), any ρ, anti-ideal closeness | Abifarin & Abifarin, *Environ. Sci. Pollut. Res.* (Taguchi-GRA) |
+# | entropy-TOPSIS (熵权TOPSIS) | min-max first, then entropy and vector TOPSIS | `preprocess="raw"` (entropy and TOPSIS on the raw matrix) | Ersoy (2021), *LogForum* (raw variant); entropy: Xu (2004), Zavadskas & Podvezko (2016), Lee & Chang (2018) |
+# | rank-sum ratio (RSR) | integer ranks, and non-integer ranks with probit regression (last point 1 − 1/(4n)), 3 grades | weights, any number of grades | 戈早川 & 徐春华 regression (consistency check) |
+# | fuzzy evaluation (模糊综合评价) | M(·,⊕) weighted average, triangular memberships, maximum-membership verdict and a score | M(∧,∨), M(·,∨), M(∧,⊕); unrescaled fuzzy set A | SPSSAU clothing case; 陈水利 ch. 5; a two-class clothing example |
+# | fuzzy AHP | Buckley geometric mean, centroid; Chang extent analysis | graded-mean defuzzification | Kilic, Zaim & Delen (2014); Sun (2010); Saputro et al. (extent) |
+# | coupling coordination (耦合协调度) | Wang et al. (2021) corrected C, equal α | the standard n-system C | *Math. Probl. Eng.* 2022 Table 4 (standard); Wang et al. Table 8 (consistency) |
+# | information / independence weights | CV / ΣCV; 1 − R² | 1/R | *Math. Probl. Eng.* 2015 Table 3 (CV step); none found for independence weights or the precedence chart |
 
 # %%
 gra = grey.grey_relational_evaluation(treated, weights=w_expert, directions=directions)

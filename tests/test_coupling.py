@@ -3,9 +3,9 @@
 Formulas: standard n-system form and the corrected coupling degree of 王淑佳 等 (2021,
 《自然资源学报》 36(3): 793-810). Reference values: R package mathmodels 0.0.11
 (``coupling_degree``, type "standard" and "adjusted", the latter citing the same paper) on its
-documented example, produced by ``tests/reference/cn_mathmodels.R``. The paper's Table 8 prints C values but not the subsystem
-scores U they came from, so it cannot serve as a test; two properties it states are checked
-instead (the standard C crowds near 1; the corrected C separates unequal development).
+documented example, produced by ``tests/reference/cn_mathmodels.R``. Published tables (a paper
+printing U, C, T and D for the standard form; the joint consistency of Wang et al.'s Table 8,
+which prints both C's but not U) are in ``tests/test_published_examples.py``.
 """
 
 from __future__ import annotations

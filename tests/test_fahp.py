@@ -2,9 +2,10 @@
 
 Geometric mean (Buckley 1985) with centroid defuzzification: compared with pyDecision 5.1.8
 (``fuzzy_ahp_method``) and pyfdm 1.2.1 (``fAHP``), values produced by
-``tests/reference/cn_python_peers.py``. Extent analysis (Chang 1996): no copy of Chang's printed
-example could be retrieved, so it is compared with a brute-force computation written here from
-the definitions: V(M1 >= M2) = sup_{x >= y} min(mu1(x), mu2(y)) evaluated on a grid, and
+``tests/reference/cn_python_peers.py``. Published examples (Kilic et al. 2014, Sun 2010 for the
+geometric mean; Saputro et al. for extent analysis, which prints the weights but not S_i or V) are
+in ``tests/test_published_examples.py``. Extent analysis is also compared, stage by stage, with a
+brute-force computation written here from the definitions: V(M1 >= M2) = sup_{x >= y} min(mu1(x), mu2(y)) evaluated on a grid, and
 S_i = sum_j M_ij (x) (sum_ij M_ij)^-1 by fuzzy arithmetic.
 """
 
@@ -124,6 +125,9 @@ def test_graded_mean_and_group():
 
 
 def test_bad_inputs():
+    with pytest.raises(MethodError, match="reciprocal_rtol"):
+        fuzzy_ahp(tfn_from_crisp(pd.DataFrame([[1, 3], [1 / 3, 1]], index=["a", "b"],
+                                              columns=["a", "b"])), reciprocal_rtol=1.5)
     crisp = pd.DataFrame([[1, 2], [1 / 2, 1]], index=list("ab"), columns=list("ab"))
     t = tfn_from_crisp(crisp)
     broken = {k: v.copy() for k, v in t.items()}

@@ -2,8 +2,9 @@
 
 Reference values: R package mathmodels 0.0.11 (``fuzzy_eval`` types 1-4, ``compute_mf``,
 ``defuzzify``) on its own documented example and a second matrix, produced by
-``tests/reference/cn_mathmodels.R``. No published textbook example with printed results could be
-retrieved; the statistical membership (``membership_from_ratings``) is checked by counting.
+``tests/reference/cn_mathmodels.R``. Published examples with printed results (M(∧,∨): 陈水利
+ch. 5, a clothing example) are in ``tests/test_published_examples.py``; the statistical
+membership (``membership_from_ratings``) is checked by counting.
 """
 
 from __future__ import annotations

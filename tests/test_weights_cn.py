@@ -10,7 +10,8 @@
 * Entropy-TOPSIS (熵权TOPSIS): composes methods.weights.entropy_weights and
   methods.aggregate.topsis; checked against a loop implementation of the whole chain written
   here (no peer uses the same entropy convention on min–max data: pymcdm treats a zero
-  proportion differently, mathmodels shifts the data by 0.002).
+  proportion differently, mathmodels shifts the data by 0.002); the raw-data variant against
+  Ersoy (2021) in ``tests/test_published_examples.py``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from methods.weights_cn import (
     entropy_topsis,
     independence_weights,
     information_weights,
+    precedence_chart_from_values,
     precedence_chart_weights,
 )
 
@@ -54,6 +56,18 @@ def test_precedence_chart_by_hand():
     # without the diagonal: A 2.5, B 1, C 0, D 2.5; sum 6 = n(n-1)/2
     assert np.allclose(ex.weights, [2.5 / 6, 1 / 6, 0, 2.5 / 6])
     assert ex.zero_weight == ["C1"]
+
+
+def test_precedence_chart_from_values():
+    # means A 4.2, B 3.1, C 2.0, D 4.2 give the chart above (A = D, both beat B and C, B > C)
+    chart = precedence_chart_from_values(pd.Series({"A1": 4.2, "B1": 3.1, "C1": 2.0, "D1": 4.2}))
+    off = ~np.eye(4, dtype=bool)
+    assert np.array_equal(chart.to_numpy()[off], CHART.to_numpy()[off])
+    assert np.all(np.diag(chart.to_numpy()) == 0.5)
+    with pytest.raises(MethodError, match="missing"):
+        precedence_chart_from_values(pd.Series({"A1": 1.0, "B1": np.nan}))
+    with pytest.raises(MethodError, match="at least 2"):
+        precedence_chart_from_values({"A1": 1.0})
 
 
 def test_precedence_chart_experts_loop():
@@ -168,3 +182,32 @@ def test_entropy_topsis_against_loop():
     assert res.ranks[res.closeness.idxmax()] == 1
     with pytest.raises(MethodError, match="'X1'"):
         entropy_topsis(x.assign(X1=1.0))
+
+
+def test_entropy_topsis_raw_variant_against_loop():
+    """preprocess="raw": entropy of x/Σx, TOPSIS of the raw matrix with cost columns' ideal at
+    their minimum, by a plain loop."""
+    ref = json.loads((REF / "cn_rsr_mathmodels.json").read_text(encoding="utf-8"))
+    x = pd.DataFrame(ref["data"]).set_index("ID")
+    d = ref["directions"]
+    res = entropy_topsis(x, directions=d, preprocess="raw")
+    cols, n = list(x.columns), len(x)
+    div = {}
+    for c in cols:
+        tot = sum(x[c])
+        div[c] = 1 + sum((v / tot) * math.log(v / tot) for v in x[c] if v > 0) / math.log(n)
+    w = {c: div[c] / sum(div.values()) for c in cols}
+    v = {c: [w[c] * t / math.sqrt(sum(u * u for u in x[c])) for t in x[c]] for c in cols}
+    best = {c: (max if dc > 0 else min)(v[c]) for c, dc in zip(cols, d, strict=True)}
+    worst = {c: (min if dc > 0 else max)(v[c]) for c, dc in zip(cols, d, strict=True)}
+    want = []
+    for i in range(n):
+        dp = math.sqrt(sum((v[c][i] - best[c]) ** 2 for c in cols))
+        dm = math.sqrt(sum((v[c][i] - worst[c]) ** 2 for c in cols))
+        want.append(dm / (dp + dm))
+    assert np.max(np.abs(res.closeness.to_numpy() - want)) <= 1e-12
+    assert res.preprocess == "raw" and res.normalised.equals(x.astype(float))
+    with pytest.raises(MethodError, match="negative"):
+        entropy_topsis(x.assign(X1=-x["X1"]), preprocess="raw")
+    with pytest.raises(MethodError, match="preprocess"):
+        entropy_topsis(x, preprocess="zscore")

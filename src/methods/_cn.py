@@ -91,8 +91,13 @@ def weight_vector(
     columns: Sequence[object],
     *,
     name: str = "weights",
+    rescale: bool = True,
 ) -> np.ndarray:
-    """Non-negative weights aligned with ``columns``, rescaled to sum to 1 (None = equal)."""
+    """Non-negative weights aligned with ``columns``, rescaled to sum to 1 (None = equal).
+
+    ``rescale=False`` returns them as given (still checked), e.g. a fuzzy set of factor
+    importances for Zadeh's max–min composition.
+    """
     cols = list(columns)
     if weights is None:
         return np.full(len(cols), 1.0 / len(cols))
@@ -122,4 +127,4 @@ def weight_vector(
     total = w.sum()
     if total <= 0:
         raise MethodError(f"{name} sum to 0; at least one must be positive")
-    return w / total
+    return w / total if rescale else w

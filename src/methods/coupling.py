@@ -173,7 +173,11 @@ def coupling_coordination(
     [0.01, 1]).
 
     Matches ``mathmodels::coupling_degree`` (R, 0.0.11; ``type = "standard"`` and
-    ``"adjusted"``) to 1e-12 (``tests/reference/cn_coupling_mathmodels.json``).
+    ``"adjusted"``) to 1e-12 (``tests/reference/cn_coupling_mathmodels.json``). Published
+    tables (``tests/test_published_examples.py``): ``"standard"`` reproduces C, T and D of *Math. Probl. Eng.* 2022, art.
+    2969206, Table 4 (3 decimals, within the rounding of its printed inputs); the two rows of
+    Wang et al.'s Table 8 (both C's, no U printed) are jointly consistent with
+    ``"standard"`` and ``"wang2021"`` in all 91 cells.
 
     References
     ----------

@@ -37,7 +37,9 @@ __all__ = [
 TFNMatrix = Mapping[str, pd.DataFrame]
 
 
-def _check_tfn_matrix(matrix: TFNMatrix, name: str = "matrix") -> tuple[list[object], np.ndarray]:
+def _check_tfn_matrix(
+    matrix: TFNMatrix, name: str = "matrix", *, rtol: float = 1e-6
+) -> tuple[list[object], np.ndarray]:
     """Validate a TFN judgement matrix; return labels and an (n, n, 3) array."""
     if not isinstance(matrix, Mapping) or set(matrix) != {"l", "m", "u"}:
         raise MethodTypeError(
@@ -82,11 +84,11 @@ def _check_tfn_matrix(matrix: TFNMatrix, name: str = "matrix") -> tuple[list[obj
             raise MethodError(f"{name} diagonal cell {labels[i]!r} must be (1, 1, 1)")
         for j in range(i + 1, n):
             recip = 1.0 / a[j, i][::-1]
-            if not np.allclose(a[i, j], recip, rtol=1e-6, atol=1e-9):
+            if not np.allclose(a[i, j], recip, rtol=rtol, atol=1e-9):
                 raise MethodError(
                     f"{name} is not reciprocal at ({labels[i]!r}, {labels[j]!r}): "
                     f"{tuple(np.round(a[i, j], 6))} vs 1/{tuple(np.round(a[j, i], 6))}; "
-                    "expected a_ij = (1/u_ji, 1/m_ji, 1/l_ji)"
+                    f"expected a_ij = (1/u_ji, 1/m_ji, 1/l_ji) within rtol={rtol:g}"
                 )
     return labels, a
 
@@ -215,6 +217,7 @@ def fuzzy_ahp(
     *,
     method: Literal["extent", "geometric_mean"] = "geometric_mean",
     defuzzify: Literal["centroid", "graded_mean"] = "centroid",
+    reciprocal_rtol: float = 1e-6,
 ) -> FuzzyAHPResult:
     r"""Crisp criterion weights from a triangular fuzzy judgement matrix.
 
@@ -243,6 +246,10 @@ def fuzzy_ahp(
         reciprocal (:math:`a_{ji} = (1/u_{ij}, 1/m_{ij}, 1/l_{ij})`) with (1, 1, 1) diagonal.
     method : {"geometric_mean", "extent"}, default "geometric_mean"
     defuzzify : {"centroid", "graded_mean"}, default "centroid"
+    reciprocal_rtol : float, default 1e-6
+        Relative tolerance of the reciprocity check. A matrix printed in a paper with rounded
+        entries (e.g. to 2 decimals) is reciprocal only to a few per cent; loosen it to use
+        such a matrix as printed (its cells are then used as given, not symmetrised).
 
     Returns
     -------
@@ -256,7 +263,11 @@ def fuzzy_ahp(
     The geometric mean with centroid matches ``pyDecision.fuzzy_ahp_method`` 5.1.8 and
     ``pyfdm`` 1.2.1 (fAHP, centroid) to 1e-12; extent analysis matches a brute-force
     computation of the degree of possibility from the membership functions
-    (``tests/test_fahp.py``).
+    (``tests/test_fahp.py``). Published examples (``tests/test_published_examples.py``): Kilic, Zaim & Delen (2014,
+    *Decision Support Systems*), four matrices, geometric means, fuzzy weights, centroids and
+    weights at their printed 2–3 decimals; Sun (2010, *ESWA*) fuzzy weights within 1.2e-3 from
+    a matrix printed to 2 decimals (``reciprocal_rtol=0.08``); Saputro, Figueira &
+    Almada-Lobo (supplier selection), extent-analysis weights at 3 decimals.
 
     References
     ----------
@@ -267,7 +278,9 @@ def fuzzy_ahp(
     3. Wang, Y.-M., Luo, Y., Hua, Z. (2008). On the extent analysis method for fuzzy AHP and
        its applications. *European Journal of Operational Research* 186(2), 735–747.
     """
-    labels, a = _check_tfn_matrix(matrix)
+    if not 0 <= reciprocal_rtol < 1:
+        raise MethodError(f"reciprocal_rtol must lie in [0, 1), got {reciprocal_rtol!r}")
+    labels, a = _check_tfn_matrix(matrix, rtol=reciprocal_rtol)
     n = len(labels)
     idx = pd.Index(labels, name="criterion")
     if method == "extent":

@@ -180,7 +180,7 @@ class FuzzyEvaluationResult:
     score : pd.Series or None
         :math:`\\sum_k b_k s_k / \\sum_k b_k` with the comment scores, if given.
     weights : pd.Series
-        Factor weights used (sum 1).
+        Factor weights used (sum 1 unless ``rescale_weights=False``).
     operator : str
         Composition operator.
     normalised : bool
@@ -225,6 +225,7 @@ def fuzzy_evaluation(
     operator: Operator = "weighted_average",
     grade_scores: Mapping[object, float] | pd.Series | Sequence[float] | None = None,
     normalise: bool = True,
+    rescale_weights: bool = True,
 ) -> FuzzyEvaluationResult:
     r"""First-level fuzzy comprehensive evaluation :math:`B = A \circ R`.
 
@@ -250,7 +251,7 @@ def fuzzy_evaluation(
         Entries in [0, 1].
     weights : optional
         Factor weights :math:`A` (mapping/Series by factor, or a sequence in factor order);
-        equal by default. Rescaled to sum 1.
+        equal by default. Rescaled to sum 1 unless ``rescale_weights=False``.
     operator : str, default "weighted_average"
         See above.
     grade_scores : optional
@@ -258,6 +259,11 @@ def fuzzy_evaluation(
     normalise : bool, default True
         Rescale each :math:`B` to sum 1 (for ``weighted_average`` with rows of :math:`R`
         summing to 1 it already does).
+    rescale_weights : bool, default True
+        Rescale :math:`A` to sum 1 first. The operators built on ∧ (``min_max``,
+        ``bounded_min_sum``) are not scale-equivariant, so a textbook's fuzzy linear transform
+        :math:`B = A\circ R` with :math:`A` a fuzzy set (entries in [0, 1], any sum) needs
+        ``rescale_weights=False, normalise=False`` to reproduce its printed :math:`B`.
 
     Returns
     -------
@@ -269,7 +275,10 @@ def fuzzy_evaluation(
     cannot be normalised or given a verdict: MethodError names it.
 
     Matches ``mathmodels::fuzzy_eval`` types 1–4 (R, 0.0.11; that function always
-    normalises) to 1e-12 (``tests/reference/cn_fuzzy_mathmodels.json``).
+    normalises) to 1e-12 (``tests/reference/cn_fuzzy_mathmodels.json``). Reproduces printed
+    examples (``tests/test_published_examples.py``): SPSSAU's clothing case (weighted average, B and verdict), a clothing
+    example with two customer classes (M(∧,∨)), and 陈水利's fuzzy linear transform with a
+    fuzzy set A (``rescale_weights=False``).
 
     References
     ----------
@@ -309,7 +318,12 @@ def fuzzy_evaluation(
         factors = list(mem.index)
         if mem.index.duplicated().any():
             raise MethodError(f"membership has duplicated factor(s) {list(mem.index[mem.index.duplicated()])}")
-    a = weight_vector(weights, factors)
+    a = weight_vector(weights, factors, rescale=rescale_weights)
+    if not rescale_weights and operator != "weighted_average" and (a > 1).any():
+        raise MethodError(
+            f"with rescale_weights=False the weights of operator {operator!r} must lie in "
+            f"[0, 1] (a fuzzy set); got {a.max()!r}"
+        )
     s = _grade_scores(grade_scores, levels) if grade_scores is not None else None
     rows = []
     for obj in objects:

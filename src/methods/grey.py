@@ -308,7 +308,10 @@ def grey_relational_evaluation(
 
     Matches ``mathmodels::grey_corr(ref = ideal, cmp = t(Z), w = w)`` (R, 0.0.11) to 1e-12
     and ``pyDecision.gra_method`` 5.1.8 (up to its division by the number of units) on Si
-    Shoukui's example 14.5 (``tests/reference/cn_grey_mathmodels.json``).
+    Shoukui's example 14.5 (``tests/reference/cn_grey_mathmodels.json``). Reproduces the
+    published Taguchi–grey relational example of Abifarin & Abifarin (Environ. Sci. Pollut.
+    Res.): normalised sequences and coefficients at their 3 printed decimals, and the ANOVA
+    sums of squares of the grades at 6 (``tests/test_published_examples.py``).
 
     References
     ----------

@@ -31,6 +31,7 @@ __all__ = [
     "entropy_topsis",
     "independence_weights",
     "information_weights",
+    "precedence_chart_from_values",
     "precedence_chart_weights",
 ]
 
@@ -126,8 +127,11 @@ def precedence_chart_weights(
     -----
     Missing comparisons are not allowed. An indicator that loses every comparison gets weight
     0 with ``diagonal="exclude"``: a MethodWarning is issued and the result lists it.
-    No published worked example with numbers was found; the test compares a hand-computed
-    chart and an independent loop.
+    Software that builds the chart from the indicators' mean values (SPSSAU's "优序图权重";
+    see :func:`precedence_chart_from_values`) is described by third-party re-implementations
+    as counting the diagonal as 0.5, i.e. ``diagonal="half"``; this could not be checked
+    against a printed example. No published worked example with numbers was retrievable; the
+    tests compare a hand-computed chart and an independent loop.
 
     References
     ----------
@@ -172,6 +176,25 @@ def precedence_chart_weights(
         diagonal=diagonal,
         zero_weight=zero,
     )
+
+
+def precedence_chart_from_values(values: pd.Series | Mapping[object, float]) -> pd.DataFrame:
+    r"""A precedence chart from one value per indicator (e.g. mean expert scores or data means).
+
+    :math:`a_{ij} = 1` if :math:`v_i > v_j`, 0.5 if :math:`v_i = v_j`, 0 if :math:`v_i < v_j`
+    (diagonal 0.5). Pass the result to :func:`precedence_chart_weights`.
+    """
+    v = pd.Series(values, dtype=float) if isinstance(values, Mapping) else values.astype(float)
+    if v.isna().any():
+        raise MethodError(f"values are missing for {list(v.index[v.isna()])}")
+    if len(v) < 2:
+        raise MethodError("a precedence chart needs at least 2 indicators")
+    if v.index.duplicated().any():
+        raise MethodError(f"duplicated indicator(s) {list(v.index[v.index.duplicated()])}")
+    a = v.to_numpy()
+    chart = np.where(a[:, None] > a[None, :], 1.0, np.where(a[:, None] < a[None, :], 0.0, 0.5))
+    idx = pd.Index(list(v.index), name="indicator")
+    return pd.DataFrame(chart, index=idx, columns=idx)
 
 
 # --------------------------------------------------------------------------- 独立性权重
@@ -221,7 +244,9 @@ def independence_weights(
       unique share of variance; equals :math:`1/(\mathbf{R}^{-1})_{jj}` for the correlation
       matrix :math:`\mathbf R`).
     * ``method="reciprocal_r"``: :math:`w_j \propto 1/R_j`, the multiple-correlation variant
-      as published (SPSSAU "独立性权重": 复相关系数 R 越大重复信息越多, 取其倒数归一化).
+      (复相关系数 R 越大重复信息越多; SPSSAU's help regresses each indicator on the others and uses
+      R; re-implementations of SPSSPRO normalise 1/R. Their printed weighting step could not be
+      retrieved, so this attribution is unverified).
 
     Parameters
     ----------
@@ -340,7 +365,8 @@ def information_weights(x: pd.DataFrame) -> InformationWeightsResult:
     -----
     Missing data: none allowed. A non-positive mean raises MethodError naming the indicator.
     The SD convention cancels in the weights. Matches ``mathmodels::cv_weight`` (R, 0.0.11) to
-    1e-12. The same statistic as ``methods.weights.cv_weights`` (if the data are passed raw);
+    1e-12; the CV → weight step reproduces *Math. Probl. Eng.* 2015, art. 239634, Table 3 at
+    its 4 printed decimals (20 of 21 rows; the 21st is inconsistent within the table). The same statistic as ``methods.weights.cv_weights`` (if the data are passed raw);
     this function exists under the name Chinese texts use and insists on raw data.
 
     References
@@ -382,13 +408,16 @@ class EntropyTopsisResult:
     ranks : pd.Series
         1 = closest to the ideal.
     normalised : pd.DataFrame
-        The oriented min–max data both steps used.
+        The data both steps used: oriented min–max values (``preprocess="minmax"``) or the raw
+        values (``preprocess="raw"``).
+    preprocess : str
     """
 
     weights: pd.Series
     closeness: pd.Series
     ranks: pd.Series
     normalised: pd.DataFrame
+    preprocess: str = "minmax"
 
     def to_frame(self) -> pd.DataFrame:
         """Per unit: closeness and rank, best first."""
@@ -401,20 +430,25 @@ def entropy_topsis(
     x: pd.DataFrame,
     *,
     directions: Mapping[str, float] | pd.Series | pd.DataFrame | Sequence[float] | None = None,
+    preprocess: Literal["minmax", "raw"] = "minmax",
 ) -> EntropyTopsisResult:
-    r"""Entropy-weighted TOPSIS: normalise, weight by entropy, rank by TOPSIS closeness.
+    r"""Entropy-weighted TOPSIS: weight by entropy, rank by TOPSIS closeness.
 
-    1. Orient and min–max normalise each indicator,
-       :math:`z_{ij}=(x_{ij}-\min_i x_{ij})/(\max_i x_{ij}-\min_i x_{ij})` (reversed for
-       negative indicators).
-    2. Entropy weights of :math:`Z`: ``methods.weights.entropy_weights(Z).weights``.
-    3. TOPSIS closeness of :math:`Z` with those weights:
-       ``methods.aggregate.topsis(Z, w, normalisation="vector").scores``.
+    Two variants are published, and they give different weights:
 
-    This composes the project's own entropy (:math:`0\ln 0 = 0`) and TOPSIS (vector
-    normalisation, Euclidean distances; see their docstrings) and adds nothing but the min–max
-    step and the ranking. Tested against a loop implementation of the whole chain written
-    independently in ``tests/test_weights_cn.py``.
+    * ``preprocess="minmax"`` (default; the usual 熵权TOPSIS of Chinese texts and SPSSAU):
+      orient and min–max normalise each indicator,
+      :math:`z_{ij}=(x_{ij}-\min_i x_{ij})/(\max_i x_{ij}-\min_i x_{ij})` (reversed for
+      negative indicators); entropy weights of :math:`Z`; TOPSIS closeness of :math:`Z`
+      (vector normalisation) with those weights.
+    * ``preprocess="raw"`` (Hwang & Yoon's decision-matrix form, used e.g. by Ersoy 2021):
+      entropy weights on the raw matrix, :math:`p_{ij}=x_{ij}/\sum_i x_{ij}`, needing
+      non-negative values; TOPSIS on the raw matrix (vector normalisation) with the directions
+      choosing the ideal (max for benefit, min for cost indicators).
+
+    Both compose the project's own entropy (:math:`e_j=-\sum_i p_{ij}\ln p_{ij}/\ln m`,
+    :math:`0\ln 0 = 0`, :math:`w_j\propto 1-e_j`) and TOPSIS (vector normalisation,
+    Euclidean distances, :math:`C_i=D_i^-/(D_i^++D_i^-)`); see their docstrings.
 
     Parameters
     ----------
@@ -422,6 +456,8 @@ def entropy_topsis(
         Units × indicators, raw values.
     directions : optional
         +1/-1 per indicator; all +1 by default.
+    preprocess : {"minmax", "raw"}
+        See above.
 
     Returns
     -------
@@ -429,16 +465,23 @@ def entropy_topsis(
 
     Notes
     -----
-    Missing data: none allowed; constant indicators raise MethodError.
+    Missing data: none allowed; constant indicators raise MethodError. Tested against a loop
+    implementation of the whole chain (``tests/test_weights_cn.py``) and, for
+    ``preprocess="raw"``, against the published example of Ersoy (2021): weights and
+    closeness equal the printed values at their 3 decimals.
 
     References
     ----------
     1. Hwang, C.-L., Yoon, K. (1981). *Multiple Attribute Decision Making*. Springer.
     2. 郭亚军 (2007). 《综合评价理论、方法及应用》, 科学出版社 (熵值法).
+    3. Ersoy, Y. (2021). Equipment selection for an e-commerce company using entropy-based
+       TOPSIS, EDAS and CODAS methods during the COVID-19. *LogForum* 17(3), 341–358.
     """
     from methods.aggregate import topsis  # composed, not duplicated (helper-B's module)
     from methods.weights import entropy_weights
 
+    if preprocess not in ("minmax", "raw"):
+        raise MethodError(f"preprocess must be 'minmax' or 'raw', got {preprocess!r}")
     data = complete_frame(x, name="x", min_rows=2, min_cols=2)
     cols = list(data.columns)
     d = direction_vector(directions, cols)
@@ -446,15 +489,22 @@ def entropy_topsis(
     const = [c for c in cols if rng[c] == 0]
     if const:
         raise MethodError(f"indicator(s) {const} are constant across units; drop them")
-    z = (data - data.min()) / rng
-    neg = [c for c, s in zip(cols, d, strict=True) if s < 0]
-    if neg:
-        z[neg] = 1.0 - z[neg]
-    w = entropy_weights(z).weights
-    close = topsis(z, w, normalisation="vector").scores.rename("closeness")
+    if preprocess == "raw":
+        z = data
+        w = entropy_weights(z).weights
+        close = topsis(z, w, normalisation="vector",
+                       directions=dict(zip(cols, d, strict=True))).scores.rename("closeness")
+    else:
+        z = (data - data.min()) / rng
+        neg = [c for c, s in zip(cols, d, strict=True) if s < 0]
+        if neg:
+            z[neg] = 1.0 - z[neg]
+        w = entropy_weights(z).weights
+        close = topsis(z, w, normalisation="vector").scores.rename("closeness")
     return EntropyTopsisResult(
         weights=w,
         closeness=close,
         ranks=close.rank(ascending=False, method="min").rename("rank"),
         normalised=z,
+        preprocess=preprocess,
     )
