@@ -171,7 +171,7 @@ if run.delphi is not None:
     dres = dl.delphi_rounds(run.delphi, experts=run.experts, rule=dl.RetentionRule(min_mean=3.5, max_cv=0.25))
     conc = dres.concordance.drop(columns="experts_excluded")
     rec.table("delphi_concordance", conc.round(4), title={"zh": "各轮专家协调系数(Kendall's W)", "en": "Kendall's W per round"})
-    rec.table("delphi_stats", dres.stats.round(4), title={"zh": "各轮指标统计", "en": "Indicator statistics per round"})
+    rec.table("delphi_stats", dres.stats.set_index(["round", "indicator"]).round(4), title={"zh": "各轮指标统计", "en": "Indicator statistics per round"})
     dropped = pd.DataFrame({"round": list(dres.dropped), "n_dropped": [len(v) for v in dres.dropped.values()],
                             "dropped": [", ".join(v) for v in dres.dropped.values()]}).set_index("round")
     rec.table("delphi_dropped", dropped, note=True, title={"zh": "各轮按保留规则将删除的指标", "en": "Indicators each round's rule would drop"})

@@ -195,7 +195,7 @@ rec.result("main_driver", main, label={"zh": "最主要的方法选择", "en": "
 # %%
 ut = res.sobol_table("rank", "total")
 never = t("排名始终不变", "rank never changes")  # units whose rank never varies have no driver
-driver = res.main_drivers("rank", "total").map(inputs_label).fillna(never).value_counts()
+driver = res.main_drivers("rank", "total").map(lambda k: inputs_label.get(k, k) if isinstance(k, str) else never).value_counts()
 rec.table("unit_main_driver", driver.rename("units").to_frame(), title={"zh": "各单位排名变化的主要来源", "en": "Main driver of each unit's rank variance"})
 rec.table("unit_sobol_rank_total", ut.round(6), title={"zh": "各单位排名的总效应指数", "en": "Total-order indices of each unit's rank"})
 display(driver)

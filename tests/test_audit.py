@@ -72,6 +72,14 @@ def test_coverage_by_year_by_hand():
     assert got.loc[2024].tolist() == pytest.approx([2, 0.0, 2])
     with pytest.raises(MethodError, match=r"no column\(s\) \['c'\]"):
         audit.coverage_by_year(panel, ["a", "c"])
+    assert audit.coverage_by_year(panel, pd.Index(["a", "b"])).equals(got)
+    with pytest.raises(MethodTypeError, match="not one string"):
+        audit.coverage_by_year(panel, "ab")
+    twice = pd.concat([panel, panel.iloc[[0]]], ignore_index=True)
+    with pytest.raises(MethodError, match=r"\('p', 2023\).*more than once"):
+        audit.coverage_by_year(twice, ["a", "b"])
+    with pytest.raises(MethodError, match=r"row\(s\) \[1\] have no 'year'"):
+        audit.coverage_by_year(panel.assign(year=[2023, None, 2023, 2024, 2024]), ["a", "b"])
 
 
 def test_bounds_ceiling():

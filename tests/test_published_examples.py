@@ -6,9 +6,16 @@ names the paper and lists its printed values). The peer-implementation compariso
 method's own test module; this module only holds printed numbers.
 
 The assertion is "agrees to the printed precision": |ours − printed| ≤ half a unit in the last
-printed decimal (plus, where noted, the propagated rounding of printed inputs). Where a source's
-own rounding chain makes one printed value miss, the test says so and checks the source's own
-procedure instead of loosening the tolerance for every value.
+printed decimal. Three tests add a stated slack because their inputs are themselves printed
+rounded: Sun (2010) (a 2-decimal matrix; +2e-4), the coupling table's C/T/D at the printed inputs
+(3-decimal U; +3e-4, besides an exact check within the inputs' rounding interval) and the RSR
+regression (inputs not the paper's own; bounds given in the test). Where a source's own rounding
+chain makes one printed value miss, the test names the cell and checks the source's procedure
+instead of loosening the tolerance for every value.
+
+Several "printed" values were read in third-party files that cite the paper and list its
+printed numbers (entropy and TOPSIS examples: pyrepo-mcda / distance-metrics-for-mcda tests;
+Sun 2010: pyfdm tests); the JSON files say where each number was read.
 """
 
 from __future__ import annotations
@@ -113,11 +120,9 @@ def test_fahp_buckley_kilic_zaim_delen_2014(block):
     ex = _load("fahp")["kilic_zaim_delen2014"]["matrices"][block]
     res = fuzzy_ahp(_tfn(ex["tfn"], ex["criteria"]), method="geometric_mean", defuzzify="centroid")
     printed = ex["printed"]
-    a = np.asarray(ex["tfn"], dtype=float)
-    r = np.exp(np.log(a).mean(axis=1))  # the paper's Table 6 column, from its own definition
-    _printed_precision(r, printed["r"], 2, f"{block} r")
+    _printed_precision(res.geometric_means.to_numpy(), printed["r"], 2, f"{block} r")
     _printed_precision(res.fuzzy.to_numpy(), printed["w"], 2, f"{block} fuzzy weights")
-    _printed_precision(res.fuzzy.mean(axis=1), printed["M"], 3, f"{block} centroid M")
+    _printed_precision(res.crisp, printed["M"], 3, f"{block} centroid M")
     if block == "technical":
         # Table 9 prints N = (…, 0.102, …, 0.164) for Compatibility and Security while the same
         # paper's Table 11 prints the local weights 0.103 and 0.165; ours are 0.1029, 0.1645
@@ -153,8 +158,10 @@ def test_fahp_buckley_sun_2010_printed_matrix():
     with pytest.raises(MethodError, match="not reciprocal"):
         fuzzy_ahp(_tfn(ex["tfn_as_printed"], labels))
     res = fuzzy_ahp(_tfn(ex["tfn_as_printed"], labels), reciprocal_rtol=0.08)
+    # the matrix printed to 2 decimals moves the weights by up to 1.2e-3 (perturbation study);
+    # observed 6.4e-4, so 2e-4 beyond half a printed unit
     _printed_precision(res.fuzzy.to_numpy(), ex["printed_fuzzy_weights"], 3, "Sun fuzzy weights",
-                       slack=2e-4)  # the 2-decimal matrix moves the weights by up to ~1e-3
+                       slack=2e-4)
     assert list(res.weights.sort_values(ascending=False).index) == [
         "C2", "C1", "C3", "C4", "C6", "C5"]
 
@@ -197,8 +204,11 @@ def test_coupling_wang2021_table8_joint_consistency():
     Not a reproduction (no inputs are printed) but a falsifiable check of the corrected form:
     for two systems the standard C fixes r = min U / max U, the corrected C then fixes |U1 − U2|
     (C² = (1 − |U1 − U2|)·r), hence U. Every cell must give scores in [0, 1], and our function
-    fed those scores must return both printed values. A corrected form without the outer square
-    root fails the first condition in 90 of the 91 cells."""
+    fed those scores must return both printed values. The evidence is the first condition
+    (C_wang² ≤ r ≤ C_wang must hold; about 30% of random (C_std, C_wang) pairs satisfy it, so 91
+    of 91 by chance is negligible, and a corrected form without the outer square root fails it
+    in 90 of the 91 cells); the round trip only confirms our function computes the same
+    formulas as this algebra."""
     cells = _load("coupling")["wang2021_table8"]["cells"]
     assert len(cells) == 91
     c_std = np.array([c["C_std"] for c in cells])
@@ -257,7 +267,7 @@ def test_fuzzy_linear_transform_chen_shuili():
         warnings.simplefilter("ignore", MethodWarning)  # the rescaled A gives a three-way tie
         rescaled = fuzzy_evaluation(mem, ex["A"], operator="min_max", normalise=False)
     assert np.abs(rescaled.b.iloc[0].to_numpy() - ex["printed_B_min_max"]).max() > 0.1
-    with pytest.raises(MethodError, match=r"must lie in \[0, 1\]"):
+    with pytest.raises(MethodError, match=r"must lie in \[0, 1\] \(a fuzzy set\); got \{'u1': 2.0\}"):
         fuzzy_evaluation(mem, [2, 1, 1, 1], operator="min_max", rescale_weights=False)
 
 
@@ -272,6 +282,7 @@ def test_fahp_extent_analysis_saputro_criteria():
     tfn = [[[float(Fraction(v)) for v in cell] for cell in row] for row in ex["tfn_as_printed"]]
     res = fuzzy_ahp(_tfn(tfn, ex["labels"]), method="extent")
     _printed_precision(res.weights, ex["printed_weights"], 3, "extent-analysis weights")
+    assert res.crisp.max() == 1.0 and res.geometric_means is None
     assert res.zero_weight == []
 
 
@@ -331,9 +342,9 @@ def test_rsr_non_integer_ge_xu_regression(key, weighted):
     res = rank_sum_ratio(x, directions=ex["directions"],
                          weights=ex["weights"] if weighted else None, method="non_integer")
     want = ex["printed"][key]
-    assert abs(res.intercept - want["a"]) <= 2e-3, (key, res.intercept)
-    assert abs(res.slope - want["b"]) <= 5e-4, (key, res.slope)
-    assert abs(np.sqrt(res.r_squared) - want["r"]) <= 1e-3, (key, np.sqrt(res.r_squared))
+    assert abs(res.intercept - want["a"]) <= 1.2e-3, (key, res.intercept)
+    assert abs(res.slope - want["b"]) <= 3e-4, (key, res.slope)
+    assert abs(np.sqrt(res.r_squared) - want["r"]) <= 7e-4, (key, np.sqrt(res.r_squared))
     integer = rank_sum_ratio(x, directions=ex["directions"],
                              weights=ex["weights"] if weighted else None, method="integer")
     assert abs(integer.intercept - want["a"]) > 0.05

@@ -25,7 +25,7 @@ import pandas as pd
 import pytest
 import statsmodels.api as sm
 
-from methods import MethodError, MethodWarning
+from methods import MethodError, MethodTypeError, MethodWarning
 from methods.weights_cn import (
     entropy_topsis,
     independence_weights,
@@ -68,6 +68,17 @@ def test_precedence_chart_from_values():
         precedence_chart_from_values(pd.Series({"A1": 1.0, "B1": np.nan}))
     with pytest.raises(MethodError, match="at least 2"):
         precedence_chart_from_values({"A1": 1.0})
+    with pytest.raises(MethodError, match=r"\['B1'\] are not numbers"):
+        precedence_chart_from_values(pd.Series({"A1": 1.0, "B1": "high"}))
+    with pytest.raises(MethodTypeError, match="Series or a mapping"):
+        precedence_chart_from_values([1.0, 2.0])
+    with pytest.raises(MethodError, match="duplicated"):
+        precedence_chart_from_values(pd.Series([1.0, 2.0], index=["A1", "A1"]))
+    near = precedence_chart_from_values({"p": 0.1 + 0.2, "q": 0.3})  # equal within atol
+    assert near.loc["p", "q"] == near.loc["q", "p"] == 0.5
+    # the chart feeds the weights; diagonal 0.5 as software building it from means does
+    res = precedence_chart_weights(chart, diagonal="half")
+    assert np.allclose(res.weights, [3 / 8, 1.5 / 8, 0.5 / 8, 3 / 8])
 
 
 def test_precedence_chart_experts_loop():
@@ -207,7 +218,9 @@ def test_entropy_topsis_raw_variant_against_loop():
         want.append(dm / (dp + dm))
     assert np.max(np.abs(res.closeness.to_numpy() - want)) <= 1e-12
     assert res.preprocess == "raw" and res.normalised.equals(x.astype(float))
-    with pytest.raises(MethodError, match="negative"):
+    with pytest.raises(MethodError, match=r"non-negative values; unit .* indicator 'X1'"):
         entropy_topsis(x.assign(X1=-x["X1"]), preprocess="raw")
+    with pytest.raises(MethodError, match="'X1' has no variance"):
+        entropy_topsis(x.assign(X1=5.0), directions=d, preprocess="raw")
     with pytest.raises(MethodError, match="preprocess"):
         entropy_topsis(x, preprocess="zscore")

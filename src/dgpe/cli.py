@@ -24,7 +24,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         reports_dir=args.reports,
         force=args.force,
         parallel=args.jobs,
-        progress=not args.quiet,
+        progress=not args.quiet and sys.stderr.isatty(),  # no bar clutter in CI logs
     )
     print(summary.render())
     return 0

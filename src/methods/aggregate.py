@@ -106,9 +106,9 @@ def topsis(
     -----
     No missing values allowed (an error names the first missing cell). Agrees with pymcdm 1.4.0
     ``TOPSIS(vector_normalization)`` to 1e-12 and with an explicit loop implementation
-    (tests/test_aggregate.py); reproduces the closeness printed by Papathanasiou & Ploskas
-    (2018, *Multiple Criteria Decision Aid*, ch. 1) at 3 decimals
-    (tests/test_published_examples.py).
+    (tests/test_aggregate.py); reproduces the closeness of Papathanasiou & Ploskas (2018,
+    *Multiple Criteria Decision Aid*, ch. 1) at 3 decimals, as listed in the tests of
+    distance-metrics-for-mcda (tests/test_published_examples.py).
 
     References
     ----------

@@ -106,16 +106,30 @@ def coverage_by_year(
 
     Returns a frame indexed by year with ``units`` (distinct units), ``share_missing`` (missing
     cells over units × indicators of that year) and ``complete_units`` (units with every
-    indicator observed). Year-on-year comparisons need the same units each year.
+    indicator observed). Year-on-year comparisons need the same units each year. Each
+    (unit, year) must appear once and every row must have a year (MethodError names the rows).
     """
     if not isinstance(panel, pd.DataFrame):
         raise MethodTypeError(f"panel must be a pandas DataFrame, got {type(panel).__name__}")
+    if isinstance(indicators, str):
+        raise MethodTypeError("indicators must be a sequence of column names, not one string")
+    indicators = list(indicators)
+    if not indicators:
+        raise MethodError("coverage_by_year: no indicators given")
     missing = [c for c in (unit, year, *indicators) if c not in panel.columns]
     if missing:
         raise MethodError(f"coverage_by_year: panel has no column(s) {missing}")
-    if not indicators:
-        raise MethodError("coverage_by_year: no indicators given")
-    vals = _check_matrix(panel[list(indicators)], "panel indicators")
+    no_year = panel.index[panel[year].isna()]
+    if len(no_year):
+        raise MethodError(f"coverage_by_year: row(s) {list(no_year[:5])} have no {year!r}")
+    dup = panel.duplicated([unit, year], keep=False)
+    if dup.any():
+        pairs = panel.loc[dup, [unit, year]].drop_duplicates().head(5).itertuples(index=False)
+        raise MethodError(
+            f"coverage_by_year: (unit, year) pair(s) {[tuple(p) for p in pairs]} appear more "
+            "than once; expected one row per unit and year"
+        )
+    vals = _check_matrix(panel[indicators], "panel indicators")
     na = vals.isna()
     grouped = na.groupby(panel[year])
     out = pd.DataFrame({

@@ -175,9 +175,9 @@ def coupling_coordination(
     Matches ``mathmodels::coupling_degree`` (R, 0.0.11; ``type = "standard"`` and
     ``"adjusted"``) to 1e-12 (``tests/reference/cn_coupling_mathmodels.json``). Published
     tables (``tests/test_published_examples.py``): ``"standard"`` reproduces C, T and D of *Math. Probl. Eng.* 2022, art.
-    2969206, Table 4 (3 decimals, within the rounding of its printed inputs); the two rows of
-    Wang et al.'s Table 8 (both C's, no U printed) are jointly consistent with
-    ``"standard"`` and ``"wang2021"`` in all 91 cells.
+    2969206, Table 4 (3 decimals, within the rounding of its printed inputs); Wang et al.'s
+    Table 8 prints both C's of 91 city-years but no U: every pair is attainable by scores in
+    [0, 1] under ``"standard"`` and ``"wang2021"`` (a falsifiable check, not a reproduction).
 
     References
     ----------

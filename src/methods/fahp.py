@@ -179,7 +179,7 @@ def possibility_degree(
 
 @dataclass(frozen=True)
 class FuzzyAHPResult:
-    """Fuzzy AHP weights.
+    r"""Fuzzy AHP weights.
 
     Attributes
     ----------
@@ -196,6 +196,12 @@ class FuzzyAHPResult:
         Extent analysis: V(S_i >= S_k) (rows i, columns k).
     zero_weight : list
         Criteria given zero weight (the known flaw of extent analysis).
+    geometric_means : pd.DataFrame or None
+        Geometric mean: criteria × (l, m, u) row geometric means :math:`r_i` (None for extent
+        analysis).
+    crisp : pd.Series or None
+        Geometric mean: the defuzzified fuzzy weights before normalisation (e.g. the centroid
+        :math:`(l+m+u)/3`); extent analysis: the degrees :math:`d_i=\min_k V(S_i\ge S_k)`.
     """
 
     weights: pd.Series
@@ -204,6 +210,8 @@ class FuzzyAHPResult:
     defuzzify: str | None
     possibility: pd.DataFrame | None
     zero_weight: list[object]
+    geometric_means: pd.DataFrame | None = None
+    crisp: pd.Series | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """Per criterion: l, m, u and the crisp weight."""
@@ -263,11 +271,13 @@ def fuzzy_ahp(
     The geometric mean with centroid matches ``pyDecision.fuzzy_ahp_method`` 5.1.8 and
     ``pyfdm`` 1.2.1 (fAHP, centroid) to 1e-12; extent analysis matches a brute-force
     computation of the degree of possibility from the membership functions
-    (``tests/test_fahp.py``). Published examples (``tests/test_published_examples.py``): Kilic, Zaim & Delen (2014,
-    *Decision Support Systems*), four matrices, geometric means, fuzzy weights, centroids and
-    weights at their printed 2–3 decimals; Sun (2010, *ESWA*) fuzzy weights within 1.2e-3 from
-    a matrix printed to 2 decimals (``reciprocal_rtol=0.08``); Saputro, Figueira &
-    Almada-Lobo (supplier selection), extent-analysis weights at 3 decimals.
+    (``tests/test_fahp.py``). Published examples (``tests/test_published_examples.py``):
+    Kilic, Zaim & Delen (2014, *Decision Support Systems*), four matrices: geometric means,
+    fuzzy weights, centroids and weights at their printed 2–3 decimals (two weights of
+    their Table 9 differ from the same paper's Table 11, which we match); Sun (2010, *ESWA*) fuzzy
+    weights within 7e-4 of the values listed in pyfdm's tests, from a matrix printed to 2
+    decimals (``reciprocal_rtol=0.08``); Saputro, Figueira & Almada-Lobo (supplier selection),
+    extent-analysis weights at 3 decimals (S_i and V are not printed there).
 
     References
     ----------
@@ -299,6 +309,8 @@ def fuzzy_ahp(
         fuzzy = pd.DataFrame(s, index=idx, columns=["l", "m", "u"])
         poss = pd.DataFrame(v, index=idx, columns=idx)
         defz = None
+        gmeans = None
+        crisp_s = pd.Series(d, index=idx, name="degree")
     elif method == "geometric_mean":
         r = np.exp(np.log(a).mean(axis=1))  # (n, 3)
         tot = r.sum(axis=0)
@@ -313,6 +325,8 @@ def fuzzy_ahp(
         fuzzy = pd.DataFrame(fw, index=idx, columns=["l", "m", "u"])
         poss = None
         defz = defuzzify
+        gmeans = pd.DataFrame(r, index=idx, columns=["l", "m", "u"])
+        crisp_s = pd.Series(crisp, index=idx, name="crisp")
     else:
         raise MethodError(f"method must be 'extent' or 'geometric_mean', got {method!r}")
     weights = pd.Series(w, index=idx, name="weight")
@@ -332,4 +346,6 @@ def fuzzy_ahp(
         defuzzify=defz,
         possibility=poss,
         zero_weight=zero,
+        geometric_means=gmeans,
+        crisp=crisp_s,
     )

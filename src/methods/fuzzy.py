@@ -263,7 +263,9 @@ def fuzzy_evaluation(
         Rescale :math:`A` to sum 1 first. The operators built on ∧ (``min_max``,
         ``bounded_min_sum``) are not scale-equivariant, so a textbook's fuzzy linear transform
         :math:`B = A\circ R` with :math:`A` a fuzzy set (entries in [0, 1], any sum) needs
-        ``rescale_weights=False, normalise=False`` to reproduce its printed :math:`B`.
+        ``rescale_weights=False, normalise=False`` to reproduce its printed :math:`B`. With
+        ``weighted_average`` and weights summing to more than 1, :math:`B` then exceeds 1
+        unless ``normalise=True``.
 
     Returns
     -------
@@ -320,9 +322,10 @@ def fuzzy_evaluation(
             raise MethodError(f"membership has duplicated factor(s) {list(mem.index[mem.index.duplicated()])}")
     a = weight_vector(weights, factors, rescale=rescale_weights)
     if not rescale_weights and operator != "weighted_average" and (a > 1).any():
+        over = {f: float(w) for f, w in zip(factors, a, strict=True) if w > 1}
         raise MethodError(
             f"with rescale_weights=False the weights of operator {operator!r} must lie in "
-            f"[0, 1] (a fuzzy set); got {a.max()!r}"
+            f"[0, 1] (a fuzzy set); got {over}"
         )
     s = _grade_scores(grade_scores, levels) if grade_scores is not None else None
     rows = []

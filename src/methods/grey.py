@@ -310,8 +310,9 @@ def grey_relational_evaluation(
     and ``pyDecision.gra_method`` 5.1.8 (up to its division by the number of units) on Si
     Shoukui's example 14.5 (``tests/reference/cn_grey_mathmodels.json``). Reproduces the
     published Taguchi–grey relational example of Abifarin & Abifarin (Environ. Sci. Pollut.
-    Res.): normalised sequences and coefficients at their 3 printed decimals, and the ANOVA
-    sums of squares of the grades at 6 (``tests/test_published_examples.py``).
+    Res.): normalised sequences and 34 of 36 coefficients at their 3 printed decimals (the
+    other two are the paper's printing slips, checked as such), and the ANOVA sums of squares
+    of the grades at 6 (``tests/test_published_examples.py``).
 
     References
     ----------

@@ -173,7 +173,7 @@ def rank_sum_ratio(
     孙振球《医学统计学》): integer RSR against the hand computation, regression and
     non-integer RSR against ``mathmodels::rank_sum_ratio`` (R, 0.0.11) to 1e-10. The
     non-integer RSR's probit regressions printed by 戈早川 & 徐春华 (非整秩次秩和比法初探) are
-    matched within 1.2e-3 (intercept) and 3e-4 (slope) on a same-design data series (``tests/test_published_examples.py``;
+    matched within 1.2e-3 (intercept), 3e-4 (slope) and 7e-4 (r) on a same-design data series (``tests/test_published_examples.py``;
     their own data table was not retrievable).
 
     References

@@ -110,9 +110,11 @@ def entropy_weights(x: pd.DataFrame) -> WeightsResult:
     the normalisation (min-max to [0, 100] or to [1, 100] give different weights). Agrees with
     pymcdm 1.4.0 ``entropy_weights`` to 1e-12 on data without zeros (pymcdm sets the entropy of a
     column with a zero to 0, which is not the 0 ln 0 = 0 convention used here); tested also
-    against an explicit loop, and on raw decision matrices against the weights printed by Xu
+    against an explicit loop, and on raw decision matrices against the published weights of Xu
     (2004, *EJOR* 156:530), Zavadskas & Podvezko (2016, *IJITDM* 15:267) and Lee & Chang
-    (2018, *RSER* 92:883) at their 3–4 decimals (``tests/test_published_examples.py``).
+    (2018, *RSER* 92:883) at their 3–4 decimals, as listed (with these citations) in the
+    tests of pyrepo-mcda; the papers themselves were not retrieved
+    (``tests/test_published_examples.py``).
 
     References
     ----------

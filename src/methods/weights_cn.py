@@ -178,21 +178,34 @@ def precedence_chart_weights(
     )
 
 
-def precedence_chart_from_values(values: pd.Series | Mapping[object, float]) -> pd.DataFrame:
+def precedence_chart_from_values(
+    values: pd.Series | Mapping[object, float], *, atol: float = 1e-12
+) -> pd.DataFrame:
     r"""A precedence chart from one value per indicator (e.g. mean expert scores or data means).
 
-    :math:`a_{ij} = 1` if :math:`v_i > v_j`, 0.5 if :math:`v_i = v_j`, 0 if :math:`v_i < v_j`
-    (diagonal 0.5). Pass the result to :func:`precedence_chart_weights`.
+    :math:`a_{ij} = 1` if :math:`v_i > v_j`, 0.5 if :math:`|v_i - v_j| \le` ``atol``, 0 if
+    :math:`v_i < v_j` (diagonal 0.5). Pass the result to :func:`precedence_chart_weights`.
     """
-    v = pd.Series(values, dtype=float) if isinstance(values, Mapping) else values.astype(float)
+    if isinstance(values, Mapping):
+        values = pd.Series(values)
+    if not isinstance(values, pd.Series):
+        raise MethodTypeError(
+            "values must be a pandas Series or a mapping indicator -> value (labels name the "
+            f"chart's rows), got {type(values).__name__}"
+        )
+    if values.index.duplicated().any():
+        raise MethodError(f"duplicated indicator(s) {list(values.index[values.index.duplicated()])}")
+    v = pd.to_numeric(values, errors="coerce")
+    bad = [k for k in values.index if pd.isna(v[k]) and not pd.isna(values[k])]
+    if bad:
+        raise MethodError(f"values of {bad} are not numbers: {[values[k] for k in bad]}")
     if v.isna().any():
         raise MethodError(f"values are missing for {list(v.index[v.isna()])}")
     if len(v) < 2:
         raise MethodError("a precedence chart needs at least 2 indicators")
-    if v.index.duplicated().any():
-        raise MethodError(f"duplicated indicator(s) {list(v.index[v.index.duplicated()])}")
-    a = v.to_numpy()
-    chart = np.where(a[:, None] > a[None, :], 1.0, np.where(a[:, None] < a[None, :], 0.0, 0.5))
+    a = v.to_numpy(dtype=float)
+    diff = a[:, None] - a[None, :]
+    chart = np.where(np.abs(diff) <= atol, 0.5, np.where(diff > 0, 1.0, 0.0))
     idx = pd.Index(list(v.index), name="indicator")
     return pd.DataFrame(chart, index=idx, columns=idx)
 
@@ -366,7 +379,7 @@ def information_weights(x: pd.DataFrame) -> InformationWeightsResult:
     Missing data: none allowed. A non-positive mean raises MethodError naming the indicator.
     The SD convention cancels in the weights. Matches ``mathmodels::cv_weight`` (R, 0.0.11) to
     1e-12; the CV → weight step reproduces *Math. Probl. Eng.* 2015, art. 239634, Table 3 at
-    its 4 printed decimals (20 of 21 rows; the 21st is inconsistent within the table). The same statistic as ``methods.weights.cv_weights`` (if the data are passed raw);
+    its 4 printed decimals (20 of 21 indices; index 19 is inconsistent within the table). The same statistic as ``methods.weights.cv_weights`` (if the data are passed raw);
     this function exists under the name Chinese texts use and insists on raw data.
 
     References
@@ -485,16 +498,23 @@ def entropy_topsis(
     data = complete_frame(x, name="x", min_rows=2, min_cols=2)
     cols = list(data.columns)
     d = direction_vector(directions, cols)
-    rng = data.max() - data.min()
-    const = [c for c in cols if rng[c] == 0]
-    if const:
-        raise MethodError(f"indicator(s) {const} are constant across units; drop them")
     if preprocess == "raw":
-        z = data
+        neg = np.argwhere(data.to_numpy() < 0)
+        if len(neg):
+            i, j = neg[0]
+            raise MethodError(
+                f"preprocess='raw' takes entropy of x/Σx and needs non-negative values; unit "
+                f"{data.index[i]!r}, indicator {cols[j]!r} is {data.iat[i, j]!r}"
+            )
+        z = data  # entropy_weights rejects constant columns, naming them
         w = entropy_weights(z).weights
         close = topsis(z, w, normalisation="vector",
                        directions=dict(zip(cols, d, strict=True))).scores.rename("closeness")
     else:
+        rng = data.max() - data.min()
+        const = [c for c in cols if rng[c] == 0]
+        if const:
+            raise MethodError(f"indicator(s) {const} are constant across units; drop them")
         z = (data - data.min()) / rng
         neg = [c for c, s in zip(cols, d, strict=True) if s < 0]
         if neg:
