@@ -46,7 +46,7 @@ from methods import sensitivity as sa
 from methods import weights as wt
 
 rec, t = run.rec, run.t
-data = run.units.join(run.X)
+data = run.data  # the build's input: X with any cells panel_impute filled
 override = None
 weight_sets = {}
 if run.ahp:

@@ -44,7 +44,7 @@ from methods import weights as wt
 from methods.index import build_index, build_years
 
 rec, t = run.rec, run.t
-data = run.units.join(run.X)
+data = run.data  # the build's input: X with any cells panel_impute filled
 override = None
 if run.build.get("weights") == "ahp" and run.ahp:
     override = wt.ahp_hierarchy(run.ahp, run.meta)[0]

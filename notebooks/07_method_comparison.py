@@ -49,7 +49,7 @@ rec, t = run.rec, run.t
 meta = run.meta.set_index("code")
 indicators = list(run.framework.indicator_codes)
 directions = meta.loc[indicators, "direction"]
-data = run.X.join(run.units.drop(columns=["unit_name", "year"], errors="ignore"))
+data = run.data  # the build's input: X with any cells panel_impute filled
 
 # %% [markdown]
 # ## 1. 参照：JRC/OECD 合成指数 · The reference: the JRC/OECD composite

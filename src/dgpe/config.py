@@ -13,11 +13,19 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictInt,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from dgpe.errors import ConfigError, Problem
 
-__all__ = ["DataPaths", "RunConfig", "load_run_config", "apply_overrides", "ALL_NOTEBOOKS"]
+__all__ = ["DataPaths", "PanelImpute", "RunConfig", "load_run_config", "apply_overrides", "ALL_NOTEBOOKS"]
 
 ALL_NOTEBOOKS = (
     "00_data_audit",
@@ -40,6 +48,27 @@ class DataPaths(BaseModel):
     ahp: Path | None = None
 
 
+class PanelImpute(BaseModel):
+    """Fill an indicator's missing value from the same unit's other years before the build.
+
+    ``latest``: the latest earlier observation, at most ``max_time`` editions back (COINr
+    ``impute_panel(imp_type = "latest")``); ``linear``: linear interpolation between the unit's
+    observations, constant beyond them; ``constant``: the last observation at or before the
+    year, else the first after it. Cells the panel cannot fill are left to the build's
+    cross-sectional ``impute`` step.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    method: Literal["latest", "linear", "constant"]
+    max_time: StrictInt | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _max_time_only_for_latest(self) -> PanelImpute:
+        if self.max_time is not None and self.method != "latest":
+            raise ValueError(f"max_time applies to method 'latest' only, not {self.method!r}")
+        return self
+
+
 class RunConfig(BaseModel):
     """A validated run config (paths absolute)."""
 
@@ -54,6 +83,7 @@ class RunConfig(BaseModel):
     notebooks: list[str] = Field(default_factory=lambda: list(ALL_NOTEBOOKS))
     groups: list[str] = Field(default_factory=lambda: ["province", "tier"])
     build: dict[str, Any] = Field(default_factory=dict)
+    panel_impute: PanelImpute | None = None
     bands: dict[str, float] | None = None
     sensitivity: dict[str, Any] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict)

@@ -21,7 +21,7 @@ from dgpe.framework import Framework, load_framework
 from dgpe.plotting import apply_theme
 from dgpe.record import Recorder
 
-__all__ = ["Run", "open_run", "load_inputs", "check_run"]
+__all__ = ["Run", "open_run", "load_inputs", "check_run", "impute_panel"]
 
 
 @dataclass
@@ -41,6 +41,7 @@ class Run:
     ahp: dict[tuple[str, str], pd.DataFrame] | None
     lang: str
     rec: Recorder
+    panel_imputation: Any = None  # methods.prepare.ImputationResult when the config asks for it
     _built: Any = field(default=None, repr=False)
 
     # -- language ---------------------------------------------------------------------------
@@ -69,9 +70,18 @@ class Run:
         return np.random.default_rng(self.config.seed + offset)
 
     @property
+    def X_input(self) -> pd.DataFrame:
+        """The year's indicators as the build receives them: ``X`` with the cells the config's
+        ``panel_impute`` filled from the unit's other years (``X`` itself when there is none)."""
+        if self.panel_imputation is None:
+            return self.X
+        return _matrix(self.panel_imputation.data, self.framework, self.year)
+
+    @property
     def data(self) -> pd.DataFrame:
-        """The year's indicators with the unit attributes (group columns): what ``build_index`` takes."""
-        return self.units.join(self.X)
+        """The year's indicators (:attr:`X_input`) with the unit attributes (group columns): what
+        ``build_index`` takes."""
+        return self.units.join(self.X_input)
 
     def built(self) -> Any:
         """The index built with the config's build spec (computed once, then cached)."""
@@ -96,6 +106,25 @@ class Run:
         if "year" not in self.panel.columns:
             return []
         return sorted(int(y) for y in self.panel["year"].dropna().unique())
+
+
+def impute_panel(panel: pd.DataFrame, cfg: RunConfig, framework: Framework) -> Any:
+    """The config's ``panel_impute`` applied to the whole panel (None when not configured).
+
+    Cells no other year can fill stay missing (the build's ``impute`` step handles them); the
+    result lists what was filled (``.filled``) and what was not (``.unfilled``)."""
+    spec = cfg.panel_impute
+    if spec is None:
+        return None
+    import warnings
+
+    from methods import MethodWarning
+    from methods.prepare import impute
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MethodWarning)  # unfilled cells are reported, not warned
+        return impute(panel, f"panel_{spec.method}", indicators=framework.indicator_codes,
+                      unit_col="unit_id", time_col="year", max_time=spec.max_time)
 
 
 def _matrix(panel: pd.DataFrame, framework: Framework, year: int | None) -> pd.DataFrame:
@@ -133,6 +162,8 @@ def check_run(cfg: RunConfig, inputs: dict[str, Any]) -> RunConfig:
             year = have[-1]
         elif year not in have:
             problems.append(Problem(file, "field year", f"no data for year {year}; the data has {', '.join(map(str, have))}"))
+    if cfg.panel_impute is not None and "year" not in panel.columns:
+        problems.append(Problem(file, "field panel_impute", f"needs several years of data; {Path(cfg.data.indicators).name} has no year column"))
     for g in cfg.groups:
         if g not in panel.columns:
             problems.append(Problem(file, "field groups", f"group column {g!r} is not a column of {Path(cfg.data.indicators).name}"))
@@ -187,4 +218,5 @@ def open_run(
         ahp=inputs["ahp"],
         lang=language,
         rec=Recorder(output_dir, notebook=notebook, lang=language),
+        panel_imputation=impute_panel(panel, cfg, fw),
     )

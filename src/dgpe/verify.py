@@ -336,7 +336,7 @@ def diff_reports(a: str | Path, b: str | Path, *, lang: str = "en", top: int = 1
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    result = verify_report(args.report, progress=not args.quiet)
+    result = verify_report(args.report, progress=not args.quiet and sys.stderr.isatty())
     print(result.render())
     return 0 if result.ok else 1
 
