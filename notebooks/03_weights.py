@@ -131,6 +131,30 @@ rec.figure("weights_dimensions", fig, title={"zh": "维度权重:各方案比较
 plt.show()
 
 # %% [markdown]
+# Data-driven schemes reweight indicators only within their sub-dimension, so the dimension
+# weights above hardly move; what they do move is the balance between input, output and outcome
+# indicators inside each sub-dimension, the balance the source text is about (重实效、轻投入).
+
+# %%
+try:
+    by_kind = pd.DataFrame({k: dg.weight_shares(run.meta, weights=v).loc[build.index_code].drop("level")
+                            for k, v in candidates.items()}).astype(float)
+except MethodError as err:  # a framework without an input/output/outcome tag on every indicator
+    by_kind = None
+    print(t(f"无法按指标类型汇总权重:{err}", f"Weights not summarised by indicator kind: {err}"))
+if by_kind is not None:
+    rec.table("weights_by_kind", by_kind.round(4), note=True, title={"zh": "各方案下投入/产出/成效指标的权重占比", "en": "Weight share of input, output and outcome indicators under each scheme"})
+    if "outcome" in by_kind.index:
+        lo, hi = by_kind.loc["outcome"].idxmin(), by_kind.loc["outcome"].idxmax()
+        rec.finding(
+            f"成效类指标的权重占比随方案在 {by_kind.loc['outcome', lo]:.0%}({lo})到 {by_kind.loc['outcome', hi]:.0%}({hi})之间;"
+            f"专家权重下为 {by_kind.loc['outcome', 'expert']:.0%}。",
+            f"The weight share of outcome indicators ranges from {by_kind.loc['outcome', lo]:.0%} ({lo}) to "
+            f"{by_kind.loc['outcome', hi]:.0%} ({hi}) across schemes; {by_kind.loc['outcome', 'expert']:.0%} under the expert weights.",
+        )
+    display(by_kind.round(3))
+
+# %% [markdown]
 # ## 3. 排名差异 · How far apart are the rankings?
 # The same prepared data aggregated with each weight set (the run's aggregation); Spearman's rho
 # between the rankings, and each scheme's mean and largest rank shift against the experts' weights.

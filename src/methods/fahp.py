@@ -279,6 +279,33 @@ def fuzzy_ahp(
     decimals (``reciprocal_rtol=0.08``); Saputro, Figueira & Almada-Lobo (supplier selection),
     extent-analysis weights at 3 decimals (S_i and V are not printed there).
 
+    Examples
+    --------
+    A crisp Saaty matrix fuzzified with δ = 1, then both variants (extent analysis gives the
+    dominated criterion zero weight, with a MethodWarning):
+
+    >>> import pandas as pd
+    >>> from methods.fahp import fuzzy_ahp, tfn_from_crisp
+    >>> crisp = pd.DataFrame([[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]],
+    ...                      index=["input", "output", "outcome"],
+    ...                      columns=["input", "output", "outcome"])
+    >>> tfn = tfn_from_crisp(crisp)
+    >>> fuzzy_ahp(tfn).to_frame().round(4)
+                    l       m       u  weight
+    criterion
+    input      0.4306  0.6370  0.9185  0.6295
+    output     0.1709  0.2583  0.4012  0.2632
+    outcome    0.0746  0.1047  0.1592  0.1073
+    >>> import warnings
+    >>> with warnings.catch_warnings():
+    ...     warnings.simplefilter("ignore")
+    ...     fuzzy_ahp(tfn, method="extent").weights.round(4)
+    criterion
+    input      0.8205
+    output     0.1795
+    outcome    0.0000
+    Name: weight, dtype: float64
+
     References
     ----------
     1. Chang, D.-Y. (1996). Applications of the extent analysis method on fuzzy AHP.

@@ -282,6 +282,21 @@ def fuzzy_evaluation(
     example with two customer classes (M(∧,∨)), and 陈水利's fuzzy linear transform with a
     fuzzy set A (``rescale_weights=False``).
 
+    Examples
+    --------
+    SPSSAU's clothing case (weighted average; comment scores 95/80/65/40):
+
+    >>> import pandas as pd
+    >>> from methods.fuzzy import fuzzy_evaluation
+    >>> mem = pd.DataFrame([[0.2, 0.5, 0.3, 0.0], [0.1, 0.3, 0.5, 0.1], [0.0, 0.1, 0.6, 0.3],
+    ...                     [0.0, 0.4, 0.5, 0.1], [0.5, 0.3, 0.2, 0.0]],
+    ...                    index=["花色", "式样", "价格", "耐用度", "舒适度"],
+    ...                    columns=["很欢迎", "欢迎", "一般", "不欢迎"])
+    >>> res = fuzzy_evaluation(mem, [0.1, 0.1, 0.15, 0.3, 0.35], grade_scores=[95, 80, 65, 40])
+    >>> res.to_frame().round(4)
+    grade     很欢迎    欢迎    一般    不欢迎 verdict  verdict_tie   score
+    object  0.205  0.32  0.39  0.085      一般        False  73.825
+
     References
     ----------
     1. Zadeh, L. A. (1965). Fuzzy sets. *Information and Control* 8(3), 338–353.

@@ -314,6 +314,22 @@ def grey_relational_evaluation(
     other two are the paper's printing slips, checked as such), and the ANOVA sums of squares
     of the grades at 6 (``tests/test_published_examples.py``).
 
+    Examples
+    --------
+    Three units, one negative indicator (days of waiting):
+
+    >>> import pandas as pd
+    >>> from methods.grey import grey_relational_evaluation
+    >>> x = pd.DataFrame({"online_rate": [0.92, 0.75, 0.60], "wait_days": [2.0, 5.0, 3.0],
+    ...                   "satisfaction": [88.0, 90.0, 70.0]}, index=["A", "B", "C"])
+    >>> res = grey_relational_evaluation(x, directions={"online_rate": 1, "wait_days": -1,
+    ...                                                 "satisfaction": 1})
+    >>> res.to_frame().round(4)
+        grade  rank  grade_anti_ideal  closeness
+    A  0.9444   1.0            0.3413     0.7346
+    B  0.6061   2.0            0.6165     0.4957
+    C  0.4222   3.0            0.8095     0.3428
+
     References
     ----------
     1. Deng, J. (1989). Introduction to grey system theory. *The Journal of Grey System* 1(1),

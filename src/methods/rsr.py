@@ -176,6 +176,22 @@ def rank_sum_ratio(
     matched within 1.2e-3 (intercept), 3e-4 (slope) and 7e-4 (r) on a same-design data series (``tests/test_published_examples.py``;
     their own data table was not retrievable).
 
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from methods.rsr import rank_sum_ratio
+    >>> x = pd.DataFrame({"prenatal": [99.5, 96.5, 99.4, 92.8, 91.7, 95.4],
+    ...                   "mortality": [60.3, 59.7, 43.9, 59.0, 35.4, 44.7]}, index=list("ABCDEF"))
+    >>> res = rank_sum_ratio(x, directions=[1, -1], method="integer")
+    >>> res.to_frame().round(4)
+          rsr  rank  probit  fitted  grade
+    C  0.8333   1.0  6.7317  0.8167      3
+    A  0.5833   2.0  5.4307  0.6196      2
+    F  0.5833   2.0  5.4307  0.6196      2
+    E  0.5833   2.0  5.4307  0.6196      2
+    B  0.5000   5.0  4.5693  0.4892      2
+    D  0.4167   6.0  4.0326  0.4079      2
+
     References
     ----------
     1. 田凤调 (1993). 《秩和比法及其应用》, 中国统计出版社.

@@ -133,6 +133,25 @@ def precedence_chart_weights(
     against a printed example. No published worked example with numbers was retrievable; the
     tests compare a hand-computed chart and an independent loop.
 
+    Examples
+    --------
+    A chart built from mean expert scores, then weighted without and with the diagonal:
+
+    >>> from methods.weights_cn import precedence_chart_from_values, precedence_chart_weights
+    >>> chart = precedence_chart_from_values({"use": 4.6, "quality": 4.1, "spend": 3.2})
+    >>> chart
+    indicator  use  quality  spend
+    indicator
+    use        0.5      1.0    1.0
+    quality    0.0      0.5    1.0
+    spend      0.0      0.0    0.5
+    >>> precedence_chart_weights(chart, diagonal="half").weights.round(4)
+    indicator
+    use        0.5556
+    quality    0.3333
+    spend      0.1111
+    Name: weight, dtype: float64
+
     References
     ----------
     1. 穆瑞田 等 (2004). 优序图法在确定评价指标权重中的应用. 《河北建筑科技学院学报》.
@@ -278,6 +297,22 @@ def independence_weights(
     ``reciprocal_r`` cannot use an indicator with R = 0 (MethodError names it). Tested against
     per-indicator OLS by statsmodels and the inverse-correlation identity.
 
+    Examples
+    --------
+    Two indicators that repeat each other share the weight a unique third one keeps:
+
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from methods.weights_cn import independence_weights
+    >>> z = np.random.default_rng(1).normal(size=(40, 3))
+    >>> x = pd.DataFrame({"a": z[:, 0], "b": 0.8 * z[:, 0] + 0.6 * z[:, 1], "c": z[:, 2]})
+    >>> independence_weights(x).to_frame().round(4)
+               r_squared  multiple_r  weight
+    indicator
+    a             0.6668      0.8166  0.2004
+    b             0.6665      0.8164  0.2006
+    c             0.0044      0.0663  0.5989
+
     References
     ----------
     1. SPSSAU 帮助手册, "独立性权重" (https://spssau.com).
@@ -382,6 +417,19 @@ def information_weights(x: pd.DataFrame) -> InformationWeightsResult:
     its 4 printed decimals (20 of 21 indices; index 19 is inconsistent within the table). The same statistic as ``methods.weights.cv_weights`` (if the data are passed raw);
     this function exists under the name Chinese texts use and insists on raw data.
 
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from methods.weights_cn import information_weights
+    >>> raw = pd.DataFrame({"staff": [12, 30, 18, 25], "spend": [1.2, 4.5, 2.0, 2.2],
+    ...                     "online": [0.61, 0.72, 0.65, 0.70]}, index=list("ABCD"))
+    >>> information_weights(raw).to_frame().round(4)
+                   cv  weight
+    indicator
+    staff      0.3713  0.3647
+    spend      0.5727  0.5625
+    online     0.0741  0.0728
+
     References
     ----------
     1. SPSSAU 帮助手册, "信息量权重" (https://spssau.com).
@@ -482,6 +530,20 @@ def entropy_topsis(
     implementation of the whole chain (``tests/test_weights_cn.py``) and, for
     ``preprocess="raw"``, against the published example of Ersoy (2021): weights and
     closeness equal the printed values at their 3 decimals.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from methods.weights_cn import entropy_topsis
+    >>> raw = pd.DataFrame({"staff": [12, 30, 18, 25], "spend": [1.2, 4.5, 2.0, 2.2],
+    ...                     "online": [0.61, 0.72, 0.65, 0.70]}, index=list("ABCD"))
+    >>> res = entropy_topsis(raw, directions={"staff": 1, "spend": -1, "online": 1})
+    >>> res.to_frame().round(4)
+       closeness  rank
+    D     0.7479   1.0
+    B     0.6554   2.0
+    C     0.4428   3.0
+    A     0.3446   4.0
 
     References
     ----------
