@@ -139,7 +139,7 @@ def _sampler(spec, unc, data=None, **kw):
      ({}, {"exclude": {"codes": ["Nope"]}}, "unknown node"),
      ({}, {"weights": {"alternatives": ["expert", "ahp"]}}, "'ahp' needs the AHP weights"),
      ({}, {"weights": {"alternatives": ["expert", "mine"]}}, "unknown weight set 'mine'"),
-     ({}, {"aggregate": ["arithmetic", "topsis"]}, "does not evaluate"),
+     ({}, {"aggregate": ["arithmetic", "electre"]}, "electre"),
      ({}, {"aggregate": ["arithmetic", "geometric"],
            "normalise": [{"method": "zscore"}, {"method": "minmax", "range": [1, 100]}]},
       "needs positive values")],
@@ -183,7 +183,8 @@ def test_named_scales_move_to_positive_and_say_so(example):
 
 
 @pytest.mark.parametrize("case", ["treat-norm-weights-agg-exclude", "missing-values",
-                                  "imputation-dirichlet-sets"])
+                                  "imputation-dirichlet-sets", "topsis-copeland",
+                                  "topsis-copeland-missing"])
 def test_engine_equals_build_index(case):
     if case == "treat-norm-weights-agg-exclude":
         spec = COINR_DEFAULT_SPEC
@@ -199,6 +200,17 @@ def test_engine_equals_build_index(case):
                              {"method": "rank"}],
                "aggregate": ["arithmetic", "geometric"],
                "weights": {"noise": 0.5, "levels": [1, 2, 3]}, "exclude": {"level": 2}}
+    elif case == "topsis-copeland":  # non-compensatory and distance-based alternatives
+        spec = COINR_DEFAULT_SPEC
+        unc = {"aggregate": ["arithmetic", "copeland", {"default": "arithmetic", "3": "topsis"},
+                             {"default": "arithmetic", "2": "copeland"}, "topsis"],
+               "weights": {"noise": 0.5, "levels": [1, 2, 3]}, "exclude": {"level": 2}}
+    elif case == "topsis-copeland-missing":  # units with missing children, dat_thresh
+        spec = {**COINR_DEFAULT_SPEC, "impute": None, "screen": None,
+                "aggregate": {"default": "arithmetic", "dat_thresh": 0.5}}
+        unc = {"aggregate": ["arithmetic", {"default": "arithmetic", "2": "copeland"},
+                             {"default": "arithmetic", "2": "topsis"}],
+               "weights": {"noise": 0.5, "levels": [1, 2]}}
     else:
         spec = COINR_DEFAULT_SPEC
         unc = {"impute": ["mean_group", "median_group", "mean"],
@@ -212,7 +224,9 @@ def test_engine_equals_build_index(case):
         row = {k: v[i] for k, v in dec.items()}
         sp, w = s.build_spec(row)
         ref = build_index(asem_data(), asem_meta(), sp, weights=w)
-        d = np.nanmax(np.abs(ref.scores[s.tree.root_code].loc[s.units].to_numpy() - y[i]))
+        want = ref.scores[s.tree.root_code].loc[s.units].to_numpy()
+        assert np.array_equal(np.isnan(want), np.isnan(y[i])), f"{case}, sample {i}: NaN pattern"
+        d = np.nanmax(np.abs(want - y[i]))
         assert d <= 1e-9, f"{case}, sample {i}: max |engine - build_index| = {d:g}"
 
 

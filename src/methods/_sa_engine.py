@@ -8,6 +8,7 @@
 - :func:`vector_methods`: an aggregation plan's methods by node position, checked to be vectorised;
 - :func:`aggregate_batch`: the index of S samples at once (per-sample weights, one aggregation
   alternative), as matrix products (indicator children) and vectorised sums (aggregate children);
+  TOPSIS and Copeland nodes rank the units jointly, per sample, on stacked children values;
 - :func:`rank_rows`: ranks of each row (1 = best, ties "min", NaN kept), numpy only;
 - :class:`UAAccumulator` and :class:`SobolAccumulator`: streaming statistics, so memory is bounded
   by the chunk size and not by the number of samples.
@@ -38,8 +39,10 @@ __all__ = [
 ]
 
 #: Aggregation methods the engine evaluates, and those that need positive values.
-VECTOR_KINDS = ("arithmetic", "geometric", "harmonic", "generalised")
+VECTOR_KINDS = ("arithmetic", "geometric", "harmonic", "generalised", "topsis", "copeland")
 POSITIVE_KINDS = ("geometric", "harmonic")
+#: Quasi-arithmetic means (a generator f, value f^{-1}(Σ w f(x))); the others rank units jointly.
+_MEAN_KINDS = ("arithmetic", "geometric", "harmonic", "generalised")
 
 
 class Tree:
@@ -147,6 +150,59 @@ def _transform_values(v: np.ndarray, kind: str, p: float) -> np.ndarray:
         return v**p
 
 
+def _topsis_node(v: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """TOPSIS closeness (S x units) of children values ``v`` (S x units x k) with weights ``w``
+    (S x k), per sample as :func:`methods.aggregate.topsis` (vector normalisation, benefit
+    criteria): a unit with a missing child is left out (NaN) and the column norms use the other
+    units; a child whose norm is 0 makes the node missing for that sample."""
+    ok = ~np.isnan(v).any(axis=2)
+    vz = np.where(ok[..., None], v, 0.0)
+    norm = np.sqrt(np.sum(vz**2, axis=1))  # S x k
+    zero = (norm == 0).any(axis=1) | ~ok.any(axis=1)
+    wn = w / w.sum(axis=1, keepdims=True)
+    r = vz / np.where(norm == 0, 1.0, norm)[:, None, :] * wn[:, None, :]
+    ideal = np.where(ok[..., None], r, -np.inf).max(axis=1)
+    anti = np.where(ok[..., None], r, np.inf).min(axis=1)
+    ideal = np.where(np.isfinite(ideal), ideal, 0.0)
+    anti = np.where(np.isfinite(anti), anti, 0.0)
+    dp = np.sqrt(np.sum((r - ideal[:, None, :]) ** 2, axis=2))
+    dm = np.sqrt(np.sum((r - anti[:, None, :]) ** 2, axis=2))
+    tot = dp + dm
+    c = np.divide(dm, tot, out=np.full_like(dm, 0.5), where=tot > 0)
+    c = np.where(ok, c, np.nan)
+    c[zero] = np.nan
+    return c
+
+
+def _copeland_node(v: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Copeland scores (S x units) of children values ``v`` (S x units x k) with weights ``w``
+    (S x k), per sample as :func:`methods.aggregate.copeland`: each pair compared on the children
+    both have (their weights rescaled), no common child a tie, shares within 1e-12 of 1/2 ties.
+    Samples are processed in chunks so that the S x units x units arrays stay near 32 MB."""
+    s, nu, k = v.shape
+    out = np.empty((s, nu))
+    step = max(1, int(4e6 // (nu * nu)))
+    eye = np.eye(nu, dtype=bool)
+    for a in range(0, s, step):
+        vv, ww = v[a:a + step], w[a:a + step]
+        num = np.zeros((vv.shape[0], nu, nu))
+        den = np.zeros_like(num)
+        for j in range(k):
+            col = vv[:, :, j]
+            av = ~np.isnan(col)
+            both = av[:, :, None] & av[:, None, :]
+            diff = col[:, :, None] - col[:, None, :]
+            score = np.where(diff > 0, 1.0, np.where(diff == 0, 0.5, 0.0))
+            wj = ww[:, j][:, None, None]
+            num += np.where(both, wj * score, 0.0)
+            den += np.where(both, wj, 0.0)
+        e = np.divide(num, den, out=np.full_like(num, 0.5), where=den > 0)
+        e[:, eye] = 0.5
+        tol = 1e-12
+        out[a:a + step] = np.sum(e > 0.5 + tol, axis=2) - np.sum(e < 0.5 - tol, axis=2)
+    return out
+
+
 def aggregate_batch(
     tree: Tree,
     bm: BranchMatrix,
@@ -172,7 +228,8 @@ def aggregate_batch(
     s = weights.shape[0]
     nu = bm.x.shape[0]
     kinds = {_kind_of(methods[par], p) for par in tree.parents}
-    if len(kinds) == 1 and not keep and dat_thresh is None and not bm.col_missing.any():
+    if (len(kinds) == 1 and kinds <= set(_MEAN_KINDS) and not keep and dat_thresh is None
+            and not bm.col_missing.any()):
         out = _collapsed(tree, bm, weights, kinds.pop(), p)
         if out is not None:
             return out, {}
@@ -188,6 +245,29 @@ def aggregate_batch(
         ki, ka = tree.ind_kids[par], tree.agg_kids[par]
         kids = tree.kids[par]
         wsum = weights[:, kids].sum(axis=1)
+        if kind in ("topsis", "copeland"):
+            parts = []
+            for c in kids:  # children values in ``kids`` order, S x units each
+                parts.append(np.broadcast_to(bm.x[:, c], (s, nu)) if c < tree.n_ind
+                             else linear(int(c)))
+            v = np.stack(parts, axis=2)
+            wk = weights[:, kids]
+            av = ~np.isnan(v)
+            den_o = np.einsum("suk,sk->su", av.astype(float), wk)
+            pos = wsum > 0
+            res = np.full((s, nu), np.nan)
+            if pos.any():
+                fn = _topsis_node if kind == "topsis" else _copeland_node
+                res[pos] = fn(v[pos], wk[pos])
+            if dat_thresh is not None:
+                res = np.where(av.sum(axis=2) / kids.size < dat_thresh, np.nan, res)
+            res = np.where(den_o == 0, np.nan, res)
+            vals[par] = (res, False)
+            maybe_nan[par] = True
+            for c in ka:
+                if c not in keep and c != tree.root:
+                    vals.pop(c, None)
+            continue
         fast = (dat_thresh is None and not bm.col_missing[ki].any()
                 and not any(maybe_nan[c] for c in ka) and bool(np.all(wsum > 0)))
         if fast:

@@ -172,7 +172,7 @@ class IndexSampler:
         when the build has no treatment step, ``winmax`` for a log/Box-Cox treatment,
         ``impute`` alternatives for data without missing values, weights at a level that does
         not exist, an excluded node that is the index itself, a geometric or harmonic mean on a
-        branch with non-positive values, TOPSIS/Copeland aggregation (not vectorised).
+        branch with non-positive values.
 
     Notes
     -----

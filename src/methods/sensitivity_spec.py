@@ -346,7 +346,10 @@ class Uncertainties:
       ``weight_set``.
     - ``normalise``: alternatives, names of :data:`methods.normalise.NORMALISE_METHODS` or
       normalise sections.
-    - ``aggregate``: alternatives, method names or aggregate sections (per level / node).
+    - ``aggregate``: alternatives, method names or aggregate sections (per level / node):
+      the quasi-arithmetic means (``arithmetic``, ``geometric``, ``harmonic``, ``generalised``)
+      and the joint rankings ``topsis`` and ``copeland`` (the non-compensatory check of JRC
+      audits; per sample, equal to :func:`methods.index.build_index` to 1e-9).
     - ``treat``: ``{winmax: [0, 1, ..., none]}`` or a list of alternatives (``none``, a winmax, or
       a treat section merged onto the nominal one).
     - ``impute``: alternatives, names of cross-sectional imputation methods or impute sections.
