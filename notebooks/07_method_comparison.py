@@ -257,3 +257,57 @@ if cc is not None and cc.lagging is not None:
     )
 elif cc is not None:
     print(t("有单位的投入得分为 0,无法计算相对滞后。", "Some unit scores 0 on inputs; relative lag not computed."))
+
+# %% [markdown]
+# ## 6. 调查评语的模糊综合评价 · Fuzzy evaluation from the satisfaction survey
+# The textbook use of fuzzy comprehensive evaluation: each respondent rates each item on the
+# comment set 1–5 (很不满意 … 很满意; reverse-keyed items recoded); a locality's membership in
+# each comment is the share of its respondents choosing it (模糊统计法); items weigh equally
+# within their scale and the scales equally; the weighted-average operator gives the locality's
+# evaluation vector, its maximum-membership verdict and a score (comment values 1–5, which for
+# this operator is the weighted mean rating). Do the residents' verdicts agree with the
+# indicator-based ranking? Skipped when the run has no survey.
+
+# %%
+fuzzy_survey = None
+if run.survey is not None and "unit_id" in run.survey.columns and run.framework.scales:
+    from methods import reliability
+
+    scales = run.framework.scales
+    lo, hi = scales[0].likert
+    levels = list(range(int(lo), int(hi) + 1))
+    items = pd.concat([reliability.recode_reverse(run.survey[list(s.items)], list(s.reverse), tuple(s.likert))
+                       for s in scales], axis=1)
+    w_items = pd.Series({i: 1.0 / (len(scales) * len(s.items)) for s in scales for i in s.items})
+    in_year = run.survey["unit_id"].isin(run.units.index)
+    mem = fuzzy.membership_from_ratings(items[in_year], levels, by=run.survey.loc[in_year, "unit_id"],
+                                        allow_missing=True)
+    fuzzy_survey = fuzzy.fuzzy_evaluation(mem, w_items, operator="weighted_average", grade_scores=levels)
+    comment = dict(zip(levels, [t("很不满意", "very dissatisfied"), t("不满意", "dissatisfied"), t("一般", "neutral"),
+                                t("满意", "satisfied"), t("很满意", "very satisfied")], strict=False))
+    verdicts = fuzzy_survey.verdict.map(comment).value_counts().rename("units").to_frame()
+    rec.table("survey_fuzzy_verdicts", verdicts,
+              title={"zh": "各单位满意度调查的模糊评语(最大隶属度)", "en": "Fuzzy verdicts of the satisfaction survey by unit (maximum membership)"})
+    against = pd.DataFrame({"survey_fuzzy_score": fuzzy_survey.score}).join(built.scores)
+    corr = against.corr(method="spearman")["survey_fuzzy_score"].drop("survey_fuzzy_score")
+    dims_here = [c for c in [root, *run.framework.children(root)] if c in corr.index]
+    corr = corr[dims_here].rename("spearman").to_frame()
+    rec.table("survey_fuzzy_vs_index", corr.round(4), note=True,
+              title={"zh": "调查模糊得分与指数及各维度得分的 Spearman 相关", "en": "Spearman correlation of the survey's fuzzy score with the index and its dimensions"})
+    display(verdicts, corr.round(3))
+else:
+    print(t("本次运行没有带单位编号的满意度调查,跳过。", "No satisfaction survey with unit ids in this run; skipped."))
+
+# %%
+if fuzzy_survey is not None:
+    top_dim = corr["spearman"].drop(root).idxmax()
+    rec.result("survey_fuzzy_spearman_index", round(float(corr.loc[root, "spearman"]), 6),
+               label={"zh": "调查模糊得分与指数的排名相关", "en": "Rank correlation of the survey's fuzzy score with the index"})
+    rec.finding(
+        f"居民满意度调查的模糊综合评价(每单位约 {int(in_year.sum() / len(fuzzy_survey.score))} 份问卷)与综合指数的排名相关为 "
+        f"{corr.loc[root, 'spearman']:.2f},与「{run.label(top_dim)}」维度最高({corr.loc[top_dim, 'spearman']:.2f});"
+        f"{int(fuzzy_survey.verdict_ties.sum())} 个单位的评语并列。",
+        f"The fuzzy evaluation of the residents' survey (about {int(in_year.sum() / len(fuzzy_survey.score))} respondents per unit) "
+        f"correlates {corr.loc[root, 'spearman']:.2f} in rank with the index, most with dimension "
+        f"'{run.label(top_dim)}' ({corr.loc[top_dim, 'spearman']:.2f}); {int(fuzzy_survey.verdict_ties.sum())} unit(s) have tied verdicts.",
+    )

@@ -80,6 +80,27 @@ def test_several_objects_and_ratings():
     assert res.score["A"] == pytest.approx(want, abs=1e-12)
 
 
+def test_membership_by_object_counts_each_objects_raters():
+    ratings = pd.DataFrame({"unit": ["A", "A", "B", "B", "B"], "q1": [5, 4, 3, 3, 2],
+                            "q2": [4, 4, 2, 3, np.nan]})
+    mem = membership_from_ratings(ratings, [1, 2, 3, 4, 5], by="unit", allow_missing=True)
+    assert mem.index.names == ["unit", "factor"]
+    assert mem.loc[("A", "q1")].tolist() == [0, 0, 0, 0.5, 0.5]
+    assert mem.loc[("B", "q2")].tolist() == [0, 0.5, 0.5, 0, 0]  # missing rating skipped
+    res = fuzzy_evaluation(mem, grade_scores=[1, 2, 3, 4, 5])
+    # weighted-average score with comment values = mean over items of the item mean ratings
+    assert res.score["A"] == pytest.approx((4.5 + 4.0) / 2)
+    assert res.score["B"] == pytest.approx((8 / 3 + 2.5) / 2)
+    same = membership_from_ratings(ratings.drop(columns="unit"), [1, 2, 3, 4, 5],
+                                   by=ratings["unit"], allow_missing=True)
+    pd.testing.assert_frame_equal(mem, same)
+    with pytest.raises(MethodError, match="'region' is not a column"):
+        membership_from_ratings(ratings, [1, 2, 3, 4, 5], by="region")
+    with pytest.raises(MethodError, match=r"rater\(s\) \[1\] have no object"):
+        membership_from_ratings(ratings.drop(columns="unit"), [1, 2, 3, 4, 5],
+                                by=ratings["unit"].where(ratings.index != 1), allow_missing=True)
+
+
 def test_tie_is_flagged():
     mem = pd.DataFrame([[0.5, 0.5, 0.0]], index=["f"], columns=["优", "良", "中"])
     with pytest.warns(MethodWarning, match="maximum membership"):

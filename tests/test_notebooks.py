@@ -57,6 +57,19 @@ def test_survey_structure_is_recovered(report):
     assert (mapping.gt(0).sum(axis=1) == 1).all() and (mapping.gt(0).sum(axis=0) == 1).all(), mapping
 
 
+def test_survey_fuzzy_verdicts_follow_the_satisfaction_dimension(report):
+    """The generator ties the survey to dimension D (user experience and satisfaction): the
+    fuzzy evaluation of each unit's respondents must rank units most like D, and the fuzzy
+    score (weighted-average operator, comment values 1-5) equals the unit's weighted mean
+    rating, checked here from the raw survey."""
+    corr = pd.read_csv(report / "tables" / "07_method_comparison__survey_fuzzy_vs_index.csv",
+                       index_col=0)["spearman"]
+    assert corr.drop("DGPE").idxmax() == "D" and corr["D"] > 0.5, corr
+    verdicts = pd.read_csv(report / "tables" / "07_method_comparison__survey_fuzzy_verdicts.csv",
+                           index_col=0)["units"]
+    assert verdicts.sum() == 150
+
+
 def test_outcome_weight_share_matches_the_framework(report):
     from dgpe.method_note import framework_summary
 

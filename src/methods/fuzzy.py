@@ -46,6 +46,7 @@ def membership_from_ratings(
     grades: Sequence[object],
     *,
     allow_missing: bool = False,
+    by: str | pd.Series | None = None,
 ) -> pd.DataFrame:
     """Membership matrix from expert or survey ratings on a comment set.
 
@@ -62,14 +63,36 @@ def membership_from_ratings(
     allow_missing : bool, default False
         If True, a missing rating is skipped (shares over the raters who answered);
         otherwise a missing rating raises MethodError naming rater and factor.
+    by : str or pd.Series, optional
+        The object each rater rated (a column of ``ratings`` or a Series on its index), e.g.
+        the locality a survey respondent used: one membership matrix per object, stacked with
+        an (object, factor) index as :func:`fuzzy_evaluation` takes it.
 
     Returns
     -------
     pd.DataFrame
-        Factors × comments, rows summing to 1.
+        Factors × comments, rows summing to 1 (indexed by (object, factor) with ``by``).
     """
     if not isinstance(ratings, pd.DataFrame):
         raise MethodTypeError(f"ratings must be a pandas DataFrame, got {type(ratings).__name__}")
+    if by is not None:
+        if isinstance(by, str):
+            if by not in ratings.columns:
+                raise MethodError(f"by={by!r} is not a column of ratings")
+            key = ratings[by]
+            ratings = ratings.drop(columns=by)
+        else:
+            key = pd.Series(by)
+            lost = ratings.index.difference(key.index)
+            if len(lost):
+                raise MethodError(f"by has no object for rater(s) {list(lost[:5])}")
+            key = key.reindex(ratings.index)
+        if key.isna().any():
+            raise MethodError(f"rater(s) {list(key.index[key.isna()][:5])} have no object in by")
+        parts = {obj: membership_from_ratings(grp, grades, allow_missing=allow_missing)
+                 for obj, grp in ratings.groupby(key, sort=True)}
+        out = pd.concat(parts, names=[key.name if key.name is not None else "object", "factor"])
+        return out
     levels = list(grades)
     if len(levels) < 2 or len(set(levels)) != len(levels):
         raise MethodError(f"grades must list at least two distinct comments, got {levels}")
