@@ -213,16 +213,24 @@ if "year" in run.panel.columns:
 imp = run.panel_imputation
 if imp is not None:
     this_year = imp.filled[imp.filled["year"] == run.year]
-    per_ind = this_year.groupby("indicator").size().rename("filled").to_frame()
-    per_ind["still_missing"] = run.X_input[per_ind.index].isna().sum()
+    missing_any = run.X.columns[run.X.isna().any()]
+    per_ind = pd.DataFrame({
+        "missing": run.X[missing_any].isna().sum(),
+        "filled": this_year.groupby("indicator").size().reindex(missing_any, fill_value=0),
+        "from_later_years": this_year[this_year["uses_later"]].groupby("indicator").size().reindex(missing_any, fill_value=0),
+        "still_missing": run.X_input[missing_any].isna().sum(),
+    })
     rec.table("panel_filled", per_ind, title={"zh": "本年度由其他年份填补的单元格(按指标)", "en": "Cells of this year filled from other years, by indicator"})
-    n_missing = int(run.X.isna().to_numpy().sum())
+    n_missing, n_later = int(per_ind["missing"].sum()), int(per_ind["from_later_years"].sum())
     rec.result("panel_filled_cells", len(this_year), label={"zh": "跨年填补的单元格数", "en": "Cells filled from other years"})
     rec.finding(
         f"{run.year} 年缺失的 {n_missing} 个单元格中,{len(this_year)} 个由同一单位其他年份的数据填补"
-        f"(方法 {run.config.panel_impute.method});其余 {int(run.X_input.isna().to_numpy().sum())} 个留给构建中的截面插补。",
+        f"(方法 {run.config.panel_impute.method}),其中 {n_later} 个用到更晚年份的数据(新一期数据到来后这些得分会变);"
+        f"其余 {int(per_ind['still_missing'].sum())} 个留给构建中的截面插补。",
         f"Of the {n_missing} missing cells of {run.year}, {len(this_year)} were filled from the same unit's other years "
-        f"(method {run.config.panel_impute.method}); the other {int(run.X_input.isna().to_numpy().sum())} are left to the build's cross-sectional imputation.",
+        f"(method {run.config.panel_impute.method}), {n_later} of them from later years (their scores change when a later edition arrives); "
+        f"the other {int(per_ind['still_missing'].sum())} are left to the build's cross-sectional imputation.",
+        level="warning" if n_later else "info",
     )
     display(per_ind)
 else:

@@ -132,8 +132,9 @@ plt.show()
 
 # %% [markdown]
 # Data-driven schemes reweight indicators only within their sub-dimension, so the dimension
-# weights above hardly move; what they do move is the balance between input, output and outcome
-# indicators inside each sub-dimension, the balance the source text is about (重实效、轻投入).
+# weights above hardly move; what they do move is the weight of input, output and outcome
+# indicators, by reweighting them within each sub-dimension. Summed over the whole index, this is
+# the balance the source text is about (重实效、轻投入).
 
 # %%
 try:

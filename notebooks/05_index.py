@@ -189,11 +189,13 @@ else:
 # (the UN EGDI problem). Here every year is normalised on the same goalposts (each indicator's
 # minimum and maximum over all years, DESI style; outlier treatment is dropped because clipping to
 # the goalposts bounds outliers), so a change in score is a change in performance, provided the data
-# themselves are in fixed units (checked in 4b). Skipped when the panel has a single year.
+# themselves are in fixed units (checked in 4b). Skipped when the panel has a single year. With
+# the config's `panel_impute`, the years are built from the filled panel, like the headline index:
+# a filled cell repeats another year's value and so shows no change there.
 
 # %%
 if len(run.years) >= 2:
-    yearly = build_years(run.panel, run.meta, run.build, weights=override)
+    yearly = build_years(run.panel_input, run.meta, run.build, weights=override)
     scores_by_year = {y: r.scores for y, r in yearly.items()}
     yoy = dg.year_on_year(scores_by_year, nodes=[root, *dims])
     last = yoy[(yoy["year_to"] == max(run.years)) & (yoy["node"] == root)].set_index("unit")

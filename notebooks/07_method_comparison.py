@@ -266,14 +266,17 @@ elif cc is not None:
 # within their scale and the scales equally; the weighted-average operator gives the locality's
 # evaluation vector, its maximum-membership verdict and a score (comment values 1–5, which for
 # this operator is the weighted mean rating). Do the residents' verdicts agree with the
-# indicator-based ranking? Skipped when the run has no survey.
+# indicator-based ranking? Skipped when the run has no survey (or its scales use different Likert ranges).
 
 # %%
 fuzzy_survey = None
-if run.survey is not None and "unit_id" in run.survey.columns and run.framework.scales:
+scales = run.framework.scales
+one_range = len({tuple(s.likert) for s in scales}) == 1
+if run.survey is not None and "unit_id" in run.survey.columns and scales and not one_range:
+    print(t("各量表的李克特范围不同,无法共用一个评语集,跳过。", "The scales use different Likert ranges, so no common comment set; skipped."))
+elif run.survey is not None and "unit_id" in run.survey.columns and scales:
     from methods import reliability
 
-    scales = run.framework.scales
     lo, hi = scales[0].likert
     levels = list(range(int(lo), int(hi) + 1))
     items = pd.concat([reliability.recode_reverse(run.survey[list(s.items)], list(s.reverse), tuple(s.likert))
@@ -283,8 +286,9 @@ if run.survey is not None and "unit_id" in run.survey.columns and run.framework.
     mem = fuzzy.membership_from_ratings(items[in_year], levels, by=run.survey.loc[in_year, "unit_id"],
                                         allow_missing=True)
     fuzzy_survey = fuzzy.fuzzy_evaluation(mem, w_items, operator="weighted_average", grade_scores=levels)
-    comment = dict(zip(levels, [t("很不满意", "very dissatisfied"), t("不满意", "dissatisfied"), t("一般", "neutral"),
-                                t("满意", "satisfied"), t("很满意", "very satisfied")], strict=False))
+    five = [t("很不满意", "very dissatisfied"), t("不满意", "dissatisfied"), t("一般", "neutral"),
+            t("满意", "satisfied"), t("很满意", "very satisfied")]
+    comment = dict(zip(levels, five, strict=True)) if len(levels) == 5 else {v: str(v) for v in levels}
     verdicts = fuzzy_survey.verdict.map(comment).value_counts().rename("units").to_frame()
     rec.table("survey_fuzzy_verdicts", verdicts,
               title={"zh": "各单位满意度调查的模糊评语(最大隶属度)", "en": "Fuzzy verdicts of the satisfaction survey by unit (maximum membership)"})

@@ -187,3 +187,15 @@ def test_plan_evaluate_wrong_shapes():
         warnings.simplefilter("error")
         out = plan.evaluate(np.ones((2, 4)), np.arange(1, 8, dtype=float))
     assert np.allclose(out, 1.0)
+
+
+def test_topsis_node_ignores_a_child_weighted_zero():
+    """Excluding an indicator (weight 0) under a TOPSIS node equals removing it: its missing
+    value no longer drops the unit and its column no longer enters the norms."""
+    plan = AggregationPlan.from_meta(_meta(), {"default": "arithmetic", "2": "topsis"})
+    w = plan.weight_vector({"b": 0.0})
+    out = plan.evaluate(_x().to_numpy(), w)
+    alone = topsis(_x()[["a"]], [1.0]).scores.to_numpy()
+    x_pos = plan.codes.index("X")
+    assert np.allclose(out[:, x_pos], alone, atol=1e-12)  # u2 (b missing) is scored
+    assert not np.isnan(out[:, x_pos]).any()

@@ -94,6 +94,13 @@ def test_membership_by_object_counts_each_objects_raters():
     same = membership_from_ratings(ratings.drop(columns="unit"), [1, 2, 3, 4, 5],
                                    by=ratings["unit"], allow_missing=True)
     pd.testing.assert_frame_equal(mem, same)
+    with pytest.raises(MethodError, match="object 'A': factor 'q2' has no rating"):
+        membership_from_ratings(ratings.assign(q2=[np.nan, np.nan, 2, 3, 1]), [1, 2, 3, 4, 5],
+                                by="unit", allow_missing=True)
+    with pytest.raises(MethodTypeError, match="column name of ratings or a pandas Series"):
+        membership_from_ratings(ratings.drop(columns="unit"), [1, 2, 3, 4, 5], by=["A"] * 5)
+    with pytest.raises(MethodError, match="no rater"):
+        membership_from_ratings(ratings.iloc[:0], [1, 2, 3, 4, 5], by="unit")
     with pytest.raises(MethodError, match="'region' is not a column"):
         membership_from_ratings(ratings, [1, 2, 3, 4, 5], by="region")
     with pytest.raises(MethodError, match=r"rater\(s\) \[1\] have no object"):

@@ -42,6 +42,11 @@ def test_latest_fills_from_the_previous_year_only():
 
 def test_linear_interpolates_a_middle_year():
     run = _run("year=2024", "panel_impute.method=linear")
+    listed = run.panel_imputation.filled
+    mid = listed[listed["year"] == 2024]
+    later = run.X_year(2025)
+    has_2025 = [not np.isnan(later.loc[u, i]) for u, i in zip(mid["unit"], mid["indicator"], strict=True)]
+    assert mid["uses_later"].tolist() == has_2025  # interpolation towards 2025 uses it
     a, b = run.X_year(2023), run.X_year(2025)
     filled = (run.X.isna() & ~run.X_input.isna()).stack()[lambda s: s].index
     both = [(u, i) for u, i in filled if not np.isnan(a.loc[u, i]) and not np.isnan(b.loc[u, i])]
@@ -87,5 +92,8 @@ def test_audit_notebook_lists_the_filled_cells(tmp_path):
     table = pd.read_csv(next(tmp_path.glob("*/tables/00_data_audit__panel_filled.csv")), index_col=0)
     run = _run("panel_impute.method=latest", "panel_impute.max_time=1")
     filled = run.X.isna() & ~run.X_input.isna()
-    assert table["filled"].to_dict() == {k: int(v) for k, v in filled.sum().items() if v}
+    missing_any = run.X.columns[run.X.isna().any()]
+    assert list(table.index) == list(missing_any)  # every indicator with a missing cell
+    assert table["filled"].to_dict() == {k: int(v) for k, v in filled.sum()[missing_any].items()}
     assert (table["still_missing"] == run.X_input[table.index].isna().sum()).all()
+    assert (table["from_later_years"] == 0).all()  # latest looks back only

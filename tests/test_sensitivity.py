@@ -150,6 +150,30 @@ def test_alternative_that_does_not_apply_is_an_error(spec_change, unc, needle):
         _sampler(spec, unc)
 
 
+def test_mean_above_a_joint_ranking_is_an_error():
+    """Copeland counts can be negative and TOPSIS closeness 0: a geometric mean above them is
+    refused up front (build_index refuses it too)."""
+    spec = {**COINR_DEFAULT_SPEC, "normalise": {"method": "minmax", "range": [1, 100]}}
+    with pytest.raises(MethodError, match=r"geometric mean at node '\w+' of copeland scores at node"):
+        _sampler(spec, {"aggregate": ["arithmetic", {"default": "geometric", "2": "copeland"}]})
+
+
+def test_scores_and_bands_leave_out_joint_rankings():
+    """Score statistics and band probabilities use only samples on the nominal score scale: a
+    TOPSIS closeness or Copeland count is not an index score."""
+    unc = {"aggregate": ["arithmetic", "copeland"], "weights": {"noise": 0.2, "levels": [2]}}
+    res = uncertainty_analysis(asem_data(), asem_meta(), COINR_DEFAULT_SPEC, uncertainties=unc,
+                               n=64, seed=5, design="random", importance=False,
+                               keep_samples=True, bands={"high": 60, "mid": 40})
+    assert "not a mean" in res.band_basis
+    mean_rows = (res.samples["aggregate"] == "arithmetic").to_numpy()
+    assert 0 < mean_rows.sum() < len(mean_rows)
+    want = res.scores.to_numpy()[mean_rows].mean(axis=0)
+    got = res.summary.loc[res.scores.columns, "score_mean"].to_numpy()
+    assert np.allclose(got, want, atol=1e-9)
+    assert res.summary["score_mean"].between(0, 100).all()
+
+
 def test_imputation_alternatives_need_missing_values():
     data = asem_data().copy()
     meta = asem_meta()

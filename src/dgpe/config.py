@@ -54,8 +54,11 @@ class PanelImpute(BaseModel):
     ``latest``: the latest earlier observation, at most ``max_time`` editions back (COINr
     ``impute_panel(imp_type = "latest")``); ``linear``: linear interpolation between the unit's
     observations, constant beyond them; ``constant``: the last observation at or before the
-    year, else the first after it. Cells the panel cannot fill are left to the build's
-    cross-sectional ``impute`` step.
+    year, else the first after it. ``linear`` and ``constant`` use later years where the gap
+    lies between or before the unit's observations, so the ranked year's scores change when a
+    later edition is added; on the latest year they carry the last value forward with no age
+    limit (only ``latest`` takes ``max_time``). Cells the panel cannot fill are left to the
+    build's cross-sectional ``impute`` step.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)

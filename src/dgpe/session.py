@@ -78,6 +78,12 @@ class Run:
         return _matrix(self.panel_imputation.data, self.framework, self.year)
 
     @property
+    def panel_input(self) -> pd.DataFrame:
+        """The panel as builds receive it: with the cells ``panel_impute`` filled (``panel``
+        itself when the config sets none)."""
+        return self.panel if self.panel_imputation is None else self.panel_imputation.data
+
+    @property
     def data(self) -> pd.DataFrame:
         """The year's indicators (:attr:`X_input`) with the unit attributes (group columns): what
         ``build_index`` takes."""

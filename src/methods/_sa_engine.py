@@ -25,6 +25,7 @@ from methods._errors import MethodError
 from methods._meta import Hierarchy
 
 __all__ = [
+    "JOINT_KINDS",
     "POSITIVE_KINDS",
     "VECTOR_KINDS",
     "BranchMatrix",
@@ -43,6 +44,7 @@ VECTOR_KINDS = ("arithmetic", "geometric", "harmonic", "generalised", "topsis", 
 POSITIVE_KINDS = ("geometric", "harmonic")
 #: Quasi-arithmetic means (a generator f, value f^{-1}(Σ w f(x))); the others rank units jointly.
 _MEAN_KINDS = ("arithmetic", "geometric", "harmonic", "generalised")
+JOINT_KINDS = ("topsis", "copeland")
 
 
 class Tree:
@@ -74,6 +76,18 @@ class Tree:
         self.level = np.array([hier.level[c] for c in self.codes], dtype=int)
         self.parent = np.array([-1 if hier.parent[c] is None else self.pos[hier.parent[c]]
                                 for c in self.codes], dtype=int)
+
+    def aggregates_below(self, p: int) -> list[int]:
+        """Positions of the aggregate nodes below node position ``p`` (not ``p`` itself)."""
+        out = []
+        for c in range(self.n_ind, len(self.codes)):
+            a = self.parent[c]
+            while a >= 0:
+                if a == p:
+                    out.append(c)
+                    break
+                a = self.parent[a]
+        return out
 
     def descendants(self, p: int) -> np.ndarray:
         """Indicator positions below node position ``p``."""
@@ -154,11 +168,13 @@ def _topsis_node(v: np.ndarray, w: np.ndarray) -> np.ndarray:
     """TOPSIS closeness (S x units) of children values ``v`` (S x units x k) with weights ``w``
     (S x k), per sample as :func:`methods.aggregate.topsis` (vector normalisation, benefit
     criteria): a unit with a missing child is left out (NaN) and the column norms use the other
-    units; a child whose norm is 0 makes the node missing for that sample."""
-    ok = ~np.isnan(v).any(axis=2)
-    vz = np.where(ok[..., None], v, 0.0)
+    units; a child whose norm is 0 makes the node missing for that sample. Children weighted 0
+    in a sample take no part."""
+    act = w > 0  # S x k
+    ok = ~(np.isnan(v) & act[:, None, :]).any(axis=2)
+    vz = np.where(ok[..., None] & act[:, None, :], v, 0.0)
     norm = np.sqrt(np.sum(vz**2, axis=1))  # S x k
-    zero = (norm == 0).any(axis=1) | ~ok.any(axis=1)
+    zero = ((norm == 0) & act).any(axis=1) | ~ok.any(axis=1)
     wn = w / w.sum(axis=1, keepdims=True)
     r = vz / np.where(norm == 0, 1.0, norm)[:, None, :] * wn[:, None, :]
     ideal = np.where(ok[..., None], r, -np.inf).max(axis=1)

@@ -380,6 +380,9 @@ class AggregationPlan:
                 elif kind in ("topsis", "copeland"):
                     for j in cols:
                         kid_idx = np.flatnonzero(st.membership[:, j] > 0)
+                        # a child weighted 0 (e.g. excluded) takes no part, not even through
+                        # its missing values or a zero column
+                        kid_idx = kid_idx[wc[kid_idx] > 0]
                         sub = xc[:, kid_idx]
                         ww = wc[kid_idx]
                         if ww.sum() <= 0:

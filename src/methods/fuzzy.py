@@ -75,29 +75,37 @@ def membership_from_ratings(
     """
     if not isinstance(ratings, pd.DataFrame):
         raise MethodTypeError(f"ratings must be a pandas DataFrame, got {type(ratings).__name__}")
+    if ratings.shape[0] == 0:
+        raise MethodError("ratings has no rater (row)")
     if by is not None:
         if isinstance(by, str):
             if by not in ratings.columns:
                 raise MethodError(f"by={by!r} is not a column of ratings")
             key = ratings[by]
             ratings = ratings.drop(columns=by)
-        else:
-            key = pd.Series(by)
-            lost = ratings.index.difference(key.index)
+        elif isinstance(by, pd.Series):
+            lost = ratings.index.difference(by.index)
             if len(lost):
                 raise MethodError(f"by has no object for rater(s) {list(lost[:5])}")
-            key = key.reindex(ratings.index)
+            key = by.reindex(ratings.index)
+        else:
+            raise MethodTypeError(
+                "by must be a column name of ratings or a pandas Series indexed like ratings, "
+                f"got {type(by).__name__}"
+            )
         if key.isna().any():
             raise MethodError(f"rater(s) {list(key.index[key.isna()][:5])} have no object in by")
-        parts = {obj: membership_from_ratings(grp, grades, allow_missing=allow_missing)
-                 for obj, grp in ratings.groupby(key, sort=True)}
+        parts = {}
+        for obj, grp in ratings.groupby(key, sort=True):
+            try:
+                parts[obj] = membership_from_ratings(grp, grades, allow_missing=allow_missing)
+            except MethodError as err:
+                raise MethodError(f"object {obj!r}: {err}") from None
         out = pd.concat(parts, names=[key.name if key.name is not None else "object", "factor"])
         return out
     levels = list(grades)
     if len(levels) < 2 or len(set(levels)) != len(levels):
         raise MethodError(f"grades must list at least two distinct comments, got {levels}")
-    if ratings.shape[0] == 0:
-        raise MethodError("ratings has no rater (row)")
     rows = {}
     for factor in ratings.columns:
         col = ratings[factor]

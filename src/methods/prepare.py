@@ -155,7 +155,8 @@ class ImputationResult:
         The input with missing indicator values filled where possible.
     filled : DataFrame
         One row per filled cell: ``unit`` (plus ``year`` for panel methods), ``indicator``,
-        ``value``, ``method``.
+        ``value``, ``method`` (panel methods also ``uses_later``: the value depends on a later
+        observation, as interpolation does and ``panel_constant`` before a unit's first one).
     unfilled : DataFrame
         Cells still missing and why (``unit``, ``indicator``, ``reason``).
     method : str
@@ -325,14 +326,18 @@ def impute(
                             )
                             continue
                         v = yy[earlier][-1]
+                        used_later = False
                     elif method == "panel_linear":
                         v = float(np.interp(t[k], ty, yy))
+                        used_later = bool((ty > t[k]).any())  # between two, or before the first
                     else:  # constant: value of the last observation at or before t, else first
                         before = ty <= t[k]
                         v = yy[before][-1] if before.any() else yy[0]
+                        used_later = not before.any()
                     new.loc[rows[k], c] = v
                     filled.append(
-                        {"unit": unit, "year": t[k], "indicator": c, "value": v, "method": method}
+                        {"unit": unit, "year": t[k], "indicator": c, "value": v, "method": method,
+                         "uses_later": used_later}
                     )
     elif method in ("mean", "median"):
         for c in cols:
@@ -424,7 +429,10 @@ def impute(
     for c in cols:
         out[c] = new[c]
     base = ["unit", "year"] if panel else ["unit"]
-    filled_df = pd.DataFrame(filled, columns=[*base, "indicator", "value", "method"])
+    extra = ["uses_later"] if panel else []
+    filled_df = pd.DataFrame(filled, columns=[*base, "indicator", "value", "method", *extra])
+    if panel:
+        filled_df["uses_later"] = filled_df["uses_later"].astype(bool)
     unfilled_df = pd.DataFrame(unfilled, columns=[*base, "indicator", "reason"])
     if len(unfilled_df):
         first = unfilled_df.iloc[0]

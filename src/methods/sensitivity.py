@@ -60,6 +60,7 @@ from scipy import stats
 from methods._errors import MethodError, MethodTypeError
 from methods._meta import as_meta, hierarchy_from_meta
 from methods._sa_engine import (
+    JOINT_KINDS,
     POSITIVE_KINDS,
     VECTOR_KINDS,
     BranchMatrix,
@@ -488,6 +489,14 @@ class IndexSampler:
         # positivity where an aggregation needs it
         for aa in self.agg_alts:
             for par in self._needs_positive(aa.value):
+                below = [c for c in self.tree.aggregates_below(par) if aa.value.get(c) in JOINT_KINDS]
+                if below:
+                    raise MethodError(
+                        f"sensitivity: aggregation {aa.label!r} takes the {aa.value[par]} mean at "
+                        f"node {self.tree.codes[par]!r} of {aa.value[below[0]]} scores at node "
+                        f"{self.tree.codes[below[0]]!r}, which can be zero or negative; use an "
+                        "arithmetic mean above a TOPSIS or Copeland node"
+                    )
                 desc = self.tree.descendants(par)
                 for key, bm in self.branches.items():
                     sub = bm.x[:, desc]
@@ -814,8 +823,9 @@ class UncertaintyResult:
         ``p_top_k``, ``p_bottom_k`` (probability of a rank <= k / > n - k), ``mean_abs_shift``
         (mean of :math:`|r - r_{nominal}|`), ``score_mean``, ``score_sd`` (and ``score_q05``,
         ``score_q95`` when the samples are kept), ``n_samples``. Score statistics use only the
-        samples whose normalisation keeps the nominal score scale (``band_basis``): a z-score and
-        a min-max score are not on one scale.
+        samples whose normalisation keeps the nominal score scale and whose aggregation is a
+        mean (``band_basis``): a z-score and a min-max score are not on one scale, nor are a
+        TOPSIS closeness or a Copeland count.
     mean_abs_shift : float
         Mean over samples of the mean absolute rank shift of the units (COINr's SA target).
     sobol : DataFrame or None
@@ -1076,12 +1086,20 @@ def uncertainty_analysis(
         ua_pos = np.array([0])
     total = x.shape[0]
     window = (u - 1 if u <= 300 else 20) if pair_window is None else int(pair_window)
-    # samples whose normalisation keeps the nominal score scale (for scores and bands)
+    # samples that keep the nominal score scale (for scores and bands): a normalisation on the
+    # nominal scale, and no TOPSIS closeness or Copeland count in place of a mean
     nom = dict(sampler.spec.normalise)
     scale_ok = np.array([_same_scale(a.value, nom) for a in sampler.norm_alts], dtype=bool)
+    agg_ok = np.array([not any(k in JOINT_KINDS for k in a.value.values())
+                       for a in sampler.agg_alts], dtype=bool)
     kept_lab = [a.label for i, a in enumerate(sampler.norm_alts) if scale_ok[i]]
+    dropped_agg = [a.label for i, a in enumerate(sampler.agg_alts) if not agg_ok[i]]
     scale_basis = (f"samples with normalisation {kept_lab} (the nominal score scale)"
                    if kept_lab else "none: no normalisation alternative keeps the nominal scale")
+    if kept_lab and dropped_agg and agg_ok.any():
+        scale_basis += f", without the aggregation alternatives {dropped_agg} (not a mean)"
+    elif not agg_ok.any():
+        scale_basis = "none: every aggregation alternative ranks units jointly (TOPSIS/Copeland)"
     band_edges = None
     band_names: list[str] = []
     if bands:
@@ -1117,7 +1135,8 @@ def uncertainty_analysis(
             tgt = np.nanmean(np.abs(rk - nominal_rank[None, :]), axis=1)
         is_ua = np.isin(np.arange(block.shape[0]) % align, ua_pos)
         out: dict[str, Any] = {
-            "ua": ua.partial(rk[is_ua], sc[is_ua], scale_ok[dec["normalise"][is_ua]]),
+            "ua": ua.partial(rk[is_ua], sc[is_ua], scale_ok[dec["normalise"][is_ua]]
+                             & agg_ok[dec["aggregate"][is_ua]]),
             "shift": tgt[is_ua]}
         if sob is not None:
             y = np.column_stack([tgt, rk, sc]) if unit_sobol else tgt[:, None]
@@ -1147,9 +1166,10 @@ def uncertainty_analysis(
     units = sampler.units
     scale_scores = None
     if keep_samples:
-        lab_norm = np.concatenate([sampler.decode(xx)["normalise"] for xx in kept_x]) \
-            if kept_x else np.zeros(0, dtype=int)
-        scale_scores = np.vstack(kept_s)[scale_ok[lab_norm]]
+        decs = [sampler.decode(xx) for xx in kept_x]
+        lab_norm = np.concatenate([d["normalise"] for d in decs]) if decs else np.zeros(0, dtype=int)
+        lab_agg = np.concatenate([d["aggregate"] for d in decs]) if decs else np.zeros(0, dtype=int)
+        scale_scores = np.vstack(kept_s)[scale_ok[lab_norm] & agg_ok[lab_agg]]
     summary = _ua_summary(ua, sampler, top_k, scale_scores)
     pairs, groups = _pairs(ua, units, pair_confidence)
     band_prob = None

@@ -349,7 +349,10 @@ class Uncertainties:
     - ``aggregate``: alternatives, method names or aggregate sections (per level / node):
       the quasi-arithmetic means (``arithmetic``, ``geometric``, ``harmonic``, ``generalised``)
       and the joint rankings ``topsis`` and ``copeland`` (the non-compensatory check of JRC
-      audits; per sample, equal to :func:`methods.index.build_index` to 1e-9).
+      audits; per sample, equal to :func:`methods.index.build_index` to 1e-9). A joint ranking
+      below the top node passes a closeness (0–1) or a count of wins minus losses up to a mean
+      with other children on the normalised scale; a geometric or harmonic mean above one is an
+      error. Samples with a joint ranking are left out of the score statistics and bands.
     - ``treat``: ``{winmax: [0, 1, ..., none]}`` or a list of alternatives (``none``, a winmax, or
       a treat section merged onto the nominal one).
     - ``impute``: alternatives, names of cross-sectional imputation methods or impute sections.
