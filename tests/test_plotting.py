@@ -59,3 +59,17 @@ def test_plot_helpers_render_in_both_languages():
         assert _render(plotting.bar(pd.Series([0.1, 0.3], index=["指标一", "指标二"]), title=title, threshold=0.2)) == []
         assert _render(plotting.radar({"甲县": [1, 2, 3], "均值": [2, 2, 2]}, ["基础", "服务", "治理"], title=title)) == []
     assert plotting.label("x", "en") == "x"
+
+
+def test_titles_ask_for_no_weight_the_font_lacks(caplog):
+    """The bundled CJK font has one (regular) face: a themed figure with titles must not make
+    matplotlib log 'findfont: Failed to find font weight …' (it did, in every notebook)."""
+    import logging
+
+    plotting.apply_theme()
+    fig, ax = plt.subplots()
+    ax.set_title("维度权重:各方案比较")
+    fig.suptitle("数字政务绩效")
+    with caplog.at_level(logging.WARNING, logger="matplotlib.font_manager"):
+        assert _render(fig) == []
+    assert not [r for r in caplog.records if "findfont" in r.getMessage()]

@@ -70,7 +70,10 @@ def apply_theme(*, context: str = "notebook") -> None:
             "savefig.dpi": 150,
             "figure.figsize": (8, 5),
             "axes.titlesize": 13,
-            "axes.titleweight": "bold",
+            # the CJK font ships one (regular) face: asking for bold made matplotlib warn
+            # "Failed to find font weight bold" in every notebook and fall back anyway
+            "axes.titleweight": "normal",
+            "figure.titleweight": "normal",
             "svg.hashsalt": "dgpe",
         }
     )

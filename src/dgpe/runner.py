@@ -116,9 +116,10 @@ def execute_notebook(
             progress_bar=progress,
             execution_timeout=timeout,
             report_mode=False,
-            # the kernel runs on this machine's loopback; its notice that TCP is unencrypted is
-            # noise in every report's log (kernel errors still reach us as cell errors)
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # the kernel runs on this machine's loopback; its notice that TCP is unencrypted and a
+            # "KeyboardInterrupt caught" line at shutdown are noise in every report's log (errors in
+            # cells still reach us as cell errors, a dead kernel as DeadKernelError)
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except pm.PapermillExecutionError as exc:
         raise ReportError(
