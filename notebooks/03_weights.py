@@ -42,7 +42,7 @@ import pandas as pd
 from IPython.display import display
 
 from dgpe import plotting
-from methods import MethodError, MethodWarning
+from methods import MethodError, MethodWarning, fahp
 from methods import delphi as dl
 from methods import diagnosis as dg
 from methods import weights as wt
@@ -94,7 +94,9 @@ if per_expert is not None:
 # coefficient of variation, on the treated raw values since a CV needs a meaningful zero) and
 # independence weights (独立性权重, 1 − R² of each indicator regressed on all the others, computed
 # over all indicators so that redundancy across sub-dimensions counts, then renormalised within
-# each sub-dimension). Fuzzy AHP of the dimensions is in notebook 07.
+# each sub-dimension). Where AHP matrices exist, fuzzy AHP stands beside crisp AHP: the same
+# judgements as triangular fuzzy numbers (δ = 1), pooled by their geometric mean, Buckley's
+# weights with the centroid (notebook 07 compares it with Chang's extent analysis).
 
 # %%
 candidates = {
@@ -103,6 +105,7 @@ candidates = {
 }
 if ahp_w is not None:
     candidates["ahp"] = ahp_w
+    candidates["fahp"] = fahp.fuzzy_ahp_hierarchy(run.ahp, run.meta)  # Buckley, δ = 1, centroid
 for m in ("entropy", "critic", "pca"):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MethodWarning)

@@ -20,7 +20,13 @@ import pandas as pd
 import pytest
 
 from methods import MethodError, MethodTypeError, MethodWarning
-from methods.fahp import aggregate_tfn, fuzzy_ahp, possibility_degree, tfn_from_crisp
+from methods.fahp import (
+    aggregate_tfn,
+    fuzzy_ahp,
+    fuzzy_ahp_hierarchy,
+    possibility_degree,
+    tfn_from_crisp,
+)
 
 REF = Path(__file__).parent / "reference"
 TOL = 1e-9
@@ -147,3 +153,33 @@ def test_bad_inputs():
     neg.loc["a", "b"] = -2
     with pytest.raises(MethodError, match="positive"):
         tfn_from_crisp(neg)
+
+
+def _tree_meta():
+    return pd.DataFrame({
+        "code": ["a", "b", "c", "d", "X", "Y", "I"],
+        "parent": ["X", "X", "X", "Y", "I", "I", None],
+        "level": [1, 1, 1, 1, 2, 2, 3],
+        "weight": [1, 1, 2, 1, 1, 1, 1],
+        "direction": [1, 1, 1, 1, np.nan, np.nan, np.nan],
+    })
+
+
+def test_hierarchy_delta_zero_is_the_row_geometric_mean():
+    """With δ = 0 the TFNs are crisp and Buckley's weights are the normalised row geometric
+    means of the experts' geometric-mean matrix; nodes without matrices keep meta weights."""
+    m1 = pd.DataFrame([[1, 3, 5], [1 / 3, 1, 2], [1 / 5, 1 / 2, 1]], index=list("abc"),
+                      columns=list("abc"))
+    m2 = pd.DataFrame([[1, 2, 4], [1 / 2, 1, 3], [1 / 4, 1 / 3, 1]], index=list("abc"),
+                      columns=list("abc"))
+    w = fuzzy_ahp_hierarchy({("e1", "X"): m1, ("e2", "X"): m2}, _tree_meta(), delta=0.0)
+    g = np.sqrt(m1.to_numpy() * m2.to_numpy())
+    rgm = np.exp(np.log(g).mean(axis=1))
+    assert np.allclose(w[["a", "b", "c"]].to_numpy(), rgm / rgm.sum(), atol=1e-12)
+    assert w["d"] == 1.0 and w["X"] == w["Y"] == 0.5  # no matrices: meta weights
+    # δ = 1: the same as composing the public functions by hand
+    by_hand = fuzzy_ahp(aggregate_tfn([tfn_from_crisp(m1), tfn_from_crisp(m2)])).weights
+    w1 = fuzzy_ahp_hierarchy({("e1", "X"): m1, ("e2", "X"): m2}, _tree_meta())
+    assert np.allclose(w1[["a", "b", "c"]].to_numpy(), by_hand.to_numpy(), atol=1e-15)
+    with pytest.raises(MethodError, match=r"expert 'e1'.*node 'Y'"):
+        fuzzy_ahp_hierarchy({("e1", "Y"): m1}, _tree_meta())

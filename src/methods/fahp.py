@@ -30,6 +30,7 @@ __all__ = [
     "FuzzyAHPResult",
     "aggregate_tfn",
     "fuzzy_ahp",
+    "fuzzy_ahp_hierarchy",
     "possibility_degree",
     "tfn_from_crisp",
 ]
@@ -376,3 +377,65 @@ def fuzzy_ahp(
         geometric_means=gmeans,
         crisp=crisp_s,
     )
+
+
+def fuzzy_ahp_hierarchy(
+    matrices: Mapping[tuple[str, str], pd.DataFrame] | Mapping[str, pd.DataFrame],
+    meta: pd.DataFrame,
+    *,
+    method: Literal["extent", "geometric_mean"] = "geometric_mean",
+    defuzzify: Literal["centroid", "graded_mean"] = "centroid",
+    delta: float = 1.0,
+) -> pd.Series:
+    """Fuzzy AHP weights for every node of a hierarchy that has crisp judgement matrices.
+
+    For each node, each expert's crisp Saaty matrix is fuzzified (:func:`tfn_from_crisp`,
+    spread ``delta``), the experts' TFN matrices are pooled by their geometric mean
+    (:func:`aggregate_tfn`) and :func:`fuzzy_ahp` gives the children's weights. Nodes without
+    matrices keep their meta weights: the fuzzy counterpart of
+    :func:`methods.weights.ahp_hierarchy` (same input, same output layout).
+
+    Parameters
+    ----------
+    matrices : mapping
+        ``{(expert, parent_code): matrix}`` or ``{parent_code: matrix}``, each labelled by the
+        parent's child codes.
+    meta : DataFrame
+        Meta frame (``code``, ``parent``, ``level``, ``weight``).
+
+    Returns
+    -------
+    pd.Series
+        A weight for every node except the root (children of each parent sum to 1).
+
+    Notes
+    -----
+    Zero weights of extent analysis are kept (with its MethodWarning naming the node's
+    criteria). A matrix whose labels are not the node's children raises MethodError naming
+    the node and expert.
+    """
+    from methods._meta import hierarchy_from_meta
+
+    hier = hierarchy_from_meta(meta)
+    by_node: dict[str, dict[str, pd.DataFrame]] = {}
+    for key, m in matrices.items():
+        expert, parent = key if isinstance(key, tuple) else ("expert", key)
+        by_node.setdefault(str(parent), {})[str(expert)] = m
+    weights = dict(hier.group_weights())
+    for parent, mats in by_node.items():
+        if parent not in hier.children:
+            raise MethodError(f"fuzzy_ahp_hierarchy: node {parent!r} has no children in the meta frame")
+        kids = list(hier.children[parent])
+        tfns = []
+        for expert, m in mats.items():
+            if not isinstance(m, pd.DataFrame) or sorted(map(str, m.index)) != sorted(kids):
+                got = list(m.index) if isinstance(m, pd.DataFrame) else type(m).__name__
+                raise MethodError(
+                    f"fuzzy_ahp_hierarchy: expert {expert!r}'s matrix for node {parent!r} compares "
+                    f"{got}; the children of {parent!r} are {kids}"
+                )
+            tfns.append(tfn_from_crisp(m.loc[kids, kids], delta=delta))
+        res = fuzzy_ahp(aggregate_tfn(tfns), method=method, defuzzify=defuzzify)
+        for k in kids:
+            weights[k] = float(res.weights[k])
+    return pd.Series(weights)[list(hier.codes)].drop(list(hier.roots)).rename("weight")
