@@ -122,7 +122,7 @@ for name, (frame, m, scope) in cn_weights.items():
 effective = pd.DataFrame({k: wt.effective_weights(run.meta, v) for k, v in candidates.items()})
 dim_table = effective.loc[dims]
 ind_table = effective.loc[run.framework.indicator_codes]
-rec.table("weights_dimensions", dim_table.round(4), note=True, title={"zh": "各方案下维度的有效权重", "en": "Effective dimension weights under each scheme"})
+rec.table("weights_dimensions", dim_table.T.rename_axis("scheme").round(4), note=True, title={"zh": "各方案下维度的有效权重", "en": "Effective dimension weights under each scheme"})
 rec.table("weights_indicators", ind_table.round(5), title={"zh": "各方案下指标的有效权重", "en": "Effective indicator weights under each scheme"})
 fig, ax = plt.subplots(figsize=(7, 4))
 dim_table.rename(index=lambda c: f"{c} {run.label(c)}").T.plot.bar(stacked=True, ax=ax)
@@ -147,7 +147,7 @@ except MethodError as err:  # a framework without an input/output/outcome tag on
     by_kind = None
     print(t(f"无法按指标类型汇总权重:{err}", f"Weights not summarised by indicator kind: {err}"))
 if by_kind is not None:
-    rec.table("weights_by_kind", by_kind.round(4), note=True, title={"zh": "各方案下投入/产出/成效指标的权重占比", "en": "Weight share of input, output and outcome indicators under each scheme"})
+    rec.table("weights_by_kind", by_kind.T.rename_axis("scheme").round(4), note=True, title={"zh": "各方案下投入/产出/成效指标的权重占比", "en": "Weight share of input, output and outcome indicators under each scheme"})
     if "outcome" in by_kind.index:
         lo, hi = by_kind.loc["outcome"].idxmin(), by_kind.loc["outcome"].idxmax()
         rec.finding(
@@ -156,7 +156,7 @@ if by_kind is not None:
             f"The weight share of outcome indicators ranges from {by_kind.loc['outcome', lo]:.0%} ({lo}) to "
             f"{by_kind.loc['outcome', hi]:.0%} ({hi}) across schemes; {by_kind.loc['outcome', 'expert']:.0%} under the expert weights.",
         )
-    display(by_kind.round(3))
+    display(by_kind.T.round(3))
 
 # %% [markdown]
 # ## 3. 排名差异 · How far apart are the rankings?
