@@ -78,6 +78,8 @@ def _jsonable(value: Any) -> Any:
         return value
     if value is pd.NA or value is pd.NaT:
         return None
+    if hasattr(value, "as_dict") and hasattr(value, "zh"):  # dgpe.text.Text
+        return value.as_dict()
     return str(value)
 
 
@@ -201,13 +203,40 @@ class Recorder:
         self._flush()
         return value
 
-    def finding(self, zh: str, en: str, *, level: str = "info") -> str:
-        """Record a verdict in words; ``level='warning'`` lists it in the run summary."""
+    def finding(
+        self, zh: str, en: str, *, level: str = "info", key: str | None = None,
+        params: dict[str, Any] | None = None, section: str | None = None,
+    ) -> str:
+        """Record a verdict in words; ``level='warning'`` lists it in the run summary.
+
+        ``key`` and ``params`` name the catalogue message the text was rendered from (so reports
+        in two languages compare by key and parameters); ``section`` the report section."""
         if level not in ("info", "warning"):
             raise ValueError(f"finding level {level!r}: expected 'info' or 'warning'")
-        self.findings.append({"zh": zh, "en": en, "level": level})
+        entry: dict[str, Any] = {"zh": zh, "en": en, "level": level}
+        if key is not None:
+            entry.update(key=key, params=_jsonable(params or {}), section=section)
+        self.findings.append(entry)
         self._flush()
         return self.text(zh, en)
+
+    def section(self, section: Any) -> None:
+        """Record everything a :class:`dgpe.sections.Section` holds (a skipped section records its
+        reason as a finding with ``skipped: true``)."""
+        if section.skipped is not None:
+            f = section.skipped
+            self.finding(f("zh"), f("en"), level=f.severity, key=f.key, params=f.params, section=section.name)
+            self.findings[-1]["skipped"] = True
+            self._flush()
+            return
+        for t in section.tables:
+            self.table(t.name, t.frame, title=t.title.as_dict(), tol=t.tol, index=t.index, note=t.note)
+        for fig in section.figures:
+            self.figure(fig.name, fig.figure, title=fig.title.as_dict(), note=fig.note)
+        for r in section.results:
+            self.result(r.key, r.value, label=r.label.as_dict(), tol=r.tol)
+        for f in section.findings:
+            self.finding(f("zh"), f("en"), level=f.severity, key=f.key, params=f.params, section=section.name)
 
     def as_dict(self) -> dict[str, Any]:
         return {

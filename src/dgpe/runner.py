@@ -193,13 +193,14 @@ def run_report(
     echo: Callable[[str], None] = print,
 ) -> RunSummary:
     """Run a report; see the module docstring. ``out`` forces the final folder (used by verify)."""
+    from dgpe.plan import resolve_plan
     from dgpe.report import assemble_report
-    from dgpe.session import check_run, load_inputs
 
     t0 = time.time()
     started = dt.datetime.now(dt.UTC)
     cfg = load_run_config(config, list(overrides or []))
-    cfg = check_run(cfg, load_inputs(cfg))  # every input problem is reported before any notebook runs
+    plan = resolve_plan(cfg)  # every problem of inputs and options is reported before any notebook runs
+    cfg = plan.config
     root = project_root()
     nb_dir = Path(notebooks_dir) if notebooks_dir else root / "notebooks"
     sources = {name: notebook_source(name, nb_dir) for name in cfg.notebooks}
@@ -217,6 +218,8 @@ def run_report(
     timings: dict[str, float] = {}
     try:
         cfg_path = _write_config(cfg, tmp)
+        (tmp / "plan.json").write_text(
+            json.dumps(plan.to_dict(), ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
         (tmp / "inputs").mkdir()
         load_framework(cfg.framework).to_table().to_csv(tmp / "inputs" / "framework.csv", index=False, encoding="utf-8", lineterminator="\n")
         (tmp / "notebooks").mkdir()

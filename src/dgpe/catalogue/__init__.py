@@ -1,0 +1,127 @@
+"""The catalogue of the report's words: findings, skip reasons and thresholds, as data.
+
+Each topic has a YAML file beside this module (``index.yaml``, ``reliability.yaml`` …) with two
+blocks::
+
+    thresholds:                      # numbers verdicts compare against; a run config overrides them
+      alpha_good: {value: 0.7, doc: "Cronbach's alpha from which a scale counts as reliable"}
+    messages:                        # findings and skip reasons, in both languages
+      summary:
+        zh: "{n} 个单位的综合指数均值 {mean:.1f}。"
+        en: "The {n} units' mean index score is {mean:.1f}."
+
+A message is addressed as ``"<topic>.<key>"`` and formatted with :meth:`str.format`; parameters that
+are :class:`dgpe.text.Text` (a node's name) or lists of them are rendered in the message's language
+first. A run config overrides a threshold with ``options: {<topic>: {<name>: value}}``.
+
+>>> from dgpe.catalogue import message
+>>> message("plan.skipped_no_survey", "en")
+'The run has no survey data.'
+"""
+
+from __future__ import annotations
+
+import functools
+import string
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from dgpe.text import Text, render
+
+__all__ = ["message", "message_text", "threshold", "thresholds", "topics", "catalogue", "check_options"]
+
+
+@functools.cache
+def catalogue() -> dict[str, dict[str, Any]]:
+    """Every topic's YAML, by topic name."""
+    out: dict[str, dict[str, Any]] = {}
+    for entry in sorted(resources.files(__package__).iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".yaml"):
+            data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+            out[entry.name[: -len(".yaml")]] = {
+                "messages": data.get("messages") or {},
+                "thresholds": data.get("thresholds") or {},
+            }
+    return out
+
+
+def topics() -> list[str]:
+    return sorted(catalogue())
+
+
+def _entry(key: str) -> dict[str, Any]:
+    topic, _, name = key.partition(".")
+    try:
+        return dict(catalogue()[topic]["messages"][name])
+    except KeyError:
+        raise KeyError(f"no message {key!r} in the catalogue (src/dgpe/catalogue/{topic}.yaml)") from None
+
+
+def message(key: str, lang: str, **params: Any) -> str:
+    """The message ``key`` in ``lang`` with its parameters filled in."""
+    template = _entry(key)[lang]
+    return string.Formatter().vformat(template, (), {k: render(v, lang) for k, v in params.items()})
+
+
+def message_text(key: str, **params: Any) -> Text:
+    """The message in both languages."""
+    return Text(message(key, "zh", **params), message(key, "en", **params))
+
+
+def message_level(key: str) -> str:
+    return str(_entry(key).get("level", "info"))
+
+
+def thresholds(options: Mapping[str, Any] | None = None) -> dict[str, float]:
+    """Every threshold as ``{"<topic>.<name>": value}``, with the run config's overrides applied."""
+    out = {
+        f"{topic}.{name}": spec["value"] if isinstance(spec, Mapping) else spec
+        for topic, data in catalogue().items()
+        for name, spec in data["thresholds"].items()
+    }
+    for key, value in _flatten(options or {}).items():
+        if key in out:
+            out[key] = value
+    return out
+
+
+def threshold(key: str, options: Mapping[str, Any] | None = None) -> Any:
+    """One threshold (``"reliability.alpha_good"``), overridden by the run's ``options``."""
+    values = thresholds(options)
+    if key not in values:
+        raise KeyError(f"no threshold {key!r} in the catalogue")
+    return values[key]
+
+
+def _flatten(options: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in options.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, Mapping) and key in catalogue():
+            out.update(_flatten(v, key + "."))
+        else:
+            out[key] = v
+    return out
+
+
+def check_options(options: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Problems with a run config's ``options`` block as ``(field, message)`` pairs: unknown names
+    (with the known ones of the topic) and values whose type differs from the default's."""
+    known = thresholds()
+    problems = []
+    for key, value in _flatten(options).items():
+        if key not in known:
+            topic = key.partition(".")[0]
+            names = sorted(k for k in known if k.startswith(topic + "."))
+            hint = f"; known: {', '.join(names)}" if names else f"; topics: {', '.join(topics())}"
+            problems.append((f"options.{key}", f"unknown option{hint}"))
+            continue
+        default = known[key]
+        if isinstance(default, bool) != isinstance(value, bool) or (
+            isinstance(default, int | float) and not isinstance(value, int | float)
+        ):
+            problems.append((f"options.{key}", f"expected a value like {default!r}, found {value!r}"))
+    return problems

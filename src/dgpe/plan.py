@@ -1,0 +1,486 @@
+"""The analysis plan: a run's meaning, resolved once before any notebook starts.
+
+:func:`resolve_plan` turns a run config, its framework and its data into a :class:`Plan`: the build
+spec with its weights resolved (expert, equal, AHP or fuzzy AHP from the judgement matrices, a
+data-driven scheme, a file of values), the score scale the build produces (carried by the built
+index, never guessed from values), the grade bands checked against that scale, which parts of the
+report the data support (no survey → no survey scales; no AHP matrices → no AHP section; no
+input/outcome tags → no outcome-share verdict) and the analysis options with their thresholds.
+
+Everything the plan cannot honour is reported at once, each problem naming the config field, and
+the runner stops before the first notebook. Notebooks, the method note and the landing page read the
+plan (``run.plan``) and the index it built (``run.plan.index``); nothing re-derives them.
+
+>>> from dgpe.plan import resolve_plan           # doctest: +SKIP
+>>> plan = resolve_plan(load_run_config("configs/default.yaml"))
+>>> plan.weights_method, plan.index.scale.high
+('expert', 100.0)
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from dgpe.catalogue import check_options, thresholds
+from dgpe.config import RunConfig
+from dgpe.errors import ConfigError, Problem
+from dgpe.framework import Framework
+from dgpe.sections.base import Finding
+from dgpe.text import Text
+
+__all__ = ["Plan", "resolve_plan", "CAPABILITIES"]
+
+#: What a part of the report may need, and the catalogue message that says it is missing.
+CAPABILITIES: dict[str, str] = {
+    "survey": "plan.skipped_no_survey",
+    "ahp": "plan.skipped_no_ahp",
+    "delphi": "plan.skipped_no_delphi",
+    "experts": "plan.skipped_no_experts",
+    "kinds": "plan.skipped_no_kinds",
+    "groups": "plan.skipped_no_groups",
+    "years": "plan.skipped_one_year",
+    "sensitivity": "plan.skipped_no_sensitivity",
+    "bands": "plan.skipped_no_bands",
+    "subdimensions": "plan.skipped_flat",
+}
+
+
+@dataclass
+class Plan:
+    """A resolved run: inputs, build, scale, bands, capabilities and options (see the module doc).
+
+    Attributes
+    ----------
+    config : the validated run config (year resolved)
+    framework, meta : the indicator framework and its meta frame (``methods`` form)
+    panel : every year's indicator data (unit_id, year, groups, indicators)
+    units : the ranked year's unit attributes (unit_name, group columns), index unit_id
+    survey, delphi, experts, ahp : the optional inputs (None when absent)
+    panel_imputation : :class:`methods.prepare.ImputationResult` of ``panel_impute`` (or None)
+    spec : the build spec (:class:`methods.index.IndexSpec`)
+    weights_method : the weighting method's registry name
+    weights_override : node weights from judgements or a file (None when the build derives them)
+    bands : grade bands (name → lower cut-off) valid on the index's scale, or None
+    capabilities : capability → None (available) or the :class:`Finding` that says why not
+    options : the config's analysis options; :attr:`thresholds` has them merged with the defaults
+    """
+
+    config: RunConfig
+    framework: Framework
+    meta: pd.DataFrame
+    panel: pd.DataFrame
+    units: pd.DataFrame
+    survey: pd.DataFrame | None
+    delphi: pd.DataFrame | None
+    experts: pd.DataFrame | None
+    ahp: dict[tuple[str, str], pd.DataFrame] | None
+    panel_imputation: Any
+    spec: Any
+    weights_method: str
+    weights_override: pd.Series | None
+    bands: dict[str, float] | None
+    capabilities: dict[str, Finding | None]
+    options: dict[str, Any] = field(default_factory=dict)
+    _index: Any = field(default=None, repr=False)
+
+    # -- what the run has ----------------------------------------------------------------------
+    @property
+    def year(self) -> int | None:
+        return self.config.year
+
+    @property
+    def lang(self) -> str:
+        return self.config.lang
+
+    @property
+    def seed(self) -> int:
+        return self.config.seed
+
+    @property
+    def groups(self) -> list[str]:
+        return [g for g in self.config.groups if g in self.units.columns]
+
+    @property
+    def years(self) -> list[int]:
+        if "year" not in self.panel.columns:
+            return []
+        return sorted(int(y) for y in self.panel["year"].dropna().unique())
+
+    def has(self, capability: str) -> bool:
+        """Whether the run's data support a part of the report (see :data:`CAPABILITIES`)."""
+        if capability not in self.capabilities:
+            raise KeyError(f"unknown capability {capability!r}; known: {sorted(self.capabilities)}")
+        return self.capabilities[capability] is None
+
+    def why_not(self, capability: str) -> Finding:
+        """The catalogue message saying why a capability is missing."""
+        reason = self.capabilities[capability]
+        if reason is None:
+            raise ValueError(f"capability {capability!r} is available")
+        return reason
+
+    @property
+    def thresholds(self) -> dict[str, Any]:
+        """Every catalogue threshold with the config's ``options`` applied."""
+        return thresholds(self.options)
+
+    def threshold(self, key: str) -> Any:
+        return self.thresholds[key]
+
+    # -- the data the build takes -------------------------------------------------------------
+    @functools.cached_property
+    def X(self) -> pd.DataFrame:
+        """The ranked year's indicators as delivered (index unit_id)."""
+        return matrix(self.panel, self.framework, self.year)
+
+    @property
+    def panel_input(self) -> pd.DataFrame:
+        """The panel with the cells ``panel_impute`` filled (the panel itself without it)."""
+        return self.panel if self.panel_imputation is None else self.panel_imputation.data
+
+    @functools.cached_property
+    def X_input(self) -> pd.DataFrame:
+        """The ranked year's indicators as the build receives them (``panel_impute`` applied)."""
+        if self.panel_imputation is None:
+            return self.X
+        return matrix(self.panel_input, self.framework, self.year)
+
+    @functools.cached_property
+    def data(self) -> pd.DataFrame:
+        """:attr:`X_input` with the unit attributes: what ``build_index`` takes."""
+        return self.units.join(self.X_input)
+
+    # -- the build --------------------------------------------------------------------------
+    @property
+    def index(self) -> Any:
+        """The index built with the plan's spec and weights (built once, then cached)."""
+        if self._index is None:
+            from methods.index import build_index
+
+            self._index = build_index(self.data, self.meta, self.spec, weights=self.weights_override)
+        return self._index
+
+    def build(self, data: pd.DataFrame | None = None, **changes: Any) -> Any:
+        """Another build with the plan's weights: on other data and/or with spec sections changed
+        (``plan.build(normalise={"method": "minmax", "range": [1, 100]})``)."""
+        from methods.index import build_index
+
+        spec = self.spec.with_changes(**changes) if changes else self.spec
+        return build_index(self.data if data is None else data, self.meta, spec,
+                           weights=self.weights_override)
+
+    def build_years(self) -> dict[int, Any]:
+        """Every year built on fixed goalposts (see :func:`methods.index.build_years`), up to and
+        including the ranked year."""
+        from methods.index import build_years
+
+        panel = self.panel_input
+        if self.year is not None and "year" in panel.columns:
+            panel = panel[panel["year"] <= self.year]
+        return build_years(panel, self.meta, self.spec, weights=self.weights_override)
+
+    @property
+    def scale(self) -> Any:
+        """The index's score scale (:class:`methods.index.ScoreScale`)."""
+        return score_scale(self.index)
+
+    # -- records ----------------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The resolved decisions as JSON-ready data (written to the report as ``plan.json``)."""
+        scale = self.scale
+        return {
+            "year": self.year,
+            "years": self.years,
+            "lang": self.lang,
+            "seed": self.seed,
+            "groups": self.groups,
+            "build": self.spec.to_dict(),
+            "weights_method": self.weights_method,
+            "weights": {k: float(v) for k, v in self.index.weights.items()},
+            "scale": {"low": scale.low, "high": scale.high, "bounded": scale.bounded},
+            "bands": self.bands,
+            "capabilities": {
+                k: None if v is None else {"key": v.key, "zh": v("zh"), "en": v("en")}
+                for k, v in self.capabilities.items()
+            },
+            "options": self.options,
+            "thresholds": self.thresholds,
+            "build_log": _plain_log(self.index.log),
+        }
+
+
+# -- resolution -------------------------------------------------------------------------------
+
+
+def load_inputs(cfg: RunConfig) -> dict[str, Any]:
+    """Load and validate every input file a run config names."""
+    from dgpe.data import load_ahp, load_delphi, load_experts, load_indicators, load_survey
+    from dgpe.framework import load_framework
+
+    fw = load_framework(cfg.framework)
+    d = cfg.data
+    return {
+        "framework": fw,
+        "panel": load_indicators(d.indicators, fw, groups=cfg.groups),
+        "survey": load_survey(d.survey, fw) if d.survey else None,
+        "delphi": load_delphi(d.delphi, fw) if d.delphi else None,
+        "experts": load_experts(d.experts) if d.experts else None,
+        "ahp": load_ahp(d.ahp, fw) if d.ahp else None,
+    }
+
+
+def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lang: str | None = None) -> Plan:
+    """Resolve a run config (and its loaded inputs) into a :class:`Plan`, building the index once.
+
+    Raises :class:`dgpe.errors.ConfigError` listing every field the plan cannot honour."""
+    inputs = dict(inputs) if inputs is not None else load_inputs(cfg)
+    file = Path(str(cfg.source)).name if cfg.source else "run config"
+    problems: list[Problem] = []
+
+    def problem(where: str, message: str) -> None:
+        problems.append(Problem(file, f"field {where}", message))
+
+    fw: Framework = inputs["framework"]
+    panel: pd.DataFrame = inputs["panel"]
+    cfg = _resolve_year(cfg, panel, problem)
+    if lang is not None:
+        cfg = cfg.model_copy(update={"lang": lang})
+    _check_groups(cfg, panel, problem)
+    for where, msg in check_options(cfg.options):
+        problem(where, msg)
+    spec, method = _resolve_spec(cfg, problem)
+    meta = fw.to_meta()
+    override = _judgement_weights(method, inputs.get("ahp"), meta, cfg, problem) if spec is not None else None
+    _check_sensitivity(cfg, problem)
+    if problems:
+        raise ConfigError(problems, title=f"{file}: {len(problems)} problem(s) in the run config")
+    sub = panel if cfg.year is None or "year" not in panel.columns else panel[panel["year"] == cfg.year]
+    attrs = [c for c in sub.columns if c not in fw.indicator_codes and c != "unit_id"]
+    plan = Plan(
+        config=cfg, framework=fw, meta=meta, panel=panel,
+        units=sub.set_index("unit_id")[attrs],
+        survey=inputs.get("survey"), delphi=inputs.get("delphi"),
+        experts=inputs.get("experts"), ahp=inputs.get("ahp"),
+        panel_imputation=impute_panel(panel, cfg, fw),
+        spec=spec, weights_method=method, weights_override=override,
+        bands=None, capabilities={}, options=dict(cfg.options),
+    )
+    _build_or_refuse(plan, file)
+    plan.bands = _resolve_bands(plan)
+    plan.capabilities = _capabilities(plan)
+    return plan
+
+
+def _resolve_year(cfg: RunConfig, panel: pd.DataFrame, problem: Any) -> RunConfig:
+    year = cfg.year
+    if "year" in panel.columns:
+        have = sorted(int(y) for y in panel["year"].dropna().unique())
+        if year is None:
+            year = have[-1]
+        elif year not in have:
+            problem("year", f"no data for year {year}; the data has {', '.join(map(str, have))}")
+    elif cfg.panel_impute is not None:
+        problem("panel_impute", f"needs several years of data; {Path(cfg.data.indicators).name} has no year column")
+    return cfg.model_copy(update={"year": year})
+
+
+def _check_groups(cfg: RunConfig, panel: pd.DataFrame, problem: Any) -> None:
+    for g in cfg.groups:
+        if g not in panel.columns:
+            problem("groups", f"group column {g!r} is not a column of {Path(cfg.data.indicators).name}; "
+                              "a run without peer groups says groups: []")
+
+
+def _resolve_spec(cfg: RunConfig, problem: Any) -> tuple[Any, str]:
+    from methods import MethodError
+    from methods.index import IndexSpec
+
+    build = dict(cfg.build)
+    weights = build.get("weights", "expert")
+    if isinstance(weights, Mapping) and "file" in weights:
+        build["weights"] = {"values": _weights_file(cfg, weights["file"], problem)}
+    try:
+        spec = IndexSpec.from_dict(build)
+    except (MethodError, TypeError, ValueError) as exc:
+        problem("build", str(exc))
+        return None, ""
+    w = spec.weights
+    method = w if isinstance(w, str) else ("values" if "values" in w else str(w.get("method")))
+    return spec, method
+
+
+def _weights_file(cfg: RunConfig, name: Any, problem: Any) -> dict[str, float]:
+    base = Path(str(cfg.source)).parent if cfg.source else Path.cwd()
+    path = Path(str(name)) if Path(str(name)).is_absolute() else base / str(name)
+    if not path.is_file():
+        problem("build.weights.file", f"file not found: {path}")
+        return {}
+    try:
+        df = pd.read_csv(path, encoding="utf-8-sig", dtype={"code": str})
+    except (ValueError, UnicodeDecodeError) as exc:
+        problem("build.weights.file", f"{path.name}: not a readable UTF-8 CSV ({exc})")
+        return {}
+    if not {"code", "weight"} <= set(df.columns):
+        problem("build.weights.file", f"{path.name}: expected the columns code, weight; found {list(df.columns)}")
+        return {}
+    w = pd.to_numeric(df["weight"], errors="coerce")
+    bad = df.loc[w.isna() | (w < 0), "code"].tolist()
+    if bad:
+        problem("build.weights.file", f"{path.name}: weights must be numbers ≥ 0; not so for {bad[:10]}")
+        return {}
+    return {str(c): float(v) for c, v in zip(df["code"], w, strict=True)}
+
+
+def _judgement_weights(method: str, ahp: Any, meta: pd.DataFrame, cfg: RunConfig, problem: Any) -> pd.Series | None:
+    if method not in ("ahp", "fahp"):
+        return None
+    if not ahp:
+        problem("build.weights", f"{method!r} derives the weights from AHP judgement matrices; "
+                                 "the run config names no data.ahp file")
+        return None
+    from methods import MethodError, MethodWarning, fahp
+    from methods import weights as wt
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", MethodWarning)  # consistency is reported by notebook 03
+            if method == "ahp":
+                return wt.ahp_hierarchy(ahp, meta)[0]
+            return fahp.fuzzy_ahp_hierarchy(ahp, meta)
+    except MethodError as exc:
+        problem("build.weights", f"{method}: {exc}")
+        return None
+
+
+def _check_sensitivity(cfg: RunConfig, problem: Any) -> None:
+    if not cfg.sensitivity:
+        return
+    from methods import MethodError
+    from methods.sensitivity import SensitivitySpec
+
+    try:
+        SensitivitySpec.from_dict(cfg.sensitivity)
+    except (MethodError, TypeError, ValueError) as exc:
+        problem("sensitivity", str(exc))
+
+
+def _build_or_refuse(plan: Plan, file: str) -> None:
+    """Build the index now, so a spec the data cannot take fails before any notebook starts."""
+    from methods import MethodError
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            plan.index  # noqa: B018 - builds and caches
+    except (MethodError, ValueError, TypeError, ZeroDivisionError) as exc:
+        raise ConfigError([Problem(file, "field build", f"the build fails on the data: {exc}")],
+                          title=f"{file}: the build cannot run on these data") from None
+
+
+def _resolve_bands(plan: Plan) -> dict[str, float] | None:
+    bands = plan.config.bands
+    if not bands:
+        return None
+    scale = plan.scale
+    if not scale.bounded:
+        return None
+    inside = all(scale.low <= v <= scale.high for v in bands.values())
+    return dict(bands) if inside else None
+
+
+def _capabilities(plan: Plan) -> dict[str, Finding | None]:
+    fw = plan.framework
+    kinds = plan.meta.loc[plan.meta["level"] == 1, "kind"] if "kind" in plan.meta else pd.Series(dtype=object)
+    kinds = kinds.dropna().astype(str)
+    have = {
+        "survey": plan.survey is not None and bool(fw.scales),
+        "ahp": bool(plan.ahp),
+        "delphi": plan.delphi is not None,
+        "experts": plan.experts is not None,
+        "kinds": bool(kinds.isin(["input", "output", "outcome"]).any()),
+        "groups": bool(plan.groups),
+        "years": len(plan.years) >= 2,
+        "sensitivity": bool(plan.config.sensitivity),
+        "bands": plan.bands is not None,
+        "subdimensions": any(fw.children(c) and not fw.node(c).is_indicator
+                             for d in fw.children(plan.index.index_code) for c in fw.children(d)),
+    }
+    out: dict[str, Finding | None] = {}
+    for cap, ok in have.items():
+        out[cap] = None if ok else Finding(CAPABILITIES[cap], {}, "info")
+    if plan.config.bands and plan.bands is None:
+        out["bands"] = _band_reason(plan)
+    return out
+
+
+def _band_reason(plan: Plan) -> Finding:
+    scale = plan.scale
+    if not scale.bounded:
+        return Finding("plan.skipped_unbounded_scale", {"scale": scale_label(scale)}, "warning")
+    cuts = ", ".join(f"{v:g}" for v in (plan.config.bands or {}).values())
+    return Finding("plan.bands_off_scale", {"cuts": cuts, "scale": scale_label(scale)}, "warning")
+
+
+def scale_label(scale: Any) -> Text:
+    if scale.bounded:
+        return Text(f"[{scale.low:g}, {scale.high:g}]", f"[{scale.low:g}, {scale.high:g}]")
+    return Text("无界(如 z 分数)", "unbounded (e.g. z-scores)")
+
+
+# -- helpers shared with the session ------------------------------------------------------------
+
+
+def matrix(panel: pd.DataFrame, framework: Framework, year: int | None) -> pd.DataFrame:
+    """The indicator matrix of one year (all rows when the panel has no year column)."""
+    df = panel if year is None or "year" not in panel.columns else panel[panel["year"] == year]
+    return df.set_index("unit_id")[framework.indicator_codes].astype(float)
+
+
+def impute_panel(panel: pd.DataFrame, cfg: RunConfig, framework: Framework) -> Any:
+    """The config's ``panel_impute`` applied to the whole panel (None when not configured)."""
+    spec = cfg.panel_impute
+    if spec is None or "year" not in panel.columns:
+        return None
+    from methods import MethodWarning
+    from methods.prepare import impute
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MethodWarning)  # unfilled cells are reported, not warned
+        return impute(panel, f"panel_{spec.method}", indicators=framework.indicator_codes,
+                      unit_col="unit_id", time_col="year", max_time=spec.max_time)
+
+
+def score_scale(result: Any) -> Any:
+    """The score scale of a built index (its ``scale`` attribute)."""
+    if hasattr(result, "scale"):
+        return result.scale
+    from types import SimpleNamespace  # TEMPORARY until the registries land
+
+    norm = dict(result.spec.normalise)
+    if norm.get("method", "minmax") == "minmax":
+        lo, hi = norm.get("range", [0, 100])
+        return SimpleNamespace(low=float(lo), high=float(hi), bounded=True)
+    return SimpleNamespace(low=None, high=None, bounded=False)
+
+
+def _plain_log(log: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def plain(v: Any) -> Any:
+        if isinstance(v, Mapping):
+            return {str(k): plain(x) for k, x in v.items()}
+        if isinstance(v, list | tuple):
+            return [plain(x) for x in v]
+        if isinstance(v, np.generic):
+            return v.item()
+        if isinstance(v, pd.Series | pd.DataFrame):
+            return None
+        return v
+
+    return [plain(s) for s in log]
