@@ -381,7 +381,10 @@ def _build_or_refuse(plan: Plan, file: str) -> None:
             warnings.simplefilter("ignore")
             plan.index  # noqa: B018 - builds and caches
     except (MethodError, ValueError, TypeError, ZeroDivisionError) as exc:
-        raise ConfigError([Problem(file, "field build", f"the build fails on the data: {exc}")],
+        text = str(exc)
+        step = text.split(":", 1)[0].strip()
+        where = f"build.{step}" if step in plan.spec.to_dict() else "build"
+        raise ConfigError([Problem(file, f"field {where}", f"the build fails on the data: {text}")],
                           title=f"{file}: the build cannot run on these data") from None
 
 

@@ -1,0 +1,124 @@
+"""The analysis plan: every documented option resolves or is refused before any notebook, naming the field."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dgpe.config import load_run_config
+from dgpe.errors import ConfigError
+from dgpe.plan import CAPABILITIES, resolve_plan
+
+CONFIG = "configs/default.yaml"
+
+
+def _plan(*overrides: str):
+    return resolve_plan(load_run_config(CONFIG, list(overrides)))
+
+
+@pytest.fixture(scope="module")
+def default_plan():
+    return _plan()
+
+
+def test_default_plan_builds_once_and_serialises(default_plan):
+    p = default_plan
+    assert p.index is p.index  # cached
+    assert p.weights_method == "expert" and p.weights_override is None
+    assert (p.scale.low, p.scale.high, p.scale.bounded) == (0.0, 100.0, True)
+    assert p.bands == {"非常高": 90.0, "高": 80.0, "中": 60.0}
+    assert all(p.has(c) for c in CAPABILITIES)
+    d = json.loads(json.dumps(p.to_dict(), default=str))
+    assert d["weights_method"] == "expert" and d["build"]["normalise"]["method"] == "minmax"
+    assert [s["step"] for s in d["build_log"]][:2] == [s["step"] for s in p.index.log][:2]
+
+
+@pytest.mark.parametrize("method", ["ahp", "fahp"])
+def test_judgement_weights_are_resolved_by_the_plan(method, default_plan):
+    p = _plan(f"build.weights={method}")
+    assert p.weights_method == method
+    w = p.weights_override
+    assert w is not None and (w > 0).all()
+    # the build used the judgement weights, not the expert ones
+    top = p.index.weights[default_plan.framework.children(p.index.index_code)]
+    assert top.round(6).tolist() != default_plan.index.weights[top.index].round(6).tolist()
+
+
+def test_judgement_weights_without_matrices_name_the_field():
+    with pytest.raises(ConfigError) as exc:
+        _plan("build.weights=ahp", "data.ahp=null")
+    assert "field build.weights" in str(exc.value) and "data.ahp" in str(exc.value)
+
+
+def test_unknown_weighting_method_names_the_field():
+    with pytest.raises(ConfigError) as exc:
+        _plan("build.weights=entropyy")
+    assert "field build" in str(exc.value)
+
+
+def test_geometric_mean_over_zeros_is_refused_before_any_notebook():
+    with pytest.raises(ConfigError) as exc:
+        _plan("build.aggregate={default: geometric}")
+    text = str(exc.value)
+    assert "field build.aggregate" in text and "range=(1, 100)" in text
+
+
+def test_geometric_mean_on_a_positive_scale_runs():
+    p = _plan("build.aggregate={default: geometric}", "build.normalise={method: minmax, range: [1, 100]}")
+    assert (p.scale.low, p.scale.high) == (1.0, 100.0)
+    assert p.bands is not None
+
+
+@pytest.mark.parametrize("norm", ["zscore", "rank"])
+def test_bands_are_not_applied_on_an_unbounded_scale(norm):
+    p = _plan(f"build.normalise={{method: {norm}}}")
+    assert not p.scale.bounded
+    assert p.bands is None and not p.has("bands")
+    reason = p.why_not("bands")
+    assert reason.key == "plan.skipped_unbounded_scale" and "z" in reason("en")
+
+
+def test_bands_outside_a_bounded_scale_are_refused_with_a_reason():
+    p = _plan("build.normalise={method: minmax, range: [0, 1]}")
+    assert p.bands is None and p.why_not("bands").key == "plan.bands_off_scale"
+    assert "90" in p.why_not("bands")("zh") and "。" in p.why_not("bands")("zh")
+
+
+@pytest.mark.parametrize(
+    ("override", "capability"),
+    [("data.survey=null", "survey"), ("data.ahp=null", "ahp"), ("data.delphi=null", "delphi"),
+     ("data.experts=null", "experts"), ("sensitivity={}", "sensitivity"), ("bands=null", "bands")],
+)
+def test_capabilities_follow_the_data_present(override, capability):
+    p = _plan(override)
+    assert not p.has(capability)
+    assert p.why_not(capability)("zh") and p.why_not(capability)("en")
+    others = [c for c in CAPABILITIES if c != capability]
+    assert all(p.has(c) for c in others)
+
+
+def test_year_on_year_stops_at_the_ranked_year():
+    p = _plan("year=2024")
+    assert max(p.build_years()) == 2024
+
+
+def test_unknown_option_names_the_field_and_known_ones():
+    with pytest.raises(ConfigError) as exc:
+        _plan("options.plan.nonsense=3")
+    assert "options.plan.nonsense" in str(exc.value)
+
+
+def test_weights_from_a_file(tmp_path, default_plan):
+    codes = default_plan.framework.children(default_plan.index.index_code)
+    (tmp_path / "w.csv").write_text("code,weight\n" + "\n".join(f"{c},{i + 1}" for i, c in enumerate(codes)),
+                                    encoding="utf-8")
+    p = _plan(f"build.weights={{file: {tmp_path / 'w.csv'}}}")
+    w = p.index.weights[codes]
+    assert w.tolist() == pytest.approx([(i + 1) / sum(range(1, len(codes) + 1)) for i in range(len(codes))])
+
+
+def test_a_missing_weights_file_names_the_field(tmp_path):
+    with pytest.raises(ConfigError) as exc:
+        _plan(f"build.weights={{file: {tmp_path / 'none.csv'}}}")
+    assert "field build.weights.file" in str(exc.value)
