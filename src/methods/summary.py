@@ -1,0 +1,110 @@
+"""One shape for every result: :class:`Summary` and the :class:`Result` base.
+
+Every result object of :mod:`methods` is a frozen dataclass deriving from :class:`Result`:
+
+- ``summary()`` returns a :class:`Summary`: a title, a few lines of text and one or more tables,
+  shown as plain text by ``print`` and as HTML in a notebook (``_repr_html_``), as statsmodels'
+  results summaries are;
+- ``to_frame()`` returns the result's main table as a DataFrame;
+- ``repr()`` is short (the class name and the sizes of its parts), never the full arrays.
+
+>>> import pandas as pd
+>>> s = Summary("Cronbach's alpha", ["alpha = 0.812 (95% CI 0.78–0.84)"], [pd.DataFrame({"alpha": [0.812]})])
+>>> print(s)
+Cronbach's alpha
+================
+alpha = 0.812 (95% CI 0.78–0.84)
+<BLANKLINE>
+   alpha
+0  0.812
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["Summary", "Result"]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A printable, HTML-renderable summary of a result."""
+
+    title: str
+    lines: Sequence[str] = ()
+    tables: Sequence[pd.DataFrame] = field(default_factory=tuple)
+
+    def as_text(self) -> str:
+        parts = [self.title, "=" * len(self.title), *self.lines]
+        for t in self.tables:
+            parts += ["", t.to_string()]
+        return "\n".join(parts)
+
+    def __str__(self) -> str:
+        return self.as_text()
+
+    def as_html(self) -> str:
+        body = "".join(f"<p>{html.escape(line)}</p>" for line in self.lines)
+        tabs = "".join(t.to_html(float_format=lambda v: f"{v:.4g}") for t in self.tables)
+        return f"<div><h4>{html.escape(self.title)}</h4>{body}{tabs}</div>"
+
+    def _repr_html_(self) -> str:
+        return self.as_html()
+
+    def to_frame(self) -> pd.DataFrame:
+        """The first table (an empty frame when there is none)."""
+        return self.tables[0] if self.tables else pd.DataFrame()
+
+
+def _size(value: Any) -> str:
+    if isinstance(value, pd.DataFrame):
+        return f"DataFrame{value.shape}"
+    if isinstance(value, pd.Series):
+        return f"Series({len(value)})"
+    if isinstance(value, np.ndarray):
+        return f"array{value.shape}"
+    if isinstance(value, dict | list | tuple):
+        return f"{type(value).__name__}({len(value)})"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+class Result:
+    """Base of the result objects: a short repr, ``summary()`` and ``to_frame()``.
+
+    Subclasses are dataclasses; they override :meth:`to_frame` (the main table) and
+    :meth:`summary` (title, lines, tables) where the defaults below are not enough."""
+
+    def __repr__(self) -> str:
+        parts = [f"{f.name}={_size(getattr(self, f.name))}" for f in fields(self)  # type: ignore[arg-type]
+                 if f.repr]
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def to_frame(self) -> pd.DataFrame:
+        """The result's main table: the first DataFrame or Series field."""
+        for f in fields(self):  # type: ignore[arg-type]
+            v = getattr(self, f.name)
+            if isinstance(v, pd.DataFrame):
+                return v
+            if isinstance(v, pd.Series):
+                return v.to_frame()
+        raise NotImplementedError(f"{type(self).__name__} has no table")
+
+    def summary(self) -> Summary:
+        """Title, the scalar fields as lines, and :meth:`to_frame` as the table."""
+        lines = []
+        for f in fields(self):  # type: ignore[arg-type]
+            v = getattr(self, f.name)
+            if isinstance(v, int | float | str | bool | np.number) and f.repr:
+                lines.append(f"{f.name} = {v:.4g}" if isinstance(v, float | np.floating) else f"{f.name} = {v}")
+        try:
+            tables: tuple[pd.DataFrame, ...] = (self.to_frame(),)
+        except NotImplementedError:
+            tables = ()
+        return Summary(type(self).__name__, lines, tables)
