@@ -43,7 +43,7 @@ DEFAULT_GROUPS = ("province", "city", "tier", "region", "group")
 HEADER_ROW = 1
 
 
-def _row(i: int) -> int:
+def _row(i: int | np.integer) -> int:
     """0-based data index → the row number Excel shows."""
     return HEADER_ROW + 1 + int(i)
 
@@ -62,11 +62,11 @@ def _numeric(
         raw = df[col]
         vals = pd.to_numeric(raw.map(lambda v: v.replace(",", "") if isinstance(v, str) else v), errors="coerce")
         bad = raw.notna() & vals.isna()
-        for i in np.flatnonzero(bad.to_numpy()):
+        for i in map(int, np.flatnonzero(bad.to_numpy())):
             problems.append(Problem(file, f"row {_row(i)}, column {col}", f"expected {what}", str(raw.iloc[i])))
         vals = vals.astype(float)
         infinite = np.isinf(vals.to_numpy())
-        for i in np.flatnonzero(infinite):
+        for i in map(int, np.flatnonzero(infinite)):
             problems.append(Problem(file, f"row {_row(i)}, column {col}", "expected a finite number", str(raw.iloc[i])))
         out[col] = vals.where(~infinite)
     return out
@@ -90,14 +90,14 @@ def _long_to_wide(
         elif known and code not in known:
             problems.append(Problem(file, f"row {_row(i)}, column indicator", "not an indicator of the framework" + _suggest(str(code), known), str(code)))
     vals = _numeric(df, ["value"], file, problems)
-    for i in np.flatnonzero(df["unit_id"].isna().to_numpy()):
+    for i in map(int, np.flatnonzero(df["unit_id"].isna().to_numpy())):
         problems.append(Problem(file, f"row {_row(i)}, column unit_id", "every row needs a unit_id"))
     if problems:
         return df
     df = df.assign(value=vals["value"])
     keys = ["unit_id", "year"] if "year" in df.columns else ["unit_id"]
     dup = df.duplicated(subset=[*keys, "indicator"], keep=False)
-    for i in np.flatnonzero(dup.to_numpy()):
+    for i in map(int, np.flatnonzero(dup.to_numpy())):
         problems.append(
             Problem(file, f"row {_row(i)}", "duplicate unit-year-indicator row", f"{df.iloc[i]['unit_id']}, {df.iloc[i]['indicator']}")
         )
@@ -148,7 +148,7 @@ def validate_indicators(
     out = df.copy()
     out[present] = values
     if "unit_id" in df.columns:
-        for i in np.flatnonzero(df["unit_id"].isna().to_numpy()):
+        for i in map(int, np.flatnonzero(df["unit_id"].isna().to_numpy())):
             problems.append(Problem(file, f"row {_row(i)}, column unit_id", "every row needs a unit_id"))
     if "year" in df.columns:
         raw_year = df["year"]
@@ -157,7 +157,7 @@ def validate_indicators(
             raw_year = raw_year.astype(str).str[:4]
         years = pd.to_numeric(raw_year, errors="coerce")
         bad = years.isna() | (years.notna() & (years % 1 != 0))
-        for i in np.flatnonzero(bad.to_numpy()):
+        for i in map(int, np.flatnonzero(bad.to_numpy())):
             if pd.isna(df["year"].iloc[i]):
                 problems.append(Problem(file, f"row {_row(i)}, column year", "the year is empty"))
             elif as_date.iloc[i]:
@@ -169,7 +169,7 @@ def validate_indicators(
         keys = ["unit_id", "year"] if "year" in df.columns else ["unit_id"]
         dup = df.duplicated(subset=keys, keep=False) & df["unit_id"].notna()
         first_seen: dict[tuple, int] = {}
-        for i in np.flatnonzero(dup.to_numpy()):
+        for i in map(int, np.flatnonzero(dup.to_numpy())):
             key = tuple(df.iloc[i][k] for k in keys)
             if key in first_seen:
                 problems.append(
@@ -190,7 +190,7 @@ def validate_indicators(
             lo = -np.inf if pd.isna(low) else low
             hi = np.inf if pd.isna(high) else high
             outside = col.notna() & ((col < lo) | (col > hi))
-            for i in np.flatnonzero(outside.to_numpy()):
+            for i in map(int, np.flatnonzero(outside.to_numpy())):
                 problems.append(
                     Problem(file, f"row {_row(i)}, column {c}", f"value outside the bounds [{lo:g}, {hi:g}] of {c}", f"{col.iloc[i]:g}")
                 )
@@ -262,7 +262,7 @@ def load_survey(path: str | Path, framework: Framework, *, encoding: str | None 
                 continue
             col = vals[it]
             bad = col.notna() & ((col < lo) | (col > hi) | (col % 1 != 0))
-            for i in np.flatnonzero(bad.to_numpy()):
+            for i in map(int, np.flatnonzero(bad.to_numpy())):
                 problems.append(
                     Problem(file, f"row {_row(i)}, column {it}", f"Likert value outside {lo}–{hi} (whole numbers) of scale {s.code}", f"{col.iloc[i]:g}")
                 )
@@ -304,17 +304,17 @@ def load_delphi(
             problems.append(Problem(file, f"row {_row(i)}, column indicator", "indicator code is empty"))
         elif code not in codes:
             problems.append(Problem(file, f"row {_row(i)}, column indicator", "not a code of the framework" + _suggest(code, codes), code))
-    for i in np.flatnonzero(df["expert"].isna().to_numpy()):
+    for i in map(int, np.flatnonzero(df["expert"].isna().to_numpy())):
         problems.append(Problem(file, f"row {_row(i)}, column expert", "expert id is empty"))
     lo, hi = scale
     s = nums["score"]
-    for i in np.flatnonzero((s.notna() & ((s < lo) | (s > hi))).to_numpy()):
+    for i in map(int, np.flatnonzero((s.notna() & ((s < lo) | (s > hi))).to_numpy())):
         problems.append(Problem(file, f"row {_row(i)}, column score", f"score outside {lo}–{hi}", f"{s.iloc[i]:g}"))
     r = nums["round"]
-    for i in np.flatnonzero((r.notna() & ((r < 1) | (r % 1 != 0))).to_numpy()):
+    for i in map(int, np.flatnonzero((r.notna() & ((r < 1) | (r % 1 != 0))).to_numpy())):
         problems.append(Problem(file, f"row {_row(i)}, column round", "round must be 1, 2, …", f"{r.iloc[i]:g}"))
     dup = df.duplicated(subset=["expert", "round", "indicator"], keep="first")
-    for i in np.flatnonzero(dup.to_numpy()):
+    for i in map(int, np.flatnonzero(dup.to_numpy())):
         problems.append(Problem(file, f"row {_row(i)}", "duplicate expert-round-indicator score", f"{df.iloc[i]['expert']}, {df.iloc[i]['indicator']}"))
     if problems:
         raise DataError(problems, title=f"{file}: {len(problems)} problem(s) in the Delphi data")
@@ -333,14 +333,14 @@ def load_experts(path: str | Path, *, encoding: str | None = None) -> pd.DataFra
     if not _require(df, ("expert", "ca", "cs"), file, problems):
         raise DataError(problems)
     nums = _numeric(df, ["ca", "cs"], file, problems)
-    for i in np.flatnonzero(df["expert"].isna().to_numpy()):
+    for i in map(int, np.flatnonzero(df["expert"].isna().to_numpy())):
         problems.append(Problem(file, f"row {_row(i)}, column expert", "expert id is empty"))
     dup = df["expert"].notna() & df.duplicated(subset=["expert"], keep="first")
-    for i in np.flatnonzero(dup.to_numpy()):
+    for i in map(int, np.flatnonzero(dup.to_numpy())):
         problems.append(Problem(file, f"row {_row(i)}, column expert", "duplicate expert id", str(df["expert"].iloc[i])))
     for c in ("ca", "cs"):
         v = nums[c]
-        for i in np.flatnonzero((v.notna() & ((v < 0) | (v > 1))).to_numpy()):
+        for i in map(int, np.flatnonzero((v.notna() & ((v < 0) | (v > 1))).to_numpy())):
             problems.append(Problem(file, f"row {_row(i)}, column {c}", "expected a coefficient in [0, 1]", f"{v.iloc[i]:g}"))
     if problems:
         raise DataError(problems, title=f"{file}: {len(problems)} problem(s) in the expert table")
@@ -370,9 +370,9 @@ def ahp_matrices(
             problems.append(Problem(file, f"{where}, column parent", f"{parent} is an indicator; AHP compares the children of an aggregate"))
             continue
         bad = False
-        for key in ("row", "col"):
-            if rec[key] not in kids:
-                problems.append(Problem(file, f"{where}, column {key}", f"not a child of {parent}; expected one of {kids}", str(rec[key])))
+        for side in ("row", "col"):
+            if rec[side] not in kids:
+                problems.append(Problem(file, f"{where}, column {side}", f"not a child of {parent}; expected one of {kids}", str(rec[side])))
                 bad = True
         try:
             v = parse_fraction(rec["value"])
@@ -387,7 +387,7 @@ def ahp_matrices(
             problems.append(Problem(file, f"{where}, column expert", "expert id is empty"))
             continue
         key = (str(rec["expert"]), str(parent))
-        pos = (rec["row"], rec["col"])
+        pos = (str(rec["row"]), str(rec["col"]))
         if pos in cells.setdefault(key, {}):
             problems.append(Problem(file, where, f"duplicate judgement {pos[0]} vs {pos[1]} for expert {key[0]}, parent {parent} (first on row {cells[key][pos][1]})"))
             continue

@@ -195,7 +195,7 @@ def generate_example(
     unique_noise = {n.code: _persistent(rng.standard_normal((n_units, len(years)))) for n in inds}
     pair_of = {use: avail for avail, use in USE_PAIRS}
     frames = []
-    scores_z: dict[str, np.ndarray] = {}
+    scores_z: dict[tuple[str, int], np.ndarray] = {}
     for y, year in enumerate(years):
         F = factors[y]
         cols: dict[str, np.ndarray] = {}
@@ -205,11 +205,11 @@ def generate_example(
             z = lam * F[:, d] + np.sqrt(1 - lam**2) * unique_noise[n.code][:, y]
             if n.code in pair_of:
                 # use follows availability, except for input-heavy units
-                z = 0.6 * z + 0.4 * scores_z.get((pair_of[n.code], y), z)  # type: ignore[arg-type]
+                z = 0.6 * z + 0.4 * scores_z.get((pair_of[n.code], y), z)
                 z = np.where(input_heavy, z - 1.6, z)
             if n.code in dict(USE_PAIRS):
                 z = np.where(input_heavy, z + 0.5, z)
-            scores_z[(n.code, y)] = z  # type: ignore[index]
+            scores_z[(n.code, y)] = z
             val = _to_unit(z, n.code, n.unit or "ratio", n.direction or "positive", rng)
             if n.code == "D1.1":  # ceiling: most units above 0.99
                 val = 1.0 - 0.02 * expit(-1.2 - 1.0 * z)
@@ -228,8 +228,8 @@ def generate_example(
     # outliers: a few extreme counts
     count_codes = [n.code for n in inds if n.unit == "count" and RANGES.get(n.code, (0, 1))[1] > 10]
     for code in count_codes[:4]:
-        rows = rng.choice(len(panel), size=3, replace=False)
-        panel.loc[rows, code] = np.round(panel.loc[rows, code] * rng.uniform(6, 12, 3))
+        picked = rng.choice(len(panel), size=3, replace=False)
+        panel.loc[picked, code] = np.round(panel.loc[picked, code] * rng.uniform(6, 12, 3))
     # round ratios to 4 decimals, durations to 2
     for n in inds:
         if n.unit in ("ratio", "percent", "likert", "score"):
@@ -258,7 +258,7 @@ def generate_example(
         }
     )
     lean = rng.normal(0, 0.3, n_delphi)
-    rows = []
+    rows: list[tuple[str, int, str, int]] = []
     for rnd, spread in ((1, 0.9), (2, 0.45)):
         for e in range(n_delphi):
             for n in inds:

@@ -679,7 +679,7 @@ def framework_from_table(
         lv = levels.get(c)
         if not _is_blank(lv):
             try:
-                given = int(float(lv))
+                given = int(float(lv))  # type: ignore[arg-type]  # not blank, so not None
             except (TypeError, ValueError):
                 problems.append(Problem(file, f"row {rows[c]}, column level", "level must be a whole number", str(lv)))
                 continue
