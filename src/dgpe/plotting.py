@@ -102,8 +102,10 @@ def correlation_heatmap(
         size = min(14, 3 + 0.32 * n)
         fig, ax = plt.subplots(figsize=(size + 1, size))
     else:
-        fig = ax.get_figure(root=True)
-        assert fig is not None  # an axes drawn on belongs to a figure
+        parent = ax.get_figure(root=True)
+        if parent is None:
+            raise ValueError("correlation_heatmap: ax belongs to no figure")
+        fig = parent
     sns.heatmap(
         corr, vmin=-1, vmax=1, center=0, cmap="RdBu_r", square=True, ax=ax,
         annot=(n <= 12) if annot is None else annot, fmt=".2f", cbar_kws={"shrink": 0.7},
