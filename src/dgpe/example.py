@@ -34,6 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -152,7 +153,10 @@ def generate_example(
     seed: int = DEFAULT_SEED,
 ) -> ExampleData:
     """Generate the example data set for ``framework`` (the default framework's codes get realistic
-    ranges; other indicators fall back to ratios in [0, 1])."""
+    ranges; other indicators fall back to ratios in [0, 1]).
+
+    The random draws come in a fixed order (units, latent factors, indicators, outliers, missing
+    cells, survey, Delphi, AHP), so a seed always gives the same files."""
     if n_units < 10:
         raise ValueError("n_units must be at least 10")
     rng = np.random.default_rng(seed)
@@ -161,9 +165,42 @@ def generate_example(
     dims = [d.code for d in framework.index.children]
     k = len(dims)
     corr = FACTOR_CORR[:k, :k] if k <= 4 else np.eye(k) * 0.5 + 0.5
-    n_prov = min(n_provinces, len(_PROVINCES))
+    units = _units(rng, n_units, min(n_provinces, len(_PROVINCES)), input_heavy_share)
+    factors = _latent_factors(rng, corr, units["effect"], len(years))
+    loadings = {n.code: float(rng.uniform(0.55, 0.85)) for n in inds}
+    panel = _indicator_panel(rng, inds, dims, dim_of, units, factors, loadings, years)
+    codes = [n.code for n in inds]
+    _add_outliers_and_gaps(rng, panel, inds, codes, missing_rate)
+    unit_ids = units["unit_id"]
+    survey, survey_truth, survey_corr = _survey(framework, rng, unit_ids, factors[-1][:, dims.index(dims[-1])], n_respondents)
+    experts, delphi, true_importance = _delphi(rng, inds, n_delphi)
+    ahp, ahp_truth = _ahp(rng, framework, n_ahp)
+    truth = {
+        "indicator_loadings": pd.DataFrame(
+            {"indicator": codes, "dimension": [dim_of[c] for c in codes], "loading": [loadings[c] for c in codes]}
+        ),
+        "factor_correlations": pd.DataFrame(corr, index=dims, columns=dims).rename_axis("dimension"),
+        "units": pd.DataFrame(
+            {
+                "unit_id": unit_ids,
+                "province": units["province"],
+                "tier": units["tier"],
+                "input_heavy": units["input_heavy"],
+                **{f"F_{d}_{years[-1]}": factors[-1][:, i].round(6) for i, d in enumerate(dims)},
+            }
+        ),
+        "survey_loadings": survey_truth,
+        "survey_factor_correlations": survey_corr,
+        "delphi_importance": pd.DataFrame(
+            {"indicator": codes, "importance": [round(true_importance[c], 6) for c in codes]}
+        ),
+        "ahp_weights": pd.DataFrame(ahp_truth, columns=["parent", "child", "weight"]),
+    }
+    return ExampleData(panel, survey, delphi, experts, ahp, truth)
 
-    # --- units -------------------------------------------------------------------------------
+
+def _units(rng: np.random.Generator, n_units: int, n_prov: int, input_heavy_share: float) -> dict[str, Any]:
+    """Unit ids and names, province and tier, their fixed effects and the input-heavy flag."""
     province_idx = np.sort(rng.integers(0, n_prov, n_units))
     tiers = rng.choice(len(_TIERS), size=n_units, p=[0.3, 0.2, 0.5])
     counters: dict[int, int] = {}
@@ -173,25 +210,42 @@ def generate_example(
         unit_ids.append(f"P{p + 1}-{counters[p]:03d}")
         suffix = {0: "区", 1: "市", 2: "县"}[int(t)]
         unit_names.append(f"{_PROVINCES[p]}第{counters[p]}{suffix}")
-    province = np.array([_PROVINCES[p] for p in province_idx])
     tier = np.array([_TIERS[t] for t in tiers])
     prov_effect = rng.normal(0, 0.35, n_prov)[province_idx]
     tier_effect = np.array([_TIER_EFFECT[t] for t in tier])
-    input_heavy = rng.random(n_units) < input_heavy_share
+    return {
+        "unit_id": unit_ids,
+        "unit_name": unit_names,
+        "province": np.array([_PROVINCES[p] for p in province_idx]),
+        "tier": tier,
+        "effect": prov_effect + tier_effect,
+        "input_heavy": rng.random(n_units) < input_heavy_share,
+    }
 
-    # --- latent factors over years -----------------------------------------------------------
+
+def _latent_factors(rng: np.random.Generator, corr: np.ndarray, effect: np.ndarray, n_years: int) -> list[np.ndarray]:
+    """Each year's correlated dimension factors: a persistent base plus yearly change and drift."""
+    n_units, k = len(effect), corr.shape[0]
     chol = np.linalg.cholesky(corr)
     base = rng.standard_normal((n_units, k)) @ chol.T
-    base += (prov_effect + tier_effect)[:, None]
+    base += effect[:, None]
     factors = []
     current = base
-    for y, _ in enumerate(years):
+    for y in range(n_years):
         if y > 0:
             current = 0.85 * current + 0.15 * base + 0.12 + 0.25 * (rng.standard_normal((n_units, k)) @ chol.T)
         factors.append(current.copy())
+    return factors
 
-    # --- indicators --------------------------------------------------------------------------
-    loadings = {n.code: float(rng.uniform(0.55, 0.85)) for n in inds}
+
+def _indicator_panel(
+    rng: np.random.Generator, inds: list[Any], dims: list[str], dim_of: dict[str, str],
+    units: dict[str, Any], factors: list[np.ndarray], loadings: dict[str, float], years: tuple[int, ...],
+) -> pd.DataFrame:
+    """The indicators of every year: factor loading plus persistent unique noise, with use
+    following availability except for input-heavy units, mapped onto each indicator's range."""
+    n_units = len(units["unit_id"])
+    input_heavy = units["input_heavy"]
     unique_noise = {n.code: _persistent(rng.standard_normal((n_units, len(years)))) for n in inds}
     pair_of = {use: avail for avail, use in USE_PAIRS}
     frames = []
@@ -200,9 +254,8 @@ def generate_example(
         F = factors[y]
         cols: dict[str, np.ndarray] = {}
         for n in inds:
-            d = dims.index(dim_of[n.code])
             lam = loadings[n.code]
-            z = lam * F[:, d] + np.sqrt(1 - lam**2) * unique_noise[n.code][:, y]
+            z = lam * F[:, dims.index(dim_of[n.code])] + np.sqrt(1 - lam**2) * unique_noise[n.code][:, y]
             if n.code in pair_of:
                 # use follows availability, except for input-heavy units
                 z = 0.6 * z + 0.4 * scores_z.get((pair_of[n.code], y), z)
@@ -217,35 +270,34 @@ def generate_example(
                 val = np.round(val)
             cols[n.code] = val
         block = pd.DataFrame(cols)
-        block.insert(0, "tier", tier)
-        block.insert(0, "province", province)
-        block.insert(0, "year", year)
-        block.insert(0, "unit_name", unit_names)
-        block.insert(0, "unit_id", unit_ids)
+        for col, value in (("tier", units["tier"]), ("province", units["province"]), ("year", year),
+                           ("unit_name", units["unit_name"]), ("unit_id", units["unit_id"])):
+            block.insert(0, col, value)
         frames.append(block)
-    panel = pd.concat(frames, ignore_index=True)
-    codes = [n.code for n in inds]
-    # outliers: a few extreme counts
+    return pd.concat(frames, ignore_index=True)
+
+
+def _add_outliers_and_gaps(
+    rng: np.random.Generator, panel: pd.DataFrame, inds: list[Any], codes: list[str], missing_rate: float
+) -> None:
+    """A few extreme counts, rounding as published, and missing cells (MCAR, never a whole column)."""
     count_codes = [n.code for n in inds if n.unit == "count" and RANGES.get(n.code, (0, 1))[1] > 10]
     for code in count_codes[:4]:
         picked = rng.choice(len(panel), size=3, replace=False)
         panel.loc[picked, code] = np.round(panel.loc[picked, code] * rng.uniform(6, 12, 3))
-    # round ratios to 4 decimals, durations to 2
     for n in inds:
         if n.unit in ("ratio", "percent", "likert", "score"):
             panel[n.code] = panel[n.code].round(4)
         elif n.unit in ("days", "hours", "minutes"):
             panel[n.code] = panel[n.code].round(2)
-    # missing cells (MCAR), never a whole column
     mask = rng.random((len(panel), len(codes))) < missing_rate
     values = panel[codes].to_numpy(dtype=float)
     values[mask] = np.nan
     panel[codes] = values
 
-    # --- survey ------------------------------------------------------------------------------
-    survey, survey_truth, survey_corr = _survey(framework, rng, unit_ids, factors[-1][:, dims.index(dims[-1])], n_respondents)
 
-    # --- Delphi ------------------------------------------------------------------------------
+def _delphi(rng: np.random.Generator, inds: list[Any], n_delphi: int) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, float]]:
+    """Experts (familiarity, basis of judgement) and two Delphi rounds of 1–5 importance ratings."""
     kind_importance = {"outcome": 4.3, "output": 3.9, "input": 3.6, None: 3.8}
     true_importance = {
         n.code: float(np.clip(kind_importance[n.kind] + rng.normal(0, 0.35), 2.6, 4.9)) for n in inds
@@ -265,9 +317,12 @@ def generate_example(
                 mu = true_importance[n.code] + lean[e] * (1.0 if rnd == 1 else 0.5)
                 score = int(np.clip(np.rint(mu + rng.normal(0, spread)), 1, 5))
                 rows.append((experts.expert[e], rnd, n.code, score))
-    delphi = pd.DataFrame(rows, columns=["expert", "round", "indicator", "score"])
+    return experts, pd.DataFrame(rows, columns=["expert", "round", "indicator", "score"]), true_importance
 
-    # --- AHP ---------------------------------------------------------------------------------
+
+def _ahp(rng: np.random.Generator, framework: Framework, n_ahp: int) -> tuple[pd.DataFrame, list[tuple[str, str, float]]]:
+    """Each expert's Saaty matrices around the framework's weights; a sixth of the experts
+    inconsistent (wide noise and one reversed judgement)."""
     ahp_rows = []
     ahp_truth = []
     parents = [framework.index] + [d for d in framework.index.children if len(d.children) > 1]
@@ -277,45 +332,27 @@ def generate_example(
         w = np.array([c.weight for c in node.children], dtype=float)
         w = w / w.sum()
         for c, wi in zip(kids, w, strict=True):
-            ahp_truth.append((node.code, c, wi))
+            ahp_truth.append((node.code, c, float(wi)))
         for e in range(n_ahp):
-            m = len(kids)
-            a = np.ones((m, m))
-            sd = 0.25 if e not in inconsistent else 1.3
-            for i in range(m):
-                for j in range(i + 1, m):
-                    ratio = w[i] / w[j] * np.exp(rng.normal(0, sd))
-                    if e in inconsistent and i == 0 and j == m - 1 and m >= 3:
-                        ratio = 1 / (ratio * 5)  # a reversed judgement
-                    a[i, j] = _saaty_round(np.array([ratio]))[0]
-                    a[j, i] = 1 / a[i, j]
-            for i in range(m):
-                for j in range(m):
+            a = _saaty_matrix(rng, w, reverse=e in inconsistent)
+            for i in range(len(kids)):
+                for j in range(len(kids)):
                     ahp_rows.append((f"A{e + 1:02d}", node.code, kids[i], kids[j], _fraction_text(a[i, j])))
-    ahp = pd.DataFrame(ahp_rows, columns=["expert", "parent", "row", "col", "value"])
+    return pd.DataFrame(ahp_rows, columns=["expert", "parent", "row", "col", "value"]), ahp_truth
 
-    truth = {
-        "indicator_loadings": pd.DataFrame(
-            {"indicator": codes, "dimension": [dim_of[c] for c in codes], "loading": [loadings[c] for c in codes]}
-        ),
-        "factor_correlations": pd.DataFrame(corr, index=dims, columns=dims).rename_axis("dimension"),
-        "units": pd.DataFrame(
-            {
-                "unit_id": unit_ids,
-                "province": province,
-                "tier": tier,
-                "input_heavy": input_heavy,
-                **{f"F_{d}_{years[-1]}": factors[-1][:, i].round(6) for i, d in enumerate(dims)},
-            }
-        ),
-        "survey_loadings": survey_truth,
-        "survey_factor_correlations": survey_corr,
-        "delphi_importance": pd.DataFrame(
-            {"indicator": codes, "importance": [round(true_importance[c], 6) for c in codes]}
-        ),
-        "ahp_weights": pd.DataFrame(ahp_truth, columns=["parent", "child", "weight"]),
-    }
-    return ExampleData(panel, survey, delphi, experts, ahp, truth)
+
+def _saaty_matrix(rng: np.random.Generator, w: np.ndarray, *, reverse: bool) -> np.ndarray:
+    m = len(w)
+    a = np.ones((m, m))
+    sd = 0.25 if not reverse else 1.3
+    for i in range(m):
+        for j in range(i + 1, m):
+            ratio = w[i] / w[j] * np.exp(rng.normal(0, sd))
+            if reverse and i == 0 and j == m - 1 and m >= 3:
+                ratio = 1 / (ratio * 5)  # a reversed judgement
+            a[i, j] = _saaty_round(np.array([ratio]))[0]
+            a[j, i] = 1 / a[i, j]
+    return a
 
 
 def _survey(
