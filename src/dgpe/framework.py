@@ -19,6 +19,7 @@ direction on an aggregate, survey scales naming unknown items or dimensions.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -604,14 +605,40 @@ def framework_from_table(
     unknown = [c for c in df.columns if c not in _TABLE_COLUMNS]
     if unknown:
         problems.append(Problem(file, "header", f"unknown column(s) {unknown}; expected some of {list(_TABLE_COLUMNS)}"))
-    nodes: dict[str, dict[str, Any]] = {}
-    parents: dict[str, str | None] = {}
-    rows: dict[str, int] = {}
-    levels: dict[str, Any] = {}
-    order: list[str] = []
+    rows = _table_rows(df, file, header_row, problems)
+    roots = _check_parents(rows, file, problems)
+    if problems:
+        raise FrameworkError(problems, title=f"{file}: the framework breaks {len(problems)} rule(s)")
+    nodes, parents = rows.nodes, rows.parents
+    for c in rows.order:
+        p = parents[c]
+        if p is not None:
+            nodes[p]["children"].append(nodes[c])
+    root = nodes[roots[0]]
+    _check_tree(root, file, problems)
+    _check_levels(rows, file, problems)
+    scale_list = _check_scales(scales, set(rows.order), file, problems)
+    pair_list = _check_pairs(pairs, root, file, problems)
+    if problems:
+        raise FrameworkError(problems, title=f"{file}: the framework breaks {len(problems)} rule(s)")
+    return Framework(index=_to_node(root), scales=tuple(Scale(**s) for s in scale_list), pairs=pair_list)
+
+
+@dataclass
+class _TableRows:
+    """The nodes of a flat framework table, with their parents, Excel rows and stated levels."""
+
+    nodes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    parents: dict[str, str | None] = field(default_factory=dict)
+    rows: dict[str, int] = field(default_factory=dict)
+    levels: dict[str, Any] = field(default_factory=dict)
+    order: list[str] = field(default_factory=list)
+
+
+def _table_rows(df: pd.DataFrame, file: str, header_row: int, problems: list[Problem]) -> _TableRows:
+    out = _TableRows()
     for i, rec in enumerate(df.to_dict("records")):
         excel_row = header_row + 1 + i
-        where = f"row {excel_row}, "
         raw = {k: v for k, v in rec.items() if k in _NODE_KEYS and not _is_blank(v)}
         low, high = rec.get("bound_low"), rec.get("bound_high")
         if not (_is_blank(low) and _is_blank(high)):
@@ -619,40 +646,44 @@ def framework_from_table(
         if _is_blank(rec.get("code")):
             problems.append(Problem(file, f"row {excel_row}, column code", "every row needs a code"))
             continue
-        node = _check_node(raw, file, where, problems)
+        node = _check_node(raw, file, f"row {excel_row}, ", problems)
         code = node["code"]
-        if code in nodes:
+        if code in out.nodes:
             problems.append(
-                Problem(file, f"row {excel_row}, node {code}", f"duplicate code (first on row {rows[code]})")
+                Problem(file, f"row {excel_row}, node {code}", f"duplicate code (first on row {out.rows[code]})")
             )
             continue
         node["children"] = []
-        nodes[code] = node
-        rows[code] = excel_row
+        out.nodes[code] = node
+        out.rows[code] = excel_row
         parent = rec.get("parent")
-        parents[code] = None if _is_blank(parent) else str(parent).strip()
-        levels[code] = rec.get("level")
-        order.append(code)
-    roots = [c for c in order if parents[c] is None]
-    for c in order:
-        p = parents[c]
-        if p is not None and p not in nodes:
-            problems.append(Problem(file, f"row {rows[c]}, node {c}", f"unknown parent {p!r}"))
+        out.parents[code] = None if _is_blank(parent) else str(parent).strip()
+        out.levels[code] = rec.get("level")
+        out.order.append(code)
+    return out
+
+
+def _check_parents(t: _TableRows, file: str, problems: list[Problem]) -> list[str]:
+    """Unknown parents, self-parents, cycles and the single root; returns the roots found."""
+    roots = [c for c in t.order if t.parents[c] is None]
+    for c in t.order:
+        p = t.parents[c]
+        if p is not None and p not in t.nodes:
+            problems.append(Problem(file, f"row {t.rows[c]}, node {c}", f"unknown parent {p!r}"))
         if p == c:
-            problems.append(Problem(file, f"row {rows[c]}, node {c}", "a node cannot be its own parent"))
-    # cycles: follow parents from each node
+            problems.append(Problem(file, f"row {t.rows[c]}, node {c}", "a node cannot be its own parent"))
     in_cycle: set[str] = set()
-    for c in order:
+    for c in t.order:  # follow the parents from each node
         path: list[str] = []
         cur: str | None = c
-        while cur is not None and cur in nodes and cur not in path:
+        while cur is not None and cur in t.nodes and cur not in path:
             path.append(cur)
-            cur = parents.get(cur)
+            cur = t.parents.get(cur)
         if cur is not None and cur in path and cur not in in_cycle:
             cyc = path[path.index(cur) :]
             in_cycle.update(cyc)
             problems.append(
-                Problem(file, f"row {rows[cur]}, node {cur}", f"cycle in parents: {' → '.join([*cyc, cur])}")
+                Problem(file, f"row {t.rows[cur]}, node {cur}", f"cycle in parents: {' → '.join([*cyc, cur])}")
             )
     if len(roots) != 1:
         problems.append(
@@ -663,40 +694,33 @@ def framework_from_table(
                 + (f": {', '.join(roots)}" if roots else ""),
             )
         )
-    if problems:
-        raise FrameworkError(problems, title=f"{file}: the framework breaks {len(problems)} rule(s)")
-    for c in order:
-        p = parents[c]
-        if p is not None:
-            nodes[p]["children"].append(nodes[c])
-    root = nodes[roots[0]]
-    _check_tree(root, file, problems)
-    # level consistency
+    return roots
+
+
+def _check_levels(t: _TableRows, file: str, problems: list[Problem]) -> None:
+    """A stated level must equal the node's height in the tree (1 = indicator)."""
+
     def height(n: dict[str, Any]) -> int:
         return 1 if not n["children"] else 1 + max(height(k) for k in n["children"])
 
-    for c in order:
-        lv = levels.get(c)
-        if not _is_blank(lv):
-            try:
-                given = int(float(lv))  # type: ignore[arg-type]  # not blank, so not None
-            except (TypeError, ValueError):
-                problems.append(Problem(file, f"row {rows[c]}, column level", "level must be a whole number", str(lv)))
-                continue
-            if given != height(nodes[c]):
-                problems.append(
-                    Problem(
-                        file,
-                        f"row {rows[c]}, node {c}",
-                        f"level {given} disagrees with the tree: expected {height(nodes[c])} "
-                        "(1 = indicator, parents one above their highest child)",
-                    )
+    for c in t.order:
+        lv = t.levels.get(c)
+        if _is_blank(lv):
+            continue
+        try:
+            given = int(float(str(lv)))
+        except (TypeError, ValueError):
+            problems.append(Problem(file, f"row {t.rows[c]}, column level", "level must be a whole number", str(lv)))
+            continue
+        if given != height(t.nodes[c]):
+            problems.append(
+                Problem(
+                    file,
+                    f"row {t.rows[c]}, node {c}",
+                    f"level {given} disagrees with the tree: expected {height(t.nodes[c])} "
+                    "(1 = indicator, parents one above their highest child)",
                 )
-    scale_list = _check_scales(scales, set(order), file, problems)
-    pair_list = _check_pairs(pairs, root, file, problems)
-    if problems:
-        raise FrameworkError(problems, title=f"{file}: the framework breaks {len(problems)} rule(s)")
-    return Framework(index=_to_node(root), scales=tuple(Scale(**s) for s in scale_list), pairs=pair_list)
+            )
 
 
 def load_framework(path: str | Path, *, encoding: str | None = None) -> Framework:
