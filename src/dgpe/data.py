@@ -128,6 +128,31 @@ def validate_indicators(
     problems: list[Problem] = []
     codes = framework.indicator_codes
     allowed = set(ID_COLUMNS) | set(groups) | set(extra_columns) | set(codes)
+    _check_indicator_columns(df, framework, allowed, file, problems)
+    present = [c for c in codes if c in df.columns]
+    values = _numeric(df, present, file, problems)
+    out = df.copy()
+    out[present] = values
+    if "unit_id" in df.columns:
+        for i in map(int, np.flatnonzero(df["unit_id"].isna().to_numpy())):
+            problems.append(Problem(file, f"row {_row(i)}, column unit_id", "every row needs a unit_id"))
+    if "year" in df.columns:
+        out["year"] = _years(df["year"], file, problems)
+    if "unit_id" in df.columns:
+        _check_duplicate_rows(df, file, problems)
+    meta = framework.to_meta().set_index("code")
+    for c in present:
+        _check_indicator_values(c, values[c], df[c], meta, out["year"] if "year" in df.columns else None, file, problems)
+    if problems:
+        raise DataError(problems, title=f"{file}: {len(problems)} problem(s) in the indicator data")
+    ordered = [c for c in (*ID_COLUMNS, *groups, *extra_columns) if c in out.columns] + present
+    return out[ordered].reset_index(drop=True)
+
+
+def _check_indicator_columns(
+    df: pd.DataFrame, framework: Framework, allowed: set[str], file: str, problems: list[Problem]
+) -> None:
+    """A unit_id column, no unknown column, every indicator of the framework present."""
     if "unit_id" not in df.columns:
         problems.append(Problem(file, "header", "a 'unit_id' column is required" + _suggest("unit_id", df.columns)))
     for col in df.columns:
@@ -140,76 +165,73 @@ def validate_indicators(
                     + _suggest(col, allowed),
                 )
             )
-    missing = [c for c in codes if c not in df.columns]
-    for c in missing:
-        problems.append(Problem(file, f"column {c}", f"indicator {c} ({framework.name(c)}) is missing from the data"))
-    present = [c for c in codes if c in df.columns]
-    values = _numeric(df, present, file, problems)
-    out = df.copy()
-    out[present] = values
-    if "unit_id" in df.columns:
-        for i in map(int, np.flatnonzero(df["unit_id"].isna().to_numpy())):
-            problems.append(Problem(file, f"row {_row(i)}, column unit_id", "every row needs a unit_id"))
-    if "year" in df.columns:
-        raw_year = df["year"]
-        as_date = raw_year.astype(str).str.fullmatch(r"(\d{4})-01-01( 00:00:00)?")
-        if as_date.all():  # Excel turned the years into dates: take the year
-            raw_year = raw_year.astype(str).str[:4]
-        years = pd.to_numeric(raw_year, errors="coerce")
-        bad = years.isna() | (years.notna() & (years % 1 != 0))
-        for i in map(int, np.flatnonzero(bad.to_numpy())):
-            if pd.isna(df["year"].iloc[i]):
-                problems.append(Problem(file, f"row {_row(i)}, column year", "the year is empty"))
-            elif as_date.iloc[i]:
-                problems.append(Problem(file, f"row {_row(i)}, column year", "the year column holds dates; format it as a number such as 2025", str(df["year"].iloc[i])))
-            else:
-                problems.append(Problem(file, f"row {_row(i)}, column year", "expected a whole year such as 2025", str(df["year"].iloc[i])))
-        out["year"] = years.where(~bad).astype("Int64")
-    if "unit_id" in df.columns:
-        keys = ["unit_id", "year"] if "year" in df.columns else ["unit_id"]
-        dup = df.duplicated(subset=keys, keep=False) & df["unit_id"].notna()
-        first_seen: dict[tuple, int] = {}
-        for i in map(int, np.flatnonzero(dup.to_numpy())):
-            key = tuple(df.iloc[i][k] for k in keys)
-            if key in first_seen:
-                problems.append(
-                    Problem(
-                        file,
-                        f"row {_row(i)}",
-                        f"duplicate {'unit-year' if len(keys) == 2 else 'unit'} row (first on row {first_seen[key]})",
-                        ", ".join(str(k) for k in key),
-                    )
+    for c in framework.indicator_codes:
+        if c not in df.columns:
+            problems.append(Problem(file, f"column {c}", f"indicator {c} ({framework.name(c)}) is missing from the data"))
+
+
+def _years(raw: pd.Series, file: str, problems: list[Problem]) -> pd.Series:
+    """The year column as integers (years that Excel turned into dates are taken back)."""
+    raw_year = raw
+    as_date = raw_year.astype(str).str.fullmatch(r"(\d{4})-01-01( 00:00:00)?")
+    if as_date.all():  # Excel turned the years into dates: take the year
+        raw_year = raw_year.astype(str).str[:4]
+    years = pd.to_numeric(raw_year, errors="coerce")
+    bad = years.isna() | (years.notna() & (years % 1 != 0))
+    for i in map(int, np.flatnonzero(bad.to_numpy())):
+        if pd.isna(raw.iloc[i]):
+            problems.append(Problem(file, f"row {_row(i)}, column year", "the year is empty"))
+        elif as_date.iloc[i]:
+            problems.append(Problem(file, f"row {_row(i)}, column year", "the year column holds dates; format it as a number such as 2025", str(raw.iloc[i])))
+        else:
+            problems.append(Problem(file, f"row {_row(i)}, column year", "expected a whole year such as 2025", str(raw.iloc[i])))
+    return years.where(~bad).astype("Int64")
+
+
+def _check_duplicate_rows(df: pd.DataFrame, file: str, problems: list[Problem]) -> None:
+    keys = ["unit_id", "year"] if "year" in df.columns else ["unit_id"]
+    dup = df.duplicated(subset=keys, keep=False) & df["unit_id"].notna()
+    first_seen: dict[tuple, int] = {}
+    for i in map(int, np.flatnonzero(dup.to_numpy())):
+        key = tuple(df.iloc[i][k] for k in keys)
+        if key in first_seen:
+            problems.append(
+                Problem(
+                    file,
+                    f"row {_row(i)}",
+                    f"duplicate {'unit-year' if len(keys) == 2 else 'unit'} row (first on row {first_seen[key]})",
+                    ", ".join(str(k) for k in key),
                 )
-            else:
-                first_seen[key] = _row(i)
-    meta = framework.to_meta().set_index("code")
-    for c in present:
-        col = values[c]
-        low, high = meta.at[c, "bound_low"], meta.at[c, "bound_high"]
-        if pd.notna(low) or pd.notna(high):
-            lo = -np.inf if pd.isna(low) else low
-            hi = np.inf if pd.isna(high) else high
-            outside = col.notna() & ((col < lo) | (col > hi))
-            for i in map(int, np.flatnonzero(outside.to_numpy())):
+            )
+        else:
+            first_seen[key] = _row(i)
+
+
+def _check_indicator_values(
+    c: str, col: pd.Series, raw: pd.Series, meta: pd.DataFrame, year: pd.Series | None,
+    file: str, problems: list[Problem],
+) -> None:
+    """Values within the framework's bounds; not all missing; not constant (within a year)."""
+    low, high = meta.at[c, "bound_low"], meta.at[c, "bound_high"]
+    if pd.notna(low) or pd.notna(high):
+        lo = -np.inf if pd.isna(low) else low
+        hi = np.inf if pd.isna(high) else high
+        outside = col.notna() & ((col < lo) | (col > hi))
+        for i in map(int, np.flatnonzero(outside.to_numpy())):
+            problems.append(
+                Problem(file, f"row {_row(i)}, column {c}", f"value outside the bounds [{lo:g}, {hi:g}] of {c}", f"{col.iloc[i]:g}")
+            )
+    if col.notna().sum() == 0 and raw.notna().sum() == 0:
+        problems.append(Problem(file, f"column {c}", "all values are missing"))
+        return
+    if year is not None:
+        for yr, s in col.groupby(year):
+            if s.notna().sum() >= 2 and s.nunique() == 1:
                 problems.append(
-                    Problem(file, f"row {_row(i)}, column {c}", f"value outside the bounds [{lo:g}, {hi:g}] of {c}", f"{col.iloc[i]:g}")
+                    Problem(file, f"column {c}, year {yr}", "zero variance: every unit has the same value; drop or replace the indicator", f"{s.dropna().iloc[0]:g}")
                 )
-        if col.notna().sum() == 0 and df[c].notna().sum() == 0:
-            problems.append(Problem(file, f"column {c}", "all values are missing"))
-            continue
-        if "year" in df.columns:
-            by = col.groupby(out["year"])
-            for yr, s in by:
-                if s.notna().sum() >= 2 and s.nunique() == 1:
-                    problems.append(
-                        Problem(file, f"column {c}, year {yr}", "zero variance: every unit has the same value; drop or replace the indicator", f"{s.dropna().iloc[0]:g}")
-                    )
-        elif col.notna().sum() >= 2 and col.nunique() == 1:
-            problems.append(Problem(file, f"column {c}", "zero variance: every unit has the same value", f"{col.dropna().iloc[0]:g}"))
-    if problems:
-        raise DataError(problems, title=f"{file}: {len(problems)} problem(s) in the indicator data")
-    ordered = [c for c in (*ID_COLUMNS, *groups, *extra_columns) if c in out.columns] + present
-    return out[ordered].reset_index(drop=True)
+    elif col.notna().sum() >= 2 and col.nunique() == 1:
+        problems.append(Problem(file, f"column {c}", "zero variance: every unit has the same value", f"{col.dropna().iloc[0]:g}"))
 
 
 def load_indicators(
