@@ -23,8 +23,9 @@ import pandas as pd
 from dgpe import plotting
 from dgpe.catalogue import message_text
 from dgpe.plan import scale_label, score_scale
-from dgpe.sections.base import Section
+from dgpe.sections.base import Finding, Section
 from dgpe.text import Text
+from methods import MethodError
 from methods import comparability as cmp
 from methods import diagnosis as dg
 
@@ -252,9 +253,12 @@ def years(run: Run) -> Section:
     skipped = _years_skip(run, "index.years", title)
     if skipped is not None:
         return skipped
+    try:
+        yearly = run.plan.build_years()
+    except MethodError as exc:  # e.g. a geometric mean on goalposts that put the worst unit at 0
+        return Section("index.years", title, skipped=Finding("index.skipped_years_build", {"error": str(exc)}, "warning"))
     sec = Section("index.years", title)
     root, dims = _dims(run)
-    yearly = run.plan.build_years()
     scores_by_year = {y: r.scores for y, r in yearly.items()}
     yoy = dg.year_on_year(scores_by_year, nodes=[root, *dims])
     last = yoy[(yoy["year_to"] == max(scores_by_year)) & (yoy["node"] == root)].set_index("unit")
