@@ -29,7 +29,7 @@ from methods import MethodError
 from methods import comparability as cmp
 from methods import diagnosis as dg
 
-__all__ = ["ranking", "cards", "peers", "years", "comparability", "weight_shares", "score_digits"]
+__all__ = ["ranking", "cards", "peers", "years", "comparability", "weight_shares", "score_digits", "diagnosis_items"]
 
 Run = Any  # dgpe.session.Run (not imported: the session imports the sections' base)
 
