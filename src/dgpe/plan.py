@@ -471,6 +471,8 @@ def score_scale(result: Any) -> Any:
     if norm.get("method", "minmax") == "minmax":
         lo, hi = norm.get("range", [0, 100])
         return SimpleNamespace(low=float(lo), high=float(hi), bounded=True)
+    if norm.get("method") == "goalposts":  # build_years: clipped to [0, scale]
+        return SimpleNamespace(low=0.0, high=float(norm.get("scale", 100)), bounded=True)
     return SimpleNamespace(low=None, high=None, bounded=False)
 
 
