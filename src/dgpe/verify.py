@@ -15,6 +15,7 @@ changed since last year" section of an annual note.
 from __future__ import annotations
 
 import argparse
+import json
 import math
 import sys
 import tempfile
@@ -227,109 +228,137 @@ def diff_reports(a: str | Path, b: str | Path, *, lang: str = "en", top: int = 1
         if not (f / "manifest.json").exists():
             raise ReportError([Problem(str(f), "", "no manifest.json here: is this a dgpe report folder?")])
     ma, mb = read_manifest(A / "manifest.json"), read_manifest(B / "manifest.json")
-    t = (lambda zh, en: zh) if lang == "zh" else (lambda zh, en: en)
+    t = _lang_picker(lang)
     lines = [f"# {t('变化说明', 'What changed')}: {A.name} → {B.name}", ""]
+    unchanged = [f"- {t('无变化', 'unchanged')}"]
+    lines += [f"## {t('运行配置', 'Run config')}", ""] + (_diff_config(ma, mb) or unchanged)
+    lines += ["", f"## {t('输入数据', 'Inputs')}", ""] + (_diff_inputs(ma, mb, t) or unchanged)
+    fa, fb = A / "inputs" / "framework.csv", B / "inputs" / "framework.csv"
+    if fa.exists() and fb.exists():
+        lines += ["", f"## {t('指标体系', 'Framework')}", ""] + (_diff_framework(fa, fb, t) or unchanged)
+    ra, rb = collect(A), collect(B)
+    lines += ["", f"## {t('结果', 'Results')}", ""] + (_diff_results(ra, rb, lang) or unchanged)
+    lines += ["", f"## {t('表格', 'Tables')}", ""] + _diff_tables(A, B, ra, rb, t, top)
+    lines += ["", f"## {t('结论', 'Verdicts')}", ""] + (_diff_verdicts(ra, rb, lang, t) or unchanged)
+    return "\n".join(lines) + "\n"
 
+
+def _lang_picker(lang: str) -> Any:
+    return (lambda zh, en: zh) if lang == "zh" else (lambda zh, en: en)
+
+
+def _diff_config(ma: dict[str, Any], mb: dict[str, Any]) -> list[str]:
     ca, cb = _flatten(ma.get("config", {})), _flatten(mb.get("config", {}))
-    changed = [k for k in sorted(set(ca) | set(cb)) if ca.get(k) != cb.get(k)]
-    lines += [f"## {t('运行配置', 'Run config')}", ""]
-    lines += [f"- `{k}`: {ca.get(k)!r} → {cb.get(k)!r}" for k in changed] or [f"- {t('无变化', 'unchanged')}"]
+    return [f"- `{k}`: {ca.get(k)!r} → {cb.get(k)!r}" for k in sorted(set(ca) | set(cb)) if ca.get(k) != cb.get(k)]
 
-    lines += ["", f"## {t('输入数据', 'Inputs')}", ""]
+
+def _diff_inputs(ma: dict[str, Any], mb: dict[str, Any], t: Any) -> list[str]:
     ia, ib = ma.get("inputs", {}), mb.get("inputs", {})
-    inp = [
+    return [
         f"- {role}: {ia.get(role, {}).get('path')} → {ib.get(role, {}).get('path')} ({t('内容不同', 'content differs')})"
         for role in sorted(set(ia) | set(ib))
         if ia.get(role, {}).get("sha256") != ib.get(role, {}).get("sha256")
     ]
-    lines += inp or [f"- {t('无变化', 'unchanged')}"]
 
-    fa, fb = A / "inputs" / "framework.csv", B / "inputs" / "framework.csv"
-    if fa.exists() and fb.exists():
-        lines += ["", f"## {t('指标体系', 'Framework')}", ""]
-        ta = pd.read_csv(fa, dtype=str, keep_default_na=False).set_index("code")
-        tb = pd.read_csv(fb, dtype=str, keep_default_na=False).set_index("code")
-        added, removed = sorted(set(tb.index) - set(ta.index)), sorted(set(ta.index) - set(tb.index))
-        fw_lines = []
-        if added:
-            fw_lines.append(f"- {t('新增', 'added')}: {', '.join(added)}")
-        if removed:
-            fw_lines.append(f"- {t('删除', 'removed')}: {', '.join(removed)}")
-        for code in sorted(set(ta.index) & set(tb.index)):
-            for col in ("parent", "weight", "direction", "kind", "unit"):
-                if col in ta.columns and col in tb.columns and ta.at[code, col] != tb.at[code, col]:
-                    fw_lines.append(f"- {code} {col}: {ta.at[code, col]} → {tb.at[code, col]}")
-        lines += fw_lines or [f"- {t('无变化', 'unchanged')}"]
 
-    ra, rb = collect(A), collect(B)
-    lines += ["", f"## {t('结果', 'Results')}", ""]
-    res_lines = []
+def _diff_framework(fa: Path, fb: Path, t: Any) -> list[str]:
+    ta = pd.read_csv(fa, dtype=str, keep_default_na=False).set_index("code")
+    tb = pd.read_csv(fb, dtype=str, keep_default_na=False).set_index("code")
+    added, removed = sorted(set(tb.index) - set(ta.index)), sorted(set(ta.index) - set(tb.index))
+    out = []
+    if added:
+        out.append(f"- {t('新增', 'added')}: {', '.join(added)}")
+    if removed:
+        out.append(f"- {t('删除', 'removed')}: {', '.join(removed)}")
+    for code in sorted(set(ta.index) & set(tb.index)):
+        for col in ("parent", "weight", "direction", "kind", "unit"):
+            if col in ta.columns and col in tb.columns and ta.at[code, col] != tb.at[code, col]:
+                out.append(f"- {code} {col}: {ta.at[code, col]} → {tb.at[code, col]}")
+    return out
+
+
+def _diff_results(ra: dict[str, Any], rb: dict[str, Any], lang: str) -> list[str]:
+    out = []
     for nb in ra:
         for key, entry in ra[nb].get("results", {}).items():
             other = rb.get(nb, {}).get("results", {}).get(key)
             if other is not None and not _compare_values(entry.get("value"), other.get("value"), DEFAULT_TOL):
                 label = entry.get("label") or {}
                 name = label.get(lang, key) if isinstance(label, dict) else key
-                res_lines.append(f"- {nb} · {name}: {entry.get('value')!r} → {other.get('value')!r}")
-    lines += res_lines or [f"- {t('无变化', 'unchanged')}"]
+                out.append(f"- {nb} · {name}: {entry.get('value')!r} → {other.get('value')!r}")
+    return out
 
-    lines += ["", f"## {t('表格', 'Tables')}", ""]
+
+def _diff_tables(A: Path, B: Path, ra: dict[str, Any], rb: dict[str, Any], t: Any, top: int) -> list[str]:
+    out = []
     for nb in ra:
         for name, entry in ra[nb].get("tables", {}).items():
             other = rb.get(nb, {}).get("tables", {}).get(name)
             if not entry.get("file") or other is None or not other.get("file"):
                 continue
-            x, y = _read(A, entry["file"]), _read(B, other["file"])
-            key = x.columns[0]
-            if key not in y.columns:
-                lines.append(f"- {nb}/{name}: {t('结构不同', 'different layout')}")
-                continue
-            xi, yi = x.set_index(key), y.set_index(key)
-            if not xi.index.is_unique or not yi.index.is_unique:
-                same = x.shape == y.shape and x.equals(y)
-                lines.append(f"- {nb}/{name}: {t('相同', 'identical') if same else t('有变化', 'changed')}")
-                continue
-            rows_added = [str(r) for r in yi.index.difference(xi.index)]
-            rows_removed = [str(r) for r in xi.index.difference(yi.index)]
-            common_rows = xi.index.intersection(yi.index)
-            common_cols = [c for c in xi.columns if c in yi.columns]
-            n_changed, max_delta = 0, 0.0
-            for c in common_cols:
-                u, v = xi.loc[common_rows, c], yi.loc[common_rows, c]
-                if pd.api.types.is_numeric_dtype(u) and pd.api.types.is_numeric_dtype(v):
-                    d = (u.astype(float) - v.astype(float)).abs()
-                    changed_mask = (d > DEFAULT_TOL * np.maximum(1.0, u.abs())) & ~(u.isna() & v.isna())
-                    n_changed += int(changed_mask.sum())
-                    if d.notna().any():
-                        max_delta = max(max_delta, float(d.max()))
-                else:
-                    n_changed += int(((u.astype(object) != v.astype(object)) & ~(u.isna() & v.isna())).sum())
-            if not (rows_added or rows_removed or n_changed):
-                continue
-            parts = [f"{n_changed} {t('个单元格变化', 'cells changed')}"]
-            if max_delta:
-                parts.append(f"{t('最大变化', 'largest change')} {max_delta:.4g}")
-            if rows_added:
-                parts.append(f"{t('新增行', 'rows added')}: {', '.join(rows_added[:8])}")
-            if rows_removed:
-                parts.append(f"{t('删除行', 'rows removed')}: {', '.join(rows_removed[:8])}")
-            lines.append(f"- {nb}/{name}: " + "; ".join(parts))
-            rank_cols = [c for c in common_cols if str(c).lower() in ("rank", "rank_index") or str(c).lower().endswith("_rank")]
-            for c in rank_cols[:1]:
-                move = (yi.loc[common_rows, c].astype(float) - xi.loc[common_rows, c].astype(float)).dropna()
-                move = move[move != 0].sort_values(key=np.abs, ascending=False).head(top)
-                for unit, m in move.items():
-                    lines.append(f"  - {unit}: {t('排名', 'rank')} {int(xi.at[unit, c])} → {int(yi.at[unit, c])} ({m:+.0f})")
+            out += _diff_table(f"{nb}/{name}", _read(A, entry["file"]), _read(B, other["file"]), t, top)
+    return out
 
-    lines += ["", f"## {t('结论', 'Verdicts')}", ""]
-    verdicts = []
+
+def _diff_table(label: str, x: pd.DataFrame, y: pd.DataFrame, t: Any, top: int) -> list[str]:
+    """What changed in one table: cells, the largest change, rows added or removed, rank moves."""
+    key = x.columns[0]
+    if key not in y.columns:
+        return [f"- {label}: {t('结构不同', 'different layout')}"]
+    xi, yi = x.set_index(key), y.set_index(key)
+    if not xi.index.is_unique or not yi.index.is_unique:
+        same = x.shape == y.shape and x.equals(y)
+        return [f"- {label}: {t('相同', 'identical') if same else t('有变化', 'changed')}"]
+    rows_added = [str(r) for r in yi.index.difference(xi.index)]
+    rows_removed = [str(r) for r in xi.index.difference(yi.index)]
+    common_rows = xi.index.intersection(yi.index)
+    common_cols = [c for c in xi.columns if c in yi.columns]
+    n_changed, max_delta = 0, 0.0
+    for c in common_cols:
+        u, v = xi.loc[common_rows, c], yi.loc[common_rows, c]
+        if pd.api.types.is_numeric_dtype(u) and pd.api.types.is_numeric_dtype(v):
+            d = (u.astype(float) - v.astype(float)).abs()
+            changed_mask = (d > DEFAULT_TOL * np.maximum(1.0, u.abs())) & ~(u.isna() & v.isna())
+            n_changed += int(changed_mask.sum())
+            if d.notna().any():
+                max_delta = max(max_delta, float(d.max()))
+        else:
+            n_changed += int(((u.astype(object) != v.astype(object)) & ~(u.isna() & v.isna())).sum())
+    if not (rows_added or rows_removed or n_changed):
+        return []
+    parts = [f"{n_changed} {t('个单元格变化', 'cells changed')}"]
+    if max_delta:
+        parts.append(f"{t('最大变化', 'largest change')} {max_delta:.4g}")
+    if rows_added:
+        parts.append(f"{t('新增行', 'rows added')}: {', '.join(rows_added[:8])}")
+    if rows_removed:
+        parts.append(f"{t('删除行', 'rows removed')}: {', '.join(rows_removed[:8])}")
+    out = [f"- {label}: " + "; ".join(parts)]
+    rank_cols = [c for c in common_cols if str(c).lower() in ("rank", "rank_index") or str(c).lower().endswith("_rank")]
+    for c in rank_cols[:1]:
+        move = (yi.loc[common_rows, c].astype(float) - xi.loc[common_rows, c].astype(float)).dropna()
+        move = move[move != 0].sort_values(key=np.abs, ascending=False).head(top)
+        for unit, m in move.items():
+            out.append(f"  - {unit}: {t('排名', 'rank')} {int(xi.at[unit, c])} → {int(yi.at[unit, c])} ({m:+.0f})")
+    return out
+
+
+def _finding_identity(f: dict[str, Any]) -> Any:
+    """A finding's identity across languages: its catalogue key and parameters when it has them."""
+    if f.get("key"):
+        return (f["key"], json.dumps(f.get("params", {}), sort_keys=True, ensure_ascii=False))
+    return f.get("en")
+
+
+def _diff_verdicts(ra: dict[str, Any], rb: dict[str, Any], lang: str, t: Any) -> list[str]:
+    out = []
     for nb in sorted(set(ra) | set(rb)):
-        fa_ = [f.get(lang) or f.get("en") for f in ra.get(nb, {}).get("findings", [])]
-        fb_ = [f.get(lang) or f.get("en") for f in rb.get(nb, {}).get("findings", [])]
-        verdicts += [f"- [{nb}] {t('新', 'new')}: {f}" for f in fb_ if f not in fa_]
-        verdicts += [f"- [{nb}] {t('不再成立', 'no longer')}: {f}" for f in fa_ if f not in fb_]
-    lines += verdicts or [f"- {t('无变化', 'unchanged')}"]
-    return "\n".join(lines) + "\n"
+        fa_ = ra.get(nb, {}).get("findings", [])
+        fb_ = rb.get(nb, {}).get("findings", [])
+        ida, idb = {_finding_identity(f) for f in fa_}, {_finding_identity(f) for f in fb_}
+        out += [f"- [{nb}] {t('新', 'new')}: {f.get(lang) or f.get('en')}" for f in fb_ if _finding_identity(f) not in ida]
+        out += [f"- [{nb}] {t('不再成立', 'no longer')}: {f.get(lang) or f.get('en')}" for f in fa_ if _finding_identity(f) not in idb]
+    return out
 
 
 # -- command line ------------------------------------------------------------------------------------
