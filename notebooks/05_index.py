@@ -38,10 +38,9 @@ import pandas as pd
 from IPython.display import display
 
 from dgpe import plotting
-from methods import comparability
-from methods import diagnosis as dg
 from methods import weights as wt
-from methods.index import build_index, build_years
+from methods.index import build_index, build_years, comparability
+from methods.index import diagnosis as dg
 
 rec, t = run.rec, run.t
 data = run.data  # the build's input: X with any cells panel_impute filled
@@ -233,7 +232,7 @@ if len(run.years) >= 2:
 # its components since 2012) are min-max rescaled within each edition on that year's worst and best
 # unit: the best unit scores 1 whatever its progress, and a change of level mixes the unit's own
 # change with the movement of the anchors (and with any change of method between editions); ranks
-# survive, levels do not. `methods.comparability.rescaling_drift` checks every indicator (turned so
+# survive, levels do not. `methods.index.comparability.rescaling_drift` checks every indicator (turned so
 # that higher is better) and year: do the year's minimum and maximum both sit on the ends of the
 # indicator's scale (the framework's bounds; an unbounded indicator cannot be pinned)? And between
 # consecutive years of the panel: how many units' scores fell, how many fell while their rank rose

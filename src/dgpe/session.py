@@ -41,7 +41,7 @@ class Run:
     ahp: dict[tuple[str, str], pd.DataFrame] | None
     lang: str
     rec: Recorder
-    panel_imputation: Any = None  # methods.prepare.ImputationResult when the config asks for it
+    panel_imputation: Any = None  # methods.index.prepare.ImputationResult when the config asks for it
     _built: Any = field(default=None, repr=False)
 
     # -- language ---------------------------------------------------------------------------
@@ -125,7 +125,7 @@ def impute_panel(panel: pd.DataFrame, cfg: RunConfig, framework: Framework) -> A
     import warnings
 
     from methods import MethodWarning
-    from methods.prepare import impute
+    from methods.index.prepare import impute
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MethodWarning)  # unfilled cells are reported, not warned

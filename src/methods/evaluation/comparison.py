@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from methods._cn import complete_frame
+from methods._checks import complete_frame
 from methods._errors import MethodError
 
 __all__ = ["RankComparison", "compare_rankings"]

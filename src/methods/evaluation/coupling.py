@@ -19,7 +19,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from methods._cn import complete_frame, weight_vector
+from methods._checks import complete_frame, weight_vector
 from methods._errors import MethodError, MethodTypeError
 
 __all__ = [
@@ -185,7 +185,7 @@ def coupling_coordination(
     lag its inputs, far more than the standard C does):
 
     >>> import pandas as pd
-    >>> from methods.coupling import coupling_coordination
+    >>> from methods.evaluation.coupling import coupling_coordination
     >>> u = pd.DataFrame({"input": [0.80, 0.50, 0.30], "output": [0.40, 0.50, 0.35]},
     ...                  index=["A", "B", "C"])
     >>> coupling_coordination(u).to_frame().round(4)

@@ -20,7 +20,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from methods._cn import complete_frame, weight_vector
+from methods._checks import complete_frame, weight_vector
 from methods._errors import MethodError, MethodTypeError, MethodWarning
 
 __all__ = [
@@ -318,7 +318,7 @@ def fuzzy_evaluation(
     SPSSAU's clothing case (weighted average; comment scores 95/80/65/40):
 
     >>> import pandas as pd
-    >>> from methods.fuzzy import fuzzy_evaluation
+    >>> from methods.evaluation.fuzzy import fuzzy_evaluation
     >>> mem = pd.DataFrame([[0.2, 0.5, 0.3, 0.0], [0.1, 0.3, 0.5, 0.1], [0.0, 0.1, 0.6, 0.3],
     ...                     [0.0, 0.4, 0.5, 0.1], [0.5, 0.3, 0.2, 0.0]],
     ...                    index=["花色", "式样", "价格", "耐用度", "舒适度"],

@@ -22,7 +22,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from methods._cn import complete_frame, direction_vector, weight_vector
+from methods._checks import complete_frame, direction_vector, weight_vector
 from methods._errors import MethodError, MethodTypeError
 
 __all__ = [
@@ -319,7 +319,7 @@ def grey_relational_evaluation(
     Three units, one negative indicator (days of waiting):
 
     >>> import pandas as pd
-    >>> from methods.grey import grey_relational_evaluation
+    >>> from methods.evaluation.grey import grey_relational_evaluation
     >>> x = pd.DataFrame({"online_rate": [0.92, 0.75, 0.60], "wait_days": [2.0, 5.0, 3.0],
     ...                   "satisfaction": [88.0, 90.0, 70.0]}, index=["A", "B", "C"])
     >>> res = grey_relational_evaluation(x, directions={"online_rate": 1, "wait_days": -1,

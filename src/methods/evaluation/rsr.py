@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from methods._cn import complete_frame, direction_vector, weight_vector
+from methods._checks import complete_frame, direction_vector, weight_vector
 from methods._errors import MethodError
 
 __all__ = ["RSRResult", "probit_thresholds", "rank_sum_ratio"]
@@ -179,7 +179,7 @@ def rank_sum_ratio(
     Examples
     --------
     >>> import pandas as pd
-    >>> from methods.rsr import rank_sum_ratio
+    >>> from methods.evaluation.rsr import rank_sum_ratio
     >>> x = pd.DataFrame({"prenatal": [99.5, 96.5, 99.4, 92.8, 91.7, 95.4],
     ...                   "mortality": [60.3, 59.7, 43.9, 59.0, 35.4, 44.7]}, index=list("ABCDEF"))
     >>> res = rank_sum_ratio(x, directions=[1, -1], method="integer")

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from methods._checks import numeric_frame, rank_desc
 from methods._errors import MethodError, MethodWarning
-from methods._frames import numeric_frame, rank_desc
 from methods._meta import Hierarchy, hierarchy_from_meta
 
 __all__ = [

@@ -20,7 +20,7 @@ import pandas as pd
 from scipy import stats
 
 from methods._errors import MethodError, MethodTypeError
-from methods.treat import kurtosis, skewness  # the statistics of the JRC rule (e1071 type 2)
+from methods.index.treat import kurtosis, skewness  # the statistics of the JRC rule (e1071 type 2)
 
 __all__ = [
     "skewness",

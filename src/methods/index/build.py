@@ -26,13 +26,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from methods._checks import numeric_frame, rank_desc
 from methods._errors import MethodError
-from methods._frames import numeric_frame, rank_desc
 from methods._meta import as_meta, hierarchy_from_meta
-from methods.aggregate import AGGREGATION_METHODS, AggregationPlan, aggregate
-from methods.normalise import NORMALISE_METHODS, normalise, normalise_array
-from methods.prepare import IMPUTE_METHODS, denominate, impute, screen_units
-from methods.treat import TREAT_METHODS, treat
+from methods.index.aggregate import AGGREGATION_METHODS, AggregationPlan, aggregate
+from methods.index.normalise import NORMALISE_METHODS, normalise, normalise_array
+from methods.index.prepare import IMPUTE_METHODS, denominate, impute, screen_units
+from methods.index.treat import TREAT_METHODS, treat
 from methods.weights import data_weights, equal_weights, expert_weights
 
 __all__ = [
@@ -56,12 +56,12 @@ _WEIGHT_KEYS = {"method", "scope", "values"}
 _WEIGHT_METHODS = ("expert", "equal", "ahp", "entropy", "critic", "cv", "pca", "values")
 
 
-def _plain(obj: Any) -> Any:
+def plain_json(obj: Any) -> Any:
     """Convert tuples/numpy scalars to JSON-friendly lists/floats (recursively)."""
     if isinstance(obj, Mapping):
-        return {str(k): _plain(v) for k, v in obj.items()}
+        return {str(k): plain_json(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_plain(v) for v in obj]
+        return [plain_json(v) for v in obj]
     if isinstance(obj, np.generic):
         return obj.item()
     return obj
@@ -87,8 +87,8 @@ class IndexSpec:
       "by": group column}``; ``{"method": "mean", "by": col}`` means ``mean_group``;
     - ``screen``: ``{"min_coverage": 0.8, "coverage_of": "denominated" | "imputed"}``: coverage
       measured before imputation (default) or after it (COINr's order);
-    - ``treat``: keyword arguments of :func:`methods.treat.treat` (``method``, ``winmax`` ...);
-    - ``normalise``: ``method`` and options of :func:`methods.normalise.normalise`;
+    - ``treat``: keyword arguments of :func:`methods.index.treat.treat` (``method``, ``winmax`` ...);
+    - ``normalise``: ``method`` and options of :func:`methods.index.normalise.normalise`;
     - ``weights``: ``"expert"`` | ``"equal"`` | ``"ahp"`` (weights passed to :func:`build_index`) | ``{"method": "entropy"|"critic"|"cv"|"pca",
       "scope": "group"|"all"}`` | ``{"values": {code: weight}}``;
     - ``aggregate``: ``{"default": method, "<level>": method, "<node>": method,
@@ -120,7 +120,7 @@ class IndexSpec:
                 raise MethodError(
                     f"IndexSpec.impute.method={m!r}; expected a cross-sectional method of "
                     f"{[x for x in IMPUTE_METHODS if not x.startswith('panel_')]} (impute a "
-                    "panel with methods.prepare.impute before building)"
+                    "panel with methods.index.prepare.impute before building)"
                 )
         if self.screen is not None:
             _check_keys("screen", self.screen, _SCREEN_KEYS)
@@ -176,7 +176,7 @@ class IndexSpec:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain, JSON-serialisable dict; ``IndexSpec.from_dict(spec.to_dict()) == spec``."""
-        return {f.name: _plain(getattr(self, f.name)) for f in fields(self)}
+        return {f.name: plain_json(getattr(self, f.name)) for f in fields(self)}
 
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), sort_keys=True, ensure_ascii=False)
@@ -186,9 +186,9 @@ class IndexSpec:
         d = self.to_dict()
         for k, v in sections.items():
             if isinstance(v, Mapping) and isinstance(d.get(k), dict):
-                d[k] = {**d[k], **_plain(v)}
+                d[k] = {**d[k], **plain_json(v)}
             else:
-                d[k] = _plain(v)
+                d[k] = plain_json(v)
         return IndexSpec.from_dict(d)
 
 
@@ -275,7 +275,7 @@ def _prepare(
         r = denominate(full, dens, scale=spec.denominate.get("scale", 1.0))
         full = r.data
         details["denomination"] = r
-        log.append({"step": "denominate", "parameters": _plain(spec.denominate),
+        log.append({"step": "denominate", "parameters": plain_json(spec.denominate),
                     "summary": f"{len(dens)} indicators denominated"})
     stages["denominated"] = full[inds].copy()
     before_impute = full[inds].copy()
@@ -285,7 +285,7 @@ def _prepare(
         r = impute(full, m, groups=by, meta=meta, indicators=inds)
         full = r.data
         details["imputation"] = r
-        log.append({"step": "impute", "parameters": _plain(spec.impute),
+        log.append({"step": "impute", "parameters": plain_json(spec.impute),
                     "summary": f"{r.n_filled} values filled, {len(r.unfilled)} left missing"})
     stages["imputed"] = full[inds].copy()
     if spec.screen is not None:
@@ -296,7 +296,7 @@ def _prepare(
                          force_exclude=spec.screen.get("force_exclude", ()))
         full = full.loc[r.data.index]
         details["screening"] = r
-        log.append({"step": "screen", "parameters": _plain(spec.screen),
+        log.append({"step": "screen", "parameters": plain_json(spec.screen),
                     "summary": f"{len(r.dropped)} units dropped: {list(r.dropped['unit'])}"})
     stages["screened"] = full[inds].copy()
     return stages, log, details, full
@@ -364,7 +364,7 @@ def _resolve_weights(
     return out
 
 
-def _agg_options(spec: IndexSpec) -> tuple[dict[str, str], float | None, float]:
+def agg_options(spec: IndexSpec) -> tuple[dict[str, str], float | None, float]:
     methods = {k: v for k, v in spec.aggregate.items() if k not in ("dat_thresh", "p")}
     dt = spec.aggregate.get("dat_thresh")
     return methods, (None if dt is None else float(dt)), float(spec.aggregate.get("p", 1.0))
@@ -413,20 +413,20 @@ def build_index(
                                                    spec.normalise)
     if tr is not None:
         details["treatment"] = tr
-        log.append({"step": "treat", "parameters": _plain(spec.treat),
+        log.append({"step": "treat", "parameters": plain_json(spec.treat),
                     "summary": f"{int(tr.details['failed'].sum())} indicators failed the rule; "
                                f"{len(tr.points)} values changed"})
     stages["treated"] = treated
     stages["normalised"] = normalised
     details["normalisation"] = no
-    log.append({"step": "normalise", "parameters": _plain(spec.normalise), "summary": ""})
+    log.append({"step": "normalise", "parameters": plain_json(spec.normalise), "summary": ""})
     w = _resolve_weights(spec, meta, normalised, weights)
-    log.append({"step": "weights", "parameters": _plain(spec.weights),
+    log.append({"step": "weights", "parameters": plain_json(spec.weights),
                 "summary": "override given" if weights is not None else ""})
-    methods, dt, p = _agg_options(spec)
+    methods, dt, p = agg_options(spec)
     agg = aggregate(normalised, meta, method=methods, weights=w, dat_thresh=dt, p=p)
     details["aggregation"] = agg
-    log.append({"step": "aggregate", "parameters": _plain(spec.aggregate),
+    log.append({"step": "aggregate", "parameters": plain_json(spec.aggregate),
                 "summary": f"{len(agg.missing)} aggregate scores missing"})
     stages["aggregated"] = agg.scores
     return IndexResult(
@@ -441,7 +441,7 @@ class IndexEvaluator:
 
     The steps before treatment (denominate, impute, screen) are run once. Treated+normalised
     matrices are cached per distinct (treat, normalise) spec; aggregation is
-    :meth:`methods.aggregate.AggregationPlan.evaluate` (a few matrix products).
+    :meth:`methods.index.aggregate.AggregationPlan.evaluate` (a few matrix products).
 
     Examples
     --------
@@ -469,7 +469,7 @@ class IndexEvaluator:
         base = self.normalised()
         w = _resolve_weights(self.spec, self.meta,
                              pd.DataFrame(base, index=self.units, columns=self.indicators), weights)
-        methods, self.dat_thresh, self.p = _agg_options(self.spec)
+        methods, self.dat_thresh, self.p = agg_options(self.spec)
         self.plan = AggregationPlan.from_meta(self.meta, methods, weights=w)
 
     @property
@@ -504,7 +504,7 @@ class IndexEvaluator:
         if normalise and "method" in normalise and normalise["method"] != self.spec.normalise.get(
                 "method"):
             n = dict(normalise)
-        key = json.dumps([_plain(t), _plain(n)], sort_keys=True)
+        key = json.dumps([plain_json(t), plain_json(n)], sort_keys=True)
         if key not in self._cache:
             if (t is None or t.get("method") == "none") and set(n) <= {"method", "range",
                                                                        "mean_sd"} and n.get(

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from methods._checks import rank_desc
 from methods._errors import MethodError, MethodTypeError
-from methods._frames import rank_desc
 
 __all__ = ["FrameworkRescaling", "RescalingDrift", "framework_rescaling_drift", "rescaling_drift"]
 

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from methods._checks import rank_desc
 from methods._errors import MethodError
-from methods._frames import rank_desc
 from methods._meta import as_meta, hierarchy_from_meta
 from methods.weights import effective_weights
 

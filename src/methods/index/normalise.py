@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from methods._checks import directions_series, numeric_frame
 from methods._errors import MethodError
-from methods._frames import directions_series, numeric_frame
 
 __all__ = [
     "NORMALISE_METHODS",

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from methods._checks import numeric_frame
 from methods._errors import MethodError, MethodWarning
-from methods._frames import numeric_frame
 from methods._meta import hierarchy_from_meta
 
 __all__ = [

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from methods._checks import numeric_frame
 from methods._errors import MethodError, MethodWarning
-from methods._frames import numeric_frame
 
 __all__ = [
     "TREAT_METHODS",

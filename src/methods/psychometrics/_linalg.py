@@ -1,7 +1,8 @@
 """Shared input validation and one-pass moment computations for reliability and factor analysis.
 
-Private module: public functions in :mod:`methods.reliability` and :mod:`methods.factor` validate
-their input here (so every method names the offending item in the same words) and compute the
+Private module: public functions in :mod:`methods.psychometrics.reliability` and
+:mod:`methods.psychometrics.factor` validate their input with :func:`methods._checks.as_item_frame`
+(so every method names the offending item in the same words) and compute here the
 pairwise-complete covariance and correlation matrices in a single pass over the data.
 
 Pairwise-complete moments follow R's ``cov(x, use = "pairwise")`` and ``cor(x, use = "pairwise")``:
@@ -19,11 +20,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from methods._errors import MethodError, MethodTypeError
+from methods._errors import MethodError
 
 __all__ = [
     "Moments",
-    "as_item_frame",
     "check_positive_definite",
     "cov2cor",
     "moments",
@@ -32,82 +32,6 @@ __all__ = [
 ]
 
 _MIN_PAIR = 3  # fewest rows two items must share for a pairwise covariance
-
-
-def as_item_frame(
-    data: pd.DataFrame | np.ndarray,
-    *,
-    what: str = "items",
-    min_items: int = 2,
-    min_obs: int = 3,
-    allow_constant: bool = False,
-) -> pd.DataFrame:
-    """Return ``data`` as a float DataFrame of respondents x items, or raise naming the problem.
-
-    Accepts a DataFrame (numeric columns) or a 2-D array (columns named ``item1``, ``item2``, ...).
-    Infinite values are errors; NaN is missing. Rows where every item is missing are dropped.
-    """
-    if isinstance(data, np.ndarray):
-        if data.ndim != 2:
-            raise MethodTypeError(f"{what}: expected a 2-D array (rows x {what}), got {data.ndim}-D")
-        data = pd.DataFrame(data, columns=[f"item{j + 1}" for j in range(data.shape[1])])
-    if not isinstance(data, pd.DataFrame):
-        raise MethodTypeError(
-            f"{what}: expected a pandas DataFrame or a 2-D numpy array, got {type(data).__name__}"
-        )
-    if data.columns.duplicated().any():
-        dup = [str(c) for c in data.columns[data.columns.duplicated()]]
-        raise MethodError(f"{what}: duplicated column names {dup}")
-    bad = [str(c) for c in data.columns if not pd.api.types.is_numeric_dtype(data[c].dtype)]
-    if bad:
-        raise MethodTypeError(
-            f"{what}: columns {bad} are not numeric (expected numbers; NaN for missing)"
-        )
-    all_int = all(pd.api.types.is_integer_dtype(t) or pd.api.types.is_bool_dtype(t)
-                  for t in data.dtypes)
-    values = data.to_numpy(dtype=np.float64)   # one copy (none for a float frame)
-    frame_cols = [str(c) for c in data.columns]
-    if values.shape[1] < min_items:
-        raise MethodError(
-            f"{what}: needs at least {min_items} columns, got {values.shape[1]} ({frame_cols})"
-        )
-    has_missing = False
-    if not all_int:  # integer columns cannot hold NaN or inf
-        if np.isinf(values).any():
-            cols = [c for c, flag in zip(frame_cols, np.isinf(values).any(axis=0), strict=True)
-                    if flag]
-            raise MethodError(f"{what}: columns {cols} contain infinite values")
-        missing = np.isnan(values)
-        has_missing = bool(missing.any())
-        if has_missing:
-            empty_cols = [c for c, flag in zip(frame_cols, missing.all(axis=0), strict=True)
-                          if flag]
-            if empty_cols:
-                raise MethodError(f"{what}: columns {empty_cols} have no observed values")
-            keep = ~missing.all(axis=1)
-            if not keep.all():
-                values = values[keep]
-                data = data.loc[keep]
-    frame = pd.DataFrame(values, index=data.index, columns=data.columns, copy=False)
-    n_obs = values.shape[0]
-    if n_obs < min_obs:
-        raise MethodError(f"{what}: needs at least {min_obs} rows with data, got {n_obs}")
-    if not allow_constant:
-        if has_missing:
-            with np.errstate(invalid="ignore"):
-                lo, hi = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
-            n_seen = (~np.isnan(values)).sum(axis=0)
-        else:
-            lo, hi = values.min(axis=0), values.max(axis=0)
-            n_seen = np.full(values.shape[1], n_obs)
-        const = [c for c, a, b, k in zip(frame_cols, lo, hi, n_seen, strict=True)
-                 if a == b or k < 2]
-        if const:
-            raise MethodError(
-                f"{what}: columns {const} are constant (zero variance); drop them before the "
-                "analysis"
-            )
-    return frame
 
 
 def reverse_items(

@@ -1,6 +1,6 @@
 """Factor extraction on a correlation matrix, step for step as psych::fa (``fac``) does it.
 
-Private: :func:`methods.factor.efa` and :func:`methods.reliability.omega` validate their input and
+Private: :func:`methods.psychometrics.factor.efa` and :func:`methods.psychometrics.reliability.omega` validate their input and
 call :func:`fit_correlation`. Everything here works on numpy arrays.
 
 - minres: minimise the residual sum of squares of :math:`R - \\Psi - \\Lambda\\Lambda^\\top` over the
@@ -26,8 +26,8 @@ import numpy as np
 from scipy import optimize
 
 from methods._errors import MethodError
-from methods._linalg import smc
-from methods.rotation import oblimin, promax, varimax
+from methods.psychometrics._linalg import smc
+from methods.psychometrics.rotation import oblimin, promax, varimax
 
 __all__ = ["CoreFit", "fit_correlation", "METHOD_PREFIX"]
 

@@ -26,10 +26,11 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from methods._efa_core import METHOD_PREFIX, fit_correlation, ml_objective
-from methods._efa_core import dof as _efa_dof
+from methods._checks import as_item_frame
 from methods._errors import MethodError, MethodTypeError, MethodWarning
-from methods._linalg import as_item_frame, check_positive_definite, moments, smc
+from methods.psychometrics._linalg import check_positive_definite, moments, smc
+from methods.psychometrics.efa_core import METHOD_PREFIX, fit_correlation, ml_objective
+from methods.psychometrics.efa_core import dof as _efa_dof
 
 __all__ = [
     "AdequacyResult",

@@ -26,12 +26,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from methods._efa_core import dof as _efa_dof
-from methods._efa_core import fit_correlation
+from methods._checks import as_item_frame
 from methods._errors import MethodError, MethodTypeError, MethodWarning
-from methods._linalg import as_item_frame, cov2cor, moments, reverse_items, smc
 from methods._meta import hierarchy_from_meta
-from methods.rotation import oblimin
+from methods.psychometrics._linalg import cov2cor, moments, reverse_items, smc
+from methods.psychometrics.efa_core import dof as _efa_dof
+from methods.psychometrics.efa_core import fit_correlation
+from methods.psychometrics.rotation import oblimin
 
 __all__ = [
     "AlphaResult",
@@ -203,7 +204,7 @@ def recode_reverse(
 
     ``likert = (min, max)``; without it the observed minimum and maximum over all the items. The
     same recoding every function of this module applies with ``reverse=``; use it to hand a survey
-    to :mod:`methods.factor` (which has no ``reverse=``). Missing values stay missing.
+    to :mod:`methods.psychometrics.factor` (which has no ``reverse=``). Missing values stay missing.
     """
     as_item_frame(items, what="recode_reverse", min_items=1, min_obs=1, allow_constant=True)
     frame = items.astype("float64")  # every row kept, so the result aligns with the input

@@ -4,22 +4,22 @@ methodological choice drives the rest.
 Four separate steps, as in SALib (problem / sampler / model / estimators):
 
 1. **What varies** — :class:`Uncertainties` (the run config's ``sensitivity.uncertainties``; with
-   the sample size and options, :class:`SensitivitySpec`; both in :mod:`methods.sensitivity_spec`),
+   the sample size and options, :class:`SensitivitySpec`; both in :mod:`methods.sensitivity.spec`),
    resolved against the nominal build by :class:`IndexSampler`: an alternative that does not apply
    to the build is an error.
 2. **Sampler** — :func:`saltelli_design` (SALib's Saltelli scheme on scrambled Sobol' points,
    vectorised; identical to ``SALib.sample.sobol.sample(..., calc_second_order=False)``) or
-   :func:`random_design` (plain Monte Carlo); in :mod:`methods.sobol`.
+   :func:`random_design` (plain Monte Carlo); in :mod:`methods.sensitivity.sobol`.
 3. **Vectorised model** — :class:`IndexSampler` (this module): every discrete branch (imputation x
    treatment x normalisation) is treated and normalised once; samples are evaluated in batches as
-   matrix products and vectorised aggregations (:mod:`methods._sa_engine`), ranked with numpy;
+   matrix products and vectorised aggregations (:mod:`methods.sensitivity.engine`), ranked with numpy;
    memory is bounded by the batch size.
 4. **Estimators** — rank statistics (exact, from streamed rank histograms), first-order (Saltelli
    et al. 2010) and total-order (Jansen 1999) indices with bootstrap intervals (the estimators of
    SALib 1.6, vectorised over outputs: the mean absolute rank shift and each unit's rank and score;
-   :func:`sobol_indices`, :mod:`methods.sobol`), effective importance (Pearson's correlation ratio
+   :func:`sobol_indices`, :mod:`methods.sensitivity.sobol`), effective importance (Pearson's correlation ratio
    by penalised-spline regression, Paruolo, Saisana & Saltelli 2013) and weight optimisation
-   towards target importances (:mod:`methods.importance`), leave-one-out (this module).
+   towards target importances (:mod:`methods.sensitivity.importance`), leave-one-out (this module).
 
 :func:`uncertainty_analysis` runs them all. :func:`leave_one_out`, :func:`effective_importance`
 and :func:`optimise_weights` work on the nominal build alone. Every name of ``__all__`` is
@@ -59,7 +59,10 @@ from scipy import stats
 
 from methods._errors import MethodError, MethodTypeError
 from methods._meta import as_meta, hierarchy_from_meta
-from methods._sa_engine import (
+from methods.index.aggregate import AggregationPlan
+from methods.index.build import IndexEvaluator, IndexSpec, agg_options, plain_json
+from methods.index.normalise import normalise_array
+from methods.sensitivity.engine import (
     JOINT_KINDS,
     POSITIVE_KINDS,
     VECTOR_KINDS,
@@ -72,26 +75,23 @@ from methods._sa_engine import (
     rank_rows,
     vector_methods,
 )
-from methods.aggregate import AggregationPlan
-from methods.importance import (
+from methods.sensitivity.importance import (
     EffectiveImportance,
     WeightOptimisation,
-    _importance,
     correlation_ratio,
     effective_importance,
+    node_importance,
     optimise_weights,
 )
-from methods.index import IndexEvaluator, IndexSpec, _agg_options, _plain
-from methods.normalise import normalise_array
-from methods.sensitivity_spec import (
+from methods.sensitivity.sobol import random_design, saltelli_design, sobol_frame, sobol_indices
+from methods.sensitivity.spec import (
     DESIGNS,
     WEIGHT_SET_NAMES,
     SensitivitySpec,
     UncertainInput,
     Uncertainties,
-    _freeze,
+    freeze,
 )
-from methods.sobol import _sobol_frame, random_design, saltelli_design, sobol_indices
 from methods.weights import data_weights, equal_weights, expert_weights
 
 __all__ = [
@@ -178,7 +178,7 @@ class IndexSampler:
     Notes
     -----
     Resolution of named normalisations (recorded in :attr:`notes`): a name equal to the nominal
-    method takes the nominal options; other names take :func:`methods.normalise.normalise`'s
+    method takes the nominal options; other names take :func:`methods.index.normalise.normalise`'s
     defaults. When an aggregation alternative needs positive values (geometric, harmonic), named
     and nominal min-max scales move to [1, 100] and z-scores to mean 10, sd 2 (the convention of
     COINr's sensitivity vignette), the mean raised to the next integer that makes the smallest
@@ -214,7 +214,7 @@ class IndexSampler:
             raise MethodError("IndexSampler: internal error, node order differs from the evaluator")
         self.evaluator = ev
         self.units = list(ev.units)
-        agg, self.dat_thresh, self.p = _agg_options(self.spec)
+        agg, self.dat_thresh, self.p = agg_options(self.spec)
         self.nominal_methods = self._methods_of(agg, "the nominal build")
         self.base_weights = ev.base_weights
         # nominal scores (as build_index) and ranks
@@ -445,7 +445,7 @@ class IndexSampler:
         try:
             if n.get("method", "minmax") in _FAST_NORM and set(n) <= {"method", "range",
                                                                        "mean_sd"}:
-                key = (id(ev), json.dumps(_plain(t), sort_keys=True))
+                key = (id(ev), json.dumps(plain_json(t), sort_keys=True))
                 if key not in self._oriented:
                     self._oriented[key] = ev.normalised(treat=t, normalise={"method": "none"})
                 kw = {k: tuple(v) for k, v in n.items() if k != "method"}
@@ -617,7 +617,7 @@ class IndexSampler:
 
     def _weight_vector(self, w: Mapping[str, float] | pd.Series, where: str) -> np.ndarray:
         """A named weight set as a weight array (``codes`` order): the nominal weights with the
-        set's nodes replaced (:meth:`methods.aggregate.AggregationPlan.weight_vector`)."""
+        set's nodes replaced (:meth:`methods.index.aggregate.AggregationPlan.weight_vector`)."""
         s = pd.Series(w, dtype=float)
         unknown = [c for c in s.index if c not in self.tree.pos]
         if unknown:
@@ -639,7 +639,7 @@ class IndexSampler:
                "impute": self.imp_alts, "exclude": self.excl_alts, "weight_set": self.wset_alts}
         for i in self.uncertainties.inputs:
             if i.name == "weights":
-                alts = f"{self._wmode}: {_plain(i.parameters)}"
+                alts = f"{self._wmode}: {plain_json(i.parameters)}"
             else:
                 alts = " | ".join(a.label for a in lab[i.name])
             rows.append({"input": i.name, "kind": i.kind,
@@ -1006,7 +1006,7 @@ def uncertainty_analysis(
     top_k : int
         For the probabilities of being in the top k and the bottom k.
     bands : mapping
-        Grade bands ``{name: lower bound}`` (as :func:`methods.diagnosis.assign_bands`).
+        Grade bands ``{name: lower bound}`` (as :func:`methods.index.diagnosis.assign_bands`).
     weights, weight_sets
         Nominal weight override (e.g. AHP) and named weight sets for ``weights.alternatives``.
     n_boot, conf_level
@@ -1179,7 +1179,7 @@ def uncertainty_analysis(
     sobol = sobol_units = None
     if sob is not None:
         res = sob.result()
-        sobol = _sobol_frame(res, names, conf_level, 0)
+        sobol = sobol_frame(res, names, conf_level, 0)
         if unit_sobol:
             sobol_units = _unit_sobol_frame(res, names, units, conf_level)
     ranks_df = scores_df = samples_df = None
@@ -1190,7 +1190,7 @@ def uncertainty_analysis(
         samples_df = sampler.labels(np.vstack(kept_x))
     imp = None
     if importance:
-        imp = _importance(sampler.nominal_scores, sampler.meta, sampler.tree,
+        imp = node_importance(sampler.nominal_scores, sampler.meta, sampler.tree,
                           sampler.base_weights)
     return UncertaintyResult(
         summary=summary, mean_abs_shift=float(np.nanmean(shift_s)), sobol=sobol,
@@ -1220,7 +1220,7 @@ def _same_scale(a: Mapping[str, Any], nom: Mapping[str, Any]) -> bool:
         return False
     if ma == "minmax":
         return float(a.get("range", [0, 100])[1]) == float(nom.get("range", [0, 100])[1])
-    return _freeze(dict(a)) == _freeze(dict(nom))
+    return freeze(dict(a)) == freeze(dict(nom))
 
 
 def _ua_summary(ua: UAAccumulator, sampler: IndexSampler, k: int,

@@ -1,5 +1,5 @@
-"""Vectorised numerics of :mod:`methods.sensitivity`, :mod:`methods.sobol` and
-:mod:`methods.importance` (private).
+"""Vectorised numerics of :mod:`methods.sensitivity`, :mod:`methods.sensitivity.sobol` and
+:mod:`methods.sensitivity.importance` (private).
 
 - :class:`Tree`: a hierarchy as positions (the order of ``Hierarchy.codes``: indicators first, each
   parent after its children);
@@ -166,7 +166,7 @@ def _transform_values(v: np.ndarray, kind: str, p: float) -> np.ndarray:
 
 def _topsis_node(v: np.ndarray, w: np.ndarray) -> np.ndarray:
     """TOPSIS closeness (S x units) of children values ``v`` (S x units x k) with weights ``w``
-    (S x k), per sample as :func:`methods.aggregate.topsis` (vector normalisation, benefit
+    (S x k), per sample as :func:`methods.index.aggregate.topsis` (vector normalisation, benefit
     criteria): a unit with a missing child is left out (NaN) and the column norms use the other
     units; a child whose norm is 0 makes the node missing for that sample. Children weighted 0
     in a sample take no part."""
@@ -192,7 +192,7 @@ def _topsis_node(v: np.ndarray, w: np.ndarray) -> np.ndarray:
 
 def _copeland_node(v: np.ndarray, w: np.ndarray) -> np.ndarray:
     """Copeland scores (S x units) of children values ``v`` (S x units x k) with weights ``w``
-    (S x k), per sample as :func:`methods.aggregate.copeland`: each pair compared on the children
+    (S x k), per sample as :func:`methods.index.aggregate.copeland`: each pair compared on the children
     both have (their weights rescaled), no common child a tie, shares within 1e-12 of 1/2 ties.
     Samples are processed in chunks so that the S x units x units arrays stay near 32 MB."""
     s, nu, k = v.shape
@@ -232,7 +232,7 @@ def aggregate_batch(
     """Index scores (S x units) of S weight vectors (rows of ``weights``, ``codes`` order, raw:
     rescaled within siblings here) on one branch matrix, with one method per aggregate node.
 
-    Same arithmetic as :meth:`methods.aggregate.AggregationPlan.evaluate`: weights rescaled over
+    Same arithmetic as :meth:`methods.index.aggregate.AggregationPlan.evaluate`: weights rescaled over
     the children observed for the unit, a node whose observed children weigh 0 is missing,
     ``dat_thresh`` on the share of observed children. Also returns the scores of the node
     positions in ``keep``.

@@ -13,7 +13,7 @@ correlated or have unequal variances. This module measures it and corrects for i
   nodes target importance shares (COINr's ``get_opt_weights``).
 
 All work on the nominal build alone (one :class:`methods.index.IndexEvaluator`); the index is
-re-aggregated with the vectorised engine of :mod:`methods._sa_engine`.
+re-aggregated with the vectorised engine of :mod:`methods.sensitivity.engine`.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ from scipy.interpolate import BSpline
 
 from methods._errors import MethodError
 from methods._meta import as_meta, hierarchy_from_meta
-from methods._sa_engine import BranchMatrix, Tree, aggregate_batch, vector_methods
-from methods.index import IndexEvaluator, IndexSpec
+from methods.index.build import IndexEvaluator, IndexSpec
+from methods.sensitivity.engine import BranchMatrix, Tree, aggregate_batch, vector_methods
 from methods.weights import effective_weights
 
 __all__ = [
@@ -175,7 +175,7 @@ class EffectiveImportance:
         return self.table
 
 
-def _importance(scores: pd.DataFrame, meta: pd.DataFrame, tree: Tree,
+def node_importance(scores: pd.DataFrame, meta: pd.DataFrame, tree: Tree,
                 weights: np.ndarray) -> EffectiveImportance:
     hier = tree.hier
     root = tree.root_code
@@ -252,7 +252,7 @@ def effective_importance(
     m = as_meta(meta)
     tree = Tree(hierarchy_from_meta(m))
     scores = pd.DataFrame(ev.scores(), index=ev.units, columns=list(ev.codes))
-    return _importance(scores, m, tree, ev.base_weights)
+    return node_importance(scores, m, tree, ev.base_weights)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ problem -> sample -> evaluate -> analyse):
 - :func:`random_design`: plain Monte Carlo (uncertainty analysis only);
 - :func:`sobol_indices`: first-order (Saltelli et al. 2010) and total-order (Jansen 1999) indices
   with bootstrap intervals, vectorised over many outputs (SALib 1.6's estimators, from the streamed
-  sums of :class:`methods._sa_engine.SobolAccumulator`).
+  sums of :class:`methods.sensitivity.engine.SobolAccumulator`).
 
 A problem is SALib's dict: ``num_vars``, optional ``names``, ``groups``, ``bounds``.
 """
@@ -25,7 +25,7 @@ from scipy import stats
 from scipy.stats import qmc
 
 from methods._errors import MethodError
-from methods._sa_engine import SobolAccumulator, bootstrap_counts
+from methods.sensitivity.engine import SobolAccumulator, bootstrap_counts
 
 __all__ = ["random_design", "saltelli_design", "sobol_indices"]
 
@@ -117,7 +117,7 @@ def random_design(
 # ------------------------------------------------------------------------------- estimators
 
 
-def _sobol_frame(res: Mapping[str, np.ndarray], names: Sequence[str], conf_level: float,
+def sobol_frame(res: Mapping[str, np.ndarray], names: Sequence[str], conf_level: float,
                  column: int) -> pd.DataFrame:
     z = stats.norm.ppf(0.5 + conf_level / 2)
     lo_q, hi_q = (1 - conf_level) / 2, (1 + conf_level) / 2
@@ -211,10 +211,10 @@ def sobol_indices(
     res["first"] = np.where(res["constant"][None, :], np.nan, res["first"])
     res["total"] = np.where(res["constant"][None, :], np.nan, res["total"])
     if one:
-        return _sobol_frame(res, gnames, conf_level, 0)
+        return sobol_frame(res, gnames, conf_level, 0)
     frames = []
     for j, lab in enumerate(labels):
-        f = _sobol_frame(res, gnames, conf_level, j).reset_index()
+        f = sobol_frame(res, gnames, conf_level, j).reset_index()
         f.insert(0, "output", lab)
         frames.append(f)
     return pd.concat(frames, ignore_index=True)

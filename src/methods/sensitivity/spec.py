@@ -32,10 +32,10 @@ from typing import Any
 import numpy as np
 
 from methods._errors import MethodError, MethodTypeError
-from methods.index import _plain
-from methods.normalise import NORMALISE_METHODS
-from methods.prepare import IMPUTE_METHODS
-from methods.treat import TREAT_METHODS
+from methods.index.build import plain_json
+from methods.index.normalise import NORMALISE_METHODS
+from methods.index.prepare import IMPUTE_METHODS
+from methods.index.treat import TREAT_METHODS
 
 __all__ = [
     "DESIGNS",
@@ -55,12 +55,12 @@ _SECTION_KEYS = ("n", "design", "uncertainties", "top_k", "n_boot", "conf_level"
                  "pair_confidence")
 
 
-def _freeze(obj: Any) -> Any:
+def freeze(obj: Any) -> Any:
     """Lists to tuples and mappings to sorted item tuples, for hashing and equality."""
     if isinstance(obj, Mapping):
-        return tuple(sorted((str(k), _freeze(v)) for k, v in obj.items()))
+        return tuple(sorted((str(k), freeze(v)) for k, v in obj.items()))
     if isinstance(obj, list | tuple):
-        return tuple(_freeze(v) for v in obj)
+        return tuple(freeze(v) for v in obj)
     return obj
 
 
@@ -89,11 +89,11 @@ class UncertainInput:
     parameters: Mapping[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "kind": self.kind, "alternatives": _plain(self.alternatives),
-                "parameters": _plain(self.parameters)}
+        return {"name": self.name, "kind": self.kind, "alternatives": plain_json(self.alternatives),
+                "parameters": plain_json(self.parameters)}
 
     def __hash__(self) -> int:
-        return hash((self.name, self.kind, _freeze(self.alternatives), _freeze(self.parameters)))
+        return hash((self.name, self.kind, freeze(self.alternatives), freeze(self.parameters)))
 
 
 def _as_list(step: str, v: Any) -> list[Any]:
@@ -113,7 +113,7 @@ def _need_two(step: str, alts: Sequence[Any]) -> None:
             f"sensitivity.uncertainties.{step}: {len(alts)} alternative(s) {list(alts)}; an "
             "uncertain input needs at least two (change the nominal build for a fixed change)"
         )
-    frozen = [_freeze(a) for a in alts]
+    frozen = [freeze(a) for a in alts]
     dup = [a for i, a in enumerate(alts) if frozen[i] in frozen[:i]]
     if dup:
         raise MethodError(f"sensitivity.uncertainties.{step}: alternative {dup[0]!r} is repeated")
@@ -280,7 +280,7 @@ def _parse_named(step: str, v: Any, valid: Sequence[str], key: str) -> list[Any]
                     f"sensitivity.uncertainties.{step}: alternative {dict(a)!r} needs {key}: one "
                     f"of {list(valid)}"
                 )
-            out.append(_plain(a))
+            out.append(plain_json(a))
         else:
             raise MethodError(
                 f"sensitivity.uncertainties.{step}: alternative {a!r}; expected a name or a mapping"
@@ -344,7 +344,7 @@ class Uncertainties:
       within siblings); continuous, one Sobol' input ``weights``.
       ``alternatives: [expert, equal, entropy, pca, ahp, ...]`` adds a discrete input
       ``weight_set``.
-    - ``normalise``: alternatives, names of :data:`methods.normalise.NORMALISE_METHODS` or
+    - ``normalise``: alternatives, names of :data:`methods.index.normalise.NORMALISE_METHODS` or
       normalise sections.
     - ``aggregate``: alternatives, method names or aggregate sections (per level / node):
       the quasi-arithmetic means (``arithmetic``, ``geometric``, ``harmonic``, ``generalised``)

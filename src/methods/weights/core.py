@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from methods._checks import numeric_frame
 from methods._errors import MethodError, MethodTypeError, MethodWarning
-from methods._frames import numeric_frame
 from methods._meta import hierarchy_from_meta
+from methods.weights.practice import independence_weights
 
 __all__ = [
     "SAATY_RI",
@@ -764,9 +765,9 @@ def data_weights(
     """Indicator weights from data for a hierarchy.
 
     Methods: ``entropy``, ``critic``, ``cv`` (coefficient of variation, the information weights
-    信息量权重 of :func:`methods.weights_cn.information_weights`; pass raw ratio-scale data),
+    信息量权重 of :func:`methods.weights.practice.information_weights`; pass raw ratio-scale data),
     ``pca`` and ``independence`` (1 − R² of each indicator on the others,
-    :func:`methods.weights_cn.independence_weights`; needs at least 3 indicators per set, so use
+    :func:`methods.weights.practice.independence_weights`; needs at least 3 indicators per set, so use
     ``scope="all"`` where sub-dimensions are small).
 
     ``scope="group"`` computes the weights within each set of sibling indicators (CRITIC's
@@ -774,8 +775,6 @@ def data_weights(
     over all indicators at once. Nodes above the indicators keep their meta weights. The result
     covers every non-root node and sums to 1 within each group of siblings.
     """
-    from methods.weights_cn import independence_weights
-
     funcs = {"entropy": entropy_weights, "critic": critic_weights, "cv": cv_weights,
              "pca": pca_weights, "independence": independence_weights}
     if method not in funcs:

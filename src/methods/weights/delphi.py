@@ -12,47 +12,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from methods._errors import MethodError
+from methods.psychometrics.reliability import kendall_w
 
 __all__ = ["DelphiResult", "RetentionRule", "delphi_rounds", "expert_authority"]
 
-try:  # the shared implementation, when methods.reliability provides it
-    from methods.reliability import kendall_w as _shared_kendall_w
-except ImportError:  # pragma: no cover - depends on the other module's progress
-    _shared_kendall_w = None
-
-
-def _kendall_w(ratings: pd.DataFrame) -> dict[str, float]:
-    r"""Kendall's W with tie correction (objects in rows, raters in columns).
-
-    .. math:: W = \frac{12 S}{m^2(n^3-n) - m\sum_k T_k},\quad S = \sum_i (R_i-\bar R)^2,\quad
-              T_k = \sum (t^3 - t)
-
-    :math:`\chi^2 = m(n-1)W` with :math:`n-1` degrees of freedom (Friedman's test).
-    """
-    a = ratings.to_numpy(dtype=float)
-    n, m = a.shape
-    ranks = np.column_stack([stats.rankdata(a[:, j]) for j in range(m)])
-    r = ranks.sum(axis=1)
-    s = float(np.sum((r - r.mean()) ** 2))
-    t = 0.0
-    for j in range(m):
-        _, counts = np.unique(a[:, j], return_counts=True)
-        t += float(np.sum(counts**3 - counts))
-    denom = m**2 * (n**3 - n) - m * t
-    w = 12 * s / denom if denom > 0 else float("nan")
-    chi2 = m * (n - 1) * w
-    return {"w": w, "chi2": chi2, "dof": n - 1, "p_value": float(stats.chi2.sf(chi2, n - 1))}
-
 
 def _kendall(ratings: pd.DataFrame) -> dict[str, float]:
-    if _shared_kendall_w is not None:
-        r = _shared_kendall_w(ratings)
-        return {"w": float(r.w), "chi2": float(r.chi2), "dof": float(r.dof),
-                "p_value": float(r.p_value)}
-    return _kendall_w(ratings)
+    r = kendall_w(ratings)
+    return {"w": float(r.w), "chi2": float(r.chi2), "dof": float(r.dof),
+            "p_value": float(r.p_value)}
 
 
 @dataclass(frozen=True)
@@ -173,7 +143,7 @@ def delphi_rounds(
     Notes
     -----
     Missing scores are left out of that indicator's statistics. Kendall's W is the shared
-    ``methods.reliability.kendall_w`` when available, else a private implementation (tie-corrected,
+    ``methods.psychometrics.reliability.kendall_w`` when available, else a private implementation (tie-corrected,
     equal to Friedman's chi-square / (m (n - 1)); tested against ``scipy.stats.friedmanchisquare``).
 
     References

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from methods._errors import MethodError, MethodTypeError, MethodWarning
+from methods._meta import hierarchy_from_meta
 
 __all__ = [
     "FuzzyAHPResult",
@@ -286,7 +287,7 @@ def fuzzy_ahp(
     dominated criterion zero weight, with a MethodWarning):
 
     >>> import pandas as pd
-    >>> from methods.fahp import fuzzy_ahp, tfn_from_crisp
+    >>> from methods.weights.fahp import fuzzy_ahp, tfn_from_crisp
     >>> crisp = pd.DataFrame([[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]],
     ...                      index=["input", "output", "outcome"],
     ...                      columns=["input", "output", "outcome"])
@@ -414,8 +415,6 @@ def fuzzy_ahp_hierarchy(
     criteria). A matrix whose labels are not the node's children raises MethodError naming
     the node and expert.
     """
-    from methods._meta import hierarchy_from_meta
-
     hier = hierarchy_from_meta(meta)
     by_node: dict[str, dict[str, pd.DataFrame]] = {}
     for key, m in matrices.items():
