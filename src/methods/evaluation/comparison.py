@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
-from scipy import stats
 
 from methods._checks import complete_frame
 from methods._errors import MethodError
+from methods.index.diagnosis import ranking_agreement
 
 __all__ = ["RankComparison", "compare_rankings"]
 
@@ -69,22 +68,16 @@ def compare_rankings(scores: pd.DataFrame, *, reference: str | None = None) -> R
 
     Notes
     -----
-    Missing scores are not allowed (a unit must be scored by every method). Correlations are
-    those of ``scipy.stats.spearmanr`` and ``kendalltau`` (tau-b) on the scores.
+    Missing scores are not allowed (a unit must be scored by every method). Ranks and the
+    Spearman and Kendall (tau-b) correlations are those of
+    :func:`methods.index.diagnosis.ranking_agreement`; this adds the movers.
     """
     s = complete_frame(scores, name="scores", min_rows=3, min_cols=2)
     ref = reference if reference is not None else s.columns[0]
     if ref not in s.columns:
         raise MethodError(f"reference {ref!r} is not a column of scores {list(s.columns)}")
-    ranks = s.rank(ascending=False, method="min")
-    cols = list(s.columns)
-    k = len(cols)
-    rho = np.eye(k)
-    tau = np.eye(k)
-    for i in range(k):
-        for j in range(i + 1, k):
-            rho[i, j] = rho[j, i] = stats.spearmanr(s.iloc[:, i], s.iloc[:, j]).statistic
-            tau[i, j] = tau[j, i] = stats.kendalltau(s.iloc[:, i], s.iloc[:, j]).statistic
+    agreement = ranking_agreement(s, reference=ref)
+    ranks = agreement.ranks
     shift = ranks.sub(ranks[ref], axis=0)
     movers = pd.DataFrame(
         {
@@ -98,8 +91,8 @@ def compare_rankings(scores: pd.DataFrame, *, reference: str | None = None) -> R
     ).sort_values(["range", "max_abs_shift"], ascending=False)
     return RankComparison(
         ranks=ranks,
-        spearman=pd.DataFrame(rho, index=cols, columns=cols),
-        kendall=pd.DataFrame(tau, index=cols, columns=cols),
+        spearman=agreement.spearman,
+        kendall=agreement.kendall,
         movers=movers,
         reference=str(ref),
     )

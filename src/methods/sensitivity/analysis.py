@@ -56,6 +56,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import stats
+from threadpoolctl import threadpool_limits
+from tqdm.auto import tqdm
 
 from methods._errors import MethodError, MethodTypeError
 from methods._meta import as_meta, hierarchy_from_meta
@@ -791,10 +793,6 @@ def _progress(progress: Progress | bool | None, total: int) -> Progress:
     if progress is None or progress is False:
         return lambda done, tot: None
     if progress is True:
-        try:
-            from tqdm.auto import tqdm
-        except ImportError:  # pragma: no cover - tqdm is a dependency of the notebooks
-            raise MethodError("progress=True needs the tqdm package; pass a callback") from None
         bar = tqdm(total=total, unit="sample", leave=False)
 
         def cb(done: int, tot: int) -> None:
@@ -943,11 +941,6 @@ def _blocks(x: np.ndarray, k: int, align: int) -> list[np.ndarray]:
 def _blas_single(active: bool) -> Iterator[None]:
     """One BLAS thread while our own worker threads run (no oversubscription)."""
     if not active:
-        yield
-        return
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
         yield
         return
     with threadpool_limits(limits=1, user_api="blas"):

@@ -18,6 +18,7 @@ import pandas as pd
 from methods._checks import numeric_frame
 from methods._errors import MethodError, MethodTypeError, MethodWarning
 from methods._meta import hierarchy_from_meta
+from methods.psychometrics.rotation import varimax
 from methods.weights.practice import independence_weights
 
 __all__ = [
@@ -39,7 +40,6 @@ __all__ = [
     "expert_weights",
     "meta_with_weights",
     "pca_weights",
-    "varimax",
 ]
 
 #: Saaty's random consistency index RI(n), n = 1..15: mean consistency index of random reciprocal
@@ -187,32 +187,6 @@ def cv_weights(x: pd.DataFrame) -> WeightsResult:
     return WeightsResult(cv / cv.sum(), "cv", pd.DataFrame({"mean": mean, "cv": cv}))
 
 
-def varimax(loadings: np.ndarray, *, normalize: bool = True, eps: float = 1e-5) -> tuple[np.ndarray, np.ndarray]:
-    """Varimax rotation, the algorithm of R ``stats::varimax`` (Kaiser normalisation).
-
-    Returns the rotated loadings and the rotation matrix. Matches R 4.2 ``varimax()`` to 1e-8.
-    """
-    a = np.asarray(loadings, dtype=float)
-    p, k = a.shape
-    if k < 2:
-        return a.copy(), np.eye(k)
-    sc = np.sqrt(np.sum(a**2, axis=1)) if normalize else np.ones(p)
-    x = a / sc[:, None]
-    t = np.eye(k)
-    d = 0.0
-    for _ in range(1000):
-        z = x @ t
-        b = x.T @ (z**3 - z @ np.diag(np.sum(z**2, axis=0)) / p)
-        u, s, vt = np.linalg.svd(b)
-        t = u @ vt
-        dpast = d
-        d = float(np.sum(s))
-        if d < dpast * (1 + eps):
-            break
-    z = (x @ t) * sc[:, None]
-    return z, t
-
-
 @dataclass(frozen=True)
 class PCAWeightsResult:
     """Result of :func:`pca_weights`.
@@ -255,7 +229,8 @@ def pca_weights(
 
     1. Principal components of the correlation matrix; keep those with eigenvalue > 1 (or
        ``n_factors``).
-    2. Loadings :math:`l_{jf} = v_{jf}\sqrt{\lambda_f}`, varimax-rotated (Kaiser normalisation).
+    2. Loadings :math:`l_{jf} = v_{jf}\sqrt{\lambda_f}`, varimax-rotated (Kaiser normalisation,
+       :func:`methods.psychometrics.rotation.varimax`).
     3. Squared loadings scaled to unity sum within each factor: :math:`s_{jf} = l_{jf}^2/\sum_j
        l_{jf}^2`.
     4. Each indicator is assigned to the factor with its largest :math:`s_{jf}`, and gets weight
@@ -296,7 +271,7 @@ def pca_weights(
         raise MethodError(f"pca_weights: n_factors={k} exceeds the number of indicators {p}")
     load = vec[:, :k] * np.sqrt(lam[:k])
     if rotation == "varimax" and k > 1:
-        load, _ = varimax(load)
+        load = varimax(load).loadings
     elif rotation not in (None, "varimax", "none"):
         raise MethodError(f"pca_weights: rotation={rotation!r}; expected 'varimax' or None")
     sq = load**2
