@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from methods.factor import bartlett_sphericity, efa, kmo
-from methods.reliability import cronbach_alpha, item_analysis
+from methods.psychometrics.factor import bartlett_sphericity, efa, kmo
+from methods.psychometrics.reliability import cronbach_alpha, item_analysis
 
 N_ROWS, N_ITEMS, SEED = 1_000_000, 20, 20261126
 _times: dict[str, float] = {}

@@ -34,7 +34,7 @@ from IPython.display import display
 
 from dgpe import plotting
 from dgpe.session import open_run
-from methods import audit
+from methods.index import audit
 
 run = open_run(config, notebook="00_data_audit", output_dir=output_dir, lang=lang)
 rec, t = run.rec, run.t

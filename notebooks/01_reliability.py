@@ -19,7 +19,7 @@
 # interval, McDonald's ω, item-total correlations)? Do the indicators that the framework groups into a
 # dimension or sub-dimension hang together once they point the same way (higher = better)? And do the
 # Delphi experts agree on how important the indicators are (Kendall's W and the intraclass correlation
-# of their scores, per round)? Every statistic is computed by `methods.reliability`, which reproduces
+# of their scores, per round)? Every statistic is computed by `methods.psychometrics.reliability`, which reproduces
 # R psych (alpha, omega, ICC) to 1e-6.
 
 # %% tags=["parameters"]
@@ -38,7 +38,7 @@ import pandas as pd
 from IPython.display import display
 
 from dgpe import plotting
-from methods import reliability
+from methods.psychometrics import reliability
 
 rec, t = run.rec, run.t
 scales = list(run.framework.scales)

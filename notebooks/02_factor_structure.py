@@ -41,7 +41,7 @@ import pandas as pd
 from IPython.display import display
 
 from dgpe import plotting
-from methods import factor, reliability
+from methods.psychometrics import factor, reliability
 
 rec, t = run.rec, run.t
 

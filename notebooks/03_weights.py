@@ -42,11 +42,12 @@ import pandas as pd
 from IPython.display import display
 
 from dgpe import plotting
-from methods import MethodError, MethodWarning, fahp
-from methods import delphi as dl
-from methods import diagnosis as dg
+from methods import MethodError, MethodWarning
 from methods import weights as wt
 from methods.index import IndexEvaluator
+from methods.index import diagnosis as dg
+from methods.weights import delphi as dl
+from methods.weights import fahp
 
 rec, t = run.rec, run.t
 data = run.data

@@ -42,8 +42,10 @@ import pandas as pd
 from IPython.display import display
 
 from dgpe import plotting
-from methods import coupling, fahp, fuzzy, grey, method_comparison, rsr, weights, weights_cn
+from methods import weights
+from methods.evaluation import comparison, coupling, fuzzy, grey, rsr, topsis
 from methods.index import build_index
+from methods.weights import fahp, practice
 
 rec, t = run.rec, run.t
 meta = run.meta.set_index("code")
@@ -92,7 +94,7 @@ normalised100 = normalised * to100
 
 # %%
 gra = grey.grey_relational_evaluation(treated, weights=w_expert, directions=directions)
-etopsis = weights_cn.entropy_topsis(treated, directions=directions)
+etopsis = topsis.entropy_topsis(treated, directions=directions)
 rsr_res = rsr.rank_sum_ratio(treated, directions=directions, weights=w_expert,
                              method="non_integer", n_grades=3)
 rsr_int = rsr.rank_sum_ratio(treated, directions=directions, weights=w_expert, method="integer")
@@ -111,7 +113,7 @@ scores = pd.DataFrame({
     "rsr_non_integer": rsr_res.rsr,
     "fuzzy_score": fce.score,
 })
-cmp = method_comparison.compare_rankings(scores, reference="jrc_arithmetic")
+cmp = comparison.compare_rankings(scores, reference="jrc_arithmetic")
 rec.table("rank_correlations", cmp.spearman.round(4),
           note=True, title={"zh": "各方法排名的 Spearman 相关", "en": "Spearman correlation of the methods' rankings"})
 rec.table("agreement_with_jrc", cmp.to_frame().round(4),
@@ -178,8 +180,8 @@ rec.finding(
 # %%
 w_table = pd.DataFrame({
     "expert": w_expert,
-    "independence": weights_cn.independence_weights(treated).weights,
-    "information": weights_cn.information_weights(treated).weights,
+    "independence": practice.independence_weights(treated).weights,
+    "information": practice.information_weights(treated).weights,
     "entropy": etopsis.weights,
 })
 rec.table("indicator_weights_cn", w_table.round(5),
@@ -275,7 +277,7 @@ one_range = len({tuple(s.likert) for s in scales}) == 1
 if run.survey is not None and "unit_id" in run.survey.columns and scales and not one_range:
     print(t("各量表的李克特范围不同,无法共用一个评语集,跳过。", "The scales use different Likert ranges, so no common comment set; skipped."))
 elif run.survey is not None and "unit_id" in run.survey.columns and scales:
-    from methods import reliability
+    from methods.psychometrics import reliability
 
     lo, hi = scales[0].likert
     levels = list(range(int(lo), int(hi) + 1))

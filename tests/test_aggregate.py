@@ -1,4 +1,4 @@
-"""methods.aggregate: COINr a_amean/a_gmean/a_hmean on ASEM, TOPSIS vs pymcdm and a loop,
+"""methods.index.aggregate: COINr a_amean/a_gmean/a_hmean on ASEM, TOPSIS vs pymcdm and a loop,
 Copeland vs a loop, missing data, bad input."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from methods import MethodError, MethodWarning
-from methods.aggregate import AggregationPlan, aggregate, copeland, topsis
+from methods.index.aggregate import AggregationPlan, aggregate, copeland, topsis
 from tests._index_asem import asem_meta, max_abs_diff, pymcdm_ref, ref_csv
 
 TOL = 1e-9

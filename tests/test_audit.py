@@ -1,4 +1,4 @@
-"""methods.audit against R (e1071 skewness/kurtosis type 2, cor spearman) and by construction."""
+"""methods.index.audit against R (e1071 skewness/kurtosis type 2, cor spearman) and by construction."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from methods import MethodError, MethodTypeError, audit
+from methods import MethodError, MethodTypeError
+from methods.index import audit
 
 from .conftest import REFERENCE
 

@@ -1,4 +1,4 @@
-"""methods.comparability.rescaling_drift and framework_rescaling_drift on hand-computable panels,
+"""methods.index.comparability.rescaling_drift and framework_rescaling_drift on hand-computable panels,
 and their bad inputs."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from methods import MethodError, MethodTypeError
-from methods.comparability import framework_rescaling_drift, rescaling_drift
+from methods.index.comparability import framework_rescaling_drift, rescaling_drift
 
 
 def _minmax(x: pd.Series) -> pd.Series:

@@ -1,4 +1,4 @@
-"""Coupling coordination degree (methods.coupling).
+"""Coupling coordination degree (methods.evaluation.coupling).
 
 Formulas: standard n-system form and the corrected coupling degree of 王淑佳 等 (2021,
 《自然资源学报》 36(3): 793-810). Reference values: R package mathmodels 0.0.11
@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from methods import MethodError
-from methods.coupling import coordination_band, coupling_coordination, kind_subsystems
+from methods.evaluation.coupling import coordination_band, coupling_coordination, kind_subsystems
 
 REF = Path(__file__).parent / "reference"
 TOL = 1e-9

@@ -1,4 +1,4 @@
-"""methods.delphi: round statistics by hand, Kendall's W vs Friedman, retention rule, bad input."""
+"""methods.weights.delphi: round statistics by hand, Kendall's W vs Friedman, retention rule, bad input."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import pytest
 from scipy import stats
 
 from methods import MethodError
-from methods.delphi import RetentionRule, _kendall_w, delphi_rounds, expert_authority
+from methods.psychometrics.reliability import kendall_w
+from methods.weights.delphi import RetentionRule, delphi_rounds, expert_authority
 
 
 def _scores():
@@ -57,11 +58,11 @@ def test_retention_rule_drops_per_round():
 def test_kendall_w_equals_friedman():
     rng = np.random.default_rng(7)
     ratings = pd.DataFrame(rng.integers(1, 6, size=(8, 5)))  # 8 objects, 5 raters (ties)
-    k = _kendall_w(ratings)
+    k = kendall_w(ratings)
     chi2, p = stats.friedmanchisquare(*[ratings.iloc[i] for i in range(8)])
-    assert k["chi2"] == pytest.approx(chi2)
-    assert k["w"] == pytest.approx(chi2 / (5 * 7))
-    assert k["p_value"] == pytest.approx(p)
+    assert k.chi2 == pytest.approx(chi2)
+    assert k.w == pytest.approx(chi2 / (5 * 7))
+    assert k.p_value == pytest.approx(p)
 
 
 def test_concordance_per_round_and_missing_expert():

@@ -1,4 +1,4 @@
-"""methods.diagnosis: score tables with ties, strengths and weaknesses, peer views, year-on-year,
+"""methods.index.diagnosis: score tables with ties, strengths and weaknesses, peer views, year-on-year,
 weight shares by kind, unit cards."""
 
 from __future__ import annotations
@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from methods import MethodError
-from methods.aggregate import aggregate
-from methods.diagnosis import (
+from methods.index.aggregate import aggregate
+from methods.index.diagnosis import (
     assign_bands,
     peer_view,
     percentile_ranks,

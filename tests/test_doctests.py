@@ -11,7 +11,7 @@ import pytest
 
 import methods
 
-MODULES = sorted(m.name for m in pkgutil.iter_modules(methods.__path__, "methods."))
+MODULES = sorted(m.name for m in pkgutil.walk_packages(methods.__path__, "methods."))
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -25,10 +25,11 @@ def test_docstring_examples(name):
 
 def test_the_examples_exist():
     """The Chinese evaluation methods each show a runnable example."""
-    from methods import coupling, fahp, fuzzy, grey, rsr, weights_cn
+    from methods.evaluation import coupling, fuzzy, grey, rsr, topsis
+    from methods.weights import fahp, practice
 
     for fn in (grey.grey_relational_evaluation, fuzzy.fuzzy_evaluation, rsr.rank_sum_ratio,
-               fahp.fuzzy_ahp, coupling.coupling_coordination, weights_cn.entropy_topsis,
-               weights_cn.precedence_chart_weights, weights_cn.independence_weights,
-               weights_cn.information_weights):
+               fahp.fuzzy_ahp, coupling.coupling_coordination, topsis.entropy_topsis,
+               practice.precedence_chart_weights, practice.independence_weights,
+               practice.information_weights):
         assert "    Examples\n    --------\n" in fn.__doc__ and ">>> " in fn.__doc__, fn.__name__

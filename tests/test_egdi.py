@@ -23,8 +23,8 @@ from dgpe.egdi import (
 from dgpe.errors import DataError
 from dgpe.framework import load_framework
 from dgpe.session import load_inputs
-from methods.comparability import rescaling_drift
 from methods.index import IndexSpec, build_index
+from methods.index.comparability import rescaling_drift
 
 REPRODUCED_YEARS = (2014, 2016, 2018, 2022, 2024)
 TOL = 1e-4

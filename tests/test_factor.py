@@ -1,4 +1,4 @@
-"""Tests of methods.factor (and methods.rotation) against R psych (KMO, Bartlett, fa.parallel, fa)
+"""Tests of methods.psychometrics.factor (and methods.psychometrics.rotation) against R psych (KMO, Bartlett, fa.parallel, fa)
 and lavaan (cfa, plus CR/AVE/HTMT/Fornell-Larcker written out in R). Reference values:
 tests/reference/{psych,lavaan}_*.json, produced by psych_reference.R and lavaan_reference.R; the
 tests do not need R.
@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from methods import MethodError, MethodTypeError, MethodWarning
-from methods.factor import (
+from methods.psychometrics.factor import (
     ave,
     bartlett_sphericity,
     cfa,
@@ -33,7 +33,7 @@ from methods.factor import (
     parallel_analysis,
     sampling_adequacy,
 )
-from methods.rotation import oblimin, promax, varimax
+from methods.psychometrics.rotation import oblimin, promax, varimax
 
 REF = Path(__file__).resolve().parent / "reference"
 CLOSED = 1e-6
@@ -465,7 +465,7 @@ def test_loading_flags_needs_enough_factors(data):
 
 
 def test_validity_table_consistent_with_parts(cfa_fits, data, lavaan):
-    from methods.factor import validity_table
+    from methods.psychometrics.factor import validity_table
 
     res = cfa_fits["hs"]
     x = _cfa_data("hs", data, lavaan)
@@ -484,7 +484,7 @@ def test_validity_table_consistent_with_parts(cfa_fits, data, lavaan):
 
 
 def test_kmo_frame_flags(data):
-    from methods.factor import kmo_label
+    from methods.psychometrics.factor import kmo_label
 
     k = kmo(data["bfi"])
     fr = k.to_frame(min_msa=0.8)

@@ -1,4 +1,4 @@
-"""Fuzzy AHP (methods.fahp).
+"""Fuzzy AHP (methods.weights.fahp).
 
 Geometric mean (Buckley 1985) with centroid defuzzification: compared with pyDecision 5.1.8
 (``fuzzy_ahp_method``) and pyfdm 1.2.1 (``fAHP``), values produced by
@@ -20,7 +20,7 @@ import pandas as pd
 import pytest
 
 from methods import MethodError, MethodTypeError, MethodWarning
-from methods.fahp import (
+from methods.weights.fahp import (
     aggregate_tfn,
     fuzzy_ahp,
     fuzzy_ahp_hierarchy,

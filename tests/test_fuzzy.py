@@ -1,4 +1,4 @@
-"""Fuzzy comprehensive evaluation (methods.fuzzy) against an independent implementation.
+"""Fuzzy comprehensive evaluation (methods.evaluation.fuzzy) against an independent implementation.
 
 Reference values: R package mathmodels 0.0.11 (``fuzzy_eval`` types 1-4, ``compute_mf``,
 ``defuzzify``) on its own documented example and a second matrix, produced by
@@ -17,7 +17,11 @@ import pandas as pd
 import pytest
 
 from methods import MethodError, MethodTypeError, MethodWarning
-from methods.fuzzy import fuzzy_evaluation, membership_from_ratings, membership_from_values
+from methods.evaluation.fuzzy import (
+    fuzzy_evaluation,
+    membership_from_ratings,
+    membership_from_values,
+)
 
 REF = Path(__file__).parent / "reference"
 TOL = 1e-9

@@ -1,4 +1,4 @@
-"""Grey relational analysis (methods.grey) against independent implementations.
+"""Grey relational analysis (methods.evaluation.grey) against independent implementations.
 
 Reference data: Si Shoukui & Sun Xijing, 《数学建模算法与应用》 (2nd ed., 2015), example 14.5
 (9 indicators x 6 objects; benefit and cost indicators, min-max normalisation, ideal reference,
@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from methods import MethodError, MethodTypeError
-from methods.grey import grey_relational_analysis, grey_relational_evaluation
+from methods.evaluation.grey import grey_relational_analysis, grey_relational_evaluation
 
 REF = Path(__file__).parent / "reference"
 TOL = 1e-9  # closed form

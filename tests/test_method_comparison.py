@@ -1,4 +1,4 @@
-"""Rank comparison between methods (methods.method_comparison)."""
+"""Rank comparison between methods (methods.evaluation.comparison)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 from methods import MethodError
-from methods.method_comparison import compare_rankings
+from methods.evaluation.comparison import compare_rankings
 
 
 def test_compare_rankings():

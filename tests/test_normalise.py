@@ -1,4 +1,4 @@
-"""methods.normalise against COINr 1.1.14 n_* functions on ASEM, goalposts, bad input."""
+"""methods.index.normalise against COINr 1.1.14 n_* functions on ASEM, goalposts, bad input."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from methods import MethodError
-from methods.normalise import goalposts_from_data, normalise, normalise_array
+from methods.index.normalise import goalposts_from_data, normalise, normalise_array
 from tests._index_asem import asem_meta, max_abs_diff, ref_csv
 
 TOL = 1e-9

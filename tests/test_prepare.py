@@ -1,4 +1,4 @@
-"""methods.prepare: COINr Denominate/Impute/Screen on ASEM, the other imputations, bad input."""
+"""methods.index.prepare: COINr Denominate/Impute/Screen on ASEM, the other imputations, bad input."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from methods import MethodError, MethodWarning
-from methods.prepare import denominate, impute, screen_units
+from methods.index.prepare import denominate, impute, screen_units
 from tests._index_asem import asem_data, asem_meta, indicators, max_abs_diff, ref_csv
 
 TOL = 1e-9

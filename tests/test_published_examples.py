@@ -30,12 +30,12 @@ import pandas as pd
 import pytest
 
 from methods import MethodError, MethodWarning
-from methods.aggregate import topsis
-from methods.coupling import coupling_coordination
-from methods.fahp import fuzzy_ahp
-from methods.fuzzy import fuzzy_evaluation
+from methods.evaluation.coupling import coupling_coordination
+from methods.evaluation.fuzzy import fuzzy_evaluation
+from methods.evaluation.topsis import entropy_topsis
+from methods.index.aggregate import topsis
 from methods.weights import entropy_weights
-from methods.weights_cn import entropy_topsis
+from methods.weights.fahp import fuzzy_ahp
 
 PUBLISHED = Path(__file__).parent / "reference" / "published"
 
@@ -307,7 +307,7 @@ def test_information_weights_mpe_2015_table3():
 
     Index 19 is inconsistent within the table (CV 0.2148 gives 0.0116; 0.0118 is printed): the
     test checks the other 20 and that index 19 is off only by that amount."""
-    from methods.weights_cn import information_weights
+    from methods.weights.practice import information_weights
 
     ex = _load("information")["mpe2015_239634_table3"]
     cv = np.asarray(ex["printed_cv"])
@@ -335,7 +335,7 @@ def test_rsr_non_integer_ge_xu_regression(key, weighted):
     residual differences are of the size a hand computation from a printed probit table makes
     (with probits rounded to 2 decimals RRW becomes −0.10120 + 0.13159·probit); the integer RSR
     (RR −0.0857 + 0.1217·probit, RRW −0.1986 + 0.1441·probit) is far outside them."""
-    from methods.rsr import rank_sum_ratio
+    from methods.evaluation.rsr import rank_sum_ratio
 
     ex = _load("rsr")["ge_xu_hospital_1983_1992"]
     x = pd.DataFrame(ex["x"], index=ex["years"], columns=ex["columns"])
@@ -363,7 +363,7 @@ def test_grey_relational_abifarin_taguchi():
     Three cells of Table 2 are the paper's printing slips (listed in the JSON): the run-4 CO
     coefficient is printed to 2 decimals, the run-7 H2 coefficient was computed from the
     rounded deviation; both are checked as such."""
-    from methods.grey import grey_relational_evaluation
+    from methods.evaluation.grey import grey_relational_evaluation
 
     ex = _load("grey")["abifarin_abifarin_h2"]
     x = pd.DataFrame(ex["x"], index=ex["runs"])

@@ -1,4 +1,4 @@
-"""Tests of methods.reliability against R psych (alpha, omega, ICC) and base-R formulas (split-half,
+"""Tests of methods.psychometrics.reliability against R psych (alpha, omega, ICC) and base-R formulas (split-half,
 Kendall's W). Reference values: tests/reference/{psych,base}_*.json, produced by the R scripts beside
 them (psych_reference.R, base_reference.R); the tests do not need R.
 
@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from methods import MethodError, MethodTypeError, MethodWarning
-from methods.reliability import (
+from methods.psychometrics.reliability import (
     alpha_label,
     cronbach_alpha,
     delphi_agreement,

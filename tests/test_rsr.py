@@ -1,4 +1,4 @@
-"""Rank-sum ratio (methods.rsr).
+"""Rank-sum ratio (methods.evaluation.rsr).
 
 Data: the textbook example of ten regions' maternal-health work (prenatal examination rate,
 maternal mortality, perinatal mortality; 田凤调《秩和比法及其应用》, reproduced in 孙振球《医学统计学》).
@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 from methods import MethodError
-from methods.rsr import probit_thresholds, rank_sum_ratio
+from methods.evaluation.rsr import probit_thresholds, rank_sum_ratio
 
 REF = Path(__file__).parent / "reference"
 TOL = 1e-9

@@ -15,9 +15,8 @@ from SALib.analyze import sobol as salib_analyze
 from SALib.sample import sobol as salib_sample
 
 from methods import MethodError, MethodWarning
-from methods._sa_engine import rank_rows
-from methods.diagnosis import assign_bands
 from methods.index import IndexSpec, build_index
+from methods.index.diagnosis import assign_bands
 from methods.sensitivity import (
     IndexSampler,
     SensitivitySpec,
@@ -31,6 +30,7 @@ from methods.sensitivity import (
     sobol_indices,
     uncertainty_analysis,
 )
+from methods.sensitivity.engine import rank_rows
 from tests._index_asem import COINR_DEFAULT_SPEC, asem_data, asem_meta
 from tests.conftest import REFERENCE, ROOT
 

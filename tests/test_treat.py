@@ -1,4 +1,4 @@
-"""methods.treat: COINr 1.1.14 Treat() on ASEM, moments, force_win, alternatives, bad input."""
+"""methods.index.treat: COINr 1.1.14 Treat() on ASEM, moments, force_win, alternatives, bad input."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pytest
 from scipy import stats
 
 from methods import MethodError, MethodWarning
-from methods.treat import kurtosis, skewness, treat
+from methods.index.treat import kurtosis, skewness, treat
 from tests._index_asem import ASEM, max_abs_diff, ref_csv
 
 TOL = 1e-9

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from methods import MethodError, MethodWarning
+from methods.psychometrics.rotation import varimax
 from methods.weights import (
     SAATY_RI,
     ahp,
@@ -26,7 +27,6 @@ from methods.weights import (
     expert_weights,
     meta_with_weights,
     pca_weights,
-    varimax,
 )
 from tests._index_asem import REF, pymcdm_ref, ref_csv
 
@@ -216,7 +216,8 @@ def test_pca_weights_match_base_r():
 def test_varimax_keeps_communalities_and_is_orthogonal():
     rng = np.random.default_rng(2)
     load = rng.normal(size=(8, 3))
-    rot, t = varimax(load)
+    res = varimax(load)
+    rot, t = res.loadings, res.rotmat
     assert np.allclose(t @ t.T, np.eye(3))
     assert np.allclose(np.sum(rot**2, axis=1), np.sum(load**2, axis=1))
 

@@ -1,4 +1,5 @@
-"""Weights of Chinese practice and entropy-weighted TOPSIS (methods.weights_cn).
+"""Weights of Chinese practice (methods.weights.practice) and entropy-weighted TOPSIS
+(methods.evaluation.topsis).
 
 * Precedence chart (优序图法): no published worked example with numbers was found; checked
   against a chart computed by hand below and against an independent loop over experts.
@@ -8,7 +9,7 @@
 * Information weights (信息量权重): R package mathmodels 0.0.11 ``cv_weight`` on the RSR
   textbook data (``tests/reference/cn_mathmodels.R``).
 * Entropy-TOPSIS (熵权TOPSIS): composes methods.weights.entropy_weights and
-  methods.aggregate.topsis; checked against a loop implementation of the whole chain written
+  methods.index.aggregate.topsis; checked against a loop implementation of the whole chain written
   here (no peer uses the same entropy convention on min–max data: pymcdm treats a zero
   proportion differently, mathmodels shifts the data by 0.002); the raw-data variant against
   Ersoy (2021) in ``tests/test_published_examples.py``.
@@ -26,8 +27,8 @@ import pytest
 import statsmodels.api as sm
 
 from methods import MethodError, MethodTypeError, MethodWarning
-from methods.weights_cn import (
-    entropy_topsis,
+from methods.evaluation.topsis import entropy_topsis
+from methods.weights.practice import (
     independence_weights,
     information_weights,
     precedence_chart_from_values,

@@ -121,12 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--force", action="store_true")
     e.set_defaults(func=_cmd_example)
 
-    try:
-        from dgpe import verify as _verify
+    from dgpe import verify
 
-        _verify.add_commands(sub)
-    except ImportError:
-        pass
+    verify.add_commands(sub)
     return p
 
 

@@ -346,7 +346,8 @@ def _judgement_weights(method: str, ahp: Any, meta: pd.DataFrame, cfg: RunConfig
         problem("build.weights", f"{method!r} derives the weights from AHP judgement matrices; "
                                  "the run config names no data.ahp file")
         return None
-    from methods import MethodError, MethodWarning, fahp
+    from methods import MethodError, MethodWarning
+    from methods.weights import fahp
     from methods import weights as wt
 
     try:
@@ -453,7 +454,7 @@ def impute_panel(panel: pd.DataFrame, cfg: RunConfig, framework: Framework) -> A
     if spec is None or "year" not in panel.columns:
         return None
     from methods import MethodWarning
-    from methods.prepare import impute
+    from methods.index.prepare import impute
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MethodWarning)  # unfilled cells are reported, not warned

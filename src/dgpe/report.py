@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from dgpe.config import RunConfig
+from dgpe.method_note import write_method_note
 from dgpe.record import RECORDS_DIR, read_recorded_table
 
 __all__ = ["assemble_report", "excel_sheet_name", "write_workbook", "collect"]
@@ -167,12 +168,7 @@ def assemble_report(folder: Path, cfg: RunConfig) -> list[str]:
     """Write the workbook and landing page; return the warnings the analyses raised."""
     records = collect(folder)
     write_workbook(folder, records, cfg.lang)
-    try:
-        from dgpe.method_note import write_method_note
-    except ImportError:  # pragma: no cover - the method note module is optional
-        write_method_note = None
-    if write_method_note is not None:
-        write_method_note(folder, cfg, records)
+    write_method_note(folder, cfg, records)
     write_index(folder, cfg, records)
     lang = cfg.lang
     return [

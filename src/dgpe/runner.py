@@ -12,7 +12,6 @@ and the error named, and leaves no half-written report; an existing report is ne
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import shutil
 import sys
@@ -30,7 +29,6 @@ from dgpe import manifest as mf
 from dgpe.config import RunConfig, load_run_config
 from dgpe.errors import DgpeError, Problem, ReportError
 from dgpe.framework import load_framework
-from dgpe.io import sha256_file
 
 __all__ = ["RunSummary", "run_report", "project_root", "notebook_source", "execute_notebook", "KERNEL_NAME"]
 
@@ -323,14 +321,3 @@ def _execute_all(
     if failures:
         raise failures[0]
 
-
-def load_records(folder: Path) -> dict[str, dict[str, Any]]:
-    """The records every notebook of a report wrote (by notebook name)."""
-    out = {}
-    for p in sorted((folder / "records").glob("*.json")):
-        out[p.stem] = json.loads(p.read_text(encoding="utf-8"))
-    return out
-
-
-def input_hashes(cfg: RunConfig) -> dict[str, str]:
-    return {role: sha256_file(p) for role, p in cfg.paths().items()}

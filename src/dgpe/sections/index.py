@@ -26,8 +26,8 @@ from dgpe.plan import scale_label, score_scale
 from dgpe.sections.base import Finding, Section
 from dgpe.text import Text
 from methods import MethodError
-from methods import comparability as cmp
-from methods import diagnosis as dg
+from methods.index import comparability as cmp
+from methods.index import diagnosis as dg
 
 __all__ = ["ranking", "cards", "peers", "years", "comparability", "weight_shares", "score_digits", "diagnosis_items"]
 

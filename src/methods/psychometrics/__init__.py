@@ -1,0 +1,1 @@
+"""Psychometrics of survey items: reliability, factor analysis and factor rotations."""

@@ -1,0 +1,687 @@
+"""Vectorised numerics of :mod:`methods.sensitivity`, :mod:`methods.sensitivity.sobol` and
+:mod:`methods.sensitivity.importance` (private).
+
+- :class:`Tree`: a hierarchy as positions (the order of ``Hierarchy.codes``: indicators first, each
+  parent after its children);
+- :class:`BranchMatrix`: one treated-and-normalised indicator matrix with its transforms (log, 1/x,
+  x^p) computed once;
+- :func:`vector_methods`: an aggregation plan's methods by node position, checked to be vectorised;
+- :func:`aggregate_batch`: the index of S samples at once (per-sample weights, one aggregation
+  alternative), as matrix products (indicator children) and vectorised sums (aggregate children);
+  TOPSIS and Copeland nodes rank the units jointly, per sample, on stacked children values;
+- :func:`rank_rows`: ranks of each row (1 = best, ties "min", NaN kept), numpy only;
+- :class:`UAAccumulator` and :class:`SobolAccumulator`: streaming statistics, so memory is bounded
+  by the chunk size and not by the number of samples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from methods._errors import MethodError
+from methods._meta import Hierarchy
+
+__all__ = [
+    "JOINT_KINDS",
+    "POSITIVE_KINDS",
+    "VECTOR_KINDS",
+    "BranchMatrix",
+    "SobolAccumulator",
+    "Tree",
+    "UAAccumulator",
+    "aggregate_batch",
+    "bootstrap_counts",
+    "rank_rows",
+    "sobol_from_sums",
+    "vector_methods",
+]
+
+#: Aggregation methods the engine evaluates, and those that need positive values.
+VECTOR_KINDS = ("arithmetic", "geometric", "harmonic", "generalised", "topsis", "copeland")
+POSITIVE_KINDS = ("geometric", "harmonic")
+#: Quasi-arithmetic means (a generator f, value f^{-1}(Σ w f(x))); the others rank units jointly.
+_MEAN_KINDS = ("arithmetic", "geometric", "harmonic", "generalised")
+JOINT_KINDS = ("topsis", "copeland")
+
+
+class Tree:
+    """A hierarchy as integer positions (``codes`` order: indicators first)."""
+
+    def __init__(self, hier: Hierarchy) -> None:
+        self.hier = hier
+        self.codes: tuple[str, ...] = hier.codes
+        self.pos = {c: i for i, c in enumerate(self.codes)}
+        self.n_ind = len(hier.indicators)
+        if tuple(self.codes[: self.n_ind]) != tuple(hier.indicators):
+            raise MethodError("sensitivity: internal error, indicators are not first in the codes")
+        if len(hier.roots) != 1:
+            raise MethodError(
+                f"sensitivity: the hierarchy has {len(hier.roots)} top nodes {list(hier.roots)}; "
+                "one index (a single root) is expected"
+            )
+        self.root_code = hier.roots[0]
+        self.root = self.pos[self.root_code]
+        self.parents: list[int] = [self.pos[c] for c in self.codes if hier.level[c] > 1]
+        self.kids: dict[int, np.ndarray] = {}
+        self.ind_kids: dict[int, np.ndarray] = {}
+        self.agg_kids: dict[int, np.ndarray] = {}
+        for p in self.parents:
+            k = np.array([self.pos[c] for c in hier.children[self.codes[p]]], dtype=int)
+            self.kids[p] = k
+            self.ind_kids[p] = k[k < self.n_ind]
+            self.agg_kids[p] = k[k >= self.n_ind]
+        self.level = np.array([hier.level[c] for c in self.codes], dtype=int)
+        self.parent = np.array([-1 if hier.parent[c] is None else self.pos[hier.parent[c]]
+                                for c in self.codes], dtype=int)
+
+    def aggregates_below(self, p: int) -> list[int]:
+        """Positions of the aggregate nodes below node position ``p`` (not ``p`` itself)."""
+        out = []
+        for c in range(self.n_ind, len(self.codes)):
+            a = self.parent[c]
+            while a >= 0:
+                if a == p:
+                    out.append(c)
+                    break
+                a = self.parent[a]
+        return out
+
+    def descendants(self, p: int) -> np.ndarray:
+        """Indicator positions below node position ``p``."""
+        return np.array([self.pos[c] for c in self.hier.descendants(self.codes[p])], dtype=int)
+
+
+class BranchMatrix:
+    """A treated and normalised indicator matrix (units x indicators), with the transforms that the
+    aggregation methods need, each computed once and stored transposed (indicators x units)."""
+
+    def __init__(self, x: np.ndarray) -> None:
+        self.x = np.ascontiguousarray(x, dtype=float)
+        self.avail = ~np.isnan(self.x)
+        self.col_missing = ~self.avail.all(axis=0)
+        self.availT = np.ascontiguousarray(self.avail.T, dtype=float)
+        self._t: dict[tuple[str, float], np.ndarray] = {}
+
+    def transformed(self, kind: str, p: float = 1.0) -> np.ndarray:
+        key = (kind, float(p) if kind == "generalised" else 0.0)
+        if key not in self._t:
+            x = np.where(self.avail, self.x, 1.0)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                if kind == "arithmetic" or (kind == "generalised" and p == 1):
+                    t = x
+                elif kind == "geometric" or (kind == "generalised" and p == 0):
+                    t = np.log(x)
+                elif kind == "harmonic":
+                    t = 1.0 / x
+                elif kind == "generalised":
+                    t = x**p
+                else:
+                    raise MethodError(f"sensitivity: aggregation {kind!r} is not vectorised")
+            self._t[key] = np.ascontiguousarray(np.where(self.avail, t, 0.0).T)
+        return self._t[key]
+
+
+def vector_methods(tree: Tree, methods: Mapping[str, str], where: str) -> dict[int, str]:
+    """``{node code: method}`` of an aggregation plan as ``{node position: method}``; a method
+    that :func:`aggregate_batch` does not evaluate is a :class:`MethodError` naming ``where``."""
+    out = {tree.pos[c]: k for c, k in methods.items()}
+    for k in out.values():
+        if k not in VECTOR_KINDS:
+            raise MethodError(f"{where}: aggregation {k!r} is not supported")
+    return out
+
+
+def _kind_of(kind: str, p: float) -> str:
+    if kind == "generalised" and p == 1:
+        return "arithmetic"
+    if kind == "generalised" and p == 0:
+        return "geometric"
+    return kind
+
+
+def _finish(kind: str, num: np.ndarray, den: np.ndarray, p: float) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if kind == "arithmetic":
+            return num / den
+        if kind == "geometric":
+            return np.exp(num / den)
+        if kind == "harmonic":
+            return den / num
+        return (num / den) ** (1.0 / p)
+
+
+def _transform_values(v: np.ndarray, kind: str, p: float) -> np.ndarray:
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if kind == "arithmetic":
+            return v
+        if kind == "geometric":
+            return np.log(v)
+        if kind == "harmonic":
+            return 1.0 / v
+        return v**p
+
+
+def _topsis_node(v: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """TOPSIS closeness (S x units) of children values ``v`` (S x units x k) with weights ``w``
+    (S x k), per sample as :func:`methods.index.aggregate.topsis` (vector normalisation, benefit
+    criteria): a unit with a missing child is left out (NaN) and the column norms use the other
+    units; a child whose norm is 0 makes the node missing for that sample. Children weighted 0
+    in a sample take no part."""
+    act = w > 0  # S x k
+    ok = ~(np.isnan(v) & act[:, None, :]).any(axis=2)
+    vz = np.where(ok[..., None] & act[:, None, :], v, 0.0)
+    norm = np.sqrt(np.sum(vz**2, axis=1))  # S x k
+    zero = ((norm == 0) & act).any(axis=1) | ~ok.any(axis=1)
+    wn = w / w.sum(axis=1, keepdims=True)
+    r = vz / np.where(norm == 0, 1.0, norm)[:, None, :] * wn[:, None, :]
+    ideal = np.where(ok[..., None], r, -np.inf).max(axis=1)
+    anti = np.where(ok[..., None], r, np.inf).min(axis=1)
+    ideal = np.where(np.isfinite(ideal), ideal, 0.0)
+    anti = np.where(np.isfinite(anti), anti, 0.0)
+    dp = np.sqrt(np.sum((r - ideal[:, None, :]) ** 2, axis=2))
+    dm = np.sqrt(np.sum((r - anti[:, None, :]) ** 2, axis=2))
+    tot = dp + dm
+    c = np.divide(dm, tot, out=np.full_like(dm, 0.5), where=tot > 0)
+    c = np.where(ok, c, np.nan)
+    c[zero] = np.nan
+    return c
+
+
+def _copeland_node(v: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Copeland scores (S x units) of children values ``v`` (S x units x k) with weights ``w``
+    (S x k), per sample as :func:`methods.index.aggregate.copeland`: each pair compared on the children
+    both have (their weights rescaled), no common child a tie, shares within 1e-12 of 1/2 ties.
+    Samples are processed in chunks so that the S x units x units arrays stay near 32 MB."""
+    s, nu, k = v.shape
+    out = np.empty((s, nu))
+    step = max(1, int(4e6 // (nu * nu)))
+    eye = np.eye(nu, dtype=bool)
+    for a in range(0, s, step):
+        vv, ww = v[a:a + step], w[a:a + step]
+        num = np.zeros((vv.shape[0], nu, nu))
+        den = np.zeros_like(num)
+        for j in range(k):
+            col = vv[:, :, j]
+            av = ~np.isnan(col)
+            both = av[:, :, None] & av[:, None, :]
+            diff = col[:, :, None] - col[:, None, :]
+            score = np.where(diff > 0, 1.0, np.where(diff == 0, 0.5, 0.0))
+            wj = ww[:, j][:, None, None]
+            num += np.where(both, wj * score, 0.0)
+            den += np.where(both, wj, 0.0)
+        e = np.divide(num, den, out=np.full_like(num, 0.5), where=den > 0)
+        e[:, eye] = 0.5
+        tol = 1e-12
+        out[a:a + step] = np.sum(e > 0.5 + tol, axis=2) - np.sum(e < 0.5 - tol, axis=2)
+    return out
+
+
+def aggregate_batch(
+    tree: Tree,
+    bm: BranchMatrix,
+    weights: np.ndarray,
+    methods: Mapping[int, str],
+    *,
+    p: float = 1.0,
+    dat_thresh: float | None = None,
+    keep: Sequence[int] = (),
+) -> tuple[np.ndarray, dict[int, np.ndarray]]:
+    """Index scores (S x units) of S weight vectors (rows of ``weights``, ``codes`` order, raw:
+    rescaled within siblings here) on one branch matrix, with one method per aggregate node.
+
+    Same arithmetic as :meth:`methods.index.aggregate.AggregationPlan.evaluate`: weights rescaled over
+    the children observed for the unit, a node whose observed children weigh 0 is missing,
+    ``dat_thresh`` on the share of observed children. Also returns the scores of the node
+    positions in ``keep``.
+
+    Nodes that cannot be missing (no missing indicator below, no sample whose children all weigh
+    0, no ``dat_thresh``) take a fast path: weights normalised per sample first, geometric means
+    kept in log space between geometric levels.
+    """
+    s = weights.shape[0]
+    nu = bm.x.shape[0]
+    kinds = {_kind_of(methods[par], p) for par in tree.parents}
+    if (len(kinds) == 1 and kinds <= set(_MEAN_KINDS) and not keep and dat_thresh is None
+            and not bm.col_missing.any()):
+        out = _collapsed(tree, bm, weights, kinds.pop(), p)
+        if out is not None:
+            return out, {}
+    vals: dict[int, tuple[np.ndarray, bool]] = {}  # node -> (values, stored as log)
+    maybe_nan: dict[int, bool] = {}
+
+    def linear(c: int) -> np.ndarray:
+        v, is_log = vals[c]
+        return np.exp(v) if is_log else v
+
+    for par in tree.parents:
+        kind = _kind_of(methods[par], p)
+        ki, ka = tree.ind_kids[par], tree.agg_kids[par]
+        kids = tree.kids[par]
+        wsum = weights[:, kids].sum(axis=1)
+        if kind in ("topsis", "copeland"):
+            parts = []
+            for c in kids:  # children values in ``kids`` order, S x units each
+                parts.append(np.broadcast_to(bm.x[:, c], (s, nu)) if c < tree.n_ind
+                             else linear(int(c)))
+            v = np.stack(parts, axis=2)
+            wk = weights[:, kids]
+            av = ~np.isnan(v)
+            den_o = np.einsum("suk,sk->su", av.astype(float), wk)
+            pos = wsum > 0
+            res = np.full((s, nu), np.nan)
+            if pos.any():
+                fn = _topsis_node if kind == "topsis" else _copeland_node
+                res[pos] = fn(v[pos], wk[pos])
+            if dat_thresh is not None:
+                res = np.where(av.sum(axis=2) / kids.size < dat_thresh, np.nan, res)
+            res = np.where(den_o == 0, np.nan, res)
+            vals[par] = (res, False)
+            maybe_nan[par] = True
+            for c in ka:
+                if c not in keep and c != tree.root:
+                    vals.pop(c, None)
+            continue
+        fast = (dat_thresh is None and not bm.col_missing[ki].any()
+                and not any(maybe_nan[c] for c in ka) and bool(np.all(wsum > 0)))
+        if fast:
+            wn = weights[:, kids] / wsum[:, None]
+            col = {int(c): j for j, c in enumerate(kids)}
+            acc: np.ndarray | float = 0.0
+            if ki.size:
+                wi = wn[:, [col[int(c)] for c in ki]]
+                acc = wi @ bm.transformed(kind, p)[ki]
+            for c in ka:
+                w = wn[:, col[int(c)]][:, None]
+                v, is_log = vals[c]
+                if kind == "geometric":
+                    acc = acc + w * (v if is_log else np.log(v))
+                elif kind == "arithmetic":
+                    acc = acc + w * (np.exp(v) if is_log else v)
+                else:
+                    lv = np.exp(v) if is_log else v
+                    acc = acc + w * _transform_values(lv, kind, p)
+            acc = np.broadcast_to(np.asarray(acc, dtype=float), (s, nu))
+            if kind == "geometric":
+                vals[par] = (np.asarray(acc), True)
+            elif kind == "arithmetic":
+                vals[par] = (np.asarray(acc), False)
+            elif kind == "harmonic":
+                with np.errstate(divide="ignore"):
+                    vals[par] = (1.0 / acc, False)
+            else:
+                vals[par] = (acc ** (1.0 / p), False)
+            maybe_nan[par] = False
+        else:
+            num: np.ndarray | float = 0.0
+            den: np.ndarray | float = 0.0
+            cnt: np.ndarray | float = 0.0
+            if ki.size:
+                wk = weights[:, ki]
+                num = wk @ bm.transformed(kind, p)[ki]
+                if bm.col_missing[ki].any():
+                    den = wk @ bm.availT[ki]
+                    cnt = bm.availT[ki].sum(axis=0)
+                else:
+                    den = wk.sum(axis=1)[:, None]
+                    cnt = float(ki.size)
+            for c in ka:
+                v = linear(c)
+                av = ~np.isnan(v)
+                w = weights[:, c][:, None]
+                if not maybe_nan[c]:
+                    num = num + w * _transform_values(v, kind, p)
+                    den = den + w
+                    cnt = cnt + 1.0
+                else:
+                    f = np.where(av, _transform_values(np.where(av, v, 1.0), kind, p), 0.0)
+                    num = num + w * f
+                    den = den + w * av
+                    cnt = cnt + av
+            num_a = np.broadcast_to(np.asarray(num, dtype=float), (s, nu))
+            den_a = np.broadcast_to(np.asarray(den, dtype=float), (s, nu))
+            res = _finish(kind, num_a, den_a, p)
+            res = np.where(den_a > 0, res, np.nan)
+            if dat_thresh is not None:
+                share = np.broadcast_to(np.asarray(cnt, dtype=float) / kids.size, res.shape)
+                res = np.where(share < dat_thresh, np.nan, res)
+            vals[par] = (res, False)
+            maybe_nan[par] = True
+        for c in ka:
+            if c not in keep and c != tree.root:
+                vals.pop(c, None)
+    return linear(tree.root), {k: linear(k) for k in keep if k in vals}
+
+
+def _collapsed(tree: Tree, bm: BranchMatrix, weights: np.ndarray, kind: str,
+               p: float) -> np.ndarray | None:
+    """The index when every node uses the same quasi-arithmetic mean (generator f) and nothing is
+    missing: a mean of means with weights rescaled within siblings is one mean of the indicators
+    with the products of the weights along each path, :math:`f^{-1}(\\sum_i w^{eff}_i f(x_i))`:
+    one matrix product per batch. None when some group of siblings weighs 0 in some sample."""
+    gsum = {}
+    for par in tree.parents:
+        g = weights[:, tree.kids[par]].sum(axis=1)
+        if not np.all(g > 0):
+            return None
+        gsum[par] = g
+    s = weights.shape[0]
+    eff = np.empty((s, len(tree.codes)))
+    eff[:, tree.root] = 1.0
+    for c in range(len(tree.codes) - 1, -1, -1):
+        par = tree.parent[c]
+        if par < 0:
+            eff[:, c] = 1.0
+            continue
+        eff[:, c] = eff[:, par] * weights[:, c] / gsum[par]
+    acc = eff[:, : tree.n_ind] @ bm.transformed(kind, p)
+    with np.errstate(divide="ignore", over="ignore"):
+        if kind == "arithmetic":
+            return acc
+        if kind == "geometric":
+            return np.exp(acc)
+        if kind == "harmonic":
+            return 1.0 / acc
+        return acc ** (1.0 / p)
+
+
+def rank_rows(y: np.ndarray) -> np.ndarray:
+    """Rank each row of ``y`` (S x units): 1 = highest, ties share the lowest rank ("min", as
+    pandas ``rank(ascending=False, method="min")`` and R ``rank(-x, ties.method="min")``), NaN
+    stays NaN. Returns float32 (exact for up to 16 million units)."""
+    y = np.asarray(y, dtype=float)
+    s, u = y.shape
+    neg = -y
+    order = np.argsort(neg, axis=1)  # NaN last; the order among tied values does not matter
+    sv = np.take_along_axis(neg, order, axis=1)
+    tied = sv[:, 1:] == sv[:, :-1]
+    nan = np.isnan(sv)
+    pos = np.broadcast_to(np.arange(1, u + 1, dtype=np.float32)[None, :], (s, u))
+    if tied.any() or nan.any():
+        start = np.ones((s, u), dtype=bool)
+        start[:, 1:] = ~tied
+        r = np.maximum.accumulate(np.where(start, pos, np.float32(0)), axis=1)
+        r[nan] = np.nan
+    else:
+        r = pos
+    out = np.empty((s, u), dtype=np.float32)
+    np.put_along_axis(out, order, r, axis=1)
+    return out
+
+
+# ------------------------------------------------------------------------------- accumulators
+
+
+class UAAccumulator:
+    """Streaming statistics of the rank (and score) distribution of every unit.
+
+    ``hist[u, r-1]`` counts the samples in which unit u has rank r: exact quantiles, means and
+    top-k probabilities follow from it. ``pairs`` count, for units adjacent in the nominal order
+    (offset 1..window), how often the nominally better unit is ranked ahead (ties count 1/2).
+    """
+
+    def __init__(
+        self, nominal_rank: np.ndarray, nominal_score: np.ndarray, *, window: int,
+        band_edges: np.ndarray | None = None,
+    ) -> None:
+        u = nominal_rank.size
+        self.u = u
+        self.nominal_rank = nominal_rank.astype(float)
+        self.nominal_score = nominal_score.astype(float)
+        self.hist = np.zeros(u * u, dtype=np.int64)
+        self.n_rank = np.zeros(u, dtype=np.int64)
+        self.sum_abs_shift = np.zeros(u)
+        self.score_n = np.zeros(u, dtype=np.int64)
+        self.score_sum = np.zeros(u)
+        self.score_sq = np.zeros(u)
+        # nominal order: best first; ties by position
+        self.order = np.lexsort((np.arange(u), np.nan_to_num(nominal_rank, nan=np.inf)))
+        self.window = int(max(0, min(window, u - 1)))
+        self.ahead = np.zeros((u, self.window))
+        self.pair_n = np.zeros((u, self.window), dtype=np.int64)
+        self.band_edges = band_edges
+        nb = 0 if band_edges is None else band_edges.size + 1
+        self.band_counts = np.zeros((u, nb), dtype=np.int64)
+        self.band_n = 0
+        self.n = 0
+
+    def partial(self, ranks: np.ndarray, scores: np.ndarray,
+                scale_rows: np.ndarray | None = None) -> dict[str, Any]:
+        """Statistics of a block of samples (``ranks``, ``scores``: b x units), to :meth:`add`
+        (pure: blocks can be computed in parallel). Score statistics and bands use the rows in
+        ``scale_rows`` (samples on the nominal score scale; default all)."""
+        u = self.u
+        b = ranks.shape[0]
+        out: dict[str, Any] = {"n": b}
+        valid = ~np.isnan(ranks)
+        anynan = not bool(valid.all())
+        base = (np.arange(u, dtype=np.int64) * u - 1)[None, :]
+        if anynan:
+            idx = (base + np.where(valid, ranks, 1).astype(np.int64))[valid]
+        else:
+            idx = (base + ranks.astype(np.int64)).ravel()
+        out["hist"] = np.bincount(idx, minlength=u * u)
+        out["n_rank"] = valid.sum(axis=0)
+        dr = np.abs(ranks - self.nominal_rank[None, :].astype(np.float32))
+        out["sum_abs_shift"] = (np.nansum(dr, axis=0, dtype=float) if anynan
+                                else dr.sum(axis=0, dtype=float))
+        sc = scores if scale_rows is None else scores[scale_rows]
+        if sc.shape[0]:
+            sv = ~np.isnan(sc)
+            d = np.where(sv, sc - self.nominal_score[None, :], 0.0)
+            out["score_n"] = sv.sum(axis=0)
+            out["score_sum"] = d.sum(axis=0)
+            out["score_sq"] = (d * d).sum(axis=0)
+        ro = ranks[:, self.order]
+        ahead = np.zeros((u, self.window))
+        pair_n = np.zeros((u, self.window), dtype=np.int64)
+        for k in range(1, self.window + 1):
+            a, c = ro[:, :-k], ro[:, k:]
+            ahead[: u - k, k - 1] = (np.count_nonzero(a < c, axis=0)
+                                     + 0.5 * np.count_nonzero(a == c, axis=0))
+            if anynan:
+                pair_n[: u - k, k - 1] = np.count_nonzero(~np.isnan(a) & ~np.isnan(c), axis=0)
+            else:
+                pair_n[: u - k, k - 1] = b
+        out["ahead"], out["pair_n"] = ahead, pair_n
+        if self.band_edges is not None and sc.shape[0]:
+            okb = ~np.isnan(sc)
+            # band index: number of thresholds reached (0 = below all)
+            bi = np.searchsorted(self.band_edges, sc, side="right")
+            ucol = np.broadcast_to(np.arange(u), sc.shape)
+            nb = self.band_edges.size + 1
+            out["band_counts"] = np.bincount(
+                (ucol[okb] * nb + bi[okb]), minlength=u * nb).reshape(u, nb)
+            out["band_n"] = int(sc.shape[0])
+        return out
+
+    def add(self, part: Mapping[str, Any]) -> None:
+        self.n += part["n"]
+        self.hist += part["hist"]
+        self.n_rank += part["n_rank"]
+        self.sum_abs_shift += part["sum_abs_shift"]
+        if "score_n" in part:
+            self.score_n += part["score_n"]
+            self.score_sum += part["score_sum"]
+            self.score_sq += part["score_sq"]
+        self.ahead += part["ahead"]
+        self.pair_n += part["pair_n"]
+        if "band_counts" in part:
+            self.band_counts += part["band_counts"]
+            self.band_n += part["band_n"]
+
+    def update(self, ranks: np.ndarray, scores: np.ndarray,
+               scale_rows: np.ndarray | None = None) -> None:
+        self.add(self.partial(ranks, scores, scale_rows))
+
+    def histogram(self) -> np.ndarray:
+        return self.hist.reshape(self.u, self.u)
+
+    def quantiles(self, probs: Sequence[float]) -> np.ndarray:
+        """Exact sample quantiles of each unit's rank (R type 7 / numpy "linear") from the
+        histogram: units x len(probs)."""
+        h = self.histogram()
+        cum = np.cumsum(h, axis=1)
+        out = np.full((self.u, len(probs)), np.nan)
+        for i in range(self.u):
+            n = int(cum[i, -1])
+            if n == 0:
+                continue
+            for j, pr in enumerate(probs):
+                hpos = (n - 1) * float(pr)
+                lo = int(np.floor(hpos))
+                hi = min(lo + 1, n - 1)
+                # order statistic k (0-based) = first rank whose cumulative count exceeds k
+                vlo = int(np.searchsorted(cum[i], lo, side="right")) + 1
+                vhi = int(np.searchsorted(cum[i], hi, side="right")) + 1
+                out[i, j] = vlo + (hpos - lo) * (vhi - vlo)
+        return out
+
+    def mean_rank(self) -> np.ndarray:
+        h = self.histogram()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (h * np.arange(1, self.u + 1)).sum(axis=1) / self.n_rank
+
+    def p_rank_at_most(self, k: int) -> np.ndarray:
+        h = self.histogram()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return h[:, : max(0, min(k, self.u))].sum(axis=1) / self.n_rank
+
+    def p_rank_at_least(self, r: int) -> np.ndarray:
+        h = self.histogram()
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return h[:, max(0, r - 1):].sum(axis=1) / self.n_rank
+
+
+def bootstrap_counts(n: int, n_boot: int, seed: int | np.random.Generator | None) -> np.ndarray:
+    """Resampling counts (n_boot x n): row b counts how often each base sample is drawn in
+    resample b. The draws are SALib 1.6's, ``default_rng(seed).integers(n, size=(n, n_boot))``,
+    so that the bootstrap equals ``SALib.analyze.sobol.analyze(..., seed=seed)``."""
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    r = rng.integers(n, size=(n, n_boot))
+    counts = np.zeros((n_boot, n))
+    for b in range(n_boot):
+        counts[b] = np.bincount(r[:, b], minlength=n)
+    return counts
+
+
+class SobolAccumulator:
+    """Streaming sums for the Saltelli (2010) first-order and Jansen total-order estimators of K
+    outputs, with bootstrap resamples given as counts (see :func:`bootstrap_counts`).
+
+    Rows arrive in SALib's layout (per base sample i: A_i, AB_i1..AB_iD, B_i); whole base samples
+    per update. Outputs are shifted by ``shift`` (e.g. the nominal values) for accuracy; the
+    estimators are invariant to the shift once centred on the overall mean, as SALib centres.
+    """
+
+    def __init__(self, n_base: int, d: int, shift: np.ndarray, counts: np.ndarray | None) -> None:
+        k = shift.size
+        self.n_base, self.d, self.k = n_base, d, k
+        self.shift = shift.astype(float)
+        self.counts = counts
+        self.seen = 0
+        z = np.zeros
+        self.s_all = z(k)
+        self.s_a, self.s_b, self.s_a2, self.s_b2 = z(k), z(k), z(k), z(k)
+        self.s_f, self.s_dd, self.s_t = z((d, k)), z((d, k)), z((d, k))
+        self.ymin = np.full(k, np.inf)
+        self.ymax = np.full(k, -np.inf)
+        if counts is not None:
+            r = counts.shape[0]
+            self.c_a, self.c_b, self.c_a2, self.c_b2 = z((r, k)), z((r, k)), z((r, k)), z((r, k))
+            self.c_f, self.c_dd, self.c_t = z((d, r, k)), z((d, r, k)), z((d, r, k))
+
+    def partial(self, y: np.ndarray, start: int) -> dict[str, Any]:
+        """Sums over a block ``y`` ((nb * (d + 2)) x K outputs) of nb consecutive base samples,
+        the first being base sample ``start``; pure, to :meth:`add`."""
+        d = self.d
+        nb = y.shape[0] // (d + 2)
+        if nb * (d + 2) != y.shape[0]:
+            raise MethodError("sensitivity: internal error, block not aligned to base samples")
+        y = np.asarray(y, dtype=float) - self.shift[None, :]
+        if np.isnan(y).any():
+            raise MethodError(
+                "sensitivity: an output is missing in some samples (a unit's index score is "
+                "undefined under one of the alternatives); Sobol indices need every sample"
+            )
+        out: dict[str, Any] = {"nb": nb, "start": start, "ymin": y.min(axis=0),
+                               "ymax": y.max(axis=0), "s_all": y.sum(axis=0)}
+        y3 = y.reshape(nb, d + 2, self.k)
+        ya, yb = y3[:, 0, :], y3[:, -1, :]
+        out["s_a"], out["s_b"] = ya.sum(axis=0), yb.sum(axis=0)
+        out["s_a2"], out["s_b2"] = (ya * ya).sum(axis=0), (yb * yb).sum(axis=0)
+        cb = None if self.counts is None else self.counts[:, start:start + nb]
+        if cb is not None:
+            out["c_a"], out["c_b"] = cb @ ya, cb @ yb
+            out["c_a2"], out["c_b2"] = cb @ (ya * ya), cb @ (yb * yb)
+        sf, sdd, st = np.zeros((d, self.k)), np.zeros((d, self.k)), np.zeros((d, self.k))
+        if cb is not None:
+            r = cb.shape[0]
+            cf, cdd, ct = np.zeros((d, r, self.k)), np.zeros((d, r, self.k)), np.zeros(
+                (d, r, self.k))
+        for j in range(d):
+            dd = y3[:, j + 1, :] - ya
+            f = yb * dd
+            t = dd * dd
+            sf[j], sdd[j], st[j] = f.sum(axis=0), dd.sum(axis=0), t.sum(axis=0)
+            if cb is not None:
+                cf[j], cdd[j], ct[j] = cb @ f, cb @ dd, cb @ t
+        out["s_f"], out["s_dd"], out["s_t"] = sf, sdd, st
+        if cb is not None:
+            out["c_f"], out["c_dd"], out["c_t"] = cf, cdd, ct
+        return out
+
+    def add(self, part: Mapping[str, Any]) -> None:
+        self.seen += part["nb"]
+        self.ymin = np.minimum(self.ymin, part["ymin"])
+        self.ymax = np.maximum(self.ymax, part["ymax"])
+        for k in ("s_all", "s_a", "s_b", "s_a2", "s_b2", "s_f", "s_dd", "s_t"):
+            setattr(self, k, getattr(self, k) + part[k])
+        if self.counts is not None:
+            for k in ("c_a", "c_b", "c_a2", "c_b2", "c_f", "c_dd", "c_t"):
+                setattr(self, k, getattr(self, k) + part[k])
+
+    def update(self, y: np.ndarray) -> None:
+        """Add the rows of the next base samples (sequential use)."""
+        self.add(self.partial(y, self.seen))
+
+    def result(self) -> dict[str, np.ndarray]:
+        """Point estimates (d x K) and bootstrap replicates (d x R x K) of S1 and ST, and a flag
+        for constant outputs."""
+        if self.seen != self.n_base:
+            raise MethodError("sensitivity: internal error, not every base sample was seen")
+        n = self.n_base
+        m = self.s_all / (n * (self.d + 2))
+        constant = (self.ymax - self.ymin) <= np.finfo(float).eps
+        out = sobol_from_sums(n, m, self.s_a, self.s_b, self.s_a2, self.s_b2, self.s_f,
+                              self.s_dd, self.s_t)
+        res = {"first": out[0], "total": out[1], "constant": constant}
+        if self.counts is not None:
+            bf, bt = sobol_from_sums(n, m[None, :], self.c_a, self.c_b, self.c_a2, self.c_b2,
+                                     self.c_f, self.c_dd, self.c_t)
+            res["first_boot"], res["total_boot"] = bf, bt
+        return res
+
+
+def sobol_from_sums(
+    n: int, m: np.ndarray, s_a: np.ndarray, s_b: np.ndarray, s_a2: np.ndarray, s_b2: np.ndarray,
+    s_f: np.ndarray, s_dd: np.ndarray, s_t: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    r"""First-order (Saltelli et al. 2010) and total-order (Jansen 1999) indices from sums.
+
+    With outputs centred on their overall mean :math:`m` (as SALib does),
+    :math:`S_j = \frac{1}{N}\sum_i (y_{B,i}-m)(y_{AB_j,i}-y_{A,i}) / V` and
+    :math:`S_{Tj} = \frac{1}{2N}\sum_i (y_{A,i}-y_{AB_j,i})^2 / V`, :math:`V` the (population)
+    variance of the 2N values of A and B.
+    """
+    mean_ab = (s_a + s_b) / (2 * n)
+    var = (s_a2 + s_b2) / (2 * n) - mean_ab**2
+    tiny = np.finfo(float).eps
+    with np.errstate(divide="ignore", invalid="ignore"):
+        first = ((s_f - m * s_dd) / n) / var
+        total = (0.5 * s_t / n) / var
+    first = np.where(var > tiny, first, np.nan)
+    total = np.where(var > tiny, total, np.nan)
+    return first, total

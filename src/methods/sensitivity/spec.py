@@ -1,0 +1,493 @@
+"""What varies in an uncertainty and sensitivity analysis: the problem specification.
+
+The run config's ``sensitivity:`` section as data (step 1 of :mod:`methods.sensitivity`):
+:class:`UncertainInput` (one uncertain input, discrete or continuous), :class:`Uncertainties`
+(the inputs, parsed from ``sensitivity.uncertainties``) and :class:`SensitivitySpec` (the inputs
+with the sample size, design and estimator options). Parsing checks the section on its own
+(unknown keys, single or repeated alternatives, out-of-range parameters); whether each
+alternative applies to the nominal build is checked by :class:`methods.sensitivity.IndexSampler`.
+
+The section (see :meth:`SensitivitySpec.from_dict`)::
+
+    sensitivity:
+      n: 2000                          # base sample size N (Saltelli: N (d + 2) evaluations)
+      design: saltelli                 # saltelli (UA + Sobol indices) | random (UA only)
+      top_k: 10                        # probability of being in the top / bottom k
+      uncertainties:
+        weights: {noise: 0.25, levels: [2, 3]}   # or {dirichlet: 50, levels: [2]},
+                                                 # {ranges: {A: [0.1, 0.3]}}, alternatives: [...]
+        normalise: [minmax, zscore]              # names or {method: zscore, mean_sd: [10, 2]}
+        aggregate: [arithmetic, geometric]       # names or {default: arithmetic, "3": geometric}
+        treat: {winmax: [0, 1, 2, 3, 4, 5, none]}
+        impute: [mean_group, median_group, regression]
+        exclude: {level: 1}                      # or {codes: [A1.1, B2]}: one removed per sample
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from methods._errors import MethodError, MethodTypeError
+from methods.index.build import plain_json
+from methods.index.normalise import NORMALISE_METHODS
+from methods.index.prepare import IMPUTE_METHODS
+from methods.index.treat import TREAT_METHODS
+
+__all__ = [
+    "DESIGNS",
+    "WEIGHT_SET_NAMES",
+    "SensitivitySpec",
+    "UncertainInput",
+    "Uncertainties",
+]
+
+#: Sampling designs of :func:`methods.sensitivity.uncertainty_analysis`.
+DESIGNS = ("saltelli", "random")
+#: Named weight sets accepted by ``weights.alternatives`` (besides keys of ``weight_sets``).
+WEIGHT_SET_NAMES = ("nominal", "expert", "equal", "entropy", "critic", "cv", "pca", "ahp")
+_INPUT_STEPS = ("weights", "normalise", "aggregate", "treat", "impute", "exclude")
+_WEIGHT_KEYS = {"noise", "levels", "dirichlet", "ranges", "alternatives"}
+_SECTION_KEYS = ("n", "design", "uncertainties", "top_k", "n_boot", "conf_level",
+                 "pair_confidence")
+
+
+def freeze(obj: Any) -> Any:
+    """Lists to tuples and mappings to sorted item tuples, for hashing and equality."""
+    if isinstance(obj, Mapping):
+        return tuple(sorted((str(k), freeze(v)) for k, v in obj.items()))
+    if isinstance(obj, list | tuple):
+        return tuple(freeze(v) for v in obj)
+    return obj
+
+
+@dataclass(frozen=True)
+class UncertainInput:
+    """One uncertain input (one Sobol' input, possibly a group of several uniform variables).
+
+    Attributes
+    ----------
+    name : str
+        Name in results (``weights``, ``weight_set``, ``normalise``, ``aggregate``, ``treat``,
+        ``impute``, ``exclude``).
+    kind : {"discrete", "continuous"}
+        Discrete inputs pick one of ``alternatives`` with equal probability; continuous ones
+        (weights) are described by ``parameters``.
+    alternatives : tuple
+        The alternatives as written in the config (names or mappings).
+    parameters : mapping
+        For ``weights``: ``{"noise": {level: factor}}``, ``{"dirichlet": c, "levels": [...]}`` or
+        ``{"ranges": {code: [low, high]}}``; for ``exclude``: ``{"level": 1}`` or ``{"codes": []}``.
+    """
+
+    name: str
+    kind: str
+    alternatives: tuple[Any, ...] = ()
+    parameters: Mapping[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "kind": self.kind, "alternatives": plain_json(self.alternatives),
+                "parameters": plain_json(self.parameters)}
+
+    def __hash__(self) -> int:
+        return hash((self.name, self.kind, freeze(self.alternatives), freeze(self.parameters)))
+
+
+def _as_list(step: str, v: Any) -> list[Any]:
+    if isinstance(v, str | int | float) or isinstance(v, Mapping):
+        raise MethodError(
+            f"sensitivity.uncertainties.{step}: expected a list of at least two alternatives, "
+            f"got {v!r}"
+        )
+    if not isinstance(v, list | tuple):
+        raise MethodError(f"sensitivity.uncertainties.{step}: expected a list, got {type(v).__name__}")
+    return list(v)
+
+
+def _need_two(step: str, alts: Sequence[Any]) -> None:
+    if len(alts) < 2:
+        raise MethodError(
+            f"sensitivity.uncertainties.{step}: {len(alts)} alternative(s) {list(alts)}; an "
+            "uncertain input needs at least two (change the nominal build for a fixed change)"
+        )
+    frozen = [freeze(a) for a in alts]
+    dup = [a for i, a in enumerate(alts) if frozen[i] in frozen[:i]]
+    if dup:
+        raise MethodError(f"sensitivity.uncertainties.{step}: alternative {dup[0]!r} is repeated")
+
+
+def _parse_weights(d: Any) -> list[UncertainInput]:
+    if not isinstance(d, Mapping):
+        raise MethodError(
+            "sensitivity.uncertainties.weights: expected a mapping such as {noise: 0.25, levels: "
+            f"[2, 3]}}, {{dirichlet: 50, levels: [2]}} or {{alternatives: [expert, equal]}}; got {d!r}"
+        )
+    bad = sorted(set(map(str, d)) - _WEIGHT_KEYS)
+    if bad:
+        raise MethodError(
+            f"sensitivity.uncertainties.weights: unknown key(s) {bad}; allowed {sorted(_WEIGHT_KEYS)}"
+        )
+    out: list[UncertainInput] = []
+    if "alternatives" in d:
+        alts = _as_list("weights.alternatives", d["alternatives"])
+        for a in alts:
+            if not isinstance(a, str):
+                raise MethodError(
+                    f"sensitivity.uncertainties.weights.alternatives: {a!r} is not a name; "
+                    f"expected names such as {list(WEIGHT_SET_NAMES)} or keys of weight_sets"
+                )
+        _need_two("weights.alternatives", alts)
+        out.append(UncertainInput("weight_set", "discrete", tuple(alts)))
+    modes = [k for k in ("noise", "dirichlet", "ranges") if k in d]
+    if len(modes) > 1:
+        raise MethodError(
+            f"sensitivity.uncertainties.weights: give one of noise, dirichlet, ranges (got {modes})"
+        )
+    if not modes:
+        if "levels" in d:
+            raise MethodError(
+                "sensitivity.uncertainties.weights: 'levels' needs 'noise' or 'dirichlet'"
+            )
+        if not out:
+            raise MethodError(
+                "sensitivity.uncertainties.weights: nothing varies; give noise, dirichlet, ranges "
+                "or alternatives"
+            )
+        return out
+    mode = modes[0]
+    params: dict[str, Any]
+    if mode == "noise":
+        nz = d["noise"]
+        if isinstance(nz, Mapping):
+            if "levels" in d:
+                raise MethodError(
+                    "sensitivity.uncertainties.weights: noise per level {level: factor} already "
+                    "names the levels; drop 'levels'"
+                )
+            noise = {int(k): float(v) for k, v in nz.items()}
+        else:
+            if "levels" not in d:
+                raise MethodError(
+                    "sensitivity.uncertainties.weights: noise needs levels (e.g. levels: [2, 3])"
+                )
+            noise = {int(lv): float(nz) for lv in _as_levels(d["levels"])}
+        for lv, f in noise.items():
+            if not 0 < f < 1:
+                raise MethodError(
+                    f"sensitivity.uncertainties.weights.noise: factor {f} at level {lv}; expected "
+                    "0 < noise < 1 (weights are multiplied by 1 + U(-noise, noise))"
+                )
+        params = {"noise": noise}
+    elif mode == "dirichlet":
+        c = float(d["dirichlet"])
+        if not c > 0:
+            raise MethodError(
+                f"sensitivity.uncertainties.weights.dirichlet: concentration {c}; expected > 0"
+            )
+        if "levels" not in d:
+            raise MethodError("sensitivity.uncertainties.weights: dirichlet needs levels")
+        params = {"dirichlet": c, "levels": _as_levels(d["levels"])}
+    else:
+        rg = d["ranges"]
+        if not isinstance(rg, Mapping) or not rg:
+            raise MethodError(
+                "sensitivity.uncertainties.weights.ranges: expected {node: [low, high]}"
+            )
+        ranges = {}
+        for k, v in rg.items():
+            if not isinstance(v, list | tuple) or len(v) != 2:
+                raise MethodError(
+                    f"sensitivity.uncertainties.weights.ranges[{k!r}]: expected [low, high]"
+                )
+            lo, hi = float(v[0]), float(v[1])
+            if not (0 <= lo < hi and np.isfinite(hi)):
+                raise MethodError(
+                    f"sensitivity.uncertainties.weights.ranges[{k!r}]: [{lo}, {hi}]; expected "
+                    "0 <= low < high"
+                )
+            ranges[str(k)] = [lo, hi]
+        params = {"ranges": ranges}
+        if "levels" in d:
+            raise MethodError("sensitivity.uncertainties.weights: 'levels' does not apply to ranges")
+    out.append(UncertainInput("weights", "continuous", (), params))
+    return out
+
+
+def _as_levels(v: Any) -> list[int]:
+    lv = [v] if isinstance(v, int) else list(v) if isinstance(v, list | tuple) else None
+    if not lv or any(not isinstance(x, int) or isinstance(x, bool) or x < 1 for x in lv):
+        raise MethodError(
+            f"sensitivity.uncertainties.weights.levels: {v!r}; expected a list of levels >= 1"
+        )
+    return sorted(set(lv))
+
+
+def _parse_treat(v: Any) -> list[Any]:
+    if isinstance(v, Mapping):
+        bad = sorted(set(map(str, v)) - {"winmax"})
+        if bad:
+            raise MethodError(
+                f"sensitivity.uncertainties.treat: unknown key(s) {bad}; use {{winmax: [...]}} or "
+                "a list of alternatives (none, a winmax number or a treat section)"
+            )
+        if "winmax" not in v:
+            raise MethodError("sensitivity.uncertainties.treat: expected {winmax: [...]}")
+        alts = _as_list("treat.winmax", v["winmax"])
+    else:
+        alts = _as_list("treat", v)
+    out: list[Any] = []
+    for a in alts:
+        if a is None or (isinstance(a, str) and a.lower() == "none"):
+            out.append("none")
+        elif isinstance(a, int) and not isinstance(a, bool):
+            if a < 0:
+                raise MethodError(f"sensitivity.uncertainties.treat: winmax {a}; expected >= 0")
+            out.append(int(a))
+        elif isinstance(a, Mapping):
+            m = a.get("method", None)
+            if m is not None and m not in TREAT_METHODS:
+                raise MethodError(
+                    f"sensitivity.uncertainties.treat: method {m!r}; expected one of {TREAT_METHODS}"
+                )
+            out.append(dict(a))
+        else:
+            raise MethodError(
+                f"sensitivity.uncertainties.treat: alternative {a!r}; expected none, a winmax "
+                "number or a treat section"
+            )
+    _need_two("treat", out)
+    return out
+
+
+def _parse_named(step: str, v: Any, valid: Sequence[str], key: str) -> list[Any]:
+    alts = _as_list(step, v)
+    out: list[Any] = []
+    for a in alts:
+        if isinstance(a, str):
+            if a not in valid:
+                raise MethodError(
+                    f"sensitivity.uncertainties.{step}: unknown method {a!r}; expected one of "
+                    f"{list(valid)}"
+                )
+            out.append(a)
+        elif isinstance(a, Mapping):
+            m = a.get(key)
+            if m is None or m not in valid:
+                raise MethodError(
+                    f"sensitivity.uncertainties.{step}: alternative {dict(a)!r} needs {key}: one "
+                    f"of {list(valid)}"
+                )
+            out.append(plain_json(a))
+        else:
+            raise MethodError(
+                f"sensitivity.uncertainties.{step}: alternative {a!r}; expected a name or a mapping"
+            )
+    _need_two(step, out)
+    return out
+
+
+def _parse_aggregate(v: Any) -> list[Any]:
+    alts = _as_list("aggregate", v)
+    out: list[Any] = []
+    for a in alts:
+        if isinstance(a, str):
+            out.append(a)
+        elif isinstance(a, Mapping):
+            out.append({str(k): x for k, x in a.items()})
+        else:
+            raise MethodError(
+                f"sensitivity.uncertainties.aggregate: alternative {a!r}; expected a method name "
+                "or {default: ..., <level>: ..., <node>: ...}"
+            )
+    _need_two("aggregate", out)
+    return out
+
+
+def _parse_exclude(v: Any) -> dict[str, Any]:
+    if isinstance(v, list | tuple):
+        v = {"codes": list(v)}
+    if not isinstance(v, Mapping):
+        raise MethodError(
+            f"sensitivity.uncertainties.exclude: {v!r}; expected {{level: 1}}, {{codes: [...]}} or "
+            "a list of codes"
+        )
+    bad = sorted(set(map(str, v)) - {"level", "codes"})
+    if bad or len(v) != 1:
+        raise MethodError(
+            "sensitivity.uncertainties.exclude: expected exactly one of {level: n} or {codes: [...]}"
+        )
+    if "level" in v:
+        lv = v["level"]
+        if not isinstance(lv, int) or isinstance(lv, bool) or lv < 1:
+            raise MethodError(f"sensitivity.uncertainties.exclude.level: {lv!r}; expected >= 1")
+        return {"level": int(lv)}
+    codes = [str(c) for c in _as_list("exclude.codes", v["codes"])]
+    if not codes:
+        raise MethodError("sensitivity.uncertainties.exclude.codes: empty")
+    return {"codes": codes}
+
+
+@dataclass(frozen=True)
+class Uncertainties:
+    """The uncertain inputs of an analysis, in the order given (the problem specification).
+
+    Build with :meth:`from_dict` from the run config's ``sensitivity.uncertainties``; keys:
+
+    - ``weights``: ``{noise: f, levels: [..]}`` (each weight at those levels times
+      :math:`1 + U(-f, f)`, COINr's ``get_noisy_weights``; ``noise: {2: 0.25, 3: 0.1}`` per level),
+      ``{dirichlet: c, levels: [..]}`` (each group of siblings at those levels drawn from
+      :math:`\\mathrm{Dirichlet}(c\\,w)` around its nominal weights :math:`w`), or
+      ``{ranges: {node: [low, high]}}`` (uniform, on the scale of the nominal weights rescaled
+      within siblings); continuous, one Sobol' input ``weights``.
+      ``alternatives: [expert, equal, entropy, pca, ahp, ...]`` adds a discrete input
+      ``weight_set``.
+    - ``normalise``: alternatives, names of :data:`methods.index.normalise.NORMALISE_METHODS` or
+      normalise sections.
+    - ``aggregate``: alternatives, method names or aggregate sections (per level / node):
+      the quasi-arithmetic means (``arithmetic``, ``geometric``, ``harmonic``, ``generalised``)
+      and the joint rankings ``topsis`` and ``copeland`` (the non-compensatory check of JRC
+      audits; per sample, equal to :func:`methods.index.build_index` to 1e-9). A joint ranking
+      below the top node passes a closeness (0–1) or a count of wins minus losses up to a mean
+      with other children on the normalised scale; a geometric or harmonic mean above one is an
+      error. Samples with a joint ranking are left out of the score statistics and bands.
+    - ``treat``: ``{winmax: [0, 1, ..., none]}`` or a list of alternatives (``none``, a winmax, or
+      a treat section merged onto the nominal one).
+    - ``impute``: alternatives, names of cross-sectional imputation methods or impute sections.
+    - ``exclude``: ``{level: 1}`` or ``{codes: [..]}``: "none" or one of these nodes removed (its
+      weight set to 0), each with equal probability.
+
+    Unknown keys, single alternatives and repeated alternatives are errors. Whether each
+    alternative applies to the nominal build is checked by :class:`methods.sensitivity.IndexSampler`.
+    """
+
+    inputs: tuple[UncertainInput, ...]
+
+    def __post_init__(self) -> None:
+        names = [i.name for i in self.inputs]
+        if len(set(names)) != len(names):
+            raise MethodError(f"Uncertainties: repeated input names {names}")
+        if not self.inputs:
+            raise MethodError("Uncertainties: nothing varies (no uncertain input)")
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any] | Uncertainties) -> Uncertainties:
+        """Parse the ``uncertainties:`` mapping (see the class docstring)."""
+        if isinstance(d, Uncertainties):
+            return d
+        if not isinstance(d, Mapping):
+            raise MethodTypeError(
+                f"uncertainties must be a mapping (the config's sensitivity.uncertainties), got "
+                f"{type(d).__name__}"
+            )
+        if "inputs" in d and isinstance(d["inputs"], list):  # to_dict() form
+            out = []
+            for i in d["inputs"]:
+                prm = dict(i.get("parameters", {}))
+                if "noise" in prm:
+                    prm["noise"] = {int(k): float(v) for k, v in prm["noise"].items()}
+                out.append(UncertainInput(i["name"], i["kind"], tuple(i.get("alternatives", ())),
+                                          prm))
+            return cls(tuple(out))
+        bad = sorted(set(map(str, d)) - set(_INPUT_STEPS))
+        if bad:
+            raise MethodError(
+                f"sensitivity.uncertainties: unknown input(s) {bad}; expected some of "
+                f"{list(_INPUT_STEPS)}"
+            )
+        inputs: list[UncertainInput] = []
+        for k, v in d.items():
+            if k == "weights":
+                inputs.extend(_parse_weights(v))
+            elif k == "normalise":
+                inputs.append(UncertainInput(
+                    "normalise", "discrete",
+                    tuple(_parse_named("normalise", v, NORMALISE_METHODS, "method"))))
+            elif k == "aggregate":
+                inputs.append(UncertainInput("aggregate", "discrete", tuple(_parse_aggregate(v))))
+            elif k == "treat":
+                inputs.append(UncertainInput("treat", "discrete", tuple(_parse_treat(v))))
+            elif k == "impute":
+                cross = [m for m in IMPUTE_METHODS if not m.startswith("panel_")]
+                inputs.append(UncertainInput("impute", "discrete",
+                                             tuple(_parse_named("impute", v, cross, "method"))))
+            elif k == "exclude":
+                inputs.append(UncertainInput("exclude", "discrete", (), _parse_exclude(v)))
+        return cls(tuple(inputs))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain form; ``Uncertainties.from_dict(u.to_dict()) == u``."""
+        return {"inputs": [i.to_dict() for i in self.inputs]}
+
+    @property
+    def names(self) -> list[str]:
+        return [i.name for i in self.inputs]
+
+
+@dataclass(frozen=True)
+class SensitivitySpec:
+    """The run config's ``sensitivity:`` section.
+
+    Keys: ``n`` (base sample size, default 2000), ``design`` (``saltelli`` | ``random``),
+    ``uncertainties`` (see :class:`Uncertainties`), ``top_k`` (10), ``n_boot`` (bootstrap
+    resamples of the Sobol' indices, 100), ``conf_level`` (of the bootstrap intervals, 0.9, i.e.
+    5%-95% as COINr), ``pair_confidence`` (a pair of units is told apart when one is ahead in at
+    least this share of samples, 0.95).
+    """
+
+    uncertainties: Uncertainties
+    n: int = 2000
+    design: str = "saltelli"
+    top_k: int = 10
+    n_boot: int = 100
+    conf_level: float = 0.9
+    pair_confidence: float = 0.95
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.n, int) or isinstance(self.n, bool) or self.n < 2:
+            raise MethodError(f"sensitivity.n = {self.n!r}; expected an integer >= 2")
+        if self.design not in DESIGNS:
+            raise MethodError(f"sensitivity.design = {self.design!r}; expected one of {DESIGNS}")
+        if not isinstance(self.top_k, int) or self.top_k < 1:
+            raise MethodError(f"sensitivity.top_k = {self.top_k!r}; expected an integer >= 1")
+        if not isinstance(self.n_boot, int) or self.n_boot < 0:
+            raise MethodError(f"sensitivity.n_boot = {self.n_boot!r}; expected an integer >= 0")
+        if not 0 < self.conf_level < 1:
+            raise MethodError(f"sensitivity.conf_level = {self.conf_level}; expected in (0, 1)")
+        if not 0.5 < self.pair_confidence < 1:
+            raise MethodError(
+                f"sensitivity.pair_confidence = {self.pair_confidence}; expected in (0.5, 1)"
+            )
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any] | SensitivitySpec) -> SensitivitySpec:
+        """Parse the ``sensitivity:`` section; unknown keys are errors."""
+        if isinstance(d, SensitivitySpec):
+            return d
+        if not isinstance(d, Mapping):
+            raise MethodTypeError(f"sensitivity must be a mapping, got {type(d).__name__}")
+        bad = sorted(set(map(str, d)) - set(_SECTION_KEYS))
+        if bad:
+            raise MethodError(
+                f"sensitivity: unknown key(s) {bad}; expected some of {list(_SECTION_KEYS)}"
+            )
+        if "uncertainties" not in d:
+            raise MethodError("sensitivity: no 'uncertainties' (what varies) given")
+        kw = {k: v for k, v in d.items() if k != "uncertainties"}
+        for k in ("conf_level", "pair_confidence"):
+            if k in kw:
+                kw[k] = float(kw[k])
+        return cls(uncertainties=Uncertainties.from_dict(d["uncertainties"]), **kw)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"n": self.n, "design": self.design, "top_k": self.top_k, "n_boot": self.n_boot,
+                "conf_level": self.conf_level, "pair_confidence": self.pair_confidence,
+                "uncertainties": self.uncertainties.to_dict()}
+
+    def kwargs(self) -> dict[str, Any]:
+        """Keyword arguments of :func:`methods.sensitivity.uncertainty_analysis`."""
+        return {"uncertainties": self.uncertainties, "n": self.n, "design": self.design,
+                "top_k": self.top_k, "n_boot": self.n_boot, "conf_level": self.conf_level,
+                "pair_confidence": self.pair_confidence}
