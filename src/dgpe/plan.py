@@ -347,8 +347,8 @@ def _judgement_weights(method: str, ahp: Any, meta: pd.DataFrame, cfg: RunConfig
                                  "the run config names no data.ahp file")
         return None
     from methods import MethodError, MethodWarning
-    from methods.weights import fahp
     from methods import weights as wt
+    from methods.weights import fahp
 
     try:
         with warnings.catch_warnings():
