@@ -39,6 +39,7 @@ INPUT_NAMES: dict[str, Text] = {
 }
 KIND_NAMES: dict[str, Text] = {"input": Text("投入", "input"), "output": Text("产出", "output"),
                                "outcome": Text("结果/实际使用", "outcome")}
+STEP_NAMES: dict[str, Text] = {"normalise": Text("标准化方法", "normalisation"), "aggregate": Text("加权汇总方法", "aggregation")}
 SCORE_COLUMNS = ("score_mean", "score_sd", "score_q05", "score_q95")
 
 
@@ -68,6 +69,25 @@ def _weight_sets(run: Any) -> dict[str, pd.Series]:
             return {"ahp": wt.ahp_hierarchy(run.ahp, run.meta)[0]}
     except MethodError:
         return {}
+
+
+def _unsampled_nominal(run: Any) -> dict[str, tuple[str, str]]:
+    """The steps whose sampled alternatives leave out the nominal build's method: step ->
+    (nominal method, alternatives), from the run config's ``sensitivity.uncertainties``."""
+    wanted = (run.config.sensitivity or {}).get("uncertainties") or {}
+    spec = run.plan.spec
+    nominal = {"normalise": dict(spec.normalise).get("method", "minmax"),
+               "aggregate": dict(spec.aggregate).get("default", "arithmetic")}
+    key = {"normalise": "method", "aggregate": "default"}
+    out = {}
+    for step, method in nominal.items():
+        alts = wanted.get(step)
+        if not isinstance(alts, list):
+            continue
+        methods = [str(a.get(key[step], "")) if isinstance(a, dict) else str(a) for a in alts]
+        if str(method) not in methods:
+            out[step] = (str(method), ", ".join(methods))
+    return out
 
 
 def _result(ua: Section) -> Any:
@@ -141,6 +161,8 @@ def rank_intervals(run: Any, ua: Section) -> Section:
                 width=width.median(), widest=width.max(), unit=unit_name(run, width.idxmax()))
     if off_scale:
         sec.finding("sensitivity.scores_off_scale", scale=scale_label(run.plan.scale))
+    for step, (nominal, alternatives) in _unsampled_nominal(run).items():
+        sec.finding("sensitivity.nominal_not_sampled", step=STEP_NAMES[step], nominal=nominal, alternatives=alternatives)
     sec.data["table"] = table
     return sec
 
@@ -395,10 +417,11 @@ def _sobol_figure(so: pd.DataFrame, lang: str) -> Any:
     fig, ax = plt.subplots(figsize=(7, 0.6 * len(so) + 1.5))
     y = np.arange(len(so))
     first = so["first"].clip(lower=0)
+    # a bootstrap interval need not contain the estimate (small n): no whisker on that side then
     ax.barh(y - 0.18, first, height=0.36, color=plotting.PALETTE[0], label=Text("一阶效应", "first order")(lang),
-            xerr=[first - so["first_low"].clip(lower=0), so["first_high"] - first], capsize=3)
+            xerr=_whiskers(first, so["first_low"].clip(lower=0), so["first_high"]), capsize=3)
     ax.barh(y + 0.18, so["total"], height=0.36, color=plotting.PALETTE[1], label=Text("总效应", "total order")(lang),
-            xerr=[so["total"] - so["total_low"], so["total_high"] - so["total"]], capsize=3)
+            xerr=_whiskers(so["total"], so["total_low"], so["total_high"]), capsize=3)
     ax.set_yticks(y, so.index)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
@@ -406,6 +429,10 @@ def _sobol_figure(so: pd.DataFrame, lang: str) -> Any:
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig
+
+
+def _whiskers(value: pd.Series, low: pd.Series, high: pd.Series) -> np.ndarray:
+    return np.vstack([(value - low).clip(lower=0).fillna(0), (high - value).clip(lower=0).fillna(0)])
 
 
 def _importance_figure(table: pd.DataFrame, label_ratio: float, lang: str) -> Any:
