@@ -56,14 +56,14 @@ print(*ua.data.get("notes", []), sep="\n")
 # 5%–95% interval. A long bar means the unit's place depends on choices nobody can call wrong.
 
 # %%
-run.show(sa_sections.rank_intervals(run, ua))
+intervals = run.show(sa_sections.rank_intervals(run, ua))
 
 # %% [markdown]
 # ## 2. 前 k 名与后 k 名的概率 · Probability of being in the top k and the bottom k
 # Rewards and warnings often go to the first and last few. Here is how sure each candidate is.
 
 # %%
-run.show(sa_sections.top_bottom(run, ua))
+top_k = run.show(sa_sections.top_bottom(run, ua))
 
 # %% [markdown]
 # ## 3. 无法区分的单位 · Units that cannot be told apart
@@ -73,7 +73,7 @@ run.show(sa_sections.top_bottom(run, ua))
 # (publish them as one group, or in alphabetical order).
 
 # %%
-run.show(sa_sections.tiers(run, ua))
+tiers = run.show(sa_sections.tiers(run, ua))
 
 # %% [markdown]
 # ## 4. 哪项方法选择驱动排名变化 · Which choice drives the rank changes (Sobol' indices)
@@ -84,7 +84,7 @@ run.show(sa_sections.tiers(run, ua))
 # random design (`sensitivity.design: random`) estimates no Sobol' indices.
 
 # %%
-run.show(sa_sections.drivers(run, ua))
+drivers = run.show(sa_sections.drivers(run, ua))
 
 # %% [markdown]
 # ## 5. 有效重要性与名义权重 · Effective importance versus nominal weight
@@ -96,14 +96,14 @@ run.show(sa_sections.drivers(run, ua))
 # availability and spending ("可网办").
 
 # %%
-run.show(sa_sections.importance(run, ua))
+importance = run.show(sa_sections.importance(run, ua))
 
 # %% [markdown]
 # Weights that would make each dimension as important as its stated weight (COINr's "balance",
 # on the correlation ratio): how far the nominal weights are from delivering what they promise.
 
 # %%
-run.show(sa_sections.balance(run))
+balance = run.show(sa_sections.balance(run))
 
 # %% [markdown]
 # ## 6. 逐一剔除 · Leave one out
@@ -120,7 +120,7 @@ loo = run.show(sa_sections.leave_one_out(run))
 # cut-offs lie on the index's score scale (not on z-scores).
 
 # %%
-run.show(sa_sections.bands(run, ua))
+bands = run.show(sa_sections.bands(run, ua))
 
 # %% [markdown]
 # ## 8. 结论 · Verdict
@@ -129,4 +129,4 @@ run.show(sa_sections.bands(run, ua))
 # kinds — whether the outcome indicators weigh in the index as much as their weights promise.
 
 # %%
-run.show(sa_sections.verdict(run, ua, loo))
+verdict = run.show(sa_sections.verdict(run, ua, loo))
