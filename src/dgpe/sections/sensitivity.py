@@ -8,9 +8,9 @@ plan's nominal build (its spec and resolved weights); the sections after it read
 the report should publish.
 
 >>> from dgpe.session import open_run                                          # doctest: +SKIP
->>> run = open_run("configs/default.yaml", notebook="04_sensitivity", overrides=["sensitivity.n=64"])
->>> ua = uncertainty(run)
->>> tiers(run, ua).get_result("n_tiers") > 0
+>>> run = open_run("configs/default.yaml", notebook="04_sensitivity", overrides=["sensitivity.n=64"])  # doctest: +SKIP
+>>> ua = uncertainty(run)                                                       # doctest: +SKIP
+>>> tiers(run, ua).get_result("n_tiers") > 0                                    # doctest: +SKIP
 True
 """
 
