@@ -121,6 +121,11 @@ def _per_set(sec: Section, sets: Instruments, analysis: Text,
     """``fn(key, data, model)`` for every set; a set it cannot run on becomes a finding."""
     out: dict[str, Any] = {}
     for key, (x, model) in sets.sets.items():
+        n = int(x.dropna(how="all").shape[0])
+        if n <= x.shape[1]:  # a correlation matrix of fewer units than variables is singular
+            sec.finding("factor.set_failed", set=SET_NAMES[key], analysis=analysis,
+                        error=message_text("plan.skipped_few_units", n=n, need=x.shape[1] + 1))
+            continue
         try:
             out[key] = fn(key, x, model)
         except _FAILS as exc:
@@ -133,8 +138,8 @@ def _skip_if_empty(sec: Section, done: dict[str, Any], sets: Instruments) -> Sec
         return None
     errors = [f.params["error"] for f in sec.findings if f.key == "factor.set_failed"]
     errors += list(sets.errors.values())
-    return Section.skip(sec.name, sec.title, "factor.skipped_cannot_run",
-                        error="; ".join(errors) or "no data set")
+    texts = [Text.of(e) for e in errors] or [Text("没有可分析的数据", "no data set")]
+    return Section.skip(sec.name, sec.title, "factor.skipped_cannot_run", error=_join(texts, ";", "; "))
 
 
 def adequacy(run: Any, sets: Instruments | None = None) -> Section:
