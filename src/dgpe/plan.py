@@ -64,7 +64,7 @@ class Plan:
     panel : every year's indicator data (unit_id, year, groups, indicators)
     units : the ranked year's unit attributes (unit_name, group columns), index unit_id
     survey, delphi, experts, ahp : the optional inputs (None when absent)
-    panel_imputation : :class:`methods.prepare.ImputationResult` of ``panel_impute`` (or None)
+    panel_imputation : :class:`methods.index.prepare.ImputationResult` of ``panel_impute`` (or None)
     spec : the build spec (:class:`methods.index.IndexSpec`)
     weights_method : the weighting method's registry name
     weights_override : node weights from judgements or a file (None when the build derives them)

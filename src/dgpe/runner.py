@@ -12,6 +12,7 @@ and the error named, and leaves no half-written report; an existing report is ne
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import shutil
 import sys
