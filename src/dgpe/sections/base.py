@@ -84,6 +84,12 @@ class Section:
     skipped: Finding | None = None
     data: dict[str, Any] = field(default_factory=dict)  # intermediate objects for later sections
 
+    def __repr__(self) -> str:
+        if self.skipped is not None:
+            return f"<Section {self.name}: skipped ({self.skipped.key})>"
+        return (f"<Section {self.name}: {len(self.tables)} tables, {len(self.figures)} figures, "
+                f"{len(self.results)} results, {len(self.findings)} findings>")
+
     # -- building ---------------------------------------------------------------------------
     def table(self, name: str, frame: pd.DataFrame | pd.Series, title: Text | tuple[str, str], **kw: Any) -> pd.DataFrame:
         df = frame.to_frame() if isinstance(frame, pd.Series) else frame
