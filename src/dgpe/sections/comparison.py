@@ -29,6 +29,7 @@ from typing import Any
 import pandas as pd
 
 from dgpe import plotting
+from dgpe.catalogue import message_text
 from dgpe.plan import scale_label
 from dgpe.sections.base import Section
 from dgpe.text import Text
@@ -100,6 +101,32 @@ def index_indicator_weights(run: Any, codes: list[str]) -> pd.Series:
     return wt.effective_weights(run.meta, run.plan.index.weights)[codes]
 
 
+def reference_aggregation(run: Any) -> str:
+    """The run's default aggregation (``"arithmetic"`` for the default build)."""
+    agg = run.plan.spec.aggregate
+    return str(agg.get("default", "arithmetic")) if isinstance(agg, dict) else str(agg)
+
+
+def reference_and_variant(run: Any) -> tuple[str, str, Any]:
+    """The names of the run's composite and of the second standard variant, and the variant built.
+
+    The run's index is ``jrc_<its aggregation>``. Beside an arithmetic index the variant is the
+    same build with geometric means on a min-max 1–100 scale (the geometric mean needs positive
+    values); beside any other aggregation it is the same build with arithmetic means."""
+    agg = reference_aggregation(run)
+    if agg == "arithmetic":
+        variant = run.plan.build(normalise={"method": "minmax", "range": [1, 100], "overrides": {}},
+                                 aggregate={"default": "geometric"})
+        return "jrc_arithmetic", "jrc_geometric", variant
+    return f"jrc_{agg}", "jrc_arithmetic", run.plan.build(aggregate={"default": "arithmetic"})
+
+
+def aggregation_name(agg: str) -> Text:
+    """An aggregation's name in both languages (as it reads before 合成 / composite)."""
+    return {"arithmetic": Text("算术", "arithmetic"), "geometric": Text("几何", "geometric"),
+            "harmonic": Text("调和", "harmonic")}.get(agg, Text(agg, agg))
+
+
 def evaluate(run: Any) -> Evaluation:
     """Every method of the comparison on the index's prepared data (the build's treated matrix),
     with the index's effective indicator weights wherever a method takes weights."""
@@ -119,12 +146,11 @@ def evaluate(run: Any) -> Evaluation:
     fce = fuzzy.fuzzy_evaluation(fuzzy.membership_from_values(graded, knots, FUZZY_GRADES), w,
                                  operator="weighted_average",
                                  grade_scores=dict(zip(FUZZY_GRADES, knots, strict=True)))
-    geo = run.plan.build(normalise={"method": "minmax", "range": [1, 100], "overrides": {}},
-                         aggregate={"default": "geometric"})
+    reference, other, variant = reference_and_variant(run)
     root = res.index_code
     scores = pd.DataFrame({
-        "jrc_arithmetic": res.scores[root],
-        "jrc_geometric": geo.scores[root],
+        reference: res.scores[root],
+        other: variant.scores[root],
         "grey_relational": gra.grades,
         "entropy_topsis": etopsis.closeness,
         "rsr_integer": rsr_int.rsr,
@@ -151,11 +177,13 @@ def rankings(run: Any) -> Section:
     sec.data["evaluation"] = ev
     if ev.rescaled is not None:
         sec.finding(ev.rescaled, scale=scale_label(run.plan.scale))
-    cmp = method_comparison.compare_rankings(ev.scores, reference="jrc_arithmetic")
+    reference = str(ev.scores.columns[0])
+    agg = aggregation_name(reference_aggregation(run))
+    cmp = method_comparison.compare_rankings(ev.scores, reference=reference)
     sec.table("rank_correlations", cmp.spearman.round(4),
               ("各方法排名的 Spearman 相关", "Spearman correlation of the methods' rankings"), note=True)
     agree = sec.table("agreement_with_jrc", cmp.to_frame().round(4),
-                      ("与 JRC/OECD 算术合成的一致性", "Agreement with the JRC/OECD arithmetic composite"), note=True)
+                      message_text("comparison.agreement_title", agg=agg), note=True)
     sec.table("biggest_movers", cmp.movers.head(15).join(run.units[["unit_name"]]),
               ("排名随方法变化最大的单位", "Units whose rank moves most between methods"))
     title = Text("排名相关(Spearman)", "Rank correlation (Spearman)")
@@ -167,7 +195,7 @@ def rankings(run: Any) -> Section:
                ("与 JRC 合成最低的排名相关", "Lowest rank correlation with the JRC composite"))
     sec.result("max_rank_range", int(top["range"]), ("单个单位最大排名极差", "Largest rank range of a unit"))
     warn = low < run.plan.threshold("comparison.rank_agreement_warn")
-    sec.finding("comparison.rank_agreement", level="warning" if warn else "info", min_rho=low,
+    sec.finding("comparison.rank_agreement", level="warning" if warn else "info", min_rho=low, agg=agg,
                 method=str(cmp.to_frame()["spearman"].idxmin()), unit=str(cmp.movers.index[0]),
                 best=int(top["best_rank"]), worst=int(top["worst_rank"]))
     sec.data["agreement"] = agree
