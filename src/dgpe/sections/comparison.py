@@ -14,11 +14,13 @@ the index's own normalised indicators, mapped linearly from the plan's score sca
 ranks, no normalisation) or the values leave it, they work on a min-max 0–100 rescaling of the
 treated indicators and the section says so. The scale is never guessed from the data's values.
 
->>> from dgpe.session import open_run                          # doctest: +SKIP
+>>> from dgpe.session import open_run
 >>> run = open_run("configs/default.yaml", notebook="07_method_comparison")
->>> ranks = run.show(rankings(run))
->>> run.show(grades(run, ranks)).get_result  # doctest: +ELLIPSIS
-<bound method ...>
+>>> ranks = rankings(run)                     # in a notebook: run.show(rankings(run))
+>>> ranks.get_result("min_spearman_with_jrc")
+0.933746
+>>> coupling(run, ranks).get_result("share_output_lagging")
+0.12
 """
 
 from __future__ import annotations
@@ -71,10 +73,10 @@ class Evaluation:
 
 
 def graded_indicators(run: Any) -> tuple[pd.DataFrame, str | None]:
-    """The index's indicators on 0–100 for the methods that grade against fixed values.
+    r"""The index's indicators on 0–100 for the methods that grade against fixed values.
 
     On a bounded score scale :math:`[l, h]` the normalised indicators are mapped linearly,
-    :math:`100\\,(x - l)/(h - l)`; otherwise (an unbounded scale, or values outside the declared
+    :math:`100\,(x - l)/(h - l)`; otherwise (an unbounded scale, or values outside the declared
     one) the treated indicators are min-max rescaled to [0, 100] by a variant build
     (``run.plan.build(normalise={"method": "minmax", "range": [0, 100]})``). Returns the frame and
     None, or the frame and the catalogue key of the finding that says it was rescaled.
@@ -366,6 +368,6 @@ def survey_fuzzy(run: Any) -> Section:
     sec.result("survey_fuzzy_spearman_index", round(rho, 6),
                ("调查模糊得分与指数的排名相关", "Rank correlation of the survey's fuzzy score with the index"))
     top = corr["spearman"].drop(root).idxmax()
-    sec.finding("comparison.survey_fuzzy", n=int(in_year.sum() / len(res.score)), rho=rho, dim=run.name(top),
+    sec.finding("comparison.survey_fuzzy", n=int(in_year.sum() / len(res.verdict)), rho=rho, dim=run.name(top),
                 rho_dim=float(corr.loc[top, "spearman"]), ties=int(res.verdict_ties.sum()))
     return sec
