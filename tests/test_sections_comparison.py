@@ -138,6 +138,28 @@ def test_geometric_index_on_1_100_maps_its_scale():
     assert sec.findings[0]("zh").count("几何合成") == 1
 
 
+def test_a_ranking_index_is_compared_with_the_arithmetic_variant():
+    run, sec = ranked(DEFAULT, "build.aggregate.default=topsis")
+    ev = sec.data["evaluation"]
+    assert list(ev.scores.columns[:2]) == ["jrc_topsis", "jrc_arithmetic"] and ev.variant == "jrc_arithmetic"
+    assert "JRC/OECD TOPSIS composite" in sec.findings[0]("en")
+    assert sec.get_table("agreement_with_jrc").index[0] == "jrc_arithmetic"
+
+
+def test_a_variant_the_data_refuse_is_left_out_with_a_warning(monkeypatch):
+    from methods import MethodError
+
+    run, _ = ranked(DEFAULT)
+
+    def refuse(*args, **kwargs):
+        raise MethodError("refused")
+
+    monkeypatch.setattr(run.plan, "build", refuse)
+    sec = cmp.rankings(run)
+    assert "jrc_geometric" not in sec.data["evaluation"].scores.columns
+    assert sec.findings[0].key == "comparison.variant_refused" and sec.findings[0].severity == "warning"
+
+
 def test_values_off_the_declared_scale_are_rescaled_with_a_warning():
     run, sec = ranked(DEFAULT, "build.normalise.overrides={A1.1: {method: zscore}}")
     ev = sec.data["evaluation"]

@@ -55,6 +55,7 @@ class Evaluation:
         or a min-max rescaling of ``treated``; see :attr:`rescaled`)
     rescaled : None when ``graded`` maps the index's scale, else the catalogue key saying why not
     weights : effective indicator weights of the index (sum 1)
+    variant : the second standard variant's column in ``scores`` (``""`` when its build failed)
     scores : units × method, each method's score (higher is better)
     """
 
@@ -62,6 +63,7 @@ class Evaluation:
     treated: pd.DataFrame
     graded: pd.DataFrame
     rescaled: str | None
+    variant: str
     weights: pd.Series
     directions: pd.Series
     grey: Any
@@ -110,23 +112,30 @@ def reference_aggregation(run: Any) -> str:
 
 
 def reference_and_variant(run: Any) -> tuple[str, str, Any]:
-    """The names of the run's composite and of the second standard variant, and the variant built.
+    """The names of the run's composite and of the second standard variant, and the variant built
+    (``""`` and None when the data refuse the variant's build).
 
     The run's index is ``jrc_<its aggregation>``. Beside an arithmetic index the variant is the
     same build with geometric means on a min-max 1–100 scale (the geometric mean needs positive
     values); beside any other aggregation it is the same build with arithmetic means."""
+    from methods import MethodError
+
     agg = reference_aggregation(run)
-    if agg == "arithmetic":
-        variant = run.plan.build(normalise={"method": "minmax", "range": [1, 100], "overrides": {}},
-                                 aggregate={"default": "geometric"})
-        return "jrc_arithmetic", "jrc_geometric", variant
-    return f"jrc_{agg}", "jrc_arithmetic", run.plan.build(aggregate={"default": "arithmetic"})
+    try:
+        if agg == "arithmetic":
+            variant = run.plan.build(normalise={"method": "minmax", "range": [1, 100], "overrides": {}},
+                                     aggregate={"default": "geometric"})
+            return "jrc_arithmetic", "jrc_geometric", variant
+        return f"jrc_{agg}", "jrc_arithmetic", run.plan.build(aggregate={"default": "arithmetic"})
+    except (MethodError, ValueError, ZeroDivisionError):
+        return f"jrc_{agg}", "", None
 
 
 def aggregation_name(agg: str) -> Text:
     """An aggregation's name in both languages (as it reads before 合成 / composite)."""
     return {"arithmetic": Text("算术", "arithmetic"), "geometric": Text("几何", "geometric"),
-            "harmonic": Text("调和", "harmonic")}.get(agg, Text(agg, agg))
+            "harmonic": Text("调和", "harmonic"), "generalised": Text("广义均值", "generalised-mean"),
+            "topsis": Text("TOPSIS ", "TOPSIS"), "copeland": Text("Copeland ", "Copeland")}.get(agg, Text(agg, agg))
 
 
 def evaluate(run: Any) -> Evaluation:
@@ -152,14 +161,14 @@ def evaluate(run: Any) -> Evaluation:
     root = res.index_code
     scores = pd.DataFrame({
         reference: res.scores[root],
-        other: variant.scores[root],
+        **({other: variant.scores[root]} if variant is not None else {}),
         "grey_relational": gra.grades,
         "entropy_topsis": etopsis.closeness,
         "rsr_integer": rsr_int.rsr,
         "rsr_non_integer": rsr_res.rsr,
         "fuzzy_score": fce.score,
     })
-    return Evaluation(codes, treated, graded, rescaled, w, directions, gra, etopsis, rsr_res, rsr_int,
+    return Evaluation(codes, treated, graded, rescaled, other, w, directions, gra, etopsis, rsr_res, rsr_int,
                       fce, scores)
 
 
@@ -179,6 +188,8 @@ def rankings(run: Any) -> Section:
     sec.data["evaluation"] = ev
     if ev.rescaled is not None:
         sec.finding(ev.rescaled, scale=scale_label(run.plan.scale))
+    if not ev.variant:
+        sec.finding("comparison.variant_refused")
     reference = str(ev.scores.columns[0])
     agg = aggregation_name(reference_aggregation(run))
     cmp = method_comparison.compare_rankings(ev.scores, reference=reference)
