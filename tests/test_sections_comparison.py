@@ -238,3 +238,18 @@ def test_egdi_flat_framework_without_survey_or_ahp():
     assert cmp.survey_fuzzy(run).skipped.key == "plan.skipped_no_survey"
     assert cmp.fuzzy_ahp(run).skipped.key == "plan.skipped_no_ahp"
     assert cmp.grades(run, sec).findings and cmp.indicator_weights(run, sec).tables
+
+
+def test_a_unit_at_zero_on_both_sides_skips_the_coupling():
+    import dataclasses
+
+    from dgpe.sections.base import Section
+
+    run, sec = ranked(DEFAULT)
+    ev = sec.data["evaluation"]
+    graded = ev.graded.copy()
+    graded.iloc[0] = 0.0
+    base = Section("comparison.rankings", sec.title, data={"evaluation": dataclasses.replace(ev, graded=graded)})
+    c = cmp.coupling(run, base)
+    assert c.skipped is not None and c.skipped.key == "comparison.skipped_coupling_undefined"
+    assert str(graded.index[0]) in c.skipped("en")
