@@ -30,7 +30,7 @@ from methods import MethodError, reliability
 if TYPE_CHECKING:
     from dgpe.session import Run
 
-__all__ = ["survey_scales", "dimensions", "delphi", "verdicts"]
+__all__ = ["survey_scales", "dimensions", "delphi", "verdicts", "grade", "W_GRADES", "ICC_GRADES"]
 
 #: Kendall's W grades (Schmidt 1997) and ICC grades (Koo & Li 2016), highest first; each grade's
 #: lower cut-off is the threshold ``reliability.<grade>``, its words the message ``label_<grade>``.
@@ -47,7 +47,10 @@ def _cut(value: float) -> str:
     return f"{value:.2f}".replace("0.", ".", 1) if 0 <= value < 1 else f"{value:.2f}"
 
 
-def _grade(run: Run, value: float, grades: tuple[str, ...], floor: str) -> Text:
+def grade(run: Run, value: float, grades: tuple[str, ...], floor: str) -> Text:
+    """The verbal grade of a coefficient: the first of ``grades`` (highest first) whose threshold
+    ``reliability.<grade>`` ``value`` reaches, else ``floor``; e.g. Koo & Li's ICC labels with
+    ``grade(run, 0.8, ICC_GRADES, "icc_poor")`` → ``Text("良好", "good")``."""
     for grade in grades:
         if value >= _limit(run, grade):
             return message_text(f"reliability.label_{grade}")
@@ -190,11 +193,11 @@ def delphi(run: Run) -> Section:
         wide = run.delphi[run.delphi["round"] == last].pivot(index="indicator", columns="expert", values="score")
         icc_last = reliability.icc(wide)
     except MethodError as exc:
-        return Section.skip("reliability.delphi", title, "reliability.delphi_not_analysed", reason=str(exc))
+        return Section.skip("reliability.delphi", title, "reliability.delphi_not_analysed", problem=str(exc))
     sec = Section("reliability.delphi", title)
     for lang in ("en", "zh"):
-        agreement[f"w_label_{lang}"] = [_grade(run, w, W_GRADES, "w_very_weak")(lang) for w in agreement["kendall_w"]]
-        agreement[f"icc2k_label_{lang}"] = [_grade(run, v, ICC_GRADES, "icc_poor")(lang) for v in agreement["icc2k"]]
+        agreement[f"w_label_{lang}"] = [grade(run, w, W_GRADES, "w_very_weak")(lang) for w in agreement["kendall_w"]]
+        agreement[f"icc2k_label_{lang}"] = [grade(run, v, ICC_GRADES, "icc_poor")(lang) for v in agreement["icc2k"]]
     sec.table("delphi_agreement", agreement, ("各轮专家意见协调程度", "Expert agreement per Delphi round"), note=True)
     sec.table("delphi_icc_last_round", icc_last, message_text("reliability.icc_title", round=last))
     sec.result("kendall_w_by_round", agreement["kendall_w"].round(12).to_dict(), ("各轮 Kendall W", "Kendall's W by round"))
