@@ -9,7 +9,7 @@ filled from other years (:func:`panel_filled`). The statistics are :mod:`methods
 thresholds are the catalogue's (``src/dgpe/catalogue/audit.yaml``, overridable with
 ``options: {audit: {...}}``).
 
->>> from dgpe.session import open_run                       # doctest: +SKIP
+>>> from dgpe.session import open_run
 >>> run = open_run("configs/default.yaml", notebook="00_data_audit")
 >>> coverage(run).get_result("n_units")
 150

@@ -9,7 +9,7 @@ standardised; :func:`delphi` asks whether the Delphi experts agree on the indica
 The statistics are :mod:`methods.reliability`'s (R psych to 1e-6); the thresholds and labels are the
 catalogue's (``src/dgpe/catalogue/reliability.yaml``, ``options: {reliability: {...}}``).
 
->>> from dgpe.session import open_run                       # doctest: +SKIP
+>>> from dgpe.session import open_run
 >>> run = open_run("configs/default.yaml", notebook="01_reliability")
 >>> round(dimensions(run).get_result("dimension_alpha")["A"], 3)
 0.899
