@@ -40,7 +40,7 @@ run = open_run(config, notebook="00_data_audit", output_dir=output_dir, lang=lan
 # data leans on imputation.
 
 # %%
-run.show(audit.coverage(run))
+coverage = run.show(audit.coverage(run))
 
 # %% [markdown]
 # ## 2. 分布与离群值 · Distributions and the JRC outlier rule
@@ -49,7 +49,7 @@ run.show(audit.coverage(run))
 # mark those indicators.
 
 # %%
-run.show(audit.distributions(run))
+distributions = run.show(audit.distributions(run))
 
 # %% [markdown]
 # ## 3. 边界与天花板 · Bounds and ceilings
@@ -58,7 +58,7 @@ run.show(audit.distributions(run))
 # rank, logit or distance-to-target transform. Only indicators with a declared upper bound are checked.
 
 # %%
-run.show(audit.bounds(run))
+bounds = run.show(audit.bounds(run))
 
 # %% [markdown]
 # ## 4. 相关结构 · Correlations within and across dimensions
@@ -68,7 +68,7 @@ run.show(audit.bounds(run))
 # of its own, may be misplaced.
 
 # %%
-run.show(audit.correlations(run))
+correlations = run.show(audit.correlations(run))
 
 # %% [markdown]
 # ## 5. 可办 ≠ 实办 · Availability versus actual use
@@ -78,7 +78,7 @@ run.show(audit.correlations(run))
 # pairs are listed. The section is skipped when the framework declares no pairs.
 
 # %%
-run.show(audit.pairs(run))
+pairs = run.show(audit.pairs(run))
 
 # %% [markdown]
 # ## 6. 多年数据 · Years
@@ -86,7 +86,7 @@ run.show(audit.pairs(run))
 # goalposts. Skipped when the data have a single year.
 
 # %%
-run.show(audit.years(run))
+years = run.show(audit.years(run))
 
 # %% [markdown]
 # ## 7. 跨年填补 · Cells filled from other years
@@ -96,4 +96,4 @@ run.show(audit.years(run))
 # repeats an old measurement: it hides, rather than measures, any change since.
 
 # %%
-run.show(audit.panel_filled(run))
+panel_filled = run.show(audit.panel_filled(run))

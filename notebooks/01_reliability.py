@@ -71,11 +71,11 @@ blocks = run.show(reliability.dimensions(run))
 # Skipped when the run has no Delphi ratings.
 
 # %%
-run.show(reliability.delphi(run))
+delphi = run.show(reliability.delphi(run))
 
 # %% [markdown]
 # ## 4. 结论 · Verdicts
 # One line per scale and (sub-)dimension: the coefficient, its interval and what to review.
 
 # %%
-run.show(reliability.verdicts(run, survey, blocks))
+verdicts = run.show(reliability.verdicts(run, survey, blocks))
