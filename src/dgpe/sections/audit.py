@@ -191,8 +191,8 @@ def panel_filled(run: Run) -> Section:
     """Which of the ranked year's missing cells did ``panel_impute`` fill from the unit's other years,
     and how many of them from later years (scores that change when a later edition arrives)?"""
     title = Text("跨年填补", "Cells filled from other years")
-    imp = run.panel_imputation
-    if imp is None:
+    imp, spec = run.panel_imputation, run.config.panel_impute
+    if imp is None or spec is None:
         return Section.skip("audit.panel_filled", title, "audit.skipped_no_panel_impute")
     sec = Section("audit.panel_filled", title)
     this_year = imp.filled[imp.filled["year"] == run.year]
@@ -210,6 +210,6 @@ def panel_filled(run: Run) -> Section:
     n_later = int(per_ind["from_later_years"].sum())
     sec.finding("audit.panel_filled", level="warning" if n_later else "info", year=run.year,
                 n_missing=int(per_ind["missing"].sum()), n_filled=len(this_year),
-                method=run.config.panel_impute.method, n_later=n_later,
+                method=spec.method, n_later=n_later,
                 n_left=int(per_ind["still_missing"].sum()))
     return sec

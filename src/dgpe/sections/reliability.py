@@ -83,14 +83,15 @@ def _alpha_bar(run: Run, alpha: pd.Series, title: Text) -> Any:
 def survey_scales(run: Run) -> Section:
     """Do the items of each survey scale measure one thing consistently (alpha, omega, items)?"""
     title = Text("问卷量表信度", "Reliability of the survey scales")
-    if not run.plan.has("survey"):
+    answers = run.survey
+    if not run.plan.has("survey") or answers is None:
         return Section.skip("reliability.survey", title, run.plan.why_not("survey").key)
     sec = Section("reliability.survey", title)
     scales = run.framework.scales
     table, items = reliability.reliability_table(
-        {s.code: run.survey[list(s.items)] for s in scales},
+        {s.code: answers[list(s.items)] for s in scales},
         reverse={s.code: list(s.reverse) for s in scales},
-        likert={s.code: tuple(s.likert) for s in scales},
+        likert={s.code: (float(s.likert[0]), float(s.likert[1])) for s in scales},
         r_drop_min=_limit(run, "r_drop_min"),
     )
     table = _analysed(run, sec, table)
@@ -185,12 +186,13 @@ def _block_findings(run: Run, sec: Section, both: pd.DataFrame, *, has_subs: boo
 def delphi(run: Run) -> Section:
     """Do the Delphi experts agree on the indicators' importance, and more so in later rounds?"""
     title = Text("专家一致性(德尔菲)", "Expert agreement (Delphi)")
-    if not run.plan.has("delphi"):
+    ratings = run.delphi
+    if not run.plan.has("delphi") or ratings is None:
         return Section.skip("reliability.delphi", title, run.plan.why_not("delphi").key)
     try:
-        agreement = reliability.delphi_agreement(run.delphi)
+        agreement = reliability.delphi_agreement(ratings)
         last = agreement.index.max()
-        wide = run.delphi[run.delphi["round"] == last].pivot(index="indicator", columns="expert", values="score")
+        wide = ratings[ratings["round"] == last].pivot(index="indicator", columns="expert", values="score")
         icc_last = reliability.icc(wide)
     except MethodError as exc:
         return Section.skip("reliability.delphi", title, "reliability.delphi_not_analysed", problem=str(exc))
