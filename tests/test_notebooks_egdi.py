@@ -61,8 +61,8 @@ def test_every_notebook_runs_without_error(report, recs):
 
 
 def test_absent_inputs_are_skipped_not_invented(recs):
-    findings = " ".join(f["en"] for f in recs["01_reliability"]["findings"])
-    assert "No survey data" in findings and "No Delphi data" in findings
+    skipped = {f["section"]: f["key"] for f in recs["01_reliability"]["findings"] if f.get("skipped")}
+    assert skipped == {"reliability.survey": "plan.skipped_no_survey", "reliability.delphi": "plan.skipped_no_delphi"}
     assert "kendall_w_by_round" not in recs["01_reliability"]["results"]
     for key in ("ahp_inconsistent_matrices", "delphi_w_last_round"):
         assert key not in recs["03_weights"]["results"], key
