@@ -184,7 +184,7 @@ def _blocks(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]) ->
             if entry.get("note") and entry.get("file"):
                 num.figure += 1
                 out.append(("figure", (f"{_t(lang, '图', 'Figure')} {num.figure} {_caption(entry, lang, name)}", folder / entry["file"])))
-        findings = rec.get("findings", [])
+        findings = [f for f in rec.get("findings", []) if not f.get("skipped")]
         if findings:
             out.append(("h2", _t(lang, "结论", "Findings")))
             for f in sorted(findings, key=lambda f: 0 if f.get("level") == "warning" else 1):
@@ -198,6 +198,12 @@ def _blocks(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]) ->
                              f"Data: {Path(cfg.data.indicators).name} (file hashes in manifest.json).")))
     for line in _LIMITS[lang]:
         out.append(("li", line))
+    for nb, rec in records.items():
+        for f in rec.get("findings", []):
+            if f.get("skipped"):
+                label = _t(lang, "未做的分析", "Not analysed")
+                out.append(("li", f"{label}({nb}):{f.get(lang) or f.get('en', '')}" if lang == "zh"
+                            else f"{label} ({nb}): {f.get(lang) or f.get('en', '')}"))
     return out
 
 

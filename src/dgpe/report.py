@@ -123,13 +123,20 @@ def write_index(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]
         + "</table>"
     )
     # findings
-    findings = [(nb, f) for nb, rec in records.items() for f in rec.get("findings", [])]
+    findings = [(nb, f) for nb, rec in records.items() for f in rec.get("findings", []) if not f.get("skipped")]
     findings.sort(key=lambda x: 0 if x[1].get("level") == "warning" else 1)
     parts.append(f"<h2>{e(t('发现与提示', 'Findings'))}</h2><ul>")
     for nb, f in findings:
         cls = " class='warn'" if f.get("level") == "warning" else ""
         parts.append(f"<li{cls}><span class='muted'>[{e(nb)}]</span> {e(f.get(lang) or f.get('en', ''))}</li>")
     parts.append("</ul>")
+    skipped = [(nb, f) for nb, rec in records.items() for f in rec.get("findings", []) if f.get("skipped")]
+    if skipped:
+        parts.append(f"<h2>{e(t('未做的分析', 'Analyses not run'))}</h2><ul>")
+        for nb, f in skipped:
+            parts.append(f"<li><span class='muted'>[{e(nb)} · {e(f.get('section') or '')}]</span> "
+                         f"{e(f.get(lang) or f.get('en', ''))}</li>")
+        parts.append("</ul>")
     # notebooks
     parts.append(f"<h2>{e(t('分析笔记本', 'Notebooks'))}</h2><ul>")
     for nb in cfg.notebooks:
