@@ -10,7 +10,8 @@ registries; adding a method is one function plus one :meth:`Registry.register` c
 The five family registries are declared next to their functions (so that the function objects
 are at hand and no import cycle arises) and gathered by :func:`registries`:
 
-- ``NORMALISATION`` in :mod:`methods.normalise`;
+- ``NORMALISATION`` in :mod:`methods.normalisation_kernels` (re-exported by
+  :mod:`methods.normalise`);
 - ``AGGREGATION`` in :mod:`methods.aggregation_kernels` (re-exported by :mod:`methods.aggregate`);
 - ``IMPUTATION`` in :mod:`methods.prepare`;
 - ``TREATMENT`` in :mod:`methods.treat`;
@@ -21,6 +22,8 @@ Example
 >>> from methods.registry import registry
 >>> registry("aggregation").get("geometric").input_domain({})
 'positive'
+>>> registry("normalisation").get("minmax").score_scale({"range": [1, 100]})
+ScoreScale(low=1.0, high=100.0, bounded=True, decimals=1, centre=None, kind='score')
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ __all__ = [
 
 #: Family name -> module that declares its registry (attribute name in upper case).
 FAMILIES: Mapping[str, tuple[str, str]] = {
-    "normalisation": ("methods.normalise", "NORMALISATION"),
+    "normalisation": ("methods.normalisation_kernels", "NORMALISATION"),
     "weighting": ("methods.weighting", "WEIGHTING"),
     "aggregation": ("methods.aggregation_kernels", "AGGREGATION"),
     "imputation": ("methods.prepare", "IMPUTATION"),
@@ -354,10 +357,12 @@ class Registry(Mapping[str, MethodInfo]):
         if default is not ...:
             return default  # type: ignore[no-any-return]
         where = f"{field}: " if field else ""
-        raise MethodError(
-            f"{where}{name!r} is not a {self.noun['en']}; known: {', '.join(known)}"
-            f"{suggest(name, known)}"
-        )
+        raise MethodError(f"{where}{name!r} is not a {self.noun['en']}; {self.known(name, known)}")
+
+    def known(self, name: object = None, among: Sequence[str] | None = None) -> str:
+        """``"known: a, b, c; did you mean 'b'?"`` for error messages about ``name``."""
+        names = tuple(among) if among is not None else self.names()
+        return f"known: {', '.join(names)}{suggest(name, names)}"
 
     def check(self, name: object, *, field: str | None = None,
               among: Sequence[str] | None = None) -> str:
