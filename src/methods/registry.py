@@ -357,7 +357,9 @@ class Registry(Mapping[str, MethodInfo]):
         if default is not ...:
             return default  # type: ignore[no-any-return]
         where = f"{field}: " if field else ""
-        raise MethodError(f"{where}{name!r} is not a {self.noun['en']}; {self.known(name, known)}")
+        noun = self.noun["en"]
+        article = "an" if noun[:1] in "aeiou" else "a"
+        raise MethodError(f"{where}{name!r} is not {article} {noun}; {self.known(name, known)}")
 
     def known(self, name: object = None, among: Sequence[str] | None = None) -> str:
         """``"known: a, b, c; did you mean 'b'?"`` for error messages about ``name``."""

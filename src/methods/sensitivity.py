@@ -61,7 +61,6 @@ from methods._errors import MethodError, MethodTypeError
 from methods._meta import as_meta, hierarchy_from_meta
 from methods._sa_engine import (
     JOINT_KINDS,
-    POSITIVE_KINDS,
     VECTOR_KINDS,
     BranchMatrix,
     SobolAccumulator,
@@ -72,7 +71,7 @@ from methods._sa_engine import (
     rank_rows,
     vector_methods,
 )
-from methods.aggregate import AggregationPlan
+from methods.aggregate import AGGREGATION, AggregationPlan
 from methods.importance import (
     EffectiveImportance,
     WeightOptimisation,
@@ -83,16 +82,17 @@ from methods.importance import (
 )
 from methods.index import IndexEvaluator, IndexSpec, _agg_options, _plain
 from methods.normalise import normalise_array
+from methods.registry import suggest
 from methods.sensitivity_spec import (
     DESIGNS,
-    WEIGHT_SET_NAMES,
     SensitivitySpec,
     UncertainInput,
     Uncertainties,
     _freeze,
+    weight_set_names,
 )
 from methods.sobol import _sobol_frame, random_design, saltelli_design, sobol_indices
-from methods.weights import data_weights, equal_weights, expert_weights
+from methods.weighting import WEIGHTING, weights_for
 
 __all__ = [
     "EffectiveImportance",
@@ -245,8 +245,8 @@ class IndexSampler:
         return out
 
     def _needs_positive(self, methods: Mapping[int, str]) -> list[int]:
-        return [p for p, k in methods.items() if k in POSITIVE_KINDS or (
-            k == "generalised" and self.p <= 0)]
+        return [p for p, k in methods.items()
+                if AGGREGATION.get(k).input_domain({"p": self.p}) == "positive"]
 
     def _resolve(self) -> None:
         inp = self._inputs
@@ -528,30 +528,8 @@ class IndexSampler:
                     vec = self._weight_vector(sets[name], f"weight_sets[{name!r}]")
                 elif name == "nominal":
                     vec = nb.copy()
-                elif name == "expert":
-                    vec = self._weight_vector(expert_weights(self.meta).weights, name)
-                elif name == "equal":
-                    vec = self._weight_vector(equal_weights(self.meta).weights, name)
-                elif name == "ahp":
-                    raise MethodError(
-                        "sensitivity.uncertainties.weights.alternatives: 'ahp' needs the AHP "
-                        "weights: pass weight_sets={'ahp': methods.weights.ahp_hierarchy(...)[0]}"
-                    )
-                elif name in ("entropy", "critic", "cv", "pca"):
-                    try:
-                        w = data_weights(normed, self.meta, name)
-                    except MethodError as e:
-                        raise MethodError(
-                            f"sensitivity.uncertainties.weights.alternatives {name!r} on the "
-                            f"nominal normalised data: {e}"
-                        ) from None
-                    vec = self._weight_vector(w, name)
                 else:
-                    raise MethodError(
-                        f"sensitivity.uncertainties.weights.alternatives: unknown weight set "
-                        f"{name!r}; expected one of {list(WEIGHT_SET_NAMES)} or a key of "
-                        f"weight_sets {sorted(sets)}"
-                    )
+                    vec = self._named_weight_set(str(name), normed, sets)
                 self.wset_alts.append(_Alt(str(name), vec))
         self._weight_dims = 0
         self._weight_names: list[str] = []
@@ -614,6 +592,29 @@ class IndexSampler:
                 self._wlo, self._whi = np.array(lo), np.array(hi)
             self._weight_dims = int(self._wpos.size)
             self._weight_names = [self.tree.codes[p] for p in self._wpos]
+
+    def _named_weight_set(self, name: str, normed: pd.DataFrame,
+                          sets: Mapping[str, Any]) -> np.ndarray:
+        """A weighting of the registry by name: nominal ones from the meta frame, data ones on
+        the nominal normalised data; judgement ones must come in ``weight_sets``."""
+        field = "sensitivity.uncertainties.weights.alternatives"
+        if name not in weight_set_names():
+            raise MethodError(
+                f"{field}: unknown weight set {name!r}; expected one of "
+                f"{list(weight_set_names())} or a key of weight_sets {sorted(sets)}"
+                f"{suggest(name, [*weight_set_names(), *sets])}"
+            )
+        info = WEIGHTING.get(name)
+        if info.needs == "judgements":
+            raise MethodError(
+                f"{field}: {name!r} needs the {info.text('label')} weights: pass weight_sets="
+                f"{{{name!r}: methods.weighting.judgement_weights({name!r}, matrices, meta)}}"
+            )
+        try:
+            w = weights_for(name, self.meta, normed, field=field)
+        except MethodError as e:
+            raise MethodError(f"{field} {name!r} on the nominal normalised data: {e}") from None
+        return self._weight_vector(w, name)
 
     def _weight_vector(self, w: Mapping[str, float] | pd.Series, where: str) -> np.ndarray:
         """A named weight set as a weight array (``codes`` order): the nominal weights with the

@@ -774,19 +774,17 @@ def data_weights(
     over all indicators at once. Nodes above the indicators keep their meta weights. The result
     covers every non-root node and sums to 1 within each group of siblings.
     """
-    from methods.weights_cn import independence_weights
+    from methods.weighting import WEIGHTING  # the registry imports this module
 
-    funcs = {"entropy": entropy_weights, "critic": critic_weights, "cv": cv_weights,
-             "pca": pca_weights, "independence": independence_weights}
-    if method not in funcs:
-        raise MethodError(f"data_weights: method={method!r}; expected one of {sorted(funcs)}")
+    fn = WEIGHTING.get(method, field="data_weights: method",
+                       among=WEIGHTING.names(needs="data")).function
     if scope not in ("group", "all"):
         raise MethodError(f"data_weights: scope={scope!r}; expected 'group' or 'all'")
     hier = hierarchy_from_meta(meta)
     vals = numeric_frame(x, name="x", columns=hier.indicators)
     w = dict(hier.weight)
     if scope == "all":
-        w.update(funcs[method](vals).weights.to_dict())
+        w.update(fn(vals).weights.to_dict())
     else:
         for kids in hier.children.values():
             inds = [k for k in kids if hier.level[k] == 1]
@@ -795,7 +793,7 @@ def data_weights(
             if len(inds) == 1:
                 w[inds[0]] = 1.0
                 continue
-            w.update(funcs[method](vals[inds]).weights.to_dict())
+            w.update(fn(vals[inds]).weights.to_dict())
     gw = hier.group_weights(w)
     return pd.Series(gw)[[c for c in hier.codes if c not in hier.roots]]
 
