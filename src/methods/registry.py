@@ -255,7 +255,7 @@ class NamesView(Sequence[str]):
         self._where = where
 
     def _names(self) -> tuple[str, ...]:
-        return tuple(n for n, i in self._reg.items() if self._where is None or self._where(i))
+        return self._reg.names(self._where)
 
     def __getitem__(self, i: Any) -> Any:
         return self._names()[i]
@@ -338,6 +338,8 @@ class Registry(Mapping[str, MethodInfo]):
               ) -> tuple[str, ...]:
         """Names in declaration order, optionally those whose attributes equal ``attrs``
         (e.g. ``names(needs="data")``) or that satisfy ``where``."""
+        if where is None and not attrs:
+            return tuple(self._items)
         return tuple(n for n, i in self._items.items()
                      if all(getattr(i, k) == v for k, v in attrs.items())
                      and (where is None or where(i)))
@@ -351,6 +353,8 @@ class Registry(Mapping[str, MethodInfo]):
         """The method ``name``; an unknown name is a :class:`MethodError` that starts with
         ``field`` (e.g. ``build.weights``), lists the known names (or ``among``) and suggests a
         close one."""
+        if among is None and isinstance(name, str) and name in self._items:
+            return self._items[name]  # the hot path (the sensitivity engine's kernel look-ups)
         known = tuple(among) if among is not None else self.names()
         if isinstance(name, str) and name in self._items and name in known:
             return self._items[name]
