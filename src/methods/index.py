@@ -30,6 +30,7 @@ from methods._errors import MethodError
 from methods._frames import numeric_frame, rank_desc
 from methods._meta import as_meta, hierarchy_from_meta
 from methods.aggregate import AGGREGATION, AggregationPlan, aggregate
+from methods.normalisation_kernels import vectorisable
 from methods.normalise import NORMALISATION, normalise, normalise_array
 from methods.prepare import IMPUTATION, denominate, impute, screen_units
 from methods.registry import ScoreScale
@@ -523,9 +524,7 @@ class IndexEvaluator:
             n = dict(normalise)
         key = json.dumps([_plain(t), _plain(n)], sort_keys=True)
         if key not in self._cache:
-            if (t is None or t.get("method") == "none") and set(n) <= {"method", "range",
-                                                                       "mean_sd"} and n.get(
-                    "method", "minmax") in ("minmax", "zscore", "rank", "percentile"):
+            if (t is None or t.get("method") == "none") and vectorisable(n):
                 d = np.array([hierarchy_from_meta(self.meta).direction[c]
                               for c in self.indicators], dtype=float)
                 kw = {k: v for k, v in n.items() if k != "method"}

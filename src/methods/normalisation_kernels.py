@@ -24,7 +24,7 @@ import pandas as pd
 from methods._errors import MethodError
 from methods.registry import MethodInfo, Param, Registry, ScoreScale
 
-__all__ = ["NORMALISATION", "Columns", "decimals_for"]
+__all__ = ["NORMALISATION", "Columns", "decimals_for", "vectorisable"]
 
 Info = dict[str, np.ndarray]
 
@@ -271,3 +271,17 @@ NORMALISATION = Registry("normalisation", {"en": "normalisation method", "zh": "
           "none", "不标准化", "no normalisation (oriented values)", "不标准化(仅统一方向)",
           "d * x", "d × x"),
 ])
+
+
+def vectorisable(section: Mapping[str, Any]) -> bool:
+    """Whether a normalise section can be computed on a whole matrix at once
+    (:func:`methods.normalise.normalise_array`): a registered method without per-indicator
+    parameters (targets, goalposts, a reference unit) and no per-indicator overrides.
+
+    >>> vectorisable({"method": "zscore", "mean_sd": [10, 2]}), vectorisable({"method": "goalposts"})
+    (True, False)
+    """
+    info = NORMALISATION.get(section.get("method", "minmax"), None)
+    if info is None or any(p.type in ("mapping", "unit") for p in info.params):
+        return False
+    return set(section) - {"method"} <= set(info.param_names)

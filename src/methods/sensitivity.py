@@ -81,6 +81,7 @@ from methods.importance import (
     optimise_weights,
 )
 from methods.index import IndexEvaluator, IndexSpec, _agg_options, _plain
+from methods.normalisation_kernels import vectorisable
 from methods.normalise import normalise_array
 from methods.registry import suggest
 from methods.sensitivity_spec import (
@@ -113,7 +114,6 @@ __all__ = [
     "uncertainty_analysis",
 ]
 
-_FAST_NORM = ("minmax", "zscore", "rank", "percentile")
 #: Blocks per chunk, whatever the number of threads, so that sums are added in the same order
 _BLOCKS = 4
 Progress = Callable[[int, int], None]
@@ -441,14 +441,14 @@ class IndexSampler:
     def _normalised(self, ev: IndexEvaluator, t: Mapping[str, Any] | None,
                     n: Mapping[str, Any]) -> np.ndarray:
         """Treated and normalised matrix: the treatment is run once per (imputation, treatment)
-        and shared by the simple normalisations (min-max, z-score, rank, percentile)."""
+        and shared by the normalisations without per-indicator parameters (``vectorisable``)."""
         try:
-            if n.get("method", "minmax") in _FAST_NORM and set(n) <= {"method", "range",
-                                                                       "mean_sd"}:
+            if vectorisable(n):
                 key = (id(ev), json.dumps(_plain(t), sort_keys=True))
                 if key not in self._oriented:
                     self._oriented[key] = ev.normalised(treat=t, normalise={"method": "none"})
-                kw = {k: tuple(v) for k, v in n.items() if k != "method"}
+                kw = {k: tuple(v) if isinstance(v, list) else v for k, v in n.items()
+                      if k != "method"}
                 x = self._oriented[key]
                 return normalise_array(x, np.ones(x.shape[1]), n.get("method", "minmax"), **kw)
             return ev.normalised(treat=t, normalise=n)
