@@ -18,8 +18,11 @@ import pandas as pd
 from methods._checks import numeric_frame, rank_desc
 from methods._errors import MethodError, MethodWarning
 from methods._meta import Hierarchy, hierarchy_from_meta
+from methods.index.aggregation_kernels import AGGREGATION, canonical_method, kernel_of
+from methods.registry import AggregationKernel
 
 __all__ = [
+    "AGGREGATION",
     "AGGREGATION_METHODS",
     "AggregationPlan",
     "AggregationResult",
@@ -30,7 +33,8 @@ __all__ = [
     "topsis",
 ]
 
-AGGREGATION_METHODS = ("arithmetic", "geometric", "harmonic", "generalised", "topsis", "copeland")
+#: Names of the aggregation methods: a live view of :data:`AGGREGATION` (the registry).
+AGGREGATION_METHODS = AGGREGATION.view()
 _NEEDS_POSITIVE = {"geometric": "geometric mean (uses log x)", "harmonic": "harmonic mean (uses 1/x)"}
 
 
@@ -350,62 +354,53 @@ class AggregationPlan:
             avail = ~np.isnan(xc)
             den = (avail * wc) @ st.membership
             res = np.full((n, len(st.parents)), np.nan)
-            kinds = np.array([meth[pp] for pp in st.parents])
+            kinds = np.array([canonical_method(meth[pp], p) for pp in st.parents])
             for kind in np.unique(kinds):
                 cols = np.flatnonzero(kinds == kind)
+                kern = kernel_of(str(kind), p, field="aggregate")
+                if check:
+                    self._check_domain(out, st, cols, str(kind), p)
+                if kern.joint:
+                    self._joint_nodes(kern, xc, wc, st, cols, res, p)
+                    continue
                 mem = st.membership[:, cols]
-                rows_k = mem.sum(axis=1) > 0
-                if kind in ("arithmetic",) or (kind == "generalised" and p == 1):
-                    num = (np.where(avail, xc, 0.0) * wc) @ mem
-                    with np.errstate(invalid="ignore", divide="ignore"):
-                        res[:, cols] = num / den[:, cols]
-                elif kind in ("geometric", "harmonic") or kind == "generalised":
-                    need_pos = kind != "generalised" or p <= 0
-                    sub = xc[:, rows_k]
-                    if check and need_pos and np.any(sub[~np.isnan(sub)] <= 0):
-                        self._positive_error(out, st, rows_k, kind)
-                    with np.errstate(invalid="ignore", divide="ignore"):
-                        if kind == "geometric" or (kind == "generalised" and p == 0):
-                            num = (np.where(avail, np.log(np.where(avail, xc, 1.0)), 0.0) * wc) @ mem
-                            res[:, cols] = np.exp(num / den[:, cols])
-                        elif kind == "harmonic":
-                            inv = (np.where(avail, 1.0 / np.where(avail, xc, 1.0), 0.0) * wc) @ mem
-                            res[:, cols] = den[:, cols] / inv
-                        else:
-                            if check and np.any(xc[:, rows_k][~np.isnan(xc[:, rows_k])] < 0):
-                                raise MethodError(
-                                    "aggregate: generalised mean needs non-negative values")
-                            num = (np.where(avail, np.where(avail, xc, 0.0) ** p, 0.0) * wc) @ mem
-                            res[:, cols] = (num / den[:, cols]) ** (1.0 / p)
-                elif kind in ("topsis", "copeland"):
-                    for j in cols:
-                        kid_idx = np.flatnonzero(st.membership[:, j] > 0)
-                        # a child weighted 0 (e.g. excluded) takes no part, not even through
-                        # its missing values or a zero column
-                        kid_idx = kid_idx[wc[kid_idx] > 0]
-                        sub = xc[:, kid_idx]
-                        ww = wc[kid_idx]
-                        if ww.sum() <= 0:
-                            continue
-                        ww = ww / ww.sum()
-                        if kind == "topsis":
-                            ok = ~np.isnan(sub).any(axis=1)
-                            if ok.sum() >= 1:
-                                frame = pd.DataFrame(sub[ok])
-                                if np.any(np.sqrt(np.sum(sub[ok] ** 2, axis=0)) == 0):
-                                    res[ok, j] = np.nan
-                                    continue
-                                res[ok, j] = topsis(frame, ww).scores.to_numpy()
-                        else:
-                            res[:, j] = copeland(pd.DataFrame(sub), ww).scores.to_numpy()
-                else:
-                    raise MethodError(f"aggregate: unknown method {kind!r}")
+                t = np.where(avail, kern.transform(np.where(avail, xc, 1.0), p), 0.0)  # type: ignore[misc]
+                res[:, cols] = kern.finish((t * wc) @ mem, den[:, cols], p)  # type: ignore[misc]
             if dat_thresh is not None:
                 share = (avail.astype(float) @ st.membership) / st.n_children
                 res[share < dat_thresh] = np.nan
             res[den == 0] = np.nan
             out[:, st.parent_pos] = res
         return out
+
+    @staticmethod
+    def _joint_nodes(kern: AggregationKernel, xc: np.ndarray, wc: np.ndarray, st: _Step,
+                     cols: np.ndarray, res: np.ndarray, p: float) -> None:
+        """Joint nodes (TOPSIS, Copeland ...) by the shared kernel, one sample; a child weighted
+        0 (e.g. excluded) takes no part, not even through its missing values or a zero
+        column."""
+        for j in cols:
+            kid_idx = np.flatnonzero(st.membership[:, j] > 0)
+            kid_idx = kid_idx[wc[kid_idx] > 0]
+            ww = wc[kid_idx]  # raw, as the sensitivity engine passes them
+            if ww.sum() <= 0:
+                continue
+            res[:, j] = kern.node(xc[None, :, kid_idx], ww[None, :], p)[0]  # type: ignore[misc]
+
+    def _check_domain(self, out: np.ndarray, st: _Step, cols: np.ndarray, kind: str,
+                      p: float) -> None:
+        """The input domain the registry declares for ``kind`` (positive, non-negative)."""
+        domain = AGGREGATION.get(kind).input_domain({"p": p})
+        if domain == "any":
+            return
+        rows_k = st.membership[:, cols].sum(axis=1) > 0
+        sub = out[:, st.child_pos[rows_k]]
+        obs = sub[~np.isnan(sub)]
+        if domain == "positive" and np.any(obs <= 0):
+            self._positive_error(out, st, rows_k, kind)
+        if domain == "nonnegative" and np.any(obs < 0):
+            raise MethodError(f"aggregate: {AGGREGATION.get(kind).text('label')} needs "
+                              "non-negative values")
 
     def _positive_error(self, out: np.ndarray, st: _Step, rows_k: np.ndarray, kind: str) -> None:
         kid_pos = st.child_pos[rows_k]
@@ -429,15 +424,11 @@ def _resolve_methods(hier: Hierarchy, method: str | Mapping[str | int, str]) -> 
     default = spec.pop("default", "arithmetic")
     known_levels = {str(lv) for lv in hier.levels}
     for k, v in spec.items():
-        if v not in AGGREGATION_METHODS:
-            raise MethodError(f"aggregate: unknown method {v!r} for {k!r}; expected one of "
-                              f"{AGGREGATION_METHODS}")
+        AGGREGATION.check(v, field=f"aggregate: method for {k!r}")
         key = k.removeprefix("level_")
         if key not in known_levels and k not in hier.level:
             raise MethodError(f"aggregate: method key {k!r} is neither a level nor a node code")
-    if default not in AGGREGATION_METHODS:
-        raise MethodError(f"aggregate: unknown method {default!r}; expected one of "
-                          f"{AGGREGATION_METHODS}")
+    AGGREGATION.check(default, field="aggregate: method")
     out = {}
     for c in hier.aggregates:
         lv = str(hier.level[c])

@@ -29,11 +29,14 @@ import pandas as pd
 from methods._checks import numeric_frame, rank_desc
 from methods._errors import MethodError
 from methods._meta import as_meta, hierarchy_from_meta
-from methods.index.aggregate import AGGREGATION_METHODS, AggregationPlan, aggregate
-from methods.index.normalise import NORMALISE_METHODS, normalise, normalise_array
-from methods.index.prepare import IMPUTE_METHODS, denominate, impute, screen_units
-from methods.index.treat import TREAT_METHODS, treat
-from methods.weights import data_weights, equal_weights, expert_weights
+from methods.index.aggregate import AGGREGATION, AggregationPlan, aggregate
+from methods.index.normalisation_kernels import vectorisable
+from methods.index.normalise import NORMALISATION, normalise, normalise_array
+from methods.index.prepare import IMPUTATION, denominate, impute, screen_units
+from methods.index.scales import SpecProblem, compatibility_problems, node_scales
+from methods.index.treat import TREATMENT, treat
+from methods.registry import ScoreScale
+from methods.weights.registry import WEIGHTING, weights_for
 
 __all__ = [
     "IndexEvaluator",
@@ -53,7 +56,6 @@ _IMPUTE_KEYS = {"method", "by", "group"}
 _SCREEN_KEYS = {"min_coverage", "coverage_of", "force_include", "force_exclude"}
 _DENOM_KEYS = {"denominators", "scale"}
 _WEIGHT_KEYS = {"method", "scope", "values"}
-_WEIGHT_METHODS = ("expert", "equal", "ahp", "entropy", "critic", "cv", "pca", "values")
 
 
 def plain_json(obj: Any) -> Any:
@@ -71,7 +73,7 @@ def _check_keys(section: str, d: Mapping[str, Any], allowed: set[str]) -> None:
     bad = sorted(set(map(str, d)) - allowed)
     if bad:
         raise MethodError(
-            f"IndexSpec.{section}: unknown key(s) {bad}; allowed: {sorted(allowed)}"
+            f"build.{section}: unknown key(s) {bad}; allowed: {sorted(allowed)}"
         )
 
 
@@ -89,8 +91,12 @@ class IndexSpec:
       measured before imputation (default) or after it (COINr's order);
     - ``treat``: keyword arguments of :func:`methods.index.treat.treat` (``method``, ``winmax`` ...);
     - ``normalise``: ``method`` and options of :func:`methods.index.normalise.normalise`;
-    - ``weights``: ``"expert"`` | ``"equal"`` | ``"ahp"`` (weights passed to :func:`build_index`) | ``{"method": "entropy"|"critic"|"cv"|"pca",
-      "scope": "group"|"all"}`` | ``{"values": {code: weight}}``;
+    - ``weights``: a name of :data:`methods.weights.registry.WEIGHTING` or ``{"method": name,
+      "scope": "group"|"all"}`` (data-driven methods) or ``{"values": {code: weight}}``;
+      ``nominal`` methods (``expert``, ``equal``) read the meta frame, ``data`` methods
+      (``entropy``, ``critic``, ``cv``, ``pca``, ``independence``) are computed on the normalised
+      data, ``judgements`` methods (``ahp``, ``fahp``) need the weights passed to
+      :func:`build_index` (:func:`methods.weights.registry.judgement_weights`);
     - ``aggregate``: ``{"default": method, "<level>": method, "<node>": method,
       "dat_thresh": share, "p": exponent}``.
     """
@@ -111,47 +117,65 @@ class IndexSpec:
             den = self.denominate.get("denominators")
             if not (den == "meta" or isinstance(den, Mapping)):
                 raise MethodError(
-                    "IndexSpec.denominate.denominators must be 'meta' or {indicator: column}"
+                    "build.denominate.denominators must be 'meta' or {indicator: column}"
                 )
         if self.impute is not None:
             _check_keys("impute", self.impute, _IMPUTE_KEYS)
             m = self.impute.get("method", "mean")
-            if m not in IMPUTE_METHODS or m.startswith("panel_"):
+            cross = IMPUTATION.names(needs="cross")
+            if m in IMPUTATION and m not in cross:
                 raise MethodError(
-                    f"IndexSpec.impute.method={m!r}; expected a cross-sectional method of "
-                    f"{[x for x in IMPUTE_METHODS if not x.startswith('panel_')]} (impute a "
-                    "panel with methods.index.prepare.impute before building)"
+                    f"build.impute.method: {m!r} imputes along time; expected a cross-sectional "
+                    f"method ({', '.join(cross)}); impute a panel with methods.index.prepare.impute "
+                    "before building"
                 )
+            IMPUTATION.check(m, field="build.impute.method", among=cross)
         if self.screen is not None:
             _check_keys("screen", self.screen, _SCREEN_KEYS)
             if "min_coverage" not in self.screen:
-                raise MethodError("IndexSpec.screen needs min_coverage")
+                raise MethodError("build.screen needs min_coverage")
             if self.screen.get("coverage_of", "denominated") not in ("denominated", "imputed"):
-                raise MethodError("IndexSpec.screen.coverage_of must be 'denominated' or 'imputed'")
+                raise MethodError("build.screen.coverage_of must be 'denominated' or 'imputed'")
         if self.treat is not None:
             _check_keys("treat", self.treat, _TREAT_KEYS)
-            if self.treat.get("method", "jrc") not in TREAT_METHODS:
-                raise MethodError(f"IndexSpec.treat.method must be one of {TREAT_METHODS}")
+            TREATMENT.check(self.treat.get("method", "jrc"), field="build.treat.method")
         _check_keys("normalise", self.normalise, _NORM_KEYS)
-        if self.normalise.get("method", "minmax") not in NORMALISE_METHODS:
-            raise MethodError(f"IndexSpec.normalise.method must be one of {NORMALISE_METHODS}")
-        w = self.weights
-        if isinstance(w, str):
-            if w not in _WEIGHT_METHODS or w == "values":
-                raise MethodError(f"IndexSpec.weights={w!r}; expected one of {_WEIGHT_METHODS}")
-        elif isinstance(w, Mapping):
-            _check_keys("weights", w, _WEIGHT_KEYS)
-            if "values" not in w and w.get("method") not in _WEIGHT_METHODS:
-                raise MethodError(f"IndexSpec.weights.method must be one of {_WEIGHT_METHODS}")
-        else:
-            raise MethodError("IndexSpec.weights must be a name or a mapping")
+        NORMALISATION.check(self.normalise.get("method", "minmax"), field="build.normalise.method")
+        self._check_weights()
         for k, v in self.aggregate.items():
             if k in ("dat_thresh", "p"):
+                if not isinstance(v, int | float) or isinstance(v, bool):
+                    raise MethodError(f"build.aggregate.{k}: {v!r}; expected a number")
                 continue
-            if v not in AGGREGATION_METHODS:
-                raise MethodError(
-                    f"IndexSpec.aggregate[{k!r}]={v!r}; expected one of {AGGREGATION_METHODS}"
-                )
+            AGGREGATION.check(v, field=f"build.aggregate.{k}")
+
+    def _check_weights(self) -> None:
+        w = self.weights
+        if isinstance(w, str):
+            if w == "values":
+                raise MethodError("build.weights: 'values' needs the values: {values: {node: "
+                                  "weight}}")
+            WEIGHTING.check(w, field="build.weights")
+        elif isinstance(w, Mapping):
+            _check_keys("weights", w, _WEIGHT_KEYS)
+            if "values" not in w:
+                WEIGHTING.check(w.get("method"), field="build.weights.method")
+            if w.get("scope", "group") not in ("group", "all"):
+                raise MethodError(f"build.weights.scope: {w['scope']!r}; expected 'group' or 'all'")
+        else:
+            raise MethodError("build.weights must be a name or a mapping")
+
+    def check_compatibility(self, meta: pd.DataFrame | None = None) -> list[SpecProblem]:
+        """Problems of this spec found before running it, each naming the field to change:
+        an aggregation whose input domain (e.g. positive values for geometric and harmonic
+        means) the scale of its children does not satisfy (min-max [0, 100] contains 0; a
+        TOPSIS closeness can be 0). With ``meta``, node by node; without, each aggregation
+        against the normalisation's scale. An empty list means no problem.
+
+        >>> IndexSpec(aggregate={"default": "geometric"}).check_compatibility()[0].field
+        'build.aggregate.default'
+        """
+        return compatibility_problems(self.normalise, self.aggregate, meta)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any] | None) -> IndexSpec:
@@ -226,6 +250,23 @@ class IndexResult:
         """Code of the top node (the index)."""
         return str(self.scores.columns[-1])
 
+    @property
+    def scales(self) -> dict[str, ScoreScale]:
+        """The scale of every node's scores, from the registries and the spec."""
+        return node_scales(self.spec.normalise, self.spec.aggregate, self.meta)
+
+    @property
+    def scale(self) -> ScoreScale:
+        """The scale of the index's scores (e.g. [0, 100] for min-max [0, 100] and means; [0, 1]
+        for a TOPSIS index), from the registries and the spec, never from the values."""
+        return self.scales[self.index_code]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Spec, index scale and the log, JSON-friendly (the scores are tables: use
+        :attr:`scores`)."""
+        return {"spec": self.spec.to_dict(), "index": self.index_code,
+                "scale": self.scale.to_dict(), "log": plain_json(self.log)}
+
 
 def _units_frame(data: pd.DataFrame, unit_col: str | None) -> pd.DataFrame:
     if unit_col is not None:
@@ -245,7 +286,7 @@ def _denominators(spec: IndexSpec, meta: pd.DataFrame) -> dict[str, str]:
     if den == "meta":
         m = meta.rename(columns={c: c.lower() for c in meta.columns})
         if "denominator" not in m.columns:
-            raise MethodError("IndexSpec.denominate: meta has no 'denominator' column")
+            raise MethodError("build.denominate: meta has no 'denominator' column")
         code = "code" if "code" in m.columns else "icode"
         sub = m[m["denominator"].notna() & (m["level"] == 1)]
         return dict(zip(sub[code].astype(str), sub["denominator"].astype(str), strict=True))
@@ -329,30 +370,7 @@ def _resolve_weights(
     spec: IndexSpec, meta: pd.DataFrame, normalised: pd.DataFrame,
     weights: Mapping[str, float] | pd.Series | None,
 ) -> pd.Series:
-    w = spec.weights
-    method = w if isinstance(w, str) else ("values" if "values" in w else w.get("method"))
-    if method == "expert":
-        out = expert_weights(meta).weights
-    elif method == "equal":
-        out = equal_weights(meta).weights
-    elif method == "ahp":
-        if weights is None:
-            raise MethodError(
-                "IndexSpec.weights='ahp' needs the AHP weights: pass "
-                "weights=methods.weights.ahp_hierarchy(matrices, meta)[0]"
-            )
-        out = expert_weights(meta).weights
-    elif method == "values":
-        assert isinstance(w, Mapping)
-        out = expert_weights(meta).weights.copy()
-        vals = pd.Series(w["values"], dtype=float)
-        unknown = [c for c in vals.index if c not in out.index]
-        if unknown:
-            raise MethodError(f"IndexSpec.weights.values: unknown node(s) {unknown}")
-        out.update(vals)
-    else:
-        scope = w.get("scope", "group") if isinstance(w, Mapping) else "group"
-        out = data_weights(normalised, meta, str(method), scope=scope)
+    out = weights_for(spec.weights, meta, normalised, weights)
     if weights is not None:
         ov = pd.Series(weights, dtype=float)
         codes = set(hierarchy_from_meta(meta).codes)
@@ -506,9 +524,7 @@ class IndexEvaluator:
             n = dict(normalise)
         key = json.dumps([plain_json(t), plain_json(n)], sort_keys=True)
         if key not in self._cache:
-            if (t is None or t.get("method") == "none") and set(n) <= {"method", "range",
-                                                                       "mean_sd"} and n.get(
-                    "method", "minmax") in ("minmax", "zscore", "rank", "percentile"):
+            if (t is None or t.get("method") == "none") and vectorisable(n):
                 d = np.array([hierarchy_from_meta(self.meta).direction[c]
                               for c in self.indicators], dtype=float)
                 kw = {k: v for k, v in n.items() if k != "method"}

@@ -8,7 +8,7 @@ formula.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -16,8 +16,10 @@ import pandas as pd
 
 from methods._checks import directions_series, numeric_frame
 from methods._errors import MethodError
+from methods.index.normalisation_kernels import NORMALISATION, Columns
 
 __all__ = [
+    "NORMALISATION",
     "NORMALISE_METHODS",
     "NormalisationResult",
     "goalposts_from_data",
@@ -25,18 +27,8 @@ __all__ = [
     "normalise_array",
 ]
 
-NORMALISE_METHODS = (
-    "minmax",
-    "zscore",
-    "rank",
-    "percentile",
-    "distance_max",
-    "fraction_max",
-    "distance_target",
-    "distance_reference",
-    "goalposts",
-    "none",
-)
+#: Names of the normalisation methods: a live view of :data:`NORMALISATION` (the registry).
+NORMALISE_METHODS = NORMALISATION.view()
 
 
 @dataclass(frozen=True)
@@ -59,115 +51,17 @@ class NormalisationResult:
     options: Mapping[str, object] = field(default_factory=dict)
 
 
-def _no_variance(c: str, method: str) -> MethodError:
-    return MethodError(
-        f"normalise(method={method!r}): indicator {c!r} has no variance (all values equal); "
-        "it cannot be rescaled: drop it or use goalposts"
-    )
-
-
 def _one(
     a: np.ndarray, c: str, d: float, method: str, opts: Mapping[str, object], index: pd.Index
 ) -> tuple[np.ndarray, dict[str, float]]:
+    """One indicator by the registry's kernel (the formulas of :func:`normalise_array`)."""
     x = a * d
-    obs = ~np.isnan(x)
-    if not obs.any():
+    if not (~np.isnan(x)).any():
         raise MethodError(f"normalise: indicator {c!r} has no observed value")
-    info: dict[str, float] = {}
-    if method == "none":
-        return x, info
-    if method in ("minmax", "distance_max"):
-        lo_, hi_ = np.nanmin(x), np.nanmax(x)
-        if hi_ == lo_:
-            raise _no_variance(c, method)
-        low, up = (0.0, 100.0) if method == "minmax" else (0.0, 1.0)
-        if method == "minmax":
-            rng = opts.get("range", (0.0, 100.0))
-            low, up = float(rng[0]), float(rng[1])  # type: ignore[index]
-            if not up > low:
-                raise MethodError(f"normalise: range={rng!r}; expected (lower, upper), lower < upper")
-        info = {"low": lo_ * d, "high": hi_ * d}
-        return (x - lo_) / (hi_ - lo_) * (up - low) + low, info
-    if method == "zscore":
-        ms = opts.get("mean_sd", (0.0, 1.0))
-        m, s = float(ms[0]), float(ms[1])  # type: ignore[index]
-        if not s > 0:
-            raise MethodError(f"normalise: mean_sd={ms!r}; the sd must be positive")
-        mu = np.nanmean(x)
-        sd = np.nanstd(x, ddof=1)
-        if sd == 0 or np.isnan(sd):
-            raise _no_variance(c, method)
-        info = {"mean": mu * d, "sd": sd}
-        return (x - mu) / sd * s + m, info
-    if method in ("rank", "percentile"):
-        ties = str(opts.get("ties", "min"))
-        r = pd.Series(x).rank(method=ties, na_option="keep").to_numpy()  # type: ignore[arg-type]
-        if method == "rank":
-            return r, info
-        n = int(obs.sum())
-        if n < 2:
-            raise MethodError(f"normalise: indicator {c!r} has fewer than 2 values")
-        return (r - 1) / (n - 1), info
-    if method == "fraction_max":
-        mx = np.nanmax(x)
-        if mx == 0:
-            raise MethodError(f"normalise(method='fraction_max'): indicator {c!r} has max 0")
-        return x / mx, info
-    if method == "distance_target":
-        targets = opts.get("targets")
-        if not isinstance(targets, Mapping) or c not in targets:
-            raise MethodError(
-                f"normalise(method='distance_target') needs targets= with an entry for {c!r}"
-            )
-        t = float(targets[c]) * d
-        mn = np.nanmin(x)
-        if t == mn:
-            raise MethodError(
-                f"normalise: the target of {c!r} equals its worst value; the distance is undefined"
-            )
-        y = (x - mn) / (t - mn)
-        if opts.get("cap", False):
-            y = np.minimum(y, 1.0)
-        info = {"target": t * d, "low": mn * d}
-        return y, info
-    if method == "distance_reference":
-        ref = opts.get("reference")
-        if ref not in index:
-            raise MethodError(
-                f"normalise(method='distance_reference'): reference unit {ref!r} not in the data"
-            )
-        xr = x[index.get_loc(ref)]
-        mn = np.nanmin(x)
-        if np.isnan(xr) or xr == mn:
-            raise MethodError(
-                f"normalise: reference unit {ref!r} is missing or worst on {c!r}; the distance "
-                "is undefined"
-            )
-        y = 1 - (xr - x) / (xr - mn)
-        if opts.get("cap", False):
-            y = np.minimum(y, 1.0)
-        info = {"reference": xr * d, "low": mn * d}
-        return y, info
-    if method == "goalposts":
-        gp = opts.get("goalposts")
-        if gp is None or c not in gp:  # type: ignore[operator]
-            raise MethodError(
-                f"normalise(method='goalposts') needs goalposts= with (low, high) for {c!r}"
-            )
-        low, high = (float(v) for v in gp[c])  # type: ignore[index]
-        if not high > low:
-            raise MethodError(
-                f"normalise: goalposts of {c!r} are ({low}, {high}); expected low < high in the "
-                "indicator's units"
-            )
-        raw = a
-        y = (raw - low) / (high - low) if d > 0 else (high - raw) / (high - low)
-        if opts.get("clip", True):
-            y = np.clip(y, 0.0, 1.0)
-        scale = float(opts.get("scale", 100.0))  # type: ignore[arg-type]
-        info = {"low": low, "high": high}
-        return y * scale, info
-    raise MethodError(f"normalise: unknown method {method!r}; expected one of {NORMALISE_METHODS}")
+    kernel = NORMALISATION.get(method, field=f"normalise: indicator {c!r}").function
+    cols = Columns(a[:, None], np.array([d], dtype=float), [c], index)
+    y, info = kernel(x[:, None], cols, opts)  # type: ignore[misc]
+    return y[:, 0], {k: v[0] for k, v in info.items()}
 
 
 def normalise(
@@ -228,8 +122,8 @@ def normalise(
     2. European Commission (2022). DESI methodological note (fixed min-max goalposts).
     """
     method = {"target": "distance_target"}.get(method, method)  # DESIGN.md's short name
-    if method not in NORMALISE_METHODS:
-        raise MethodError(f"normalise: unknown method {method!r}; expected one of {NORMALISE_METHODS}")
+    if method not in NORMALISATION:
+        raise MethodError(f"normalise: unknown method {method!r}; {NORMALISATION.known(method)}")
     vals = numeric_frame(x, name="x")
     dirs = directions_series(directions, vals.columns)
     ov = dict(overrides or {})
@@ -244,8 +138,9 @@ def normalise(
         if c in ov:
             o = dict(ov[c])
             m = str(o.pop("method", method))
-            if m not in NORMALISE_METHODS:
-                raise MethodError(f"normalise: indicator {c!r} has unknown method {m!r}")
+            if m not in NORMALISATION:
+                raise MethodError(f"normalise: indicator {c!r} has unknown method {m!r}; "
+                                  f"{NORMALISATION.known(m)}")
             opts.update(o)
         y, info = _one(vals[c].to_numpy(dtype=float), c, dirs[c], m, opts, vals.index)
         out[c] = y
@@ -255,37 +150,28 @@ def normalise(
 
 
 def normalise_array(
-    x: np.ndarray, directions: np.ndarray, method: str = "minmax", **params: object
+    x: np.ndarray, directions: np.ndarray, method: str = "minmax", *,
+    names: Sequence[str] | None = None, index: pd.Index | None = None, **params: object
 ) -> np.ndarray:
-    """Fast column-wise ``minmax``/``zscore``/``rank``/``percentile`` on a float array.
-
-    Same formulas as :func:`normalise` without labels or per-indicator options, for repeated
+    """Column-wise normalisation of a float array by the same formulas as :func:`normalise`
+    (the registry's kernels), without labels or per-indicator overrides, for repeated
     evaluation (uncertainty analysis). Missing values allowed.
+
+    ``names`` (column names, default their positions) key per-indicator options such as
+    ``targets`` or ``goalposts`` and name columns in errors; ``index`` gives the unit ids for
+    ``distance_reference``.
+
+    >>> normalise_array(np.array([[1.0, 5.0], [3.0, 1.0]]), np.array([1.0, -1.0]))
+    array([[  0.,   0.],
+           [100., 100.]])
     """
-    x = np.asarray(x, dtype=float) * np.asarray(directions, dtype=float)
-    if method == "minmax":
-        lo, hi = np.nanmin(x, axis=0), np.nanmax(x, axis=0)
-        rng = params.get("range", (0.0, 100.0))
-        low, up = float(rng[0]), float(rng[1])  # type: ignore[index]
-        span = hi - lo
-        if np.any(span == 0):
-            raise MethodError(f"normalise_array: column(s) {np.flatnonzero(span == 0).tolist()} "
-                              "have no variance")
-        return (x - lo) / span * (up - low) + low
-    if method == "zscore":
-        ms = params.get("mean_sd", (0.0, 1.0))
-        sd = np.nanstd(x, axis=0, ddof=1)
-        if np.any(sd == 0):
-            raise MethodError(f"normalise_array: column(s) {np.flatnonzero(sd == 0).tolist()} "
-                              "have no variance")
-        return (x - np.nanmean(x, axis=0)) / sd * float(ms[1]) + float(ms[0])  # type: ignore[index]
-    if method in ("rank", "percentile"):
-        r = pd.DataFrame(x).rank(method="min", na_option="keep").to_numpy()
-        if method == "rank":
-            return r
-        n = np.sum(~np.isnan(x), axis=0)
-        return (r - 1) / (n - 1)
-    raise MethodError(f"normalise_array: method {method!r} not supported; use normalise()")
+    raw = np.asarray(x, dtype=float)
+    d = np.asarray(directions, dtype=float)
+    kernel = NORMALISATION.get(method, field="normalise_array: method").function
+    cols = Columns(raw, d, [str(c) for c in (names if names is not None else range(raw.shape[1]))],
+                   index, where="normalise_array")
+    y, _ = kernel(raw * d, cols, params)  # type: ignore[misc]
+    return np.asarray(y)
 
 
 def goalposts_from_data(

@@ -17,8 +17,10 @@ import pandas as pd
 from methods._checks import numeric_frame
 from methods._errors import MethodError, MethodWarning
 from methods._meta import hierarchy_from_meta
+from methods.registry import MethodInfo, Param, Registry
 
 __all__ = [
+    "IMPUTATION",
     "DenominationResult",
     "ImputationResult",
     "ScreeningResult",
@@ -27,19 +29,6 @@ __all__ = [
     "impute",
     "screen_units",
 ]
-
-IMPUTE_METHODS = (
-    "mean",
-    "median",
-    "mean_group",
-    "median_group",
-    "rowmean_dimension",
-    "regression",
-    "panel_latest",
-    "panel_linear",
-    "panel_constant",
-)
-
 
 @dataclass(frozen=True)
 class DenominationResult:
@@ -532,3 +521,43 @@ def screen_units(
         }
     )
     return ScreeningResult(x.loc[keep], cov, dropped, float(min_coverage))
+
+
+# ------------------------------------------------------------------------------ the registry
+
+
+def _imp(name: str, needs: str, en: str, zh: str, f_en: str, f_zh: str,
+         params: tuple[Param, ...] = ()) -> MethodInfo:
+    return MethodInfo(name, "imputation", function=impute, params=params, needs=needs,
+                      label={"en": name.replace("_", " "), "zh": zh}, label_long={"en": en,
+                      "zh": zh}, formula={"en": f_en, "zh": f_zh})
+
+
+_BY = (Param("by", None, "str", None, "group column"),)
+_MAX_T = (Param("max_time", None, "int", None, "most earlier time points used"),)
+
+#: The imputation methods (the only list of their names); ``needs`` is ``cross`` (one year) or
+#: ``panel`` (along time within a unit).
+IMPUTATION = Registry("imputation", {"en": "imputation method", "zh": "缺失值插补方法"}, [
+    _imp("mean", "cross", "mean of the indicator over all units", "全体均值插补",
+         "x_ij = mean_i x_ij", "x_ij = 全体单位的均值"),
+    _imp("median", "cross", "median of the indicator over all units", "全体中位数插补",
+         "x_ij = median_i x_ij", "x_ij = 全体单位的中位数"),
+    _imp("mean_group", "cross", "mean of the indicator within the unit's group", "组内均值插补",
+         "x_ij = mean of the group", "x_ij = 所在组的均值", _BY),
+    _imp("median_group", "cross", "median of the indicator within the unit's group",
+         "组内中位数插补", "x_ij = median of the group", "x_ij = 所在组的中位数", _BY),
+    _imp("rowmean_dimension", "cross", "the unit's mean on the indicator's siblings (min-max "
+         "scaled)", "同维度行均值插补", "min_j + mean_r (max_j - min_j)",
+         "min_j + 行均值 × (max_j − min_j)"),
+    _imp("regression", "cross", "OLS on the complete sibling indicators", "回归插补",
+         "x_ij = OLS fit on the siblings", "x_ij = 同级指标的最小二乘拟合值"),
+    _imp("panel_latest", "panel", "the unit's latest earlier observation", "面板:最近值",
+         "x_it = x_i,t-k, smallest k", "x_it = 最近一期观测值", _MAX_T),
+    _imp("panel_linear", "panel", "linear interpolation along time within a unit",
+         "面板:线性插值", "linear in t, constant beyond the ends", "按时间线性插值,两端取常数"),
+    _imp("panel_constant", "panel", "step interpolation along time within a unit",
+         "面板:阶梯插值", "step in t, constant beyond the ends", "按时间阶梯插值,两端取常数"),
+])
+#: Names of the imputation methods: a live view of :data:`IMPUTATION`.
+IMPUTE_METHODS = IMPUTATION.view()

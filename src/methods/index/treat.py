@@ -20,8 +20,10 @@ from scipy import stats
 
 from methods._checks import numeric_frame
 from methods._errors import MethodError, MethodWarning
+from methods.registry import MethodInfo, Param, Registry
 
 __all__ = [
+    "TREATMENT",
     "TREAT_METHODS",
     "TreatmentResult",
     "kurtosis",
@@ -29,7 +31,6 @@ __all__ = [
     "treat",
 ]
 
-TREAT_METHODS = ("jrc", "winsorise", "log", "boxcox", "none")
 
 
 def skewness(x: np.ndarray | pd.Series) -> float:
@@ -315,3 +316,42 @@ def treat(
             stacklevel=2,
         )
     return TreatmentResult(out, details, pts, method, {**base, "force_win": sorted(forced)})
+
+
+# ------------------------------------------------------------------------------ the registry
+
+_WIN = (Param("winmax", 5, "int", None, "most points winsorised per indicator"),
+        Param("skew_thresh", 2.0, "float", None, "|skewness| threshold"),
+        Param("kurt_thresh", 3.5, "float", None, "kurtosis threshold"))
+_APPLY = (Param("apply_to", "failing", "str", ("failing", "all"), "indicators transformed"),)
+
+#: The outlier treatments (the only list of their names).
+TREATMENT = Registry("treatment", {"en": "treatment method", "zh": "异常值处理方法"}, [
+    MethodInfo("jrc", "treatment", function=treat, params=_WIN,
+               label={"en": "JRC rule", "zh": "JRC 规则"},
+               label_long={"en": "winsorise up to winmax points, then log if still skewed "
+                                 "(COINr default)",
+                           "zh": "先缩尾至多 winmax 个点,仍偏态则取对数(COINr 默认)"},
+               formula={"en": "fails if |skew| >= 2 and kurtosis >= 3.5",
+                        "zh": "|偏度| ≥ 2 且峰度 ≥ 3.5 判为异常"}),
+    MethodInfo("winsorise", "treatment", function=treat, params=_WIN,
+               label={"en": "winsorise", "zh": "缩尾"},
+               label_long={"en": "winsorisation only", "zh": "仅缩尾处理"},
+               formula={"en": "extreme values set to the next value", "zh": "极端值替换为次极值"}),
+    MethodInfo("log", "treatment", function=treat, params=_APPLY,
+               label={"en": "log", "zh": "对数"},
+               label_long={"en": "log transform without winsorisation", "zh": "对数变换(不缩尾)"},
+               formula={"en": "log(x - min + 0.01 (max - min))",
+                        "zh": "log(x − min + 0.01 (max − min))"}),
+    MethodInfo("boxcox", "treatment", function=treat,
+               params=_APPLY + (Param("boxcox_lambda", None, "float", None, "lambda (None: ML)"),),
+               label={"en": "Box-Cox", "zh": "Box-Cox 变换"},
+               label_long={"en": "Box-Cox transform of x - min + 1", "zh": "对 x − min + 1 作 Box-Cox 变换"},
+               formula={"en": "((x - min + 1)^lambda - 1)/lambda",
+                        "zh": "((x − min + 1)^λ − 1)/λ"}),
+    MethodInfo("none", "treatment", function=treat, label={"en": "none", "zh": "不处理"},
+               label_long={"en": "no treatment", "zh": "不作异常值处理"},
+               formula={"en": "x", "zh": "x"}),
+])
+#: Names of the treatments: a live view of :data:`TREATMENT`.
+TREAT_METHODS = TREATMENT.view()

@@ -61,12 +61,13 @@ from tqdm.auto import tqdm
 
 from methods._errors import MethodError, MethodTypeError
 from methods._meta import as_meta, hierarchy_from_meta
-from methods.index.aggregate import AggregationPlan
+from methods.index.aggregate import AGGREGATION, AggregationPlan
 from methods.index.build import IndexEvaluator, IndexSpec, agg_options, plain_json
+from methods.index.normalisation_kernels import vectorisable
 from methods.index.normalise import normalise_array
+from methods.registry import suggest
 from methods.sensitivity.engine import (
     JOINT_KINDS,
-    POSITIVE_KINDS,
     VECTOR_KINDS,
     BranchMatrix,
     SobolAccumulator,
@@ -88,13 +89,13 @@ from methods.sensitivity.importance import (
 from methods.sensitivity.sobol import random_design, saltelli_design, sobol_frame, sobol_indices
 from methods.sensitivity.spec import (
     DESIGNS,
-    WEIGHT_SET_NAMES,
     SensitivitySpec,
     UncertainInput,
     Uncertainties,
     freeze,
+    weight_set_names,
 )
-from methods.weights import data_weights, equal_weights, expert_weights
+from methods.weights.registry import WEIGHTING, weights_for
 
 __all__ = [
     "EffectiveImportance",
@@ -115,7 +116,6 @@ __all__ = [
     "uncertainty_analysis",
 ]
 
-_FAST_NORM = ("minmax", "zscore", "rank", "percentile")
 #: Blocks per chunk, whatever the number of threads, so that sums are added in the same order
 _BLOCKS = 4
 Progress = Callable[[int, int], None]
@@ -247,8 +247,8 @@ class IndexSampler:
         return out
 
     def _needs_positive(self, methods: Mapping[int, str]) -> list[int]:
-        return [p for p, k in methods.items() if k in POSITIVE_KINDS or (
-            k == "generalised" and self.p <= 0)]
+        return [p for p, k in methods.items()
+                if AGGREGATION.get(k).input_domain({"p": self.p}) == "positive"]
 
     def _resolve(self) -> None:
         inp = self._inputs
@@ -443,14 +443,14 @@ class IndexSampler:
     def _normalised(self, ev: IndexEvaluator, t: Mapping[str, Any] | None,
                     n: Mapping[str, Any]) -> np.ndarray:
         """Treated and normalised matrix: the treatment is run once per (imputation, treatment)
-        and shared by the simple normalisations (min-max, z-score, rank, percentile)."""
+        and shared by the normalisations without per-indicator parameters (``vectorisable``)."""
         try:
-            if n.get("method", "minmax") in _FAST_NORM and set(n) <= {"method", "range",
-                                                                       "mean_sd"}:
+            if vectorisable(n):
                 key = (id(ev), json.dumps(plain_json(t), sort_keys=True))
                 if key not in self._oriented:
                     self._oriented[key] = ev.normalised(treat=t, normalise={"method": "none"})
-                kw = {k: tuple(v) for k, v in n.items() if k != "method"}
+                kw = {k: tuple(v) if isinstance(v, list) else v for k, v in n.items()
+                      if k != "method"}
                 x = self._oriented[key]
                 return normalise_array(x, np.ones(x.shape[1]), n.get("method", "minmax"), **kw)
             return ev.normalised(treat=t, normalise=n)
@@ -530,30 +530,8 @@ class IndexSampler:
                     vec = self._weight_vector(sets[name], f"weight_sets[{name!r}]")
                 elif name == "nominal":
                     vec = nb.copy()
-                elif name == "expert":
-                    vec = self._weight_vector(expert_weights(self.meta).weights, name)
-                elif name == "equal":
-                    vec = self._weight_vector(equal_weights(self.meta).weights, name)
-                elif name == "ahp":
-                    raise MethodError(
-                        "sensitivity.uncertainties.weights.alternatives: 'ahp' needs the AHP "
-                        "weights: pass weight_sets={'ahp': methods.weights.ahp_hierarchy(...)[0]}"
-                    )
-                elif name in ("entropy", "critic", "cv", "pca"):
-                    try:
-                        w = data_weights(normed, self.meta, name)
-                    except MethodError as e:
-                        raise MethodError(
-                            f"sensitivity.uncertainties.weights.alternatives {name!r} on the "
-                            f"nominal normalised data: {e}"
-                        ) from None
-                    vec = self._weight_vector(w, name)
                 else:
-                    raise MethodError(
-                        f"sensitivity.uncertainties.weights.alternatives: unknown weight set "
-                        f"{name!r}; expected one of {list(WEIGHT_SET_NAMES)} or a key of "
-                        f"weight_sets {sorted(sets)}"
-                    )
+                    vec = self._named_weight_set(str(name), normed, sets)
                 self.wset_alts.append(_Alt(str(name), vec))
         self._weight_dims = 0
         self._weight_names: list[str] = []
@@ -616,6 +594,29 @@ class IndexSampler:
                 self._wlo, self._whi = np.array(lo), np.array(hi)
             self._weight_dims = int(self._wpos.size)
             self._weight_names = [self.tree.codes[p] for p in self._wpos]
+
+    def _named_weight_set(self, name: str, normed: pd.DataFrame,
+                          sets: Mapping[str, Any]) -> np.ndarray:
+        """A weighting of the registry by name: nominal ones from the meta frame, data ones on
+        the nominal normalised data; judgement ones must come in ``weight_sets``."""
+        field = "sensitivity.uncertainties.weights.alternatives"
+        if name not in weight_set_names():
+            raise MethodError(
+                f"{field}: unknown weight set {name!r}; expected one of "
+                f"{list(weight_set_names())} or a key of weight_sets {sorted(sets)}"
+                f"{suggest(name, [*weight_set_names(), *sets])}"
+            )
+        info = WEIGHTING.get(name)
+        if info.needs == "judgements":
+            raise MethodError(
+                f"{field}: {name!r} needs the {info.text('label')} weights: pass weight_sets="
+                f"{{{name!r}: methods.weights.registry.judgement_weights({name!r}, matrices, meta)}}"
+            )
+        try:
+            w = weights_for(name, self.meta, normed, field=field)
+        except MethodError as e:
+            raise MethodError(f"{field} {name!r} on the nominal normalised data: {e}") from None
+        return self._weight_vector(w, name)
 
     def _weight_vector(self, w: Mapping[str, float] | pd.Series, where: str) -> np.ndarray:
         """A named weight set as a weight array (``codes`` order): the nominal weights with the

@@ -23,6 +23,8 @@ import numpy as np
 
 from methods._errors import MethodError
 from methods._meta import Hierarchy
+from methods.index.aggregation_kernels import AGGREGATION, canonical_method, kernel_of
+from methods.registry import AggregationKernel
 
 __all__ = [
     "JOINT_KINDS",
@@ -39,12 +41,11 @@ __all__ = [
     "vector_methods",
 ]
 
-#: Aggregation methods the engine evaluates, and those that need positive values.
-VECTOR_KINDS = ("arithmetic", "geometric", "harmonic", "generalised", "topsis", "copeland")
-POSITIVE_KINDS = ("geometric", "harmonic")
-#: Quasi-arithmetic means (a generator f, value f^{-1}(Σ w f(x))); the others rank units jointly.
-_MEAN_KINDS = ("arithmetic", "geometric", "harmonic", "generalised")
-JOINT_KINDS = ("topsis", "copeland")
+#: Aggregation methods the engine evaluates (every registered one with a kernel), those that need
+#: positive values, and those that rank the units jointly: live views of the registry.
+VECTOR_KINDS = AGGREGATION.view(lambda i: i.kernel is not None)
+POSITIVE_KINDS = AGGREGATION.view(lambda i: i.input_domain() == "positive")
+JOINT_KINDS = AGGREGATION.view(lambda i: i.kernel is not None and i.kernel.joint)
 
 
 class Tree:
@@ -106,20 +107,15 @@ class BranchMatrix:
         self._t: dict[tuple[str, float], np.ndarray] = {}
 
     def transformed(self, kind: str, p: float = 1.0) -> np.ndarray:
-        key = (kind, float(p) if kind == "generalised" else 0.0)
+        """The generator f of the mean ``kind`` applied to the observed values (0 elsewhere),
+        transposed (indicators x units)."""
+        kind = canonical_method(kind, p)
+        key = (kind, float(p))
         if key not in self._t:
-            x = np.where(self.avail, self.x, 1.0)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                if kind == "arithmetic" or (kind == "generalised" and p == 1):
-                    t = x
-                elif kind == "geometric" or (kind == "generalised" and p == 0):
-                    t = np.log(x)
-                elif kind == "harmonic":
-                    t = 1.0 / x
-                elif kind == "generalised":
-                    t = x**p
-                else:
-                    raise MethodError(f"sensitivity: aggregation {kind!r} is not vectorised")
+            kern = kernel_of(kind, p, field="sensitivity")
+            if kern.joint:
+                raise MethodError(f"sensitivity: aggregation {kind!r} is not a mean")
+            t = kern.transform(np.where(self.avail, self.x, 1.0), p)  # type: ignore[misc]
             self._t[key] = np.ascontiguousarray(np.where(self.avail, t, 0.0).T)
         return self._t[key]
 
@@ -131,91 +127,6 @@ def vector_methods(tree: Tree, methods: Mapping[str, str], where: str) -> dict[i
     for k in out.values():
         if k not in VECTOR_KINDS:
             raise MethodError(f"{where}: aggregation {k!r} is not supported")
-    return out
-
-
-def _kind_of(kind: str, p: float) -> str:
-    if kind == "generalised" and p == 1:
-        return "arithmetic"
-    if kind == "generalised" and p == 0:
-        return "geometric"
-    return kind
-
-
-def _finish(kind: str, num: np.ndarray, den: np.ndarray, p: float) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        if kind == "arithmetic":
-            return num / den
-        if kind == "geometric":
-            return np.exp(num / den)
-        if kind == "harmonic":
-            return den / num
-        return (num / den) ** (1.0 / p)
-
-
-def _transform_values(v: np.ndarray, kind: str, p: float) -> np.ndarray:
-    with np.errstate(divide="ignore", invalid="ignore"):
-        if kind == "arithmetic":
-            return v
-        if kind == "geometric":
-            return np.log(v)
-        if kind == "harmonic":
-            return 1.0 / v
-        return v**p
-
-
-def _topsis_node(v: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """TOPSIS closeness (S x units) of children values ``v`` (S x units x k) with weights ``w``
-    (S x k), per sample as :func:`methods.index.aggregate.topsis` (vector normalisation, benefit
-    criteria): a unit with a missing child is left out (NaN) and the column norms use the other
-    units; a child whose norm is 0 makes the node missing for that sample. Children weighted 0
-    in a sample take no part."""
-    act = w > 0  # S x k
-    ok = ~(np.isnan(v) & act[:, None, :]).any(axis=2)
-    vz = np.where(ok[..., None] & act[:, None, :], v, 0.0)
-    norm = np.sqrt(np.sum(vz**2, axis=1))  # S x k
-    zero = ((norm == 0) & act).any(axis=1) | ~ok.any(axis=1)
-    wn = w / w.sum(axis=1, keepdims=True)
-    r = vz / np.where(norm == 0, 1.0, norm)[:, None, :] * wn[:, None, :]
-    ideal = np.where(ok[..., None], r, -np.inf).max(axis=1)
-    anti = np.where(ok[..., None], r, np.inf).min(axis=1)
-    ideal = np.where(np.isfinite(ideal), ideal, 0.0)
-    anti = np.where(np.isfinite(anti), anti, 0.0)
-    dp = np.sqrt(np.sum((r - ideal[:, None, :]) ** 2, axis=2))
-    dm = np.sqrt(np.sum((r - anti[:, None, :]) ** 2, axis=2))
-    tot = dp + dm
-    c = np.divide(dm, tot, out=np.full_like(dm, 0.5), where=tot > 0)
-    c = np.where(ok, c, np.nan)
-    c[zero] = np.nan
-    return c
-
-
-def _copeland_node(v: np.ndarray, w: np.ndarray) -> np.ndarray:
-    """Copeland scores (S x units) of children values ``v`` (S x units x k) with weights ``w``
-    (S x k), per sample as :func:`methods.index.aggregate.copeland`: each pair compared on the children
-    both have (their weights rescaled), no common child a tie, shares within 1e-12 of 1/2 ties.
-    Samples are processed in chunks so that the S x units x units arrays stay near 32 MB."""
-    s, nu, k = v.shape
-    out = np.empty((s, nu))
-    step = max(1, int(4e6 // (nu * nu)))
-    eye = np.eye(nu, dtype=bool)
-    for a in range(0, s, step):
-        vv, ww = v[a:a + step], w[a:a + step]
-        num = np.zeros((vv.shape[0], nu, nu))
-        den = np.zeros_like(num)
-        for j in range(k):
-            col = vv[:, :, j]
-            av = ~np.isnan(col)
-            both = av[:, :, None] & av[:, None, :]
-            diff = col[:, :, None] - col[:, None, :]
-            score = np.where(diff > 0, 1.0, np.where(diff == 0, 0.5, 0.0))
-            wj = ww[:, j][:, None, None]
-            num += np.where(both, wj * score, 0.0)
-            den += np.where(both, wj, 0.0)
-        e = np.divide(num, den, out=np.full_like(num, 0.5), where=den > 0)
-        e[:, eye] = 0.5
-        tol = 1e-12
-        out[a:a + step] = np.sum(e > 0.5 + tol, axis=2) - np.sum(e < 0.5 - tol, axis=2)
     return out
 
 
@@ -241,118 +152,129 @@ def aggregate_batch(
     0, no ``dat_thresh``) take a fast path: weights normalised per sample first, geometric means
     kept in log space between geometric levels.
     """
-    s = weights.shape[0]
-    nu = bm.x.shape[0]
-    kinds = {_kind_of(methods[par], p) for par in tree.parents}
-    if (len(kinds) == 1 and kinds <= set(_MEAN_KINDS) and not keep and dat_thresh is None
-            and not bm.col_missing.any()):
+    kinds = {canonical_method(methods[par], p) for par in tree.parents}
+    if (len(kinds) == 1 and not keep and dat_thresh is None and not bm.col_missing.any()
+            and not kernel_of(next(iter(kinds)), p).joint):
         out = _collapsed(tree, bm, weights, kinds.pop(), p)
         if out is not None:
             return out, {}
-    vals: dict[int, tuple[np.ndarray, bool]] = {}  # node -> (values, stored as log)
-    maybe_nan: dict[int, bool] = {}
-
-    def linear(c: int) -> np.ndarray:
-        v, is_log = vals[c]
-        return np.exp(v) if is_log else v
-
+    st = _BatchState(tree, bm, weights, p, dat_thresh)
     for par in tree.parents:
-        kind = _kind_of(methods[par], p)
-        ki, ka = tree.ind_kids[par], tree.agg_kids[par]
-        kids = tree.kids[par]
-        wsum = weights[:, kids].sum(axis=1)
-        if kind in ("topsis", "copeland"):
-            parts = []
-            for c in kids:  # children values in ``kids`` order, S x units each
-                parts.append(np.broadcast_to(bm.x[:, c], (s, nu)) if c < tree.n_ind
-                             else linear(int(c)))
-            v = np.stack(parts, axis=2)
-            wk = weights[:, kids]
-            av = ~np.isnan(v)
-            den_o = np.einsum("suk,sk->su", av.astype(float), wk)
-            pos = wsum > 0
-            res = np.full((s, nu), np.nan)
-            if pos.any():
-                fn = _topsis_node if kind == "topsis" else _copeland_node
-                res[pos] = fn(v[pos], wk[pos])
-            if dat_thresh is not None:
-                res = np.where(av.sum(axis=2) / kids.size < dat_thresh, np.nan, res)
-            res = np.where(den_o == 0, np.nan, res)
-            vals[par] = (res, False)
-            maybe_nan[par] = True
-            for c in ka:
-                if c not in keep and c != tree.root:
-                    vals.pop(c, None)
-            continue
-        fast = (dat_thresh is None and not bm.col_missing[ki].any()
-                and not any(maybe_nan[c] for c in ka) and bool(np.all(wsum > 0)))
-        if fast:
-            wn = weights[:, kids] / wsum[:, None]
-            col = {int(c): j for j, c in enumerate(kids)}
-            acc: np.ndarray | float = 0.0
-            if ki.size:
-                wi = wn[:, [col[int(c)] for c in ki]]
-                acc = wi @ bm.transformed(kind, p)[ki]
-            for c in ka:
-                w = wn[:, col[int(c)]][:, None]
-                v, is_log = vals[c]
-                if kind == "geometric":
-                    acc = acc + w * (v if is_log else np.log(v))
-                elif kind == "arithmetic":
-                    acc = acc + w * (np.exp(v) if is_log else v)
-                else:
-                    lv = np.exp(v) if is_log else v
-                    acc = acc + w * _transform_values(lv, kind, p)
-            acc = np.broadcast_to(np.asarray(acc, dtype=float), (s, nu))
-            if kind == "geometric":
-                vals[par] = (np.asarray(acc), True)
-            elif kind == "arithmetic":
-                vals[par] = (np.asarray(acc), False)
-            elif kind == "harmonic":
-                with np.errstate(divide="ignore"):
-                    vals[par] = (1.0 / acc, False)
-            else:
-                vals[par] = (acc ** (1.0 / p), False)
-            maybe_nan[par] = False
+        kind = canonical_method(methods[par], p)
+        kern = kernel_of(kind, p)
+        ka = tree.agg_kids[par]
+        if kern.joint:
+            st.joint(par, kern)
+        elif st.can_be_fast(par):
+            st.fast_mean(par, kind, kern)
         else:
-            num: np.ndarray | float = 0.0
-            den: np.ndarray | float = 0.0
-            cnt: np.ndarray | float = 0.0
-            if ki.size:
-                wk = weights[:, ki]
-                num = wk @ bm.transformed(kind, p)[ki]
-                if bm.col_missing[ki].any():
-                    den = wk @ bm.availT[ki]
-                    cnt = bm.availT[ki].sum(axis=0)
-                else:
-                    den = wk.sum(axis=1)[:, None]
-                    cnt = float(ki.size)
-            for c in ka:
-                v = linear(c)
-                av = ~np.isnan(v)
-                w = weights[:, c][:, None]
-                if not maybe_nan[c]:
-                    num = num + w * _transform_values(v, kind, p)
-                    den = den + w
-                    cnt = cnt + 1.0
-                else:
-                    f = np.where(av, _transform_values(np.where(av, v, 1.0), kind, p), 0.0)
-                    num = num + w * f
-                    den = den + w * av
-                    cnt = cnt + av
-            num_a = np.broadcast_to(np.asarray(num, dtype=float), (s, nu))
-            den_a = np.broadcast_to(np.asarray(den, dtype=float), (s, nu))
-            res = _finish(kind, num_a, den_a, p)
-            res = np.where(den_a > 0, res, np.nan)
-            if dat_thresh is not None:
-                share = np.broadcast_to(np.asarray(cnt, dtype=float) / kids.size, res.shape)
-                res = np.where(share < dat_thresh, np.nan, res)
-            vals[par] = (res, False)
-            maybe_nan[par] = True
+            st.mean(par, kind, kern)
         for c in ka:
             if c not in keep and c != tree.root:
-                vals.pop(c, None)
-    return linear(tree.root), {k: linear(k) for k in keep if k in vals}
+                st.vals.pop(c, None)
+    return st.linear(tree.root), {k: st.linear(k) for k in keep if k in st.vals}
+
+
+class _BatchState:
+    """Node values of one :func:`aggregate_batch` call (S x units each), stored linear or, for
+    a mean whose kernel chains (log-space geometric means), in the mean's transformed space."""
+
+    def __init__(self, tree: Tree, bm: BranchMatrix, weights: np.ndarray, p: float,
+                 dat_thresh: float | None) -> None:
+        self.tree, self.bm, self.weights, self.p, self.dat_thresh = tree, bm, weights, p, dat_thresh
+        self.s, self.nu = weights.shape[0], bm.x.shape[0]
+        self.vals: dict[int, tuple[np.ndarray, str | None]] = {}  # node -> (values, space)
+        self.maybe_nan: dict[int, bool] = {}
+
+    def linear(self, c: int) -> np.ndarray:
+        v, space = self.vals[c]
+        return v if space is None else kernel_of(space, self.p).finish(v, 1.0, self.p)  # type: ignore[misc]
+
+    def transformed(self, c: int, kind: str, kern: AggregationKernel) -> np.ndarray:
+        """Child ``c``'s values through the generator of ``kind``."""
+        v, space = self.vals[c]
+        if space == kind:
+            return v
+        return kern.transform(self.linear(c), self.p)  # type: ignore[misc]
+
+    def can_be_fast(self, par: int) -> bool:
+        """No missing value below, no sample whose children all weigh 0, no dat_thresh."""
+        tree = self.tree
+        wsum = self.weights[:, tree.kids[par]].sum(axis=1)
+        return (self.dat_thresh is None and not self.bm.col_missing[tree.ind_kids[par]].any()
+                and not any(self.maybe_nan[c] for c in tree.agg_kids[par])
+                and bool(np.all(wsum > 0)))
+
+    def joint(self, par: int, kern: AggregationKernel) -> None:
+        """A node that ranks the units jointly, per sample, on stacked children values."""
+        tree, s, nu = self.tree, self.s, self.nu
+        kids = tree.kids[par]
+        parts = [np.broadcast_to(self.bm.x[:, c], (s, nu)) if c < tree.n_ind
+                 else self.linear(int(c)) for c in kids]  # S x units each, ``kids`` order
+        v = np.stack(parts, axis=2)
+        wk = self.weights[:, kids]
+        av = ~np.isnan(v)
+        den_o = np.einsum("suk,sk->su", av.astype(float), wk)
+        pos = wk.sum(axis=1) > 0
+        res = np.full((s, nu), np.nan)
+        if pos.any():
+            res[pos] = kern.node(v[pos], wk[pos], self.p)  # type: ignore[misc]
+        if self.dat_thresh is not None:
+            res = np.where(av.sum(axis=2) / kids.size < self.dat_thresh, np.nan, res)
+        self.vals[par] = (np.where(den_o == 0, np.nan, res), None)
+        self.maybe_nan[par] = True
+
+    def fast_mean(self, par: int, kind: str, kern: AggregationKernel) -> None:
+        """A mean node that cannot be missing: weights normalised per sample first."""
+        tree, p = self.tree, self.p
+        ki, ka, kids = tree.ind_kids[par], tree.agg_kids[par], tree.kids[par]
+        wn = self.weights[:, kids] / self.weights[:, kids].sum(axis=1)[:, None]
+        col = {int(c): j for j, c in enumerate(kids)}
+        acc: np.ndarray | float = 0.0
+        if ki.size:
+            acc = wn[:, [col[int(c)] for c in ki]] @ self.bm.transformed(kind, p)[ki]
+        for c in ka:
+            acc = acc + wn[:, col[int(c)]][:, None] * self.transformed(int(c), kind, kern)
+        acc = np.asarray(np.broadcast_to(np.asarray(acc, dtype=float), (self.s, self.nu)))
+        self.vals[par] = (acc, kind) if kern.chain else (kern.finish(acc, 1.0, p), None)  # type: ignore[misc]
+        self.maybe_nan[par] = False
+
+    def mean(self, par: int, kind: str, kern: AggregationKernel) -> None:
+        """A mean node reweighted over the children observed for each unit and sample."""
+        tree, bm, p, weights = self.tree, self.bm, self.p, self.weights
+        ki, ka, kids = tree.ind_kids[par], tree.agg_kids[par], tree.kids[par]
+        num: np.ndarray | float = 0.0
+        den: np.ndarray | float = 0.0
+        cnt: np.ndarray | float = 0.0
+        if ki.size:
+            wk = weights[:, ki]
+            num = wk @ bm.transformed(kind, p)[ki]
+            if bm.col_missing[ki].any():
+                den = wk @ bm.availT[ki]
+                cnt = bm.availT[ki].sum(axis=0)
+            else:
+                den = wk.sum(axis=1)[:, None]
+                cnt = float(ki.size)
+        for c in ka:
+            v = self.linear(int(c))
+            w = weights[:, c][:, None]
+            if not self.maybe_nan[c]:
+                num = num + w * kern.transform(v, p)  # type: ignore[misc]
+                den = den + w
+                cnt = cnt + 1.0
+            else:
+                av = ~np.isnan(v)
+                num = num + w * np.where(av, kern.transform(np.where(av, v, 1.0), p), 0.0)  # type: ignore[misc]
+                den = den + w * av
+                cnt = cnt + av
+        num_a = np.broadcast_to(np.asarray(num, dtype=float), (self.s, self.nu))
+        den_a = np.broadcast_to(np.asarray(den, dtype=float), (self.s, self.nu))
+        res = np.where(den_a > 0, kern.finish(num_a, den_a, p), np.nan)  # type: ignore[misc]
+        if self.dat_thresh is not None:
+            share = np.broadcast_to(np.asarray(cnt, dtype=float) / kids.size, res.shape)
+            res = np.where(share < self.dat_thresh, np.nan, res)
+        self.vals[par] = (res, None)
+        self.maybe_nan[par] = True
 
 
 def _collapsed(tree: Tree, bm: BranchMatrix, weights: np.ndarray, kind: str,
@@ -377,14 +299,7 @@ def _collapsed(tree: Tree, bm: BranchMatrix, weights: np.ndarray, kind: str,
             continue
         eff[:, c] = eff[:, par] * weights[:, c] / gsum[par]
     acc = eff[:, : tree.n_ind] @ bm.transformed(kind, p)
-    with np.errstate(divide="ignore", over="ignore"):
-        if kind == "arithmetic":
-            return acc
-        if kind == "geometric":
-            return np.exp(acc)
-        if kind == "harmonic":
-            return 1.0 / acc
-        return acc ** (1.0 / p)
+    return kernel_of(kind, p).finish(acc, 1.0, p)  # type: ignore[misc]
 
 
 def rank_rows(y: np.ndarray) -> np.ndarray:

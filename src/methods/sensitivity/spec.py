@@ -33,13 +33,16 @@ import numpy as np
 
 from methods._errors import MethodError, MethodTypeError
 from methods.index.build import plain_json
-from methods.index.normalise import NORMALISE_METHODS
-from methods.index.prepare import IMPUTE_METHODS
-from methods.index.treat import TREAT_METHODS
+from methods.index.normalise import NORMALISATION
+from methods.index.prepare import IMPUTATION
+from methods.index.treat import TREATMENT
+from methods.registry import suggest
+from methods.weights.registry import WEIGHTING
 
 __all__ = [
     "DESIGNS",
     "WEIGHT_SET_NAMES",
+    "weight_set_names",
     "SensitivitySpec",
     "UncertainInput",
     "Uncertainties",
@@ -47,8 +50,17 @@ __all__ = [
 
 #: Sampling designs of :func:`methods.sensitivity.uncertainty_analysis`.
 DESIGNS = ("saltelli", "random")
-#: Named weight sets accepted by ``weights.alternatives`` (besides keys of ``weight_sets``).
-WEIGHT_SET_NAMES = ("nominal", "expert", "equal", "entropy", "critic", "cv", "pca", "ahp")
+
+
+def weight_set_names() -> tuple[str, ...]:
+    """Named weight sets accepted by ``weights.alternatives`` (besides keys of
+    ``weight_sets``): ``nominal`` and every method of :data:`methods.weights.registry.WEIGHTING` but
+    ``values`` (judgement methods need their weights in ``weight_sets``)."""
+    return ("nominal", *WEIGHTING.names(where=lambda i: i.name != "values"))
+
+
+#: :func:`weight_set_names` at import (kept for old code; the registry is the list).
+WEIGHT_SET_NAMES = weight_set_names()
 _INPUT_STEPS = ("weights", "normalise", "aggregate", "treat", "impute", "exclude")
 _WEIGHT_KEYS = {"noise", "levels", "dirichlet", "ranges", "alternatives"}
 _SECTION_KEYS = ("n", "design", "uncertainties", "top_k", "n_boot", "conf_level",
@@ -137,7 +149,7 @@ def _parse_weights(d: Any) -> list[UncertainInput]:
             if not isinstance(a, str):
                 raise MethodError(
                     f"sensitivity.uncertainties.weights.alternatives: {a!r} is not a name; "
-                    f"expected names such as {list(WEIGHT_SET_NAMES)} or keys of weight_sets"
+                    f"expected names such as {list(weight_set_names())} or keys of weight_sets"
                 )
         _need_two("weights.alternatives", alts)
         out.append(UncertainInput("weight_set", "discrete", tuple(alts)))
@@ -248,10 +260,8 @@ def _parse_treat(v: Any) -> list[Any]:
             out.append(int(a))
         elif isinstance(a, Mapping):
             m = a.get("method", None)
-            if m is not None and m not in TREAT_METHODS:
-                raise MethodError(
-                    f"sensitivity.uncertainties.treat: method {m!r}; expected one of {TREAT_METHODS}"
-                )
+            if m is not None:
+                TREATMENT.check(m, field="sensitivity.uncertainties.treat.method")
             out.append(dict(a))
         else:
             raise MethodError(
@@ -270,7 +280,7 @@ def _parse_named(step: str, v: Any, valid: Sequence[str], key: str) -> list[Any]
             if a not in valid:
                 raise MethodError(
                     f"sensitivity.uncertainties.{step}: unknown method {a!r}; expected one of "
-                    f"{list(valid)}"
+                    f"{list(valid)}{suggest(a, list(valid))}"
                 )
             out.append(a)
         elif isinstance(a, Mapping):
@@ -344,7 +354,7 @@ class Uncertainties:
       within siblings); continuous, one Sobol' input ``weights``.
       ``alternatives: [expert, equal, entropy, pca, ahp, ...]`` adds a discrete input
       ``weight_set``.
-    - ``normalise``: alternatives, names of :data:`methods.index.normalise.NORMALISE_METHODS` or
+    - ``normalise``: alternatives, names of :data:`methods.index.normalise.NORMALISATION` or
       normalise sections.
     - ``aggregate``: alternatives, method names or aggregate sections (per level / node):
       the quasi-arithmetic means (``arithmetic``, ``geometric``, ``harmonic``, ``generalised``)
@@ -404,13 +414,13 @@ class Uncertainties:
             elif k == "normalise":
                 inputs.append(UncertainInput(
                     "normalise", "discrete",
-                    tuple(_parse_named("normalise", v, NORMALISE_METHODS, "method"))))
+                    tuple(_parse_named("normalise", v, NORMALISATION.names(), "method"))))
             elif k == "aggregate":
                 inputs.append(UncertainInput("aggregate", "discrete", tuple(_parse_aggregate(v))))
             elif k == "treat":
                 inputs.append(UncertainInput("treat", "discrete", tuple(_parse_treat(v))))
             elif k == "impute":
-                cross = [m for m in IMPUTE_METHODS if not m.startswith("panel_")]
+                cross = list(IMPUTATION.names(needs="cross"))
                 inputs.append(UncertainInput("impute", "discrete",
                                              tuple(_parse_named("impute", v, cross, "method"))))
             elif k == "exclude":

@@ -5,7 +5,8 @@
 * :mod:`methods.weights.fahp` — fuzzy AHP; :mod:`methods.weights.delphi` — Delphi rounds;
 * :mod:`methods.weights.practice` — precedence-chart, independence and information weights.
 
-The names of :mod:`methods.weights.core` are importable from here.
+The names of :mod:`methods.weights.core` and the weighting registry (:mod:`methods.weights.registry`:
+``WEIGHTING``, ``data_weights``, ``judgement_weights``) are importable from here.
 """
 
 from methods.weights.core import (
@@ -20,7 +21,6 @@ from methods.weights.core import (
     combine_weights,
     critic_weights,
     cv_weights,
-    data_weights,
     effective_weights,
     entropy_weights,
     equal_weights,
@@ -28,5 +28,6 @@ from methods.weights.core import (
     meta_with_weights,
     pca_weights,
 )
+from methods.weights.registry import WEIGHTING, data_weights, judgement_weights
 
-__all__ = ["AHPGroupResult", "AHPResult", "PCAWeightsResult", "SAATY_RI", "WeightsResult", "ahp", "ahp_group", "ahp_hierarchy", "combine_weights", "critic_weights", "cv_weights", "data_weights", "effective_weights", "entropy_weights", "equal_weights", "expert_weights", "meta_with_weights", "pca_weights"]
+__all__ = ["AHPGroupResult", "AHPResult", "PCAWeightsResult", "SAATY_RI", "WEIGHTING", "WeightsResult", "ahp", "ahp_group", "ahp_hierarchy", "combine_weights", "critic_weights", "cv_weights", "data_weights", "effective_weights", "entropy_weights", "equal_weights", "expert_weights", "meta_with_weights", "judgement_weights", "pca_weights"]

@@ -19,7 +19,6 @@ from methods._checks import numeric_frame
 from methods._errors import MethodError, MethodTypeError, MethodWarning
 from methods._meta import hierarchy_from_meta
 from methods.psychometrics.rotation import varimax
-from methods.weights.practice import independence_weights
 
 __all__ = [
     "SAATY_RI",
@@ -33,7 +32,6 @@ __all__ = [
     "combine_weights",
     "critic_weights",
     "cv_weights",
-    "data_weights",
     "effective_weights",
     "entropy_weights",
     "equal_weights",
@@ -728,50 +726,6 @@ def meta_with_weights(meta: pd.DataFrame, weights: Mapping[str, float] | pd.Seri
     m[wcol] = [float(w[c]) if c in w.index else v for c, v in
                zip(m[code_col].astype(str), m[wcol], strict=True)]
     return m
-
-
-def data_weights(
-    x: pd.DataFrame,
-    meta: pd.DataFrame,
-    method: str = "entropy",
-    *,
-    scope: str = "group",
-) -> pd.Series:
-    """Indicator weights from data for a hierarchy.
-
-    Methods: ``entropy``, ``critic``, ``cv`` (coefficient of variation, the information weights
-    信息量权重 of :func:`methods.weights.practice.information_weights`; pass raw ratio-scale data),
-    ``pca`` and ``independence`` (1 − R² of each indicator on the others,
-    :func:`methods.weights.practice.independence_weights`; needs at least 3 indicators per set, so use
-    ``scope="all"`` where sub-dimensions are small).
-
-    ``scope="group"`` computes the weights within each set of sibling indicators (CRITIC's
-    correlations and PCA's factors are then those within a sub-dimension); ``"all"`` computes them
-    over all indicators at once. Nodes above the indicators keep their meta weights. The result
-    covers every non-root node and sums to 1 within each group of siblings.
-    """
-    funcs = {"entropy": entropy_weights, "critic": critic_weights, "cv": cv_weights,
-             "pca": pca_weights, "independence": independence_weights}
-    if method not in funcs:
-        raise MethodError(f"data_weights: method={method!r}; expected one of {sorted(funcs)}")
-    if scope not in ("group", "all"):
-        raise MethodError(f"data_weights: scope={scope!r}; expected 'group' or 'all'")
-    hier = hierarchy_from_meta(meta)
-    vals = numeric_frame(x, name="x", columns=hier.indicators)
-    w = dict(hier.weight)
-    if scope == "all":
-        w.update(funcs[method](vals).weights.to_dict())
-    else:
-        for kids in hier.children.values():
-            inds = [k for k in kids if hier.level[k] == 1]
-            if not inds:
-                continue
-            if len(inds) == 1:
-                w[inds[0]] = 1.0
-                continue
-            w.update(funcs[method](vals[inds]).weights.to_dict())
-    gw = hier.group_weights(w)
-    return pd.Series(gw)[[c for c in hier.codes if c not in hier.roots]]
 
 
 def combine_weights(
