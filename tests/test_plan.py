@@ -61,7 +61,7 @@ def test_geometric_mean_over_zeros_is_refused_before_any_notebook():
     with pytest.raises(ConfigError) as exc:
         _plan("build.aggregate={default: geometric}")
     text = str(exc.value)
-    assert "field build.aggregate" in text and "range=(1, 100)" in text
+    assert "field build.aggregate.default" in text and "range: [1, 100]" in text and "1 problem" in text
 
 
 def test_geometric_mean_on_a_positive_scale_runs():
@@ -122,3 +122,24 @@ def test_a_missing_weights_file_names_the_field(tmp_path):
     with pytest.raises(ConfigError) as exc:
         _plan(f"build.weights={{file: {tmp_path / 'none.csv'}}}")
     assert "field build.weights.file" in str(exc.value)
+
+
+def test_fraction_of_max_on_negative_direction_indicators_is_refused_naming_the_field():
+    """x / max of an oriented negative-direction indicator (-x <= 0) ranks it backwards."""
+    with pytest.raises(ConfigError) as exc:
+        _plan("build.normalise={method: fraction_max}")
+    assert "field build.normalise" in str(exc.value) and "backwards" in str(exc.value)
+
+
+@pytest.mark.parametrize("norm", ["zscore", "rank"])
+@pytest.mark.parametrize("weights", ["entropy", "critic", "cv", "pca"])
+def test_data_driven_weights_do_not_depend_on_the_normalisation(norm, weights):
+    """On z-scores (negative values) data-driven weights use the min-max rescaled indicators,
+    which equals min-max of the treated data: the same weights as the min-max build."""
+    ref = _plan(f"build.weights={weights}").index.weights
+    p = _plan(f"build.weights={weights}", f"build.normalise={{method: {norm}}}")
+    if norm == "zscore":
+        assert (p.index.weights - ref).abs().max() < 1e-12
+        assert "rescaled" in [s for s in p.index.log if s["step"] == "weights"][0]["summary"]
+    else:  # ranks are not affine in the data: other weights, but a build that runs
+        assert p.index.weights.notna().all()

@@ -215,6 +215,11 @@ def _norm_section(m: str, data: pd.DataFrame, meta: pd.DataFrame) -> dict:
 @pytest.mark.parametrize("method", NORMALISATION.names())
 def test_every_normalisation_builds(example, method):
     data, meta = example
+    if method == "fraction_max" and (meta["direction"] < 0).any():
+        # x / max of an oriented negative-direction indicator (-x < 0) would rank it backwards
+        with pytest.raises(MethodError, match="backwards"):
+            build_index(data, meta, {**BASE, "normalise": _norm_section(method, data, meta)})
+        return
     r = build_index(data, meta, {**BASE, "normalise": _norm_section(method, data, meta)})
     assert r.scores[r.index_code].notna().all()
 

@@ -20,6 +20,7 @@ plan (``run.plan``) and the index it built (``run.plan.index``); nothing re-deri
 from __future__ import annotations
 
 import functools
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -258,6 +259,9 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
         problem(where, msg)
     spec, method = _resolve_spec(cfg, problem)
     meta = fw.to_meta()
+    if spec is not None:
+        for where, msg in _collapse(spec.check_compatibility(meta)):
+            problem(where, msg)
     override = _judgement_weights(method, inputs.get("ahp"), meta, cfg, problem) if spec is not None else None
     _check_sensitivity(cfg, problem)
     if problems:
@@ -277,6 +281,15 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
     plan.bands = _resolve_bands(plan)
     plan.capabilities = _capabilities(plan)
     return plan
+
+
+def _collapse(problems: list[Any]) -> list[tuple[str, str]]:
+    """One problem per field: the first message, with the number of nodes it applies to."""
+    by_field: dict[str, list[str]] = {}
+    for p in problems:
+        by_field.setdefault(p.field, []).append(p.message)
+    return [(f, msgs[0] + (f" (and {len(msgs) - 1} more node(s) alike)" if len(msgs) > 1 else ""))
+            for f, msgs in by_field.items()]
 
 
 def _resolve_year(cfg: RunConfig, panel: pd.DataFrame, problem: Any) -> RunConfig:
@@ -340,22 +353,19 @@ def _weights_file(cfg: RunConfig, name: Any, problem: Any) -> dict[str, float]:
 
 
 def _judgement_weights(method: str, ahp: Any, meta: pd.DataFrame, cfg: RunConfig, problem: Any) -> pd.Series | None:
-    if method not in ("ahp", "fahp"):
+    from methods import MethodError, MethodWarning
+    from methods.weights import WEIGHTING, judgement_weights
+
+    if method not in WEIGHTING.names(needs="judgements"):
         return None
     if not ahp:
         problem("build.weights", f"{method!r} derives the weights from AHP judgement matrices; "
                                  "the run config names no data.ahp file")
         return None
-    from methods import MethodError, MethodWarning
-    from methods import weights as wt
-    from methods.weights import fahp
-
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", MethodWarning)  # consistency is reported by notebook 03
-            if method == "ahp":
-                return wt.ahp_hierarchy(ahp, meta)[0]
-            return fahp.fuzzy_ahp_hierarchy(ahp, meta)
+            return judgement_weights(method, ahp, meta)
     except MethodError as exc:
         problem("build.weights", f"{method}: {exc}")
         return None
@@ -383,7 +393,7 @@ def _build_or_refuse(plan: Plan, file: str) -> None:
             plan.index  # noqa: B018 - builds and caches
     except (MethodError, ValueError, TypeError, ZeroDivisionError) as exc:
         text = str(exc)
-        step = text.split(":", 1)[0].strip()
+        step = re.match(r"\w*", text.strip()).group(0)  # type: ignore[union-attr]
         where = f"build.{step}" if step in plan.spec.to_dict() else "build"
         raise ConfigError([Problem(file, f"field {where}", f"the build fails on the data: {text}")],
                           title=f"{file}: the build cannot run on these data") from None
@@ -396,7 +406,7 @@ def _resolve_bands(plan: Plan) -> dict[str, float] | None:
     scale = plan.scale
     if not scale.bounded:
         return None
-    inside = all(scale.low <= v <= scale.high for v in bands.values())
+    inside = all(scale.contains(v) for v in bands.values())
     return dict(bands) if inside else None
 
 
@@ -463,18 +473,9 @@ def impute_panel(panel: pd.DataFrame, cfg: RunConfig, framework: Framework) -> A
 
 
 def score_scale(result: Any) -> Any:
-    """The score scale of a built index (its ``scale`` attribute)."""
-    if hasattr(result, "scale"):
-        return result.scale
-    from types import SimpleNamespace  # TEMPORARY until the registries land
-
-    norm = dict(result.spec.normalise)
-    if norm.get("method", "minmax") == "minmax":
-        lo, hi = norm.get("range", [0, 100])
-        return SimpleNamespace(low=float(lo), high=float(hi), bounded=True)
-    if norm.get("method") == "goalposts":  # build_years: clipped to [0, scale]
-        return SimpleNamespace(low=0.0, high=float(norm.get("scale", 100)), bounded=True)
-    return SimpleNamespace(low=None, high=None, bounded=False)
+    """The score scale of a built index (:attr:`methods.index.IndexResult.scale`, from the
+    registries and the spec)."""
+    return result.scale
 
 
 def _plain_log(log: list[dict[str, Any]]) -> list[dict[str, Any]]:

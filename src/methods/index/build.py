@@ -382,6 +382,10 @@ def _resolve_weights(
     return out
 
 
+def _weights_name(w: str | Mapping[str, Any]) -> str:
+    return w if isinstance(w, str) else ("values" if "values" in w else str(w.get("method")))
+
+
 def agg_options(spec: IndexSpec) -> tuple[dict[str, str], float | None, float]:
     methods = {k: v for k, v in spec.aggregate.items() if k not in ("dat_thresh", "p")}
     dt = spec.aggregate.get("dat_thresh")
@@ -439,8 +443,12 @@ def build_index(
     details["normalisation"] = no
     log.append({"step": "normalise", "parameters": plain_json(spec.normalise), "summary": ""})
     w = _resolve_weights(spec, meta, normalised, weights)
+    rescaled = WEIGHTING.get(_weights_name(spec.weights)).needs == "data" and bool(
+        (normalised.to_numpy(dtype=float) < 0).any())
     log.append({"step": "weights", "parameters": plain_json(spec.weights),
-                "summary": "override given" if weights is not None else ""})
+                "summary": "override given" if weights is not None else (
+                    "computed on the normalised indicators min-max rescaled to [0, 1] (they have "
+                    "negative values)" if rescaled else "")})
     methods, dt, p = agg_options(spec)
     agg = aggregate(normalised, meta, method=methods, weights=w, dat_thresh=dt, p=p)
     details["aggregation"] = agg

@@ -109,8 +109,14 @@ def percentile(x: np.ndarray, cols: Columns, opts: Mapping[str, Any]) -> tuple[n
 
 
 def fraction_max(x: np.ndarray, cols: Columns, opts: Mapping[str, Any]) -> tuple[np.ndarray, Info]:
-    r""":math:`x'/\max x'`."""
+    r""":math:`x'/\max x'`, for ratio-scale data. The oriented maximum must be positive: a
+    negative-direction indicator of positive values, oriented as :math:`-x`, has a negative
+    maximum, and dividing by it would rank the indicator backwards."""
     mx = np.nanmax(x, axis=0)
+    if np.any(mx < 0):
+        raise cols.error(_first(mx < 0), "fraction_max",
+                         "has a negative maximum once oriented (a negative-direction indicator is "
+                         "-x), so x / max would rank it backwards; use distance_max or minmax")
     if np.any(mx == 0):
         raise cols.error(_first(mx == 0), "fraction_max", "has max 0")
     return x / mx, {}

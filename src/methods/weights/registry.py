@@ -38,7 +38,7 @@ from methods.weights.core import (
 from methods.weights.fahp import fuzzy_ahp_hierarchy
 from methods.weights.practice import independence_weights
 
-__all__ = ["WEIGHTING", "data_weights", "judgement_weights", "weights_for"]
+__all__ = ["WEIGHTING", "data_weights", "judgement_weights", "nonnegative", "weights_for"]
 
 _SCOPE = Param("scope", "group", "str", ("group", "all"),
                "within each group of sibling indicators, or over all indicators")
@@ -146,7 +146,22 @@ def weights_for(
     if info.needs == "nominal":
         return info.function(meta).weights  # type: ignore[misc,no-any-return]
     scope = w.get("scope", "group") if isinstance(w, Mapping) else "group"
-    return data_weights(normalised, meta, info.name, scope=str(scope))
+    return data_weights(nonnegative(normalised), meta, info.name, scope=str(scope))
+
+
+def nonnegative(x: pd.DataFrame) -> pd.DataFrame:
+    """The data data-driven weights are computed on: ``x`` itself when no value is negative,
+    else each column min-max rescaled to [0, 1] (for z-scores: the same as min-max of the
+    treated data, since both are affine in it, so the weights do not depend on the normalisation
+    chosen for the index).
+
+    >>> nonnegative(pd.DataFrame({"a": [-1.0, 0.0, 1.0]}))["a"].tolist()
+    [0.0, 0.5, 1.0]
+    """
+    if not (x.to_numpy(dtype=float) < 0).any():
+        return x
+    lo, hi = x.min(), x.max()
+    return (x - lo) / (hi - lo).where(hi > lo, 1.0)
 
 
 def data_weights(
