@@ -156,7 +156,7 @@ rec.finding(
 # each unit the comment of maximum membership. How do they sit against each other?
 
 # %%
-rec.table("rsr_regression", rsr_res.summary().round(6),
+rec.table("rsr_regression", rsr_res.summary().to_frame().round(6),
           title={"zh": "RSR 概率单位回归与分档界值", "en": "RSR probit regression and grade cut points"})
 cross = pd.crosstab(rsr_res.grade.rename("rsr_grade"), fce.verdict.rename("fuzzy_verdict"))
 rec.table("rsr_grade_vs_fuzzy_verdict", cross,
@@ -224,7 +224,7 @@ if sides.scores is not None:
     cc = coupling.coupling_coordination(subsystems, variant="wang2021")
     rec.table("coupling_sides", sides.to_frame(),
               title={"zh": "耦合协调的两个子系统", "en": "The two subsystems of the coupling"})
-    rec.table("coupling_bands", cc.summary(),
+    rec.table("coupling_bands", cc.summary().to_frame(),
               title={"zh": "投入—产出耦合协调等级分布", "en": "Coupling coordination bands, inputs vs outputs"})
     if cc.lagging is not None:
         rec.table("coupling_lagging", cc.lagging.value_counts().rename("n").to_frame(),

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["Summary", "Result", "ranking_line", "one_row"]
+__all__ = ["Summary", "Result", "ranking_line", "weights_line", "one_row"]
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,8 @@ class Result:
         return Summary(type(self).__name__, lines, tables)
 
 
-def ranking_line(scores: pd.Series, ranks: pd.Series, what: str = "score") -> str:
+def ranking_line(scores: pd.Series, ranks: pd.Series, what: str = "score",
+                 noun: str = "units") -> str:
     """One line on a ranking: how many units, the best and the worst with their scores.
 
     >>> s = pd.Series([0.2, 0.9, 0.5], index=["a", "b", "c"])
@@ -129,10 +130,23 @@ def ranking_line(scores: pd.Series, ranks: pd.Series, what: str = "score") -> st
     """
     r = ranks.dropna()
     if r.empty:
-        return f"{len(ranks)} units, none ranked"
+        return f"{len(ranks)} {noun}, none ranked"
     best, worst = r.idxmin(), r.idxmax()
-    return (f"{len(r)} units ranked; best {best} ({what} {scores[best]:.4g}), "
+    return (f"{len(r)} {noun} ranked; best {best} ({what} {scores[best]:.4g}), "
             f"worst {worst} ({what} {scores[worst]:.4g})")
+
+
+def weights_line(weights: pd.Series) -> str:
+    """One line on a weight vector: how many, the largest and the smallest.
+
+    >>> weights_line(pd.Series([0.5, 0.3, 0.2], index=["a", "b", "c"]))
+    '3 weights; largest a 0.5, smallest c 0.2'
+    """
+    w = weights.dropna()
+    if w.empty:
+        return f"{len(weights)} weights, none set"
+    return (f"{len(w)} weights; largest {w.idxmax()} {w.max():.4g}, "
+            f"smallest {w.idxmin()} {w.min():.4g}")
 
 
 def one_row(**values: Any) -> pd.DataFrame:
