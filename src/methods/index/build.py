@@ -33,6 +33,7 @@ from methods.index.aggregate import AGGREGATION_METHODS, AggregationPlan, aggreg
 from methods.index.normalise import NORMALISE_METHODS, normalise, normalise_array
 from methods.index.prepare import IMPUTE_METHODS, denominate, impute, screen_units
 from methods.index.treat import TREAT_METHODS, treat
+from methods.summary import Result, Summary, ranking_line
 from methods.weights import data_weights, equal_weights, expert_weights
 
 __all__ = [
@@ -193,7 +194,7 @@ class IndexSpec:
 
 
 @dataclass(frozen=True)
-class IndexResult:
+class IndexResult(Result):
     """Result of :func:`build_index`.
 
     Attributes
@@ -225,6 +226,21 @@ class IndexResult:
     def index_code(self) -> str:
         """Code of the top node (the index)."""
         return str(self.scores.columns[-1])
+
+    def to_frame(self) -> pd.DataFrame:
+        """The scores of every node (units x nodes)."""
+        return self.scores
+
+    def summary(self) -> Summary:
+        """The index's ranking and the build steps; the index's scores and ranks, and the log."""
+        code = self.index_code
+        steps = [f"{e['step']}: {e['summary']}" if e.get("summary") else str(e["step"])
+                 for e in self.log]
+        lines = [f"{code}: " + ranking_line(self.scores[code], self.ranks[code]),
+                 "steps: " + "; ".join(steps)]
+        table = pd.DataFrame({"score": self.scores[code], "rank": self.ranks[code]})
+        log = pd.DataFrame([{"step": e["step"], "summary": e.get("summary", "")} for e in self.log])
+        return Summary(f"Index {code}", lines, [table.sort_values("rank"), log])
 
 
 def _units_frame(data: pd.DataFrame, unit_col: str | None) -> pd.DataFrame:

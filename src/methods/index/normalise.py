@@ -16,6 +16,7 @@ import pandas as pd
 
 from methods._checks import directions_series, numeric_frame
 from methods._errors import MethodError
+from methods.summary import Result, Summary
 
 __all__ = [
     "NORMALISE_METHODS",
@@ -40,7 +41,7 @@ NORMALISE_METHODS = (
 
 
 @dataclass(frozen=True)
-class NormalisationResult:
+class NormalisationResult(Result):
     """Result of :func:`normalise`.
 
     Attributes
@@ -57,6 +58,16 @@ class NormalisationResult:
     parameters: pd.DataFrame
     method: str
     options: Mapping[str, object] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The normalised, oriented values."""
+        return self.data
+
+    def summary(self) -> Summary:
+        """Method and size in a line; the parameters per indicator."""
+        line = (f"{self.method}: {self.data.shape[1]} indicators, {self.data.shape[0]} units"
+                + (f"; options {dict(self.options)}" if self.options else ""))
+        return Summary("Normalisation", [line], [self.parameters])
 
 
 def _no_variance(c: str, method: str) -> MethodError:
