@@ -43,7 +43,7 @@ def test_hand_computed(rescaled_panel):
     assert d["change"] == pytest.approx(0.21875 - 0.5, abs=1e-12)
     assert t["spearman"] == pytest.approx(0.8, abs=1e-12)  # 1 - 6*2/(4*15)
     assert t["median_change"] == pytest.approx(np.median([0, 0.21875 - 0.5, 0.2 - 0.6, 0]))
-    s = r.summary()
+    s = r.summary().to_frame()["value"]
     assert s["share_years_pinned"] == 1.0 and s["n_discordant"] == 1
 
 
@@ -133,7 +133,7 @@ def test_framework_matches_indicatorwise_drift(framework_panel):
     assert r.rescaled == ("y", "x")
     assert r.unpinned_years("y") == [2] and r.unpinned_years("x") == []
     assert r.n_years.to_dict() == {"z": 3, "y": 3, "x": 3}
-    assert r.summary()["n_rescaled"] == 2
+    assert r.summary().to_frame().loc["n_rescaled", "value"] == 2
     # default indicators: meta's level-1 codes, in meta order; a stricter rule drops y
     strict = framework_rescaling_drift(panel, meta, min_pinned_years=3)
     assert list(pd.unique(strict.anchors["indicator"])) == ["x", "y", "z"]

@@ -64,7 +64,7 @@ def test_bands():
                                           "勉强协调", "良好协调", "优质协调", "优质协调"]
     assert coordination_band(0.65, lang="en") == "primary coordination"
     res = coupling_coordination(pd.DataFrame({"A": [0.2, 0.8], "B": [0.3, 0.7]}))
-    assert res.summary()["n"].sum() == 2
+    assert res.summary().to_frame()["n"].sum() == 2
 
 
 def test_bad_inputs():

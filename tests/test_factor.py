@@ -112,7 +112,7 @@ def test_sampling_adequacy_matches_psych(ds, data, psych):
     """KMO (pairwise) and Bartlett (complete cases) together, each against psych 2.2.9."""
     a = sampling_adequacy(data[ds], min_msa=0.7)
     ref = psych[ds]
-    row = a.summary()
+    row = a.summary().to_frame()["value"]
     assert_close(f"{ds} KMO", row["kmo"], ref["kmo"]["overall"], CLOSED)
     assert_close(f"{ds} Bartlett", row["bartlett_chi2"], ref["bartlett"]["chi2"],
                  CLOSED * max(1.0, ref["bartlett"]["chi2"]))

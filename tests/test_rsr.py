@@ -45,7 +45,7 @@ def test_integer_rsr_by_hand(data, ref):
     for region, r in ranks.items():
         want = float(Fraction(sum(r), 3 * 10))
         assert res.rsr[region] == pytest.approx(want, abs=1e-12), f"RSR of {region}"
-        assert tuple(res.ranks.loc[region]) == r
+        assert tuple(res.indicator_ranks.loc[region]) == r
 
 
 @pytest.mark.parametrize(("key", "method"), [("int", "integer"), ("non-int", "non_integer")])
@@ -86,7 +86,7 @@ def test_thresholds_and_grades(data, ref):
     assert (res.grade == by_probit).all()
     assert res.grade["癸"] == 1 and res.grade["辛"] == 3
     assert np.allclose(res.cut_rsr, res.intercept + res.slope * np.array([4.0, 6.0]))
-    assert res.summary().loc["slope", "value"] == res.slope
+    assert res.summary().to_frame().loc["slope", "value"] == res.slope
 
 
 def test_bad_inputs(data):

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["Summary", "Result"]
+__all__ = ["Summary", "Result", "ranking_line", "weights_line", "one_row"]
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,17 @@ class Result:
     """Base of the result objects: a short repr, ``summary()`` and ``to_frame()``.
 
     Subclasses are dataclasses; they override :meth:`to_frame` (the main table) and
-    :meth:`summary` (title, lines, tables) where the defaults below are not enough."""
+    :meth:`summary` (title, lines, tables) where the defaults below are not enough.
+
+    The short :meth:`__repr__` is copied into each subclass as it is created, so that
+    ``@dataclass`` (which adds a ``__repr__`` only when the class has none of its own) keeps it.
+    A subclass must not name a field ``summary`` or ``to_frame``: ``@dataclass`` would take the
+    inherited method for the field's default."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "__repr__" not in cls.__dict__:
+            cls.__repr__ = Result.__repr__  # type: ignore[method-assign]
 
     def __repr__(self) -> str:
         parts = [f"{f.name}={_size(getattr(self, f.name))}" for f in fields(self)  # type: ignore[arg-type]
@@ -108,3 +118,42 @@ class Result:
         except NotImplementedError:
             tables = ()
         return Summary(type(self).__name__, lines, tables)
+
+
+def ranking_line(scores: pd.Series, ranks: pd.Series, what: str = "score",
+                 noun: str = "units") -> str:
+    """One line on a ranking: how many units, the best and the worst with their scores.
+
+    >>> s = pd.Series([0.2, 0.9, 0.5], index=["a", "b", "c"])
+    >>> ranking_line(s, s.rank(ascending=False, method="min"))
+    '3 units ranked; best b (score 0.9), worst a (score 0.2)'
+    """
+    r = ranks.dropna()
+    if r.empty:
+        return f"{len(ranks)} {noun}, none ranked"
+    best, worst = r.idxmin(), r.idxmax()
+    return (f"{len(r)} {noun} ranked; best {best} ({what} {scores[best]:.4g}), "
+            f"worst {worst} ({what} {scores[worst]:.4g})")
+
+
+def weights_line(weights: pd.Series) -> str:
+    """One line on a weight vector: how many, the largest and the smallest.
+
+    >>> weights_line(pd.Series([0.5, 0.3, 0.2], index=["a", "b", "c"]))
+    '3 weights; largest a 0.5, smallest c 0.2'
+    """
+    w = weights.dropna()
+    if w.empty:
+        return f"{len(weights)} weights, none set"
+    return (f"{len(w)} weights; largest {w.idxmax()} {w.max():.4g}, "
+            f"smallest {w.idxmin()} {w.min():.4g}")
+
+
+def one_row(**values: Any) -> pd.DataFrame:
+    """A one-row DataFrame of scalar statistics (the table of a result that has no other).
+
+    >>> one_row(alpha=0.8, n=120)
+       alpha    n
+    0    0.8  120
+    """
+    return pd.DataFrame({k: [v] for k, v in values.items()})

@@ -224,7 +224,7 @@ def grades(run: Any, base: Section | None = None) -> Section:
     """How do the RSR grades (probit regression) sit against the fuzzy maximum-membership verdicts?"""
     sec = Section("comparison.grades", Text("秩和比分档与模糊评语", "RSR grades and fuzzy verdicts"))
     ev = _evaluation(run, base)
-    sec.table("rsr_regression", ev.rsr.summary().round(6),
+    sec.table("rsr_regression", ev.rsr.summary().to_frame().round(6),
               ("RSR 概率单位回归与分档界值", "RSR probit regression and grade cut points"))
     cross = pd.crosstab(ev.rsr.grade.rename("rsr_grade"), ev.fuzzy.verdict.rename("fuzzy_verdict"))
     sec.table("rsr_grade_vs_fuzzy_verdict", cross, ("RSR 分档与模糊评语交叉表", "RSR grade against fuzzy verdict"))
@@ -296,7 +296,7 @@ def coupling(run: Any, base: Section | None = None) -> Section:
     tol = float(run.plan.threshold("comparison.lag_tolerance"))
     cc = cp.coupling_coordination(u, variant="wang2021", tolerance=tol)
     sec.table("coupling_sides", sides.to_frame(), ("耦合协调的两个子系统", "The two subsystems of the coupling"))
-    sec.table("coupling_bands", cc.summary(),
+    sec.table("coupling_bands", cc.summary().to_frame(),
               ("投入—产出耦合协调等级分布", "Coupling coordination bands, inputs vs outputs"))
     if cc.lagging is None:
         sec.finding("comparison.lag_undefined")

@@ -153,7 +153,7 @@ def adequacy(run: Any, sets: Instruments | None = None) -> Section:
                      lambda _k, x, _m: factor.sampling_adequacy(x, min_msa=min_msa))
     if (skipped := _skip_if_empty(sec, tests, sets)) is not None:
         return skipped
-    table = pd.DataFrame({key: a.summary() for key, a in tests.items()}).T
+    table = pd.DataFrame({key: a.summary().to_frame()["value"] for key, a in tests.items()}).T
     msa = pd.concat([a.to_frame().assign(set=key) for key, a in tests.items()])
     sec.table("adequacy", table, ("KMO 与 Bartlett 球形检验", "KMO and Bartlett's test of sphericity"), note=True)
     sec.table("msa_by_item", msa, ("各指标/题项的抽样适切性 (MSA)", "Sampling adequacy (MSA) by indicator / item"), show=0)

@@ -9,12 +9,13 @@ import pandas as pd
 from methods._checks import complete_frame
 from methods._errors import MethodError
 from methods.index.diagnosis import ranking_agreement
+from methods.summary import Result, Summary
 
 __all__ = ["RankComparison", "compare_rankings"]
 
 
 @dataclass(frozen=True)
-class RankComparison:
+class RankComparison(Result):
     """Rankings of the same units by several methods.
 
     Attributes
@@ -50,6 +51,17 @@ class RankComparison:
             }
         )
         return out.drop(index=self.reference)
+
+    def summary(self) -> Summary:
+        """Agreement with the reference method; the table of :meth:`to_frame`."""
+        table = self.to_frame()
+        lines = [f"{self.ranks.shape[1]} methods, {self.ranks.shape[0]} units; "
+                 f"reference {self.reference}"]
+        if len(table):
+            low = table["spearman"].idxmin()
+            lines.append(f"lowest Spearman with the reference: {low} "
+                         f"({table.loc[low, 'spearman']:.3f})")
+        return Summary("Rank comparison", lines, [table])
 
 
 def compare_rankings(scores: pd.DataFrame, *, reference: str | None = None) -> RankComparison:

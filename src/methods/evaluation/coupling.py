@@ -21,6 +21,7 @@ import pandas as pd
 
 from methods._checks import complete_frame, weight_vector
 from methods._errors import MethodError, MethodTypeError
+from methods.summary import Result, Summary, ranking_line
 
 __all__ = [
     "COORDINATION_BANDS",
@@ -67,7 +68,7 @@ def coordination_band(d: float | np.ndarray | pd.Series, lang: str = "zh") -> ob
 
 
 @dataclass(frozen=True)
-class CouplingResult:
+class CouplingResult(Result):
     """Coupling coordination per unit.
 
     Attributes
@@ -116,11 +117,27 @@ class CouplingResult:
             out["lagging"] = self.lagging
         return out
 
-    def summary(self) -> pd.DataFrame:
-        """Number and share of units per band, in band order."""
+    @property
+    def scores(self) -> pd.Series:
+        """The coupling coordination degree D (the shared name of evaluation scores)."""
+        return self.coordination
+
+    @property
+    def ranks(self) -> pd.Series:
+        """Ranks of D, 1 = best coordinated (ties "min")."""
+        return self.coordination.rank(ascending=False, method="min")
+
+    def summary(self) -> Summary:
+        """Mean C, T, D and the ranking by D; the table: number and share of units per band, in
+        band order."""
         order = [b[1] for b in COORDINATION_BANDS]
         counts = self.band.value_counts().reindex(order, fill_value=0)
-        return pd.DataFrame({"n": counts, "share": counts / counts.sum()})
+        lines = [f"mean C = {self.coupling.mean():.3f}, T = {self.development.mean():.3f}, "
+                 f"D = {self.coordination.mean():.3f} ({self.variant}, "
+                 f"{len(self.weights)} subsystems)",
+                 ranking_line(self.coordination, self.ranks, "D")]
+        return Summary("Coupling coordination", lines,
+                       [pd.DataFrame({"n": counts, "share": counts / counts.sum()})])
 
 
 def coupling_coordination(
@@ -269,7 +286,7 @@ INPUT_OUTPUT_SIDES: dict[str, tuple[str, ...]] = {"input": ("input",), "output":
 
 
 @dataclass(frozen=True)
-class KindSubsystems:
+class KindSubsystems(Result):
     """Result of :func:`kind_subsystems`.
 
     Attributes
@@ -296,6 +313,13 @@ class KindSubsystems:
             },
             index=pd.Index(list(self.members), name="subsystem"),
         )
+
+    def summary(self) -> Summary:
+        """Subsystems and their sizes; the empty ones."""
+        lines = [", ".join(f"{k}: {len(v)} indicators" for k, v in self.members.items())]
+        if self.empty:
+            lines.append(f"empty (no development scores): {', '.join(self.empty)}")
+        return Summary("Subsystems by indicator kind", lines, [self.to_frame()])
 
 
 def kind_subsystems(

@@ -22,6 +22,7 @@ import pandas as pd
 
 from methods._checks import complete_frame, weight_vector
 from methods._errors import MethodError, MethodTypeError, MethodWarning
+from methods.summary import Result, Summary, ranking_line
 
 __all__ = [
     "FuzzyEvaluationResult",
@@ -196,7 +197,7 @@ def membership_from_values(
 
 
 @dataclass(frozen=True)
-class FuzzyEvaluationResult:
+class FuzzyEvaluationResult(Result):
     """Fuzzy comprehensive evaluation of one or several objects.
 
     Attributes
@@ -234,6 +235,30 @@ class FuzzyEvaluationResult:
         if self.score is not None:
             out["score"] = self.score
         return out
+
+    @property
+    def scores(self) -> pd.Series:
+        """The comment-weighted scores (the shared name of evaluation scores); needs comment
+        scores."""
+        if self.score is None:
+            raise MethodError("fuzzy evaluation: no scores; pass comment scores to "
+                              "fuzzy_evaluate to score and rank the objects")
+        return self.score
+
+    @property
+    def ranks(self) -> pd.Series:
+        """Ranks of :attr:`scores`, 1 = best (ties "min"); needs comment scores."""
+        return self.scores.rank(ascending=False, method="min")
+
+    def summary(self) -> Summary:
+        """Verdicts (and the ranking by score, if scored); the evaluation vectors."""
+        counts = self.verdict.value_counts()
+        lines = ["verdicts: " + ", ".join(f"{k} {v}" for k, v in counts.items())
+                 + (f" ({int(self.verdict_ties.sum())} tied)" if self.verdict_ties.any() else "")]
+        if self.score is not None:
+            lines.append(ranking_line(self.score, self.ranks))
+        lines.append(f"operator {self.operator}, {len(self.weights)} factors")
+        return Summary("Fuzzy comprehensive evaluation", lines, [self.to_frame()])
 
 
 def _compose(a: np.ndarray, r: np.ndarray, operator: str) -> np.ndarray:

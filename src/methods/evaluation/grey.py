@@ -24,6 +24,7 @@ import pandas as pd
 
 from methods._checks import complete_frame, direction_vector, weight_vector
 from methods._errors import MethodError, MethodTypeError
+from methods.summary import Result, Summary, ranking_line
 
 __all__ = [
     "GreyRelationalResult",
@@ -57,7 +58,7 @@ def _coefficients(ref: np.ndarray, cmp: np.ndarray, rho: float) -> tuple[np.ndar
 
 
 @dataclass(frozen=True)
-class GreyRelationalResult:
+class GreyRelationalResult(Result):
     """Grey relational grades of comparison sequences with a reference sequence.
 
     Attributes
@@ -90,6 +91,22 @@ class GreyRelationalResult:
             {"grade": self.grades, "order": self.grades.rank(ascending=False, method="min")}
         )
         return out.sort_values("grade", ascending=False)
+
+    @property
+    def scores(self) -> pd.Series:
+        """The relational grades (the shared name of evaluation scores)."""
+        return self.grades
+
+    @property
+    def ranks(self) -> pd.Series:
+        """Order of the grades, 1 = most closely related (ties "min")."""
+        return self.grades.rank(ascending=False, method="min")
+
+    def summary(self) -> Summary:
+        """The most and least related sequences; grades and order."""
+        lines = [ranking_line(self.grades, self.ranks, "grade", "sequences"),
+                 f"rho = {self.rho:g}, scaling = {self.scaling}"]
+        return Summary("Grey relational analysis", lines, [self.to_frame()])
 
 
 def _scale_sequences(frame: pd.DataFrame, scaling: str) -> pd.DataFrame:
@@ -215,7 +232,7 @@ def grey_relational_analysis(
 
 
 @dataclass(frozen=True)
-class GreyEvaluationResult:
+class GreyEvaluationResult(Result):
     """Grey relational evaluation of units against the ideal (and anti-ideal) unit.
 
     Attributes
@@ -258,6 +275,17 @@ class GreyEvaluationResult:
             }
         )
         return out.sort_values("rank")
+
+    @property
+    def scores(self) -> pd.Series:
+        """The grades with the ideal (the shared name of evaluation scores)."""
+        return self.grades
+
+    def summary(self) -> Summary:
+        """The ranking in a line; grades, ranks and closeness per unit."""
+        lines = [ranking_line(self.grades, self.ranks, "grade"),
+                 f"{len(self.weights)} indicators, rho = {self.rho:g}"]
+        return Summary("Grey relational evaluation", lines, [self.to_frame()])
 
 
 def grey_relational_evaluation(

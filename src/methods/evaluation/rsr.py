@@ -18,6 +18,7 @@ from scipy import stats
 
 from methods._checks import complete_frame, direction_vector, weight_vector
 from methods._errors import MethodError
+from methods.summary import Result, Summary, ranking_line
 
 __all__ = ["RSRResult", "probit_thresholds", "rank_sum_ratio"]
 
@@ -38,15 +39,17 @@ def probit_thresholds(n_grades: int) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class RSRResult:
+class RSRResult(Result):
     """Rank-sum ratio evaluation.
 
     Attributes
     ----------
     rsr : pd.Series
         (Weighted) rank-sum ratio per unit; higher is better.
-    ranks : pd.DataFrame
-        The ranks (units × indicators) that were summed.
+    indicator_ranks : pd.DataFrame
+        The ranks (units × indicators) that were summed (a high rank is good); formerly the
+        attribute ``ranks``, which is now, as on every evaluation result, each unit's rank by
+        RSR (1 = best).
     distribution : pd.DataFrame
         One row per distinct RSR value, ascending: ``rsr``, ``f`` (frequency), ``cum_f``,
         ``mean_rank`` (average rank R̄ of the units with this RSR), ``cum_pct`` (R̄/n, the last
@@ -70,7 +73,7 @@ class RSRResult:
     """
 
     rsr: pd.Series
-    ranks: pd.DataFrame
+    indicator_ranks: pd.DataFrame
     distribution: pd.DataFrame
     intercept: float
     slope: float
@@ -98,7 +101,25 @@ class RSRResult:
         )
         return out.sort_values(["rsr"], ascending=False)
 
-    def summary(self) -> pd.DataFrame:
+    @property
+    def scores(self) -> pd.Series:
+        """The rank-sum ratios (the shared name of evaluation scores)."""
+        return self.rsr
+
+    @property
+    def ranks(self) -> pd.Series:
+        """Rank of each unit by RSR, 1 = best (ties "min")."""
+        return self.rsr.rank(ascending=False, method="min")
+
+    def summary(self) -> Summary:
+        """The ranking and the probit regression in lines; the table: the regression and the
+        grade cut points (column ``value``)."""
+        lines = [ranking_line(self.rsr, self.ranks, "RSR"),
+                 f"RSR = {self.intercept:.4f} + {self.slope:.4f} probit, R² = {self.r_squared:.4f}, "
+                 f"F = {self.f_stat:.2f} (p = {self.f_pvalue:.3g}); {len(self.cut_rsr) + 1} grades"]
+        return Summary(f"Rank-sum ratio ({self.method} ranks)", lines, [self.regression_table()])
+
+    def regression_table(self) -> pd.DataFrame:
         """The regression and the grade cut points as a small table."""
         rows = [
             ("intercept", self.intercept),
@@ -266,7 +287,7 @@ def rank_sum_ratio(
     )
     return RSRResult(
         rsr=rsr,
-        ranks=ranks,
+        indicator_ranks=ranks,
         distribution=dist,
         intercept=a,
         slope=b,

@@ -15,13 +15,14 @@ import pandas as pd
 from methods._checks import complete_frame, direction_vector
 from methods._errors import MethodError
 from methods.index.aggregate import topsis
+from methods.summary import Result, Summary, ranking_line
 from methods.weights.core import entropy_weights
 
 __all__ = ["EntropyTopsisResult", "entropy_topsis"]
 
 
 @dataclass(frozen=True)
-class EntropyTopsisResult:
+class EntropyTopsisResult(Result):
     """Entropy-weighted TOPSIS (熵权TOPSIS).
 
     Attributes
@@ -49,6 +50,18 @@ class EntropyTopsisResult:
         return pd.DataFrame({"closeness": self.closeness, "rank": self.ranks}).sort_values(
             "rank"
         )
+
+    @property
+    def scores(self) -> pd.Series:
+        """The closeness to the ideal (the shared name of evaluation scores)."""
+        return self.closeness
+
+    def summary(self) -> Summary:
+        """The ranking in a line; closeness and rank per unit, and the entropy weights."""
+        lines = [ranking_line(self.closeness, self.ranks, "closeness"),
+                 f"{len(self.weights)} indicators, entropy weights; preprocess = {self.preprocess}"]
+        return Summary("Entropy-weighted TOPSIS", lines,
+                       [self.to_frame(), self.weights.rename("weight").to_frame()])
 
 
 def entropy_topsis(

@@ -20,6 +20,7 @@ from methods._errors import MethodError, MethodWarning
 from methods._meta import Hierarchy, hierarchy_from_meta
 from methods.index.aggregation_kernels import AGGREGATION, canonical_method, kernel_of
 from methods.registry import AggregationKernel
+from methods.summary import Result, Summary, ranking_line
 
 __all__ = [
     "AGGREGATION",
@@ -68,7 +69,7 @@ def _weight_vector(weights: pd.Series | Sequence[float] | np.ndarray, columns: S
 
 
 @dataclass(frozen=True)
-class TopsisResult:
+class TopsisResult(Result):
     """Result of :func:`topsis`: ``scores`` (relative closeness :math:`C_i \\in [0,1]`),
     ``ranks`` (1 = best, ties "min"), distances ``d_plus``/``d_minus``, ``ideal``/``anti_ideal``."""
 
@@ -79,6 +80,17 @@ class TopsisResult:
     ideal: pd.Series
     anti_ideal: pd.Series
     weighted: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per unit: closeness, rank and the two distances, best first."""
+        out = pd.DataFrame({"score": self.scores, "rank": self.ranks, "d_plus": self.d_plus,
+                            "d_minus": self.d_minus})
+        return out.sort_values("rank")
+
+    def summary(self) -> Summary:
+        """The ranking in a line; closeness, rank and distances per unit."""
+        return Summary("TOPSIS", [ranking_line(self.scores, self.ranks, "closeness")],
+                       [self.to_frame()])
 
 
 def topsis(
@@ -163,13 +175,21 @@ def topsis(
 
 
 @dataclass(frozen=True)
-class CopelandResult:
+class CopelandResult(Result):
     """Result of :func:`copeland`: ``scores`` (wins minus losses), ``ranks``, and the weighted
     ``outranking`` matrix :math:`e_{ab}` (share of weight on which a beats b, ties half)."""
 
     scores: pd.Series
     ranks: pd.Series
     outranking: pd.DataFrame
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per unit: score (wins minus losses) and rank, best first."""
+        return pd.DataFrame({"score": self.scores, "rank": self.ranks}).sort_values("rank")
+
+    def summary(self) -> Summary:
+        """The ranking in a line; score and rank per unit."""
+        return Summary("Copeland", [ranking_line(self.scores, self.ranks)], [self.to_frame()])
 
 
 def copeland(x: pd.DataFrame, weights: pd.Series | Sequence[float] | np.ndarray) -> CopelandResult:
@@ -440,7 +460,7 @@ def _resolve_methods(hier: Hierarchy, method: str | Mapping[str | int, str]) -> 
 
 
 @dataclass(frozen=True)
-class AggregationResult:
+class AggregationResult(Result):
     """Result of :func:`aggregate`.
 
     Attributes
@@ -463,6 +483,20 @@ class AggregationResult:
     methods: pd.Series
     missing: pd.DataFrame
     plan: AggregationPlan = field(repr=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The scores of every node (units x nodes)."""
+        return self.scores
+
+    def summary(self) -> Summary:
+        """Methods used, missing scores, the top node's ranking; that node's scores and ranks."""
+        top = self.scores.columns[-1]
+        used = ", ".join(f"{m} {n}" for m, n in self.methods.value_counts().items())
+        lines = [f"{self.scores.shape[0]} units, {self.scores.shape[1]} nodes; methods: {used}",
+                 f"{len(self.missing)} aggregate scores missing",
+                 f"{top}: " + ranking_line(self.scores[top], self.ranks[top])]
+        table = pd.DataFrame({"score": self.scores[top], "rank": self.ranks[top]})
+        return Summary("Aggregation", lines, [table.sort_values("rank")])
 
 
 def aggregate(

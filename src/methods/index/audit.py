@@ -21,6 +21,7 @@ from scipy import stats
 
 from methods._errors import MethodError, MethodTypeError
 from methods.index.treat import kurtosis, skewness  # the statistics of the JRC rule (e1071 type 2)
+from methods.summary import Result, Summary
 
 __all__ = [
     "skewness",
@@ -50,7 +51,7 @@ def _check_matrix(x: pd.DataFrame, name: str = "x") -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class CoverageResult:
+class CoverageResult(Result):
     """Data availability.
 
     Attributes
@@ -67,16 +68,25 @@ class CoverageResult:
     min_coverage: float
     units_below: tuple[str, ...]
 
-    def summary(self) -> pd.Series:
-        return pd.Series(
+    def summary(self) -> Summary:
+        """Missing share and units below the threshold in lines; the table (column ``value``):
+        n_units, n_indicators, overall_missing, indicators_with_missing,
+        units_below_min_coverage."""
+        table = pd.Series(
             {
                 "n_units": self.by_unit.shape[0],
                 "n_indicators": self.by_indicator.shape[0],
                 "overall_missing": self.overall_missing,
                 "indicators_with_missing": int((self.by_indicator["n_missing"] > 0).sum()),
                 "units_below_min_coverage": len(self.units_below),
-            }
+            }, name="value"
         )
+        below = ", ".join(map(str, self.units_below[:10])) + (" ..." if len(self.units_below) > 10 else "")
+        lines = [f"{self.overall_missing:.1%} of the cells missing "
+                 f"({self.by_unit.shape[0]} units x {self.by_indicator.shape[0]} indicators)",
+                 f"{len(self.units_below)} units below {self.min_coverage:.0%} coverage"
+                 + (f": {below}" if below else "")]
+        return Summary("Data coverage", lines, [table.to_frame()])
 
 
 def coverage(x: pd.DataFrame, *, min_coverage: float = 0.66) -> CoverageResult:
@@ -224,7 +234,7 @@ def oriented(x: pd.DataFrame, meta: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class CorrelationResult:
+class CorrelationResult(Result):
     """Correlations of oriented indicators and how each sits within the framework.
 
     Attributes
@@ -241,6 +251,18 @@ class CorrelationResult:
     by_indicator: pd.DataFrame
     between_groups: pd.DataFrame
     method: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """The correlation matrix."""
+        return self.matrix
+
+    def summary(self) -> Summary:
+        """Flagged indicators in a line; the per-indicator and between-group tables."""
+        flagged = [str(i) for i in self.by_indicator.index[self.by_indicator["flag"].astype(bool)]]
+        line = (f"{self.method} correlations of {len(self.matrix)} indicators; flagged: "
+                f"{', '.join(flagged) if flagged else 'none'}")
+        return Summary("Correlations within the framework", [line],
+                       [self.by_indicator, self.between_groups])
 
 
 def correlation_structure(
@@ -297,7 +319,7 @@ def correlation_structure(
 
 
 @dataclass(frozen=True)
-class PairDivergence:
+class PairDivergence(Result):
     """Availability versus actual use.
 
     Attributes

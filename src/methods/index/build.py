@@ -36,6 +36,7 @@ from methods.index.prepare import IMPUTATION, denominate, impute, screen_units
 from methods.index.scales import SpecProblem, compatibility_problems, node_scales
 from methods.index.treat import TREATMENT, treat
 from methods.registry import ScoreScale
+from methods.summary import Result, Summary, ranking_line
 from methods.weights.registry import WEIGHTING, weights_for
 
 __all__ = [
@@ -217,7 +218,7 @@ class IndexSpec:
 
 
 @dataclass(frozen=True)
-class IndexResult:
+class IndexResult(Result):
     """Result of :func:`build_index`.
 
     Attributes
@@ -266,6 +267,21 @@ class IndexResult:
         :attr:`scores`)."""
         return {"spec": self.spec.to_dict(), "index": self.index_code,
                 "scale": self.scale.to_dict(), "log": plain_json(self.log)}
+
+    def to_frame(self) -> pd.DataFrame:
+        """The scores of every node (units x nodes)."""
+        return self.scores
+
+    def summary(self) -> Summary:
+        """The index's ranking and the build steps; the index's scores and ranks, and the log."""
+        code = self.index_code
+        steps = [f"{e['step']}: {e['summary']}" if e.get("summary") else str(e["step"])
+                 for e in self.log]
+        lines = [f"{code}: " + ranking_line(self.scores[code], self.ranks[code]),
+                 "steps: " + "; ".join(steps)]
+        table = pd.DataFrame({"score": self.scores[code], "rank": self.ranks[code]})
+        log = pd.DataFrame([{"step": e["step"], "summary": e.get("summary", "")} for e in self.log])
+        return Summary(f"Index {code}", lines, [table.sort_values("rank"), log])
 
 
 def _units_frame(data: pd.DataFrame, unit_col: str | None) -> pd.DataFrame:

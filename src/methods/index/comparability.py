@@ -19,12 +19,13 @@ import pandas as pd
 
 from methods._checks import rank_desc
 from methods._errors import MethodError, MethodTypeError
+from methods.summary import Result, Summary
 
 __all__ = ["FrameworkRescaling", "RescalingDrift", "framework_rescaling_drift", "rescaling_drift"]
 
 
 @dataclass(frozen=True)
-class RescalingDrift:
+class RescalingDrift(Result):
     """Result of :func:`rescaling_drift`.
 
     Attributes
@@ -73,7 +74,19 @@ class RescalingDrift:
             )
         return hit.iloc[0]
 
-    def summary(self) -> pd.Series:
+    def summary(self) -> Summary:
+        """Pinned years and discordant moves in lines; the table (column ``value``):
+        n_indicators, n_years, share_years_pinned, n_transitions, max_share_down, n_discordant,
+        max_share_discordant."""
+        s = self.overview()
+        lines = [f"{s['n_indicators']} indicators over {s['n_years']} years; "
+                 f"{s['share_years_pinned']:.0%} of indicator-years pinned at both ends",
+                 f"{s['n_discordant']} units moved against their rank (score down, rank up or "
+                 f"the reverse); at most {s['max_share_discordant']:.0%} in a transition"]
+        return Summary("Rescaling drift", lines, [s.rename("value").to_frame()])
+
+    def overview(self) -> pd.Series:
+        """The figures of :meth:`summary` as a Series."""
         a, t = self.anchors, self.transitions
         return pd.Series(
             {
@@ -275,7 +288,7 @@ def rescaling_drift(
 
 
 @dataclass(frozen=True)
-class FrameworkRescaling:
+class FrameworkRescaling(Result):
     """Result of :func:`framework_rescaling_drift`.
 
     Attributes
@@ -316,7 +329,20 @@ class FrameworkRescaling:
         years = self.anchors.loc[self.anchors["indicator"] == indicator, "year"]
         return [y for y in years if y not in self.pinned_years[indicator]]
 
-    def summary(self) -> pd.Series:
+    def summary(self) -> Summary:
+        """Rescaled indicators and agreement in lines; the table (column ``value``):
+        n_indicators, n_rescaled, n_transitions, max_share_discordant, min_spearman."""
+        s = self.overview()
+        lines = [f"{s['n_rescaled']} of {s['n_indicators']} indicators rescaled within each year "
+                 f"(pinned in at least {self.min_pinned_years} years)"
+                 + (f": {', '.join(self.rescaled)}" if self.rescaled else ""),
+                 f"{s['n_transitions']} transitions; lowest year-to-year Spearman "
+                 f"{s['min_spearman']:.3f}, largest discordant share "
+                 f"{s['max_share_discordant']:.0%}"]
+        return Summary("Framework rescaling drift", lines, [s.rename("value").to_frame()])
+
+    def overview(self) -> pd.Series:
+        """The figures of :meth:`summary` as a Series."""
         t = self.transitions
         return pd.Series(
             {

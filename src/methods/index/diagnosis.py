@@ -14,6 +14,7 @@ import pandas as pd
 from methods._checks import rank_desc
 from methods._errors import MethodError
 from methods._meta import as_meta, hierarchy_from_meta
+from methods.summary import Result, Summary
 from methods.weights import effective_weights
 
 __all__ = [
@@ -97,7 +98,7 @@ def percentile_ranks(x: pd.DataFrame, groups: pd.Series | None = None) -> pd.Dat
 
 
 @dataclass(frozen=True)
-class StrengthsResult:
+class StrengthsResult(Result):
     """Result of :func:`strengths_weaknesses`.
 
     Attributes
@@ -114,6 +115,16 @@ class StrengthsResult:
 
     def of(self, unit: object) -> pd.DataFrame:
         return self.table[self.table["unit"] == unit]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The long table of strengths and weaknesses."""
+        return self.table
+
+    def summary(self) -> Summary:
+        """Size in a line; the long table."""
+        line = (f"{self.percentiles.shape[0]} units, {self.percentiles.shape[1]} items; "
+                f"{len(self.table)} strengths and weaknesses")
+        return Summary("Strengths and weaknesses", [line], [self.table])
 
 
 def strengths_weaknesses(
@@ -247,7 +258,7 @@ def weight_shares(
 
 
 @dataclass(frozen=True)
-class UnitProfile:
+class UnitProfile(Result):
     """One unit's diagnosis card: index score and rank, dimension scores and ranks, peer-group
     rank, strengths and weaknesses (items with percentile against peers)."""
 
@@ -263,6 +274,15 @@ class UnitProfile:
     group: object | None
     rank_in_group: float | None
     group_size: int | None
+
+    def to_frame(self) -> pd.DataFrame:
+        """The dimension scores and ranks."""
+        return self.dimensions
+
+    def summary(self) -> Summary:
+        """The card in English words; dimensions, strengths and weaknesses."""
+        return Summary(f"Profile of {self.unit}", [self.text("en")],
+                       [self.dimensions, self.strengths, self.weaknesses])
 
     def text(self, lang: str = "zh", names: Mapping[str, str] | Callable[[str], str] | None = None,
              unit_name: str | None = None, digits: int = 1) -> str:
@@ -351,7 +371,7 @@ def unit_profile(
 
 
 @dataclass(frozen=True)
-class RankAgreement:
+class RankAgreement(Result):
     """Result of :func:`ranking_agreement`.
 
     Attributes
@@ -370,6 +390,19 @@ class RankAgreement:
     kendall: pd.DataFrame
     shifts: pd.DataFrame
     reference: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """Rank shifts of each variant against the reference."""
+        return self.shifts
+
+    def summary(self) -> Summary:
+        """The least agreeing variant in a line; the shifts and the Spearman matrix."""
+        rho = self.spearman[self.reference].drop(self.reference, errors="ignore")
+        lines = [f"{self.ranks.shape[1]} variants, {self.ranks.shape[0]} units; "
+                 f"reference {self.reference}"]
+        if len(rho):
+            lines.append(f"lowest Spearman with the reference: {rho.idxmin()} ({rho.min():.3f})")
+        return Summary("Ranking agreement", lines, [self.shifts, self.spearman])
 
 
 def ranking_agreement(scores: pd.DataFrame, *, reference: str | None = None) -> RankAgreement:

@@ -17,6 +17,7 @@ import pandas as pd
 from methods._checks import directions_series, numeric_frame
 from methods._errors import MethodError
 from methods.index.normalisation_kernels import NORMALISATION, Columns
+from methods.summary import Result, Summary
 
 __all__ = [
     "NORMALISATION",
@@ -32,7 +33,7 @@ NORMALISE_METHODS = NORMALISATION.view()
 
 
 @dataclass(frozen=True)
-class NormalisationResult:
+class NormalisationResult(Result):
     """Result of :func:`normalise`.
 
     Attributes
@@ -49,6 +50,16 @@ class NormalisationResult:
     parameters: pd.DataFrame
     method: str
     options: Mapping[str, object] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The normalised, oriented values."""
+        return self.data
+
+    def summary(self) -> Summary:
+        """Method and size in a line; the parameters per indicator."""
+        line = (f"{self.method}: {self.data.shape[1]} indicators, {self.data.shape[0]} units"
+                + (f"; options {dict(self.options)}" if self.options else ""))
+        return Summary("Normalisation", [line], [self.parameters])
 
 
 def _one(

@@ -18,6 +18,7 @@ from methods._checks import numeric_frame
 from methods._errors import MethodError, MethodWarning
 from methods._meta import hierarchy_from_meta
 from methods.registry import MethodInfo, Param, Registry
+from methods.summary import Result, Summary
 
 __all__ = [
     "IMPUTATION",
@@ -31,7 +32,7 @@ __all__ = [
 ]
 
 @dataclass(frozen=True)
-class DenominationResult:
+class DenominationResult(Result):
     """Result of :func:`denominate`.
 
     Attributes
@@ -48,8 +49,11 @@ class DenominationResult:
     table: pd.DataFrame
     missing: pd.DataFrame
 
-    def summary(self) -> pd.DataFrame:
-        return self.table
+    def summary(self) -> Summary:
+        """Counts in a line; the table: one row per denominated indicator."""
+        line = (f"{len(self.table)} indicators denominated; {len(self.missing)} cells missing "
+                "for want of a denominator")
+        return Summary("Denomination", [line], [self.table])
 
 
 def denominate(
@@ -135,7 +139,7 @@ def denominate(
 
 
 @dataclass(frozen=True)
-class ImputationResult:
+class ImputationResult(Result):
     """Result of :func:`impute`.
 
     Attributes
@@ -161,11 +165,12 @@ class ImputationResult:
     def n_filled(self) -> int:
         return len(self.filled)
 
-    def summary(self) -> pd.DataFrame:
-        """Number of filled and unfilled cells per indicator."""
+    def summary(self) -> Summary:
+        """Counts in a line; the table: number of filled and unfilled cells per indicator."""
         a = self.filled.groupby("indicator").size().rename("filled")
         b = self.unfilled.groupby("indicator").size().rename("unfilled")
-        return pd.concat([a, b], axis=1).fillna(0).astype(int)
+        line = f"{self.method}: {self.n_filled} values filled, {len(self.unfilled)} left missing"
+        return Summary("Imputation", [line], [pd.concat([a, b], axis=1).fillna(0).astype(int)])
 
 
 def _group_series(x: pd.DataFrame, groups: pd.Series | str | None, method: str) -> pd.Series:
@@ -436,7 +441,7 @@ def impute(
 
 
 @dataclass(frozen=True)
-class ScreeningResult:
+class ScreeningResult(Result):
     """Result of :func:`screen_units`.
 
     Attributes
@@ -457,6 +462,12 @@ class ScreeningResult:
     @property
     def kept(self) -> list[object]:
         return list(self.data.index)
+
+    def summary(self) -> Summary:
+        """Kept and dropped units in a line; the dropped units."""
+        line = (f"{len(self.data)} of {len(self.coverage)} units kept (coverage >= "
+                f"{self.min_coverage:g}); {len(self.dropped)} dropped")
+        return Summary("Unit screening", [line], [self.dropped])
 
 
 def screen_units(

@@ -21,6 +21,7 @@ from scipy import stats
 from methods._checks import numeric_frame
 from methods._errors import MethodError, MethodWarning
 from methods.registry import MethodInfo, Param, Registry
+from methods.summary import Result, Summary
 
 __all__ = [
     "TREATMENT",
@@ -122,7 +123,7 @@ def _log_ct(a: np.ndarray) -> np.ndarray:
 
 
 @dataclass(frozen=True)
-class TreatmentResult:
+class TreatmentResult(Result):
     """Result of :func:`treat`.
 
     Attributes
@@ -151,8 +152,14 @@ class TreatmentResult:
         d = self.details
         return d.index[~d["passes_final"].astype(bool)].tolist()
 
-    def summary(self) -> pd.DataFrame:
-        return self.details[self.details["failed"] | (self.details["n_winsorised"] > 0)]
+    def summary(self) -> Summary:
+        """Counts in lines; the table: the indicators that failed the rule or were winsorised."""
+        d = self.details
+        still = self.still_failing
+        lines = [f"{self.method}: {int(d['failed'].sum())} of {len(d)} indicators failed the rule; "
+                 f"{len(self.points)} values changed",
+                 f"still failing: {', '.join(still) if still else 'none'}"]
+        return Summary("Outlier treatment", lines, [d[d["failed"] | (d["n_winsorised"] > 0)]])
 
 
 def treat(

@@ -31,6 +31,7 @@ from methods._errors import MethodError, MethodTypeError, MethodWarning
 from methods.psychometrics._linalg import check_positive_definite, moments, smc
 from methods.psychometrics.efa_core import METHOD_PREFIX, fit_correlation, ml_objective
 from methods.psychometrics.efa_core import dof as _efa_dof
+from methods.summary import Result, Summary, one_row
 
 __all__ = [
     "AdequacyResult",
@@ -66,7 +67,7 @@ _ROTATIONS = ("varimax", "oblimin", "promax", None)
 
 
 @dataclass(frozen=True)
-class KMOResult:
+class KMOResult(Result):
     """Kaiser-Meyer-Olkin measure of sampling adequacy.
 
     ``overall`` (MSA of the whole matrix), ``per_item`` (MSA_i, a Series by item), ``n_obs``.
@@ -80,6 +81,15 @@ class KMOResult:
         """Per-item MSA with Kaiser's (1974) verbal label and a ``low`` flag (MSA < ``min_msa``)."""
         return pd.DataFrame({"msa": self.per_item, "label": self.per_item.map(kmo_label),
                              "low": self.per_item < min_msa})
+
+    def summary(self, *, min_msa: float = 0.6) -> Summary:
+        """Overall KMO with Kaiser's label, the items below ``min_msa``; per-item MSA."""
+        table = self.to_frame(min_msa=min_msa)
+        low = [str(i) for i in table.index[table["low"].to_numpy()]]
+        lines = [f"KMO = {self.overall:.3f} ({kmo_label(self.overall)}), "
+                 f"{len(self.per_item)} items, n = {self.n_obs}",
+                 f"items with MSA < {min_msa:g}: {', '.join(low) if low else 'none'}"]
+        return Summary("Kaiser-Meyer-Olkin sampling adequacy", lines, [table])
 
 
 def kmo_label(value: float) -> str:
@@ -131,13 +141,24 @@ def kmo(data: pd.DataFrame | np.ndarray) -> KMOResult:
 
 
 @dataclass(frozen=True)
-class BartlettResult:
+class BartlettResult(Result):
     """Bartlett's test of sphericity: ``chi2``, ``dof``, ``p_value``, ``n_obs`` (complete cases)."""
 
     chi2: float
     dof: int
     p_value: float
     n_obs: int
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: chi2, dof, p_value, n_obs."""
+        return one_row(chi2=self.chi2, dof=self.dof, p_value=self.p_value, n_obs=self.n_obs)
+
+    def summary(self) -> Summary:
+        """The test in one line."""
+        line = (f"chi2({self.dof}) = {self.chi2:.2f}, p = {self.p_value:.3g}, n = {self.n_obs}: "
+                + ("the correlations differ from identity" if self.p_value < 0.05
+                   else "no evidence against an identity correlation matrix"))
+        return Summary("Bartlett's test of sphericity", [line], [self.to_frame()])
 
 
 def bartlett_sphericity(data: pd.DataFrame | np.ndarray) -> BartlettResult:
@@ -176,7 +197,7 @@ def bartlett_sphericity(data: pd.DataFrame | np.ndarray) -> BartlettResult:
 
 
 @dataclass(frozen=True)
-class AdequacyResult:
+class AdequacyResult(Result):
     """KMO and Bartlett's test together: is a correlation matrix worth factoring?
 
     ``kmo`` (:class:`KMOResult`), ``bartlett`` (:class:`BartlettResult`), ``min_msa``.
@@ -192,14 +213,20 @@ class AdequacyResult:
         per = self.kmo.per_item
         return [str(i) for i in per.index[(per < self.min_msa).to_numpy()]]
 
-    def summary(self) -> pd.Series:
-        """One row: overall KMO with Kaiser's label, items below ``min_msa``, Bartlett χ², df, p, n."""
-        return pd.Series({
+    def summary(self) -> Summary:
+        """KMO and Bartlett in two lines; the table (column ``value``): overall KMO with Kaiser's
+        label, items below ``min_msa``, Bartlett χ², df, p, n."""
+        row = pd.Series({
             "kmo": self.kmo.overall, "kmo_label": kmo_label(self.kmo.overall),
             f"items_msa_below_{self.min_msa:g}": len(self.low_items),
             "bartlett_chi2": self.bartlett.chi2, "bartlett_df": self.bartlett.dof,
             "bartlett_p": self.bartlett.p_value, "bartlett_n": self.bartlett.n_obs,
-        })
+        }, name="value")
+        b = self.bartlett
+        lines = [f"KMO = {self.kmo.overall:.3f} ({kmo_label(self.kmo.overall)}); items with MSA < "
+                 f"{self.min_msa:g}: {', '.join(self.low_items) if self.low_items else 'none'}",
+                 f"Bartlett chi2({b.dof}) = {b.chi2:.2f}, p = {b.p_value:.3g}, n = {b.n_obs}"]
+        return Summary("Sampling adequacy (KMO and Bartlett)", lines, [row.to_frame()])
 
     def to_frame(self) -> pd.DataFrame:
         """Per-item MSA, label and ``low`` flag (:meth:`KMOResult.to_frame`)."""
@@ -222,7 +249,7 @@ def sampling_adequacy(data: pd.DataFrame | np.ndarray, *, min_msa: float = 0.6) 
 
 
 @dataclass(frozen=True)
-class ParallelResult:
+class ParallelResult(Result):
     """Horn's parallel analysis.
 
     ``table`` (index 1..p): observed PCA eigenvalues (``pc_observed``), the mean and the
@@ -238,6 +265,17 @@ class ParallelResult:
     quantile: float
     fa_communalities: str
     n_obs: int
+
+    def to_frame(self) -> pd.DataFrame:
+        """The eigenvalue table (observed, simulated mean and quantile, PCA and FA)."""
+        return self.table
+
+    def summary(self) -> Summary:
+        """The suggested numbers of factors and components; the eigenvalue table."""
+        line = (f"suggested: {self.n_factors} factors, {self.n_components} components "
+                f"(observed eigenvalues above the {self.quantile:.0%} quantile of {self.n_iter} "
+                f"simulations, n = {self.n_obs})")
+        return Summary("Parallel analysis", [line], [self.table])
 
 
 def _fa_eigenvalues(r: np.ndarray, how: str) -> np.ndarray:
@@ -336,7 +374,7 @@ def parallel_analysis(
 
 
 @dataclass(frozen=True)
-class EFAResult:
+class EFAResult(Result):
     """An exploratory factor solution (as psych::fa).
 
     ``loadings`` (items x factors, pattern matrix), ``phi`` (factor correlations; identity for
@@ -376,7 +414,13 @@ class EFAResult:
         out["u2"] = self.uniquenesses
         return out
 
-    def summary(self) -> str:
+    def summary(self) -> Summary:
+        """Method, fit and warnings in a line; loadings with h2/u2, and the variance table."""
+        return Summary("Exploratory factor analysis", [self.headline()],
+                       [self.to_frame(), self.variance])
+
+    def headline(self) -> str:
+        """Method, rotation, factors, n, dof and the chi-square test, with any warning."""
         rot = self.rotation or "none"
         flags = []
         if not self.converged:
@@ -575,7 +619,7 @@ def first_component_share(data: pd.DataFrame | np.ndarray) -> float:
 
 
 @dataclass(frozen=True)
-class CFAResult:
+class CFAResult(Result):
     """A confirmatory factor model fitted by maximum likelihood (lavaan defaults).
 
     Fit: ``chi2``, ``dof``, ``p_value``, ``cfi``, ``tli``, ``rmsea``, ``rmsea_ci`` (90%),
@@ -622,11 +666,19 @@ class CFAResult:
             "bic": self.bic, "logl": self.loglik, "npar": self.npar, "ntotal": self.n_obs,
         })
 
-    def summary(self) -> str:
+    def to_frame(self) -> pd.DataFrame:
+        """The loadings (long: factor, item, est, se, std_all)."""
+        return self.loadings
+
+    def summary(self) -> Summary:
+        """The fit in a line; the fit measures and the loadings."""
         lo, hi = self.rmsea_ci
-        return (f"CFA (ML, n = {self.n_obs}): chi2({self.dof}) = {self.chi2:.3f}, "
+        line = (f"CFA (ML, n = {self.n_obs}): chi2({self.dof}) = {self.chi2:.3f}, "
                 f"p = {self.p_value:.3g}, CFI = {self.cfi:.3f}, TLI = {self.tli:.3f}, "
                 f"RMSEA = {self.rmsea:.3f} [{lo:.3f}, {hi:.3f}], SRMR = {self.srmr:.3f}")
+        lines = [line] + ([f"Heywood case: {', '.join(self.heywood)}"] if self.heywood else [])
+        return Summary("Confirmatory factor analysis", lines,
+                       [self.fit_table().rename("value").to_frame(), self.loadings])
 
 
 def _validate_model(model: Mapping[str, Sequence[str]], columns: Sequence[str]

@@ -33,6 +33,7 @@ from methods.psychometrics._linalg import cov2cor, moments, reverse_items, smc
 from methods.psychometrics.efa_core import dof as _efa_dof
 from methods.psychometrics.efa_core import fit_correlation
 from methods.psychometrics.rotation import oblimin
+from methods.summary import Result, Summary, one_row
 
 __all__ = [
     "AlphaResult",
@@ -61,7 +62,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class AlphaResult:
+class AlphaResult(Result):
     """Cronbach's alpha of a scale.
 
     ``alpha`` (raw, from covariances), ``std_alpha`` (from correlations), ``ci`` (Feldt interval of
@@ -85,10 +86,20 @@ class AlphaResult:
     reversed: tuple[str, ...]
     negative_items: tuple[str, ...]
 
-    def summary(self) -> str:
+    def to_frame(self) -> pd.DataFrame:
+        """One row: alpha, its interval and standard error, std alpha, average r, λ6, counts."""
+        return one_row(alpha=self.alpha, ci_low=self.ci[0], ci_high=self.ci[1], se=self.se,
+                       std_alpha=self.std_alpha, average_r=self.average_r, g6=self.g6,
+                       n_items=self.n_items, n_obs=self.n_obs, n_complete=self.n_complete)
+
+    def summary(self) -> Summary:
+        """Alpha with its Feldt interval, and the items that seem to need reversing."""
         lo, hi = self.ci
-        return (f"alpha = {self.alpha:.3f} [{lo:.3f}, {hi:.3f}] ({self.ci_level:.0%} Feldt), "
-                f"std alpha = {self.std_alpha:.3f}, {self.n_items} items, n = {self.n_obs}")
+        lines = [f"alpha = {self.alpha:.3f} [{lo:.3f}, {hi:.3f}] ({self.ci_level:.0%} Feldt), "
+                 f"std alpha = {self.std_alpha:.3f}, {self.n_items} items, n = {self.n_obs}"]
+        if self.negative_items:
+            lines.append(f"correlating negatively with the rest: {', '.join(self.negative_items)}")
+        return Summary("Cronbach's alpha", lines, [self.to_frame()])
 
 
 def _prepare(items: pd.DataFrame | np.ndarray, reverse: Sequence[str] | str | None,
@@ -297,7 +308,7 @@ def item_analysis(
 
 
 @dataclass(frozen=True)
-class SplitHalfResult:
+class SplitHalfResult(Result):
     """Split-half reliability of one split.
 
     ``r`` (correlation of the half scores), ``spearman_brown`` (:math:`2r/(1+r)`), ``guttman``
@@ -312,6 +323,18 @@ class SplitHalfResult:
     half2: tuple[str, ...]
     split: str
     n_obs: int
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: r, Spearman-Brown, Guttman (Flanagan-Rulon), n."""
+        return one_row(r=self.r, spearman_brown=self.spearman_brown, guttman=self.guttman,
+                       n_obs=self.n_obs)
+
+    def summary(self) -> Summary:
+        """The split and its three coefficients."""
+        line = (f"{self.split} split ({len(self.half1)} + {len(self.half2)} items, n = {self.n_obs}): "
+                f"r = {self.r:.3f}, Spearman-Brown = {self.spearman_brown:.3f}, "
+                f"Guttman = {self.guttman:.3f}")
+        return Summary("Split-half reliability", [line], [self.to_frame()])
 
 
 def split_half(
@@ -367,7 +390,7 @@ def split_half(
 
 
 @dataclass(frozen=True)
-class OmegaResult:
+class OmegaResult(Result):
     r"""McDonald's omega from a Schmid-Leiman transformation (as psych::omega).
 
     ``omega_total`` (:math:`\omega_t`), ``omega_hierarchical`` (:math:`\omega_h`), ``omega_limit``
@@ -398,9 +421,21 @@ class OmegaResult:
     reversed: tuple[str, ...]
     heywood: bool
 
-    def summary(self) -> str:
-        return (f"omega_t = {self.omega_total:.3f}, omega_h = {self.omega_hierarchical:.3f}, "
-                f"alpha = {self.alpha:.3f} ({self.n_factors} group factors, n = {self.n_obs})")
+    def to_frame(self) -> pd.DataFrame:
+        """Schmid-Leiman loadings as psych prints them: g, F1*..Fk*, h2, u2."""
+        out = self.group_loadings.copy()
+        out.insert(0, "g", self.general_loadings)
+        out["h2"] = self.communalities
+        out["u2"] = self.uniquenesses
+        return out
+
+    def summary(self) -> Summary:
+        """Omega total and hierarchical with alpha; the loadings and the per-group table."""
+        lines = [f"omega_t = {self.omega_total:.3f}, omega_h = {self.omega_hierarchical:.3f}, "
+                 f"alpha = {self.alpha:.3f} ({self.n_factors} group factors, n = {self.n_obs})",
+                 f"omega_limit = {self.omega_limit:.3f}, ECV = {self.ecv:.3f}"
+                 + (", Heywood case" if self.heywood else "")]
+        return Summary("McDonald's omega", lines, [self.to_frame(), self.group_table])
 
 
 def omega(
@@ -681,7 +716,7 @@ def icc(ratings: pd.DataFrame | np.ndarray, *, ci: float = 0.95) -> pd.DataFrame
 
 
 @dataclass(frozen=True)
-class KendallResult:
+class KendallResult(Result):
     """Kendall's coefficient of concordance W (tie-corrected) and its chi-square test.
 
     ``w``, ``w_uncorrected``, ``chi2`` (:math:`m(n-1)W`), ``dof`` (:math:`n-1`), ``p_value``,
@@ -696,6 +731,18 @@ class KendallResult:
     n_objects: int
     n_raters: int
     n_dropped: int
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row: W (corrected and not), chi-square, dof, p, counts."""
+        return one_row(w=self.w, w_uncorrected=self.w_uncorrected, chi2=self.chi2, dof=self.dof,
+                       p_value=self.p_value, n_objects=self.n_objects, n_raters=self.n_raters,
+                       n_dropped=self.n_dropped)
+
+    def summary(self) -> Summary:
+        """W with its chi-square test."""
+        line = (f"W = {self.w:.3f}, chi2({self.dof}) = {self.chi2:.2f}, p = {self.p_value:.3g} "
+                f"({self.n_raters} raters, {self.n_objects} objects)")
+        return Summary("Kendall's W", [line], [self.to_frame()])
 
 
 def kendall_w(ratings: pd.DataFrame | np.ndarray) -> KendallResult:

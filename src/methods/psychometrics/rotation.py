@@ -32,14 +32,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from methods._errors import MethodError
+from methods.summary import Result, Summary
 
 __all__ = ["Rotation", "oblimin", "promax", "varimax"]
 
 
 @dataclass(frozen=True)
-class Rotation:
+class Rotation(Result):
     """A rotated loading matrix.
 
     ``loadings`` (items x factors), ``rotmat`` (the matrix with ``loadings = unrotated @ rotmat``),
@@ -52,6 +54,17 @@ class Rotation:
     phi: np.ndarray
     converged: bool
     iterations: int
+
+    def to_frame(self) -> pd.DataFrame:
+        """The rotated loadings, columns F1..Fk."""
+        k = self.loadings.shape[1]
+        return pd.DataFrame(self.loadings, columns=[f"F{j + 1}" for j in range(k)])
+
+    def summary(self) -> Summary:
+        """Convergence in a line; the rotated loadings."""
+        state = "converged" if self.converged else "did not converge"
+        line = f"{self.loadings.shape[1]} factors, {state} after {self.iterations} iterations"
+        return Summary("Factor rotation", [line], [self.to_frame()])
 
 
 def _check(loadings: np.ndarray) -> np.ndarray:

@@ -31,6 +31,7 @@ from methods._errors import MethodError
 from methods._meta import as_meta, hierarchy_from_meta
 from methods.index.build import IndexEvaluator, IndexSpec
 from methods.sensitivity.engine import BranchMatrix, Tree, aggregate_batch, vector_methods
+from methods.summary import Result, Summary
 from methods.weights import effective_weights
 
 __all__ = [
@@ -149,7 +150,7 @@ def correlation_ratio(
 
 
 @dataclass(frozen=True)
-class EffectiveImportance:
+class EffectiveImportance(Result):
     """Result of :func:`effective_importance`.
 
     Attributes
@@ -173,6 +174,18 @@ class EffectiveImportance:
 
     def to_frame(self) -> pd.DataFrame:
         return self.table
+
+    def summary(self) -> Summary:
+        """The node whose importance falls furthest below its weight; the table (and by kind)."""
+        t = self.table
+        lines = [f"{len(t)} nodes below the index {self.index_code}"]
+        ratio = t["ratio"].dropna() if "ratio" in t else pd.Series(dtype=float)
+        if len(ratio):
+            lo, hi = ratio.idxmin(), ratio.idxmax()
+            lines.append(f"importance share / weight share: lowest {lo} ({ratio[lo]:.2f}), "
+                         f"highest {hi} ({ratio[hi]:.2f})")
+        tables = [t] + ([self.by_kind] if self.by_kind is not None else [])
+        return Summary("Effective importance", lines, tables)
 
 
 def node_importance(scores: pd.DataFrame, meta: pd.DataFrame, tree: Tree,
@@ -256,7 +269,7 @@ def effective_importance(
 
 
 @dataclass(frozen=True)
-class WeightOptimisation:
+class WeightOptimisation(Result):
     """Result of :func:`optimise_weights`.
 
     Attributes
@@ -278,6 +291,16 @@ class WeightOptimisation:
     cost: float
     message: str
     measure: str
+
+    def to_frame(self) -> pd.DataFrame:
+        """Per node of the level: nominal and optimised weights, targets and importances."""
+        return self.table
+
+    def summary(self) -> Summary:
+        """Outcome of the optimisation in a line; the per-node table."""
+        line = (f"{'converged' if self.success else 'did not converge'} ({self.message}); "
+                f"cost = {self.cost:.3g}, measure = {self.measure}")
+        return Summary("Weight optimisation", [line], [self.table])
 
 
 def optimise_weights(

@@ -19,6 +19,7 @@ from methods._checks import numeric_frame
 from methods._errors import MethodError, MethodTypeError, MethodWarning
 from methods._meta import hierarchy_from_meta
 from methods.psychometrics.rotation import varimax
+from methods.summary import Result, Summary, weights_line
 
 __all__ = [
     "SAATY_RI",
@@ -50,7 +51,7 @@ SAATY_RI: Mapping[int, float] = {
 
 
 @dataclass(frozen=True)
-class WeightsResult:
+class WeightsResult(Result):
     """Weights of one method: ``.weights`` (Series summing to 1) and method-specific details."""
 
     weights: pd.Series
@@ -62,6 +63,10 @@ class WeightsResult:
         if self.details is not None:
             df = df.join(self.details, how="left")
         return df
+
+    def summary(self) -> Summary:
+        """The method and the largest and smallest weights; the weights with any details."""
+        return Summary(f"Weights ({self.method})", [weights_line(self.weights)], [self.to_frame()])
 
 
 def _check_x(x: pd.DataFrame, fn: str, *, allow_zero_mean: bool = True) -> pd.DataFrame:
@@ -186,7 +191,7 @@ def cv_weights(x: pd.DataFrame) -> WeightsResult:
 
 
 @dataclass(frozen=True)
-class PCAWeightsResult:
+class PCAWeightsResult(Result):
     """Result of :func:`pca_weights`.
 
     Attributes
@@ -214,6 +219,13 @@ class PCAWeightsResult:
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame({"weight": self.weights, "factor": self.assignment})
+
+    def summary(self) -> Summary:
+        """Retained factors with their shares; weights and factor of each indicator."""
+        shares = ", ".join(f"{k} {v:.1%}" for k, v in self.factor_weights.items())
+        lines = [f"{len(self.factor_weights)} factors retained ({shares})",
+                 weights_line(self.weights)]
+        return Summary(f"Weights ({self.method})", lines, [self.to_frame()])
 
 
 def pca_weights(
@@ -295,7 +307,7 @@ def pca_weights(
 
 
 @dataclass(frozen=True)
-class AHPResult:
+class AHPResult(Result):
     """Result of :func:`ahp`.
 
     Attributes
@@ -326,11 +338,24 @@ class AHPResult:
     worst_judgements: pd.DataFrame
     node: str | None = None
 
-    def summary(self) -> pd.Series:
-        return pd.Series(
+    def summary(self) -> Summary:
+        """The consistency verdict and the weights; the table (column ``value``): n,
+        lambda_max, ci, cr, consistent."""
+        verdict = "consistent" if self.consistent else "NOT consistent: revise the judgements"
+        where = f" at node {self.node}" if self.node is not None else ""
+        lines = [f"CR = {self.cr:.4f} ({'<' if self.consistent else '>='} {self.threshold:g}): "
+                 f"{verdict}{where}",
+                 f"lambda_max = {self.lambda_max:.4f}, CI = {self.ci:.4f}, n = {self.n}",
+                 weights_line(self.weights)]
+        table = pd.Series(
             {"n": self.n, "lambda_max": self.lambda_max, "ci": self.ci, "cr": self.cr,
-             "consistent": self.consistent}
+             "consistent": self.consistent}, name="value"
         )
+        return Summary("AHP", lines, [table.to_frame()])
+
+    def to_frame(self) -> pd.DataFrame:
+        """The weights (column ``weight``)."""
+        return self.weights.rename("weight").to_frame()
 
 
 def _as_matrix(matrix: pd.DataFrame | np.ndarray | Sequence[Sequence[float]], where: str) -> pd.DataFrame:
@@ -481,7 +506,7 @@ def ahp(
 
 
 @dataclass(frozen=True)
-class AHPGroupResult:
+class AHPGroupResult(Result):
     """Result of :func:`ahp_group`.
 
     Attributes
@@ -503,6 +528,19 @@ class AHPGroupResult:
     group: AHPResult | None
     method: str
     excluded: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Items x (``group`` weight, then each expert's weight)."""
+        return pd.concat([self.weights.rename("group"), self.individual.T], axis=1)
+
+    def summary(self) -> Summary:
+        """Method, experts, group consistency; group and individual weights, consistency."""
+        lines = [f"{self.method}: {len(self.individual)} experts"
+                 + (f", excluded {', '.join(self.excluded)}" if self.excluded else ""),
+                 weights_line(self.weights)]
+        if self.group is not None:
+            lines.append(f"group matrix CR = {self.group.cr:.4f}")
+        return Summary("Group AHP", lines, [self.to_frame(), self.consistency])
 
 
 def ahp_group(

@@ -15,6 +15,7 @@ import pandas as pd
 
 from methods._errors import MethodError
 from methods.psychometrics.reliability import kendall_w
+from methods.summary import Result, Summary
 
 __all__ = ["DelphiResult", "RetentionRule", "delphi_rounds", "expert_authority"]
 
@@ -79,7 +80,7 @@ def expert_authority(experts: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass(frozen=True)
-class DelphiResult:
+class DelphiResult(Result):
     """Result of :func:`delphi_rounds`.
 
     Attributes
@@ -110,6 +111,20 @@ class DelphiResult:
     @property
     def mean_authority(self) -> float:
         return float("nan") if self.authority is None else float(self.authority["cr"].mean())
+
+    def to_frame(self) -> pd.DataFrame:
+        """The statistics per round and indicator."""
+        return self.stats
+
+    def summary(self) -> Summary:
+        """Rounds, rule, retained indicators, concordance; the concordance per round."""
+        c = self.concordance
+        lines = [f"{len(c)} rounds; rule: {self.rule}; {len(self.retained)} indicators retained",
+                 f"Kendall's W in the last round = {c['w'].iloc[-1]:.3f} "
+                 f"(p = {c['p_value'].iloc[-1]:.3g})" if len(c) else "no round"]
+        if self.authority is not None:
+            lines.append(f"mean authority Cr = {self.mean_authority:.3f}")
+        return Summary("Delphi rounds", lines, [c])
 
 
 def delphi_rounds(

@@ -26,6 +26,7 @@ import pandas as pd
 
 from methods._errors import MethodError, MethodTypeError, MethodWarning
 from methods._meta import hierarchy_from_meta
+from methods.summary import Result, Summary, weights_line
 
 __all__ = [
     "FuzzyAHPResult",
@@ -180,7 +181,7 @@ def possibility_degree(
 
 
 @dataclass(frozen=True)
-class FuzzyAHPResult:
+class FuzzyAHPResult(Result):
     r"""Fuzzy AHP weights.
 
     Attributes
@@ -220,6 +221,14 @@ class FuzzyAHPResult:
         out = self.fuzzy.copy()
         out["weight"] = self.weights
         return out
+
+    def summary(self) -> Summary:
+        """Method, the weights and any zero weight; l, m, u and weight per criterion."""
+        how = self.method + (f", defuzzified by {self.defuzzify}" if self.defuzzify else "")
+        lines = [how, weights_line(self.weights)]
+        if self.zero_weight:
+            lines.append(f"zero weight: {', '.join(map(str, self.zero_weight))}")
+        return Summary("Fuzzy AHP", lines, [self.to_frame()])
 
 
 def fuzzy_ahp(

@@ -22,6 +22,7 @@ import pandas as pd
 
 from methods._checks import complete_frame
 from methods._errors import MethodError, MethodTypeError, MethodWarning
+from methods.summary import Result, Summary, weights_line
 
 __all__ = [
     "IndependenceWeightsResult",
@@ -38,7 +39,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class PrecedenceChartResult:
+class PrecedenceChartResult(Result):
     """Precedence-chart (优序图) weights.
 
     Attributes
@@ -65,6 +66,13 @@ class PrecedenceChartResult:
     def to_frame(self) -> pd.DataFrame:
         """Per indicator: total and weight."""
         return pd.DataFrame({"total": self.totals, "weight": self.weights})
+
+    def summary(self) -> Summary:
+        """Experts, diagonal rule, zero weights; totals and weights."""
+        lines = [f"{self.n_experts} experts, diagonal {self.diagonal}", weights_line(self.weights)]
+        if self.zero_weight:
+            lines.append(f"zero weight: {', '.join(map(str, self.zero_weight))}")
+        return Summary("Precedence-chart weights", lines, [self.to_frame()])
 
 
 def _check_chart(chart: pd.DataFrame, k: int) -> np.ndarray:
@@ -231,7 +239,7 @@ def precedence_chart_from_values(
 
 
 @dataclass(frozen=True)
-class IndependenceWeightsResult:
+class IndependenceWeightsResult(Result):
     """Independence weights (独立性权重).
 
     Attributes
@@ -258,6 +266,13 @@ class IndependenceWeightsResult:
         return pd.DataFrame(
             {"r_squared": self.r_squared, "multiple_r": self.multiple_r, "weight": self.weights}
         )
+
+    def summary(self) -> Summary:
+        """The weights and any collinear indicators; R², R and weight per indicator."""
+        lines = [f"method {self.method}; {weights_line(self.weights)}"]
+        if self.collinear:
+            lines.append(f"predicted exactly by the others: {', '.join(map(str, self.collinear))}")
+        return Summary("Independence weights", lines, [self.to_frame()])
 
 
 def independence_weights(
@@ -372,7 +387,7 @@ def independence_weights(
 
 
 @dataclass(frozen=True)
-class InformationWeightsResult:
+class InformationWeightsResult(Result):
     """Information (coefficient-of-variation) weights (信息量权重).
 
     Attributes
@@ -389,6 +404,10 @@ class InformationWeightsResult:
     def to_frame(self) -> pd.DataFrame:
         """Per indicator: CV and weight."""
         return pd.DataFrame({"cv": self.cv, "weight": self.weights})
+
+    def summary(self) -> Summary:
+        """The weights; CV and weight per indicator."""
+        return Summary("Information (CV) weights", [weights_line(self.weights)], [self.to_frame()])
 
 
 def information_weights(x: pd.DataFrame) -> InformationWeightsResult:
