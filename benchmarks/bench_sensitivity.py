@@ -169,7 +169,7 @@ _NATIONAL = textwrap.dedent("""
                              uncertainties=cfg["sensitivity"]["uncertainties"],
                              keep_samples=False)
     dt = time.perf_counter() - t0
-    print(json.dumps({"seconds": dt, "evaluations": r.n_evaluations, "units": len(r.summary),
+    print(json.dumps({"seconds": dt, "evaluations": r.n_evaluations, "units": len(r.units),
                       "indicators": int((meta["level"] == 1).sum()),
                       "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """)

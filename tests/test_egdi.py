@@ -149,7 +149,7 @@ def test_sensitivity_section_runs(root, panel, egdi_framework):
         X, egdi_framework.to_meta(), cfg.build, seed=cfg.seed, **kw,
         unit_sobol=False, importance=False,
     )  # fmt: skip
-    assert r.summary.loc["DNK", "nominal_rank"] == 1 and r.mean_abs_shift > 0
+    assert r.units.loc["DNK", "nominal_rank"] == 1 and r.mean_abs_shift > 0
 
 
 def test_framework(egdi_framework):

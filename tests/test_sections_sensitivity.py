@@ -86,8 +86,8 @@ def test_the_nominal_build_is_the_plans(case):
     if res is None:
         return
     idx = run.plan.index
-    nominal = idx.ranks[idx.index_code].reindex(res.summary.index)
-    assert (nominal == res.summary["nominal_rank"]).all()
+    nominal = idx.ranks[idx.index_code].reindex(res.units.index)
+    assert (nominal == res.units["nominal_rank"]).all()
 
 
 def test_skips_follow_the_plan(case):

@@ -169,9 +169,9 @@ def test_scores_and_bands_leave_out_joint_rankings():
     mean_rows = (res.samples["aggregate"] == "arithmetic").to_numpy()
     assert 0 < mean_rows.sum() < len(mean_rows)
     want = res.scores.to_numpy()[mean_rows].mean(axis=0)
-    got = res.summary.loc[res.scores.columns, "score_mean"].to_numpy()
+    got = res.units.loc[res.scores.columns, "score_mean"].to_numpy()
     assert np.allclose(got, want, atol=1e-9)
-    assert res.summary["score_mean"].between(0, 100).all()
+    assert res.units["score_mean"].between(0, 100).all()
 
 
 def test_imputation_alternatives_need_missing_values():
@@ -411,7 +411,7 @@ def test_streamed_sobol_equals_sobol_indices_on_full_outputs():
 def test_streamed_rank_statistics_equal_numpy(asem_sa):
     r = asem_sa
     ranks = r.ranks.to_numpy(dtype=float)
-    summ = r.summary.loc[r.ranks.columns]
+    summ = r.units.loc[r.ranks.columns]
     q = np.quantile(ranks, [0.5, 0.05, 0.95], axis=0)
     assert np.array_equal(summ["median"].to_numpy(), q[0])
     assert np.allclose(summ["q05"].to_numpy(), q[1], atol=1e-12)
@@ -433,9 +433,9 @@ def test_same_seed_same_numbers_and_threads_do_not_matter():
     b = uncertainty_analysis(asem_data(), asem_meta(), COINR_DEFAULT_SPEC, n_threads=1, **kw)
     c = uncertainty_analysis(asem_data(), asem_meta(), COINR_DEFAULT_SPEC, batch_size=6 * 7,
                              **kw)
-    for attr in ("summary", "sobol", "sobol_units", "pairs"):
+    for attr in ("units", "sobol", "sobol_units", "pairs"):
         pd.testing.assert_frame_equal(getattr(a, attr), getattr(b, attr), check_exact=True)
-    pd.testing.assert_frame_equal(a.summary, c.summary, atol=1e-12, rtol=0)
+    pd.testing.assert_frame_equal(a.units, c.units, atol=1e-12, rtol=0)
     pd.testing.assert_frame_equal(a.sobol, c.sobol, atol=1e-9, rtol=0)
     d = uncertainty_analysis(asem_data(), asem_meta(), COINR_DEFAULT_SPEC,
                              **{**kw, "seed": 4})
@@ -467,7 +467,7 @@ def coinr_rankstats():
 
 
 def test_coinr_nominal_ranks(asem_sa, coinr_rankstats):
-    mine = asem_sa.summary["nominal_rank"]
+    mine = asem_sa.units["nominal_rank"]
     ref = coinr_rankstats["Nominal"]
     assert (mine.loc[ref.index].to_numpy() == ref.to_numpy()).all()
 
@@ -479,7 +479,7 @@ def test_coinr_rank_distribution_within_sampling_error(asem_sa, coinr_rankstats,
                                                        max_diff, mean_diff):
     """Both runs sample the same distribution with different streams (8192 and 4000 samples):
     per unit, quantiles of the (integer) ranks agree to one rank, means to sampling error."""
-    mine = asem_sa.summary.loc[coinr_rankstats.index, stat].to_numpy()
+    mine = asem_sa.units.loc[coinr_rankstats.index, stat].to_numpy()
     ref = coinr_rankstats[col].to_numpy()
     d = np.abs(mine - ref)
     worst = coinr_rankstats.index[int(np.argmax(d))]
@@ -509,9 +509,9 @@ def test_leave_one_out_equals_coinr_remove_elements():
     for (lev, el), g in ref.groupby(["level", "removed"]):
         mine = loo.ranks.loc[g["uCode"], el].to_numpy()
         assert np.array_equal(mine, g["rank"].to_numpy()), f"level {lev}, {el} removed: ranks"
-        got = loo.summary.loc[el, "mean_abs_shift"]
+        got = loo.table.loc[el, "mean_abs_shift"]
         assert got == pytest.approx(g["mean_abs_diff"].iloc[0], abs=1e-12), f"{el}: MeanAbsDiff"
-    assert (loo.summary["level"] <= 2).all()
+    assert (loo.table["level"] <= 2).all()
 
 
 def test_optimise_weights_reaches_target_importances(example):

@@ -129,7 +129,7 @@ def uncertainty(run: Any) -> Section:
     sec = Section(name, Text(*title))
     sec.table("uncertain_inputs", res.inputs, ("不确定的方法选择及其备选方案", "Uncertain choices and their alternatives"))
     sec.result("n_evaluations", int(res.n_evaluations), ("指数重算次数", "Index evaluations"))
-    sec.result("n_ua_samples", int(res.summary["n_samples"].max()), ("不确定性分析样本数", "Uncertainty-analysis samples"))
+    sec.result("n_ua_samples", int(res.units["n_samples"].max()), ("不确定性分析样本数", "Uncertainty-analysis samples"))
     sec.data["result"] = res
     sec.data["notes"] = [*res.notes, f"score statistics and bands: {res.band_basis}"]
     return sec
@@ -145,7 +145,7 @@ def rank_intervals(run: Any, ua: Section) -> Section:
         return skip
     res = _result(ua)
     sec = Section(name, Text(*title))
-    s = res.summary
+    s = res.units
     sec.figure("rank_intervals", _rank_interval_figure(s, run.lang), ("排名区间(按名义排名排序)", "Rank intervals ordered by nominal rank"), note=True)
     table = s.copy()
     table.insert(0, "unit_name", [unit_name(run, u) for u in table.index])
@@ -174,7 +174,7 @@ def top_bottom(run: Any, ua: Section) -> Section:
         return skip
     res = _result(ua)
     k, sure, chance = res.top_k, run.plan.threshold("sensitivity.sure_share"), run.plan.threshold("sensitivity.chance_share")
-    s = res.summary
+    s = res.units
     labels = {u: f"{u} {unit_name(run, u)} (#{int(r)})" for u, r in s["nominal_rank"].items()}
     top = s.loc[s["p_top_k"] > chance, "p_top_k"].sort_values(ascending=False)
     bottom = s.loc[s["p_bottom_k"] > chance, "p_bottom_k"].sort_values(ascending=False)
@@ -278,7 +278,7 @@ def leave_one_out(run: Any) -> Section:
     lang = run.lang
     sec = Section("sensitivity.leave_one_out", Text("逐一剔除", "Leave one out"))
     loo = sa.leave_one_out(run.data, run.meta, run.plan.spec, weights=run.plan.weights_override)
-    table = loo.summary.copy()
+    table = loo.table.copy()
     table.insert(0, "name", [run.label(c) for c in table.index])
     sec.table("leave_one_out", table.round(6), ("逐一剔除指标与维度后的排名变化", "Rank change with each indicator or dimension removed"))
     sec.table("leave_one_out_rank_change", loo.rank_change, ("逐一剔除后各单位的排名变化", "Rank change per unit with each node removed"), show=0)
@@ -342,8 +342,8 @@ def verdict(run: Any, ua: Section, loo: Section) -> Section:
 
 def _tier_finding(run: Any, res: Any, sec: Section) -> None:
     table = res.rank_groups
-    n = len(res.summary)
-    first = res.summary.index[0]
+    n = len(res.units)
+    first = res.units.index[0]
     p_top = float((res.ranks[first] == 1).mean()) if res.ranks is not None else float("nan")
     adjacent = res.pairs[res.pairs["offset"] == 1]
     common = {"n": n, "n_apart": int(adjacent["distinguishable"].sum()), "n_adjacent": n - 1,

@@ -95,6 +95,7 @@ from methods.sensitivity.spec import (
     freeze,
     weight_set_names,
 )
+from methods.summary import Result, Summary
 from methods.weights.registry import WEIGHTING, weights_for
 
 __all__ = [
@@ -811,12 +812,12 @@ def _progress(progress: Progress | bool | None, total: int) -> Progress:
 
 
 @dataclass(frozen=True)
-class UncertaintyResult:
+class UncertaintyResult(Result):
     """Result of :func:`uncertainty_analysis`.
 
     Attributes
     ----------
-    summary : DataFrame
+    units : DataFrame
         Per unit (index: unit id, in nominal rank order): ``nominal_score``, ``nominal_rank``,
         ``median``, ``mean``, ``q05``, ``q95`` (ranks over the samples, 1 = best),
         ``p_top_k``, ``p_bottom_k`` (probability of a rank <= k / > n - k), ``mean_abs_shift``
@@ -860,7 +861,7 @@ class UncertaintyResult:
         The seeds of the design and of the bootstrap, derived from ``seed``.
     """
 
-    summary: pd.DataFrame
+    units: pd.DataFrame
     mean_abs_shift: float
     sobol: pd.DataFrame | None
     sobol_units: pd.DataFrame | None
@@ -888,8 +889,18 @@ class UncertaintyResult:
     spec: IndexSpec = field(repr=False)
 
     def to_frame(self) -> pd.DataFrame:
-        """The per-unit summary."""
-        return self.summary
+        """The per-unit table (rank intervals, probabilities, score statistics)."""
+        return self.units
+
+    def summary(self) -> Summary:
+        """The design, the mean rank shift, the widest rank intervals and the Sobol' indices."""
+        u = self.units
+        width = (u["q95"] - u["q05"]).sort_values(ascending=False)
+        lines = [f"{self.n_evaluations} evaluations ({self.design}, N = {self.n}) of {len(u)} units",
+                 f"mean absolute rank shift {self.mean_abs_shift:.3g}",
+                 f"widest 5-95% rank interval: {width.index[0]} ({width.iloc[0]:.0f} places)"]
+        tables = [u] + ([self.sobol] if self.sobol is not None else [])
+        return Summary("Uncertainty and sensitivity analysis", lines, tables)
 
     def sobol_table(self, output: str = "rank", index: str = "total") -> pd.DataFrame:
         """Per-unit Sobol' indices as a units x inputs table (``output`` rank|score, ``index``
@@ -900,7 +911,7 @@ class UncertaintyResult:
             raise MethodError("sobol_table: output rank|score, index first|total")
         s = self.sobol_units[self.sobol_units["output"] == output]
         t = s.pivot(index="unit", columns="input", values=index)
-        return t.loc[[u for u in self.summary.index if u in t.index], self.sobol.index]
+        return t.loc[[u for u in self.units.index if u in t.index], self.sobol.index]
 
     def main_drivers(self, output: str = "rank", index: str = "total") -> pd.Series:
         """Each unit's main driver: the input with the largest per-unit Sobol' index.
@@ -1187,7 +1198,7 @@ def uncertainty_analysis(
         imp = node_importance(sampler.nominal_scores, sampler.meta, sampler.tree,
                           sampler.base_weights)
     return UncertaintyResult(
-        summary=summary, mean_abs_shift=float(np.nanmean(shift_s)), sobol=sobol,
+        units=summary, mean_abs_shift=float(np.nanmean(shift_s)), sobol=sobol,
         sobol_units=sobol_units, pairs=pairs, rank_groups=groups, band_probability=band_prob,
         band_basis=scale_basis, ranks=ranks_df, scores=scores_df, samples=samples_df,
         shift=shift_s, effective_importance=imp, inputs=sampler.inputs,
@@ -1303,7 +1314,7 @@ def _unit_sobol_frame(res: Mapping[str, np.ndarray], names: list[str], units: li
 
 
 @dataclass(frozen=True)
-class LeaveOneOut:
+class LeaveOneOut(Result):
     """Result of :func:`leave_one_out`.
 
     Attributes
@@ -1313,7 +1324,7 @@ class LeaveOneOut:
     rank_change : DataFrame
         Units x removed node: nominal rank minus rank without the node (COINr's ``RankDiffs``;
         positive = the unit moves up when the node is removed).
-    summary : DataFrame
+    table : DataFrame
         Per removed node: ``level``, ``mean_abs_shift`` (COINr's ``MeanAbsDiff``),
         ``max_abs_shift``, ``units_moved`` (share of units whose rank changes).
     nominal_rank : Series
@@ -1321,11 +1332,19 @@ class LeaveOneOut:
 
     ranks: pd.DataFrame
     rank_change: pd.DataFrame
-    summary: pd.DataFrame
+    table: pd.DataFrame
     nominal_rank: pd.Series
 
     def to_frame(self) -> pd.DataFrame:
-        return self.summary
+        """The per-node table (mean and largest rank shift, share of units moved)."""
+        return self.table
+
+    def summary(self) -> Summary:
+        """The node whose removal moves the ranking most, and the per-node table."""
+        t = self.table.sort_values("mean_abs_shift", ascending=False)
+        lines = [f"{len(t)} nodes removed one at a time",
+                 f"largest mean absolute rank shift: {t.index[0]} ({t['mean_abs_shift'].iloc[0]:.3g})"]
+        return Summary("Leave one out", lines, [t])
 
 
 def leave_one_out(
