@@ -208,7 +208,7 @@ class MethodInfo:
 
     def __post_init__(self) -> None:
         for attr in ("label", "label_long", "formula"):
-            object.__setattr__(self, attr, _per_lang(getattr(self, attr)))  # type: ignore[arg-type]
+            object.__setattr__(self, attr, _per_lang(getattr(self, attr)))
         if not self.label:
             object.__setattr__(self, "label", {"en": self.name, "zh": self.name})
         if not self.label_long:
@@ -349,7 +349,7 @@ class Registry(Mapping[str, MethodInfo]):
         return NamesView(self, where)
 
     def get(self, name: object, default: Any = ..., *, field: str | None = None,
-            among: Sequence[str] | None = None) -> MethodInfo:  # type: ignore[override]
+            among: Sequence[str] | None = None) -> MethodInfo:
         """The method ``name``; an unknown name is a :class:`MethodError` that starts with
         ``field`` (e.g. ``build.weights``), lists the known names (or ``among``) and suggests a
         close one."""
@@ -359,7 +359,7 @@ class Registry(Mapping[str, MethodInfo]):
         if isinstance(name, str) and name in self._items and name in known:
             return self._items[name]
         if default is not ...:
-            return default  # type: ignore[no-any-return]
+            return default
         where = f"{field}: " if field else ""
         noun = self.noun["en"]
         article = "an" if noun[:1] in "aeiou" else "a"

@@ -225,7 +225,7 @@ def node_function(name: str, p: float = 1.0) -> Any:
     observed children (:func:`mean_apply`)."""
     k = kernel_of(name, p)
     if k.node is not None:
-        return lambda v, w: k.node(v, w, p)  # type: ignore[misc]
+        return lambda v, w: k.node(v, w, p)
     return lambda v, w: mean_apply(k, v, w, p)
 
 

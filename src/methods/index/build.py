@@ -306,6 +306,8 @@ def _denominators(spec: IndexSpec, meta: pd.DataFrame) -> dict[str, str]:
         code = "code" if "code" in m.columns else "icode"
         sub = m[m["denominator"].notna() & (m["level"] == 1)]
         return dict(zip(sub[code].astype(str), sub["denominator"].astype(str), strict=True))
+    if not isinstance(den, Mapping):
+        raise MethodError("build.denominate.denominators must be 'meta' or {indicator: column}")
     return {str(k): str(v) for k, v in den.items()}
 
 
@@ -339,22 +341,22 @@ def _prepare(
     if spec.impute is not None:
         m = spec.impute.get("method", "mean")
         by = spec.impute.get("by")
-        r = impute(full, m, groups=by, meta=meta, indicators=inds)
-        full = r.data
-        details["imputation"] = r
+        imp = impute(full, m, groups=by, meta=meta, indicators=inds)
+        full = imp.data
+        details["imputation"] = imp
         log.append({"step": "impute", "parameters": plain_json(spec.impute),
-                    "summary": f"{r.n_filled} values filled, {len(r.unfilled)} left missing"})
+                    "summary": f"{imp.n_filled} values filled, {len(imp.unfilled)} left missing"})
     stages["imputed"] = full[inds].copy()
     if spec.screen is not None:
         of = spec.screen.get("coverage_of", "denominated")
         basis = before_impute if of == "denominated" else full[inds]
-        r = screen_units(basis, float(spec.screen["min_coverage"]), indicators=inds,
-                         force_include=spec.screen.get("force_include", ()),
-                         force_exclude=spec.screen.get("force_exclude", ()))
-        full = full.loc[r.data.index]
-        details["screening"] = r
+        scr = screen_units(basis, float(spec.screen["min_coverage"]), indicators=inds,
+                           force_include=spec.screen.get("force_include", ()),
+                           force_exclude=spec.screen.get("force_exclude", ()))
+        full = full.loc[scr.data.index]
+        details["screening"] = scr
         log.append({"step": "screen", "parameters": plain_json(spec.screen),
-                    "summary": f"{len(r.dropped)} units dropped: {list(r.dropped['unit'])}"})
+                    "summary": f"{len(scr.dropped)} units dropped: {list(scr.dropped['unit'])}"})
     stages["screened"] = full[inds].copy()
     return stages, log, details, full
 
@@ -402,8 +404,9 @@ def _weights_name(w: str | Mapping[str, Any]) -> str:
     return w if isinstance(w, str) else ("values" if "values" in w else str(w.get("method")))
 
 
-def agg_options(spec: IndexSpec) -> tuple[dict[str, str], float | None, float]:
-    methods = {k: v for k, v in spec.aggregate.items() if k not in ("dat_thresh", "p")}
+def agg_options(spec: IndexSpec) -> tuple[dict[str | int, str], float | None, float]:
+    """The aggregation section as (method by level/node, dat_thresh, p)."""
+    methods: dict[str | int, str] = {k: v for k, v in spec.aggregate.items() if k not in ("dat_thresh", "p")}
     dt = spec.aggregate.get("dat_thresh")
     return methods, (None if dt is None else float(dt)), float(spec.aggregate.get("p", 1.0))
 

@@ -56,7 +56,7 @@ def _no_variance(cols: Columns, j: int, method: str) -> MethodError:
 
 def _pair(opts: Mapping[str, Any], key: str, default: tuple[float, float]) -> tuple[float, float]:
     v = opts.get(key, default)
-    return float(v[0]), float(v[1])  # type: ignore[index]
+    return float(v[0]), float(v[1])
 
 
 def minmax(x: np.ndarray, cols: Columns, opts: Mapping[str, Any], method: str = "minmax"
@@ -95,7 +95,7 @@ def zscore(x: np.ndarray, cols: Columns, opts: Mapping[str, Any]) -> tuple[np.nd
 def rank(x: np.ndarray, cols: Columns, opts: Mapping[str, Any]) -> tuple[np.ndarray, Info]:
     """Rank of :math:`x'` (1 = worst), ties ``ties`` (``min``)."""
     ties = str(opts.get("ties", "min"))
-    return pd.DataFrame(x).rank(method=ties, na_option="keep").to_numpy(), {}  # type: ignore[arg-type]
+    return pd.DataFrame(x).rank(method=ties, na_option="keep").to_numpy(), {}
 
 
 def percentile(x: np.ndarray, cols: Columns, opts: Mapping[str, Any]) -> tuple[np.ndarray, Info]:

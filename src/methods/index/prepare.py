@@ -8,15 +8,16 @@ new data *and* a table of what it changed, so a report can say which values were
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from methods._checks import numeric_frame
 from methods._errors import MethodError, MethodWarning
-from methods._meta import hierarchy_from_meta
+from methods._meta import Hierarchy, hierarchy_from_meta
 from methods.registry import MethodInfo, Param, Registry
 from methods.summary import Result, Summary
 
@@ -98,7 +99,7 @@ def denominate(
         raise MethodError("denominators must be a mapping {indicator: denominator column}")
     out = data.copy()
     rows = []
-    missing = []
+    missing: list[dict[str, Any]] = []
     for ind, den in denominators.items():
         if ind not in data.columns:
             raise MethodError(f"denominate: indicator column {ind!r} not found in the data")
@@ -260,174 +261,20 @@ def impute(
         raise MethodError(f"impute: unknown method {method!r}; expected one of {IMPUTE_METHODS}")
     hier = hierarchy_from_meta(meta) if meta is not None else None
     panel = method.startswith("panel_")
-    exclude = {unit_col, time_col} if panel else set()
-    if isinstance(groups, str):
-        exclude.add(groups)
-    if indicators is not None:
-        cols = list(indicators)
-    elif hier is not None:
-        cols = [c for c in hier.indicators if c in x.columns]
-        absent = [c for c in hier.indicators if c not in x.columns]
-        if absent:
-            raise MethodError(f"impute: indicator column(s) {absent} of meta not in the data")
-    else:
-        cols = [
-            c for c in x.columns if c not in exclude and pd.api.types.is_numeric_dtype(x[c])
-        ]
+    cols = _impute_columns(x, hier, indicators, groups, {unit_col, time_col} if panel else set())
     vals = numeric_frame(x, name="x", columns=cols)
-    filled: list[dict[str, object]] = []
-    unfilled: list[dict[str, object]] = []
-    new = vals.copy()
-
-    if panel:
-        for c in (unit_col, time_col):
-            if c not in x.columns:
-                raise MethodError(f"impute(method={method!r}) needs a {c!r} column in x")
-        key = x[[unit_col, time_col]]
-        if key.duplicated().any():
-            dup = key[key.duplicated()].iloc[0]
-            raise MethodError(
-                f"impute: duplicate row for unit {dup[unit_col]!r}, {time_col} {dup[time_col]!r}"
-            )
-        times_all = np.sort(pd.unique(x[time_col].to_numpy()))
-        for unit, idx in x.groupby(unit_col, sort=False).groups.items():
-            sub_t = x.loc[idx, time_col].to_numpy(dtype=float)
-            order = np.argsort(sub_t)
-            rows = np.asarray(idx)[order]
-            t = sub_t[order]
-            for c in cols:
-                y = vals.loc[rows, c].to_numpy()
-                na = np.isnan(y)
-                if not na.any():
-                    continue
-                if na.all():
-                    unfilled.extend(
-                        {"unit": unit, "year": tt, "indicator": c, "reason": "no observation"}
-                        for tt in t
-                    )
-                    continue
-                ty, yy = t[~na], y[~na]
-                for k in np.flatnonzero(na):
-                    if method == "panel_latest":
-                        earlier = ty < t[k]
-                        if max_time is not None:
-                            allowed = times_all[times_all < t[k]][::-1][:max_time]
-                            earlier &= np.isin(ty, allowed)
-                        if not earlier.any():
-                            unfilled.append(
-                                {"unit": unit, "year": t[k], "indicator": c,
-                                 "reason": "no earlier observation"}
-                            )
-                            continue
-                        v = yy[earlier][-1]
-                        used_later = False
-                    elif method == "panel_linear":
-                        v = float(np.interp(t[k], ty, yy))
-                        used_later = bool((ty > t[k]).any())  # between two, or before the first
-                    else:  # constant: value of the last observation at or before t, else first
-                        before = ty <= t[k]
-                        v = yy[before][-1] if before.any() else yy[0]
-                        used_later = not before.any()
-                    new.loc[rows[k], c] = v
-                    filled.append(
-                        {"unit": unit, "year": t[k], "indicator": c, "value": v, "method": method,
-                         "uses_later": used_later}
-                    )
-    elif method in ("mean", "median"):
-        for c in cols:
-            col = vals[c]
-            na = col.isna()
-            if not na.any():
-                continue
-            if na.all():
-                unfilled.extend({"unit": u, "indicator": c, "reason": "indicator all missing"}
-                                for u in col.index)
-                continue
-            v = float(col.mean()) if method == "mean" else float(col.median())
-            new.loc[na, c] = v
-            filled.extend({"unit": u, "indicator": c, "value": v, "method": method}
-                          for u in na[na].index)
-    elif method in ("mean_group", "median_group"):
-        g = _group_series(x, groups, method)
-        for c in cols:
-            col = vals[c]
-            na = col.isna()
-            if not na.any():
-                continue
-            stat = col.groupby(g).mean() if method == "mean_group" else col.groupby(g).median()
-            for u in na[na].index:
-                grp = g[u]
-                if pd.isna(grp):
-                    unfilled.append({"unit": u, "indicator": c, "reason": "group missing"})
-                    continue
-                v = stat.get(grp, np.nan)
-                if pd.isna(v):
-                    unfilled.append(
-                        {"unit": u, "indicator": c, "reason": f"no observation in group {grp!r}"}
-                    )
-                    continue
-                new.loc[u, c] = float(v)
-                filled.append({"unit": u, "indicator": c, "value": float(v),
-                               "method": f"{method}[{grp}]"})
-    elif method == "rowmean_dimension":
-        if hier is None:
-            raise MethodError("impute(method='rowmean_dimension') needs meta=")
-        lo, hi = vals.min(), vals.max()
-        span = hi - lo
-        scaled = (vals - lo) / span.replace(0, np.nan)
-        for c in cols:
-            if hier.direction.get(c, 1) < 0:
-                scaled[c] = 1 - scaled[c]
-        for c in cols:
-            na = vals[c].isna()
-            if not na.any():
-                continue
-            p = hier.parent.get(c)
-            sibs = [s for s in hier.children.get(p, ()) if s != c and s in cols] if p else []
-            for u in na[na].index:
-                r = scaled.loc[u, sibs].mean() if sibs else np.nan
-                if pd.isna(r) or pd.isna(lo[c]):
-                    unfilled.append({"unit": u, "indicator": c,
-                                     "reason": "no sibling observed for this unit"})
-                    continue
-                rr = r if hier.direction.get(c, 1) > 0 else 1 - r
-                v = float(lo[c] + rr * span[c])
-                new.loc[u, c] = v
-                filled.append({"unit": u, "indicator": c, "value": v, "method": method})
-    else:  # regression
-        complete = [c for c in cols if vals[c].notna().all()]
-        for c in cols:
-            na = vals[c].isna()
-            if not na.any():
-                continue
-            if hier is not None and hier.parent.get(c):
-                pool = [s for s in hier.children[hier.parent[c]] if s != c]
-            else:
-                pool = [s for s in cols if s != c]
-            preds = [s for s in pool if s in complete]
-            obs = ~na
-            if not preds or obs.sum() <= len(preds) + 1:
-                unfilled.extend({"unit": u, "indicator": c,
-                                 "reason": "no complete predictor or too few observations"}
-                                for u in na[na].index)
-                continue
-            a = np.column_stack([np.ones(int(obs.sum())), vals.loc[obs, preds].to_numpy()])
-            beta, *_ = np.linalg.lstsq(a, vals.loc[obs, c].to_numpy(), rcond=None)
-            b = np.column_stack([np.ones(int(na.sum())), vals.loc[na, preds].to_numpy()])
-            pred = b @ beta
-            new.loc[na, c] = pred
-            filled.extend({"unit": u, "indicator": c, "value": float(v), "method": method}
-                          for u, v in zip(na[na].index, pred, strict=True))
-
+    f = _Fill(x, vals, vals.copy(), cols, method, hier, groups, unit_col, time_col, max_time)
+    fill = cast("Callable[[_Fill], None]", IMPUTATION.get(method).kernel)  # the method's kernel
+    fill(f)
     out = x.copy()
     for c in cols:
-        out[c] = new[c]
+        out[c] = f.new[c]
     base = ["unit", "year"] if panel else ["unit"]
     extra = ["uses_later"] if panel else []
-    filled_df = pd.DataFrame(filled, columns=[*base, "indicator", "value", "method", *extra])
+    filled_df = pd.DataFrame(f.filled, columns=[*base, "indicator", "value", "method", *extra])
     if panel:
         filled_df["uses_later"] = filled_df["uses_later"].astype(bool)
-    unfilled_df = pd.DataFrame(unfilled, columns=[*base, "indicator", "reason"])
+    unfilled_df = pd.DataFrame(f.unfilled, columns=[*base, "indicator", "reason"])
     if len(unfilled_df):
         first = unfilled_df.iloc[0]
         warnings.warn(
@@ -438,6 +285,198 @@ def impute(
         )
     params = {"groups": groups if isinstance(groups, str) else None, "max_time": max_time}
     return ImputationResult(out, filled_df, unfilled_df, method, params)
+
+
+def _impute_columns(x: pd.DataFrame, hier: Hierarchy | None, indicators: Iterable[str] | None,
+                    groups: Any, exclude: set[str]) -> list[str]:
+    """The columns to impute: those given, else the meta's indicators, else every numeric column
+    but the key and group columns."""
+    if isinstance(groups, str):
+        exclude = exclude | {groups}
+    if indicators is not None:
+        return list(indicators)
+    if hier is not None:
+        absent = [c for c in hier.indicators if c not in x.columns]
+        if absent:
+            raise MethodError(f"impute: indicator column(s) {absent} of meta not in the data")
+        return [c for c in hier.indicators if c in x.columns]
+    return [c for c in x.columns if c not in exclude and pd.api.types.is_numeric_dtype(x[c])]
+
+
+@dataclass
+class _Fill:
+    """What an imputation kernel reads (the data, the columns, the options) and writes (``new``,
+    and the records of the cells it filled or could not fill)."""
+
+    x: pd.DataFrame
+    vals: pd.DataFrame
+    new: pd.DataFrame
+    cols: list[str]
+    method: str
+    hier: Hierarchy | None
+    groups: Any
+    unit_col: str
+    time_col: str
+    max_time: int | None
+    filled: list[dict[str, Any]] = field(default_factory=list)
+    unfilled: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _fill_panel(f: _Fill) -> None:
+    """Fill each unit's gaps from its other years (latest earlier, linear, or step)."""
+    x, method = f.x, f.method
+    for c in (f.unit_col, f.time_col):
+        if c not in x.columns:
+            raise MethodError(f"impute(method={method!r}) needs a {c!r} column in x")
+    key = x[[f.unit_col, f.time_col]]
+    if key.duplicated().any():
+        dup = key[key.duplicated()].iloc[0]
+        raise MethodError(
+            f"impute: duplicate row for unit {dup[f.unit_col]!r}, {f.time_col} {dup[f.time_col]!r}"
+        )
+    times_all = np.sort(pd.unique(x[f.time_col].to_numpy()))
+    for unit, idx in x.groupby(f.unit_col, sort=False).groups.items():
+        sub_t = x.loc[idx, f.time_col].to_numpy(dtype=float)
+        order = np.argsort(sub_t)
+        rows = np.asarray(idx)[order]
+        t = sub_t[order]
+        for c in f.cols:
+            _fill_unit_series(f, unit, c, rows, t, times_all)
+
+
+def _fill_unit_series(f: _Fill, unit: Any, c: str, rows: np.ndarray, t: np.ndarray,
+                      times_all: np.ndarray) -> None:
+    y = f.vals.loc[rows, c].to_numpy()
+    na = np.isnan(y)
+    if not na.any():
+        return
+    if na.all():
+        f.unfilled.extend({"unit": unit, "year": tt, "indicator": c, "reason": "no observation"}
+                          for tt in t)
+        return
+    ty, yy = t[~na], y[~na]
+    for k in np.flatnonzero(na):
+        if f.method == "panel_latest":
+            earlier = ty < t[k]
+            if f.max_time is not None:
+                allowed = times_all[times_all < t[k]][::-1][:f.max_time]
+                earlier &= np.isin(ty, allowed)
+            if not earlier.any():
+                f.unfilled.append({"unit": unit, "year": t[k], "indicator": c,
+                                   "reason": "no earlier observation"})
+                continue
+            v = yy[earlier][-1]
+            used_later = False
+        elif f.method == "panel_linear":
+            v = float(np.interp(t[k], ty, yy))
+            used_later = bool((ty > t[k]).any())  # between two, or before the first
+        else:  # constant: value of the last observation at or before t, else the first
+            before = ty <= t[k]
+            v = yy[before][-1] if before.any() else yy[0]
+            used_later = not before.any()
+        f.new.loc[rows[k], c] = v
+        f.filled.append({"unit": unit, "year": t[k], "indicator": c, "value": v,
+                         "method": f.method, "uses_later": used_later})
+
+
+def _fill_overall(f: _Fill) -> None:
+    """Fill with the indicator's mean or median over all units."""
+    for c in f.cols:
+        col = f.vals[c]
+        na = col.isna()
+        if not na.any():
+            continue
+        if na.all():
+            f.unfilled.extend({"unit": u, "indicator": c, "reason": "indicator all missing"}
+                              for u in col.index)
+            continue
+        v = float(col.mean()) if f.method == "mean" else float(col.median())
+        f.new.loc[na, c] = v
+        f.filled.extend({"unit": u, "indicator": c, "value": v, "method": f.method}
+                        for u in na[na].index)
+
+
+def _fill_group(f: _Fill) -> None:
+    """Fill with the indicator's mean or median within the unit's group."""
+    g = _group_series(f.x, f.groups, f.method)
+    for c in f.cols:
+        col = f.vals[c]
+        na = col.isna()
+        if not na.any():
+            continue
+        stat = col.groupby(g).mean() if f.method == "mean_group" else col.groupby(g).median()
+        for u in na[na].index:
+            grp = g[u]
+            if pd.isna(grp):
+                f.unfilled.append({"unit": u, "indicator": c, "reason": "group missing"})
+                continue
+            v = stat.get(grp, np.nan)
+            if pd.isna(v):
+                f.unfilled.append(
+                    {"unit": u, "indicator": c, "reason": f"no observation in group {grp!r}"}
+                )
+                continue
+            f.new.loc[u, c] = float(v)
+            f.filled.append({"unit": u, "indicator": c, "value": float(v),
+                             "method": f"{f.method}[{grp}]"})
+
+
+def _fill_rowmean(f: _Fill) -> None:
+    """Fill with the unit's mean over the indicator's siblings, min-max scaled and back."""
+    hier, vals, cols = f.hier, f.vals, f.cols
+    if hier is None:
+        raise MethodError("impute(method='rowmean_dimension') needs meta=")
+    lo, hi = vals.min(), vals.max()
+    span = hi - lo
+    scaled = (vals - lo) / span.replace(0, np.nan)
+    for c in cols:
+        if hier.direction.get(c, 1) < 0:
+            scaled[c] = 1 - scaled[c]
+    for c in cols:
+        na = vals[c].isna()
+        if not na.any():
+            continue
+        p = hier.parent.get(c)
+        sibs = [s for s in hier.children.get(p, ()) if s != c and s in cols] if p else []
+        for u in na[na].index:
+            r = scaled.loc[u, sibs].mean() if sibs else np.nan
+            if pd.isna(r) or pd.isna(lo[c]):
+                f.unfilled.append({"unit": u, "indicator": c,
+                                   "reason": "no sibling observed for this unit"})
+                continue
+            rr = r if hier.direction.get(c, 1) > 0 else 1 - r
+            v = float(lo[c] + rr * span[c])
+            f.new.loc[u, c] = v
+            f.filled.append({"unit": u, "indicator": c, "value": v, "method": f.method})
+
+
+def _fill_regression(f: _Fill) -> None:
+    """Fill with an OLS fit on the complete sibling indicators."""
+    hier, vals, cols = f.hier, f.vals, f.cols
+    complete = [c for c in cols if vals[c].notna().all()]
+    for c in cols:
+        na = vals[c].isna()
+        if not na.any():
+            continue
+        parent = hier.parent.get(c) if hier is not None else None
+        if hier is not None and parent:
+            pool = [s for s in hier.children[parent] if s != c]
+        else:
+            pool = [s for s in cols if s != c]
+        preds = [s for s in pool if s in complete]
+        obs = ~na
+        if not preds or obs.sum() <= len(preds) + 1:
+            f.unfilled.extend({"unit": u, "indicator": c,
+                               "reason": "no complete predictor or too few observations"}
+                              for u in na[na].index)
+            continue
+        a = np.column_stack([np.ones(int(obs.sum())), vals.loc[obs, preds].to_numpy()])
+        beta, *_ = np.linalg.lstsq(a, vals.loc[obs, c].to_numpy(), rcond=None)
+        b = np.column_stack([np.ones(int(na.sum())), vals.loc[na, preds].to_numpy()])
+        pred = b @ beta
+        f.new.loc[na, c] = pred
+        f.filled.extend({"unit": u, "indicator": c, "value": float(v), "method": f.method}
+                        for u, v in zip(na[na].index, pred, strict=True))
 
 
 @dataclass(frozen=True)
@@ -537,9 +576,10 @@ def screen_units(
 # ------------------------------------------------------------------------------ the registry
 
 
-def _imp(name: str, needs: str, en: str, zh: str, f_en: str, f_zh: str,
+def _imp(name: str, needs: str, kernel: Any, en: str, zh: str, f_en: str, f_zh: str,
          params: tuple[Param, ...] = ()) -> MethodInfo:
     return MethodInfo(name, "imputation", function=impute, params=params, needs=needs,
+                      kernel=kernel,
                       label={"en": name.replace("_", " "), "zh": zh}, label_long={"en": en,
                       "zh": zh}, formula={"en": f_en, "zh": f_zh})
 
@@ -550,24 +590,24 @@ _MAX_T = (Param("max_time", None, "int", None, "most earlier time points used"),
 #: The imputation methods (the only list of their names); ``needs`` is ``cross`` (one year) or
 #: ``panel`` (along time within a unit).
 IMPUTATION = Registry("imputation", {"en": "imputation method", "zh": "缺失值插补方法"}, [
-    _imp("mean", "cross", "mean of the indicator over all units", "全体均值插补",
+    _imp("mean", "cross", _fill_overall, "mean of the indicator over all units", "全体均值插补",
          "x_ij = mean_i x_ij", "x_ij = 全体单位的均值"),
-    _imp("median", "cross", "median of the indicator over all units", "全体中位数插补",
+    _imp("median", "cross", _fill_overall, "median of the indicator over all units", "全体中位数插补",
          "x_ij = median_i x_ij", "x_ij = 全体单位的中位数"),
-    _imp("mean_group", "cross", "mean of the indicator within the unit's group", "组内均值插补",
+    _imp("mean_group", "cross", _fill_group, "mean of the indicator within the unit's group", "组内均值插补",
          "x_ij = mean of the group", "x_ij = 所在组的均值", _BY),
-    _imp("median_group", "cross", "median of the indicator within the unit's group",
+    _imp("median_group", "cross", _fill_group, "median of the indicator within the unit's group",
          "组内中位数插补", "x_ij = median of the group", "x_ij = 所在组的中位数", _BY),
-    _imp("rowmean_dimension", "cross", "the unit's mean on the indicator's siblings (min-max "
+    _imp("rowmean_dimension", "cross", _fill_rowmean, "the unit's mean on the indicator's siblings (min-max "
          "scaled)", "同维度行均值插补", "min_j + mean_r (max_j - min_j)",
          "min_j + 行均值 × (max_j − min_j)"),
-    _imp("regression", "cross", "OLS on the complete sibling indicators", "回归插补",
+    _imp("regression", "cross", _fill_regression, "OLS on the complete sibling indicators", "回归插补",
          "x_ij = OLS fit on the siblings", "x_ij = 同级指标的最小二乘拟合值"),
-    _imp("panel_latest", "panel", "the unit's latest earlier observation", "面板:最近值",
+    _imp("panel_latest", "panel", _fill_panel, "the unit's latest earlier observation", "面板:最近值",
          "x_it = x_i,t-k, smallest k", "x_it = 最近一期观测值", _MAX_T),
-    _imp("panel_linear", "panel", "linear interpolation along time within a unit",
+    _imp("panel_linear", "panel", _fill_panel, "linear interpolation along time within a unit",
          "面板:线性插值", "linear in t, constant beyond the ends", "按时间线性插值,两端取常数"),
-    _imp("panel_constant", "panel", "step interpolation along time within a unit",
+    _imp("panel_constant", "panel", _fill_panel, "step interpolation along time within a unit",
          "面板:阶梯插值", "step in t, constant beyond the ends", "按时间阶梯插值,两端取常数"),
 ])
 #: Names of the imputation methods: a live view of :data:`IMPUTATION`.

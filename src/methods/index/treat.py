@@ -13,6 +13,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -239,76 +240,24 @@ def treat(
     bad_forced = forced - set(vals.columns)
     if bad_forced:
         raise MethodError(f"treat: force_win names unknown indicator(s) {sorted(bad_forced)}")
-    base = {
+    base: dict[str, Any] = {
         "method": method, "winmax": winmax, "skew_thresh": skew_thresh,
         "kurt_thresh": kurt_thresh, "apply_to": apply_to, "boxcox_lambda": boxcox_lambda,
     }
     out = vals.copy()
-    rows = []
-    points = []
+    rows: list[dict[str, Any]] = []
+    points: list[dict[str, Any]] = []
     for c in vals.columns:
-        sp = dict(base)
+        sp = _indicator_spec(c, base, specs.get(c))
         s = specs.get(c)
-        if isinstance(s, str):
-            sp["method"] = s
-        elif s is not None:
-            bad = set(s) - set(base) - {"force_win"}
-            if bad:
-                raise MethodError(f"treat: indicator_specs[{c!r}] has unknown key(s) {sorted(bad)}")
-            sp.update(s)
-        if sp["method"] not in TREAT_METHODS:
-            raise MethodError(f"treat: indicator {c!r} has unknown method {sp['method']!r}")
         force = bool(s.get("force_win")) if isinstance(s, Mapping) and "force_win" in s else (
             c in forced
         )
         a = vals[c].to_numpy(dtype=float)
-        ok0, sk0, kt0 = _passes(a, sp["skew_thresh"], sp["kurt_thresh"])
-        testable = not (np.isnan(sk0) or np.isnan(kt0))
-        failed = testable and not ok0
-        row: dict[str, object] = {
-            "indicator": c, "method": sp["method"], "skew": sk0, "kurtosis": kt0,
-            "failed": failed, "n_winsorised": 0, "skew_winsorised": np.nan,
-            "kurtosis_winsorised": np.nan, "transform": "", "boxcox_lambda": np.nan,
-        }
-        new = a
-        m = sp["method"]
-        if testable and m in ("jrc", "winsorise") and (failed or force):
-            w, nwin = _winsorise(a, sp["winmax"], sp["skew_thresh"], sp["kurt_thresh"], force)
-            ok1, sk1, kt1 = _passes(w, sp["skew_thresh"], sp["kurt_thresh"])
-            row.update(n_winsorised=nwin, skew_winsorised=sk1, kurtosis_winsorised=kt1)
-            new = w
-            if m == "jrc" and not ok1:
-                new = _log_ct(a)
-                row["transform"] = "log"
-        elif testable and m == "log" and (failed or apply_to == "all"):
-            new = _log_ct(a)
-            row["transform"] = "log"
-        elif testable and m == "boxcox" and (failed or apply_to == "all"):
-            shifted = a - np.nanmin(a) + 1
-            obs = ~np.isnan(shifted)
-            new = np.full_like(a, np.nan)
-            if sp["boxcox_lambda"] is None:
-                new[obs], lam = stats.boxcox(shifted[obs])
-            else:
-                lam = float(sp["boxcox_lambda"])
-                new[obs] = stats.boxcox(shifted[obs], lmbda=lam)
-            row.update(transform="boxcox", boxcox_lambda=float(lam))
-        okf, skf, ktf = _passes(new, sp["skew_thresh"], sp["kurt_thresh"])
-        row.update(skew_final=skf, kurtosis_final=ktf, passes_final=okf)
+        new, row = _treat_one(c, a, sp, force)
         rows.append(row)
         out[c] = new
-        if row["transform"]:
-            changed = ~np.isnan(a)
-            kind = [row["transform"]] * int(changed.sum())
-        else:
-            changed = ~np.isnan(a) & (new != a)
-            kind = ["winsorised_high" if nv < ov else "winsorised_low"
-                    for nv, ov in zip(new[changed], a[changed], strict=True)]
-        points.extend(
-            {"unit": u, "indicator": c, "original": ov, "treated": nv, "treatment": k}
-            for u, ov, nv, k in zip(vals.index[changed], a[changed], new[changed], kind,
-                                    strict=True)
-        )
+        points.extend(_changed_points(c, vals.index, a, new, str(row["transform"])))
     details = pd.DataFrame(rows).set_index("indicator")
     details["failed"] = details["failed"].astype(bool)
     details["passes_final"] = details["passes_final"].astype(bool)
@@ -323,6 +272,78 @@ def treat(
             stacklevel=2,
         )
     return TreatmentResult(out, details, pts, method, {**base, "force_win": sorted(forced)})
+
+
+def _indicator_spec(c: str, base: Mapping[str, Any], s: Any) -> dict[str, Any]:
+    """The treatment parameters of one indicator: the defaults with its ``indicator_specs``."""
+    sp = dict(base)
+    if isinstance(s, str):
+        sp["method"] = s
+    elif s is not None:
+        bad = set(s) - set(base) - {"force_win"}
+        if bad:
+            raise MethodError(f"treat: indicator_specs[{c!r}] has unknown key(s) {sorted(bad)}")
+        sp.update({k: v for k, v in s.items() if k != "force_win"})
+    if sp["method"] not in TREAT_METHODS:
+        raise MethodError(f"treat: indicator {c!r} has unknown method {sp['method']!r}")
+    return sp
+
+
+def _treat_one(c: str, a: np.ndarray, sp: Mapping[str, Any], force: bool) -> tuple[np.ndarray, dict[str, Any]]:
+    """One indicator's treatment (values and the row of the details table)."""
+    ok0, sk0, kt0 = _passes(a, sp["skew_thresh"], sp["kurt_thresh"])
+    testable = not (np.isnan(sk0) or np.isnan(kt0))
+    failed = testable and not ok0
+    row: dict[str, Any] = {
+        "indicator": c, "method": sp["method"], "skew": sk0, "kurtosis": kt0,
+        "failed": failed, "n_winsorised": 0, "skew_winsorised": np.nan,
+        "kurtosis_winsorised": np.nan, "transform": "", "boxcox_lambda": np.nan,
+    }
+    new = a
+    m = sp["method"]
+    if testable and m in ("jrc", "winsorise") and (failed or force):
+        w, nwin = _winsorise(a, sp["winmax"], sp["skew_thresh"], sp["kurt_thresh"], force)
+        ok1, sk1, kt1 = _passes(w, sp["skew_thresh"], sp["kurt_thresh"])
+        row.update(n_winsorised=nwin, skew_winsorised=sk1, kurtosis_winsorised=kt1)
+        new = w
+        if m == "jrc" and not ok1:
+            new = _log_ct(a)
+            row["transform"] = "log"
+    elif testable and m == "log" and (failed or sp["apply_to"] == "all"):
+        new = _log_ct(a)
+        row["transform"] = "log"
+    elif testable and m == "boxcox" and (failed or sp["apply_to"] == "all"):
+        new, lam = _boxcox(a, sp["boxcox_lambda"])
+        row.update(transform="boxcox", boxcox_lambda=lam)
+    okf, skf, ktf = _passes(new, sp["skew_thresh"], sp["kurt_thresh"])
+    row.update(skew_final=skf, kurtosis_final=ktf, passes_final=okf)
+    return new, row
+
+
+def _boxcox(a: np.ndarray, lam: float | None) -> tuple[np.ndarray, float]:
+    """Box-Cox of the values shifted to a minimum of 1 (lambda by maximum likelihood if None)."""
+    shifted = a - np.nanmin(a) + 1
+    obs = ~np.isnan(shifted)
+    new = np.full_like(a, np.nan)
+    if lam is None:
+        new[obs], lam = stats.boxcox(shifted[obs])
+    else:
+        lam = float(lam)
+        new[obs] = stats.boxcox(shifted[obs], lmbda=lam)
+    return new, float(lam)
+
+
+def _changed_points(c: str, units: pd.Index, a: np.ndarray, new: np.ndarray, transform: str) -> list[dict[str, Any]]:
+    """The treated points of one indicator (a transformation changes every observed value)."""
+    if transform:
+        changed = ~np.isnan(a)
+        kind = [transform] * int(changed.sum())
+    else:
+        changed = ~np.isnan(a) & (new != a)
+        kind = ["winsorised_high" if nv < ov else "winsorised_low"
+                for nv, ov in zip(new[changed], a[changed], strict=True)]
+    return [{"unit": u, "indicator": c, "original": ov, "treated": nv, "treatment": k}
+            for u, ov, nv, k in zip(units[changed], a[changed], new[changed], kind, strict=True)]
 
 
 # ------------------------------------------------------------------------------ the registry

@@ -144,7 +144,7 @@ def weights_for(
         out.update(vals)
         return out
     if info.needs == "nominal":
-        return info.function(meta).weights  # type: ignore[misc,no-any-return]
+        return info.function(meta).weights
     scope = w.get("scope", "group") if isinstance(w, Mapping) else "group"
     return data_weights(nonnegative(normalised), meta, info.name, scope=str(scope))
 
