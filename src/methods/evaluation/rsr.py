@@ -248,6 +248,7 @@ def rank_sum_ratio(
         weights=pd.Series(w, index=cols, name="weight"),
     )
 
+
 def _rsr_ranks(oriented: pd.DataFrame, method: str) -> pd.DataFrame:
     """Integer (average ties) or non-integer ranks of the oriented indicators (high = good)."""
     n = len(oriented)

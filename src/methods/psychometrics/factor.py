@@ -490,6 +490,7 @@ def efa(
         rotation_converged=fit.rotation_converged, heywood=heywood, iterations=fit.iterations,
     )
 
+
 def _efa_check_options(p: int, n_factors: int, method: str, rotation: str | None
                        ) -> tuple[int, float]:
     """Check ``efa``'s options for ``p`` items; returns ``n_factors`` as an int and the model's

@@ -506,6 +506,7 @@ def omega(
         heywood=heywood,
     )
 
+
 def _omega_higher_order(orth: np.ndarray, nf: int, method: str
                         ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
     """Oblimin pattern, factor correlations and higher-order loadings of ``omega`` (one factor:
@@ -674,6 +675,7 @@ def icc(ratings: pd.DataFrame | np.ndarray, *, ci: float = 0.95) -> pd.DataFrame
     )
     table.attrs.update({"n_targets": n, "n_raters": k, "ci_level": ci})
     return table.astype({"df1": float, "df2": float})
+
 
 def _icc_mean_squares(x: np.ndarray) -> tuple[float, float, float, float]:
     """Two-way ANOVA mean squares of targets (rows), raters (columns), residual and within
