@@ -21,6 +21,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -933,7 +934,7 @@ def _cfa_standard_errors(par: _CFAModel, theta: np.ndarray, n: int) -> np.ndarra
 
 def _cfa_fit_measures(
     s: np.ndarray, sig: np.ndarray, logdet_s: float, fmin: float, n: int, df: int, npar: int
-) -> dict[str, object]:
+) -> dict[str, Any]:
     """lavaan's fit measures (chi2, CFI, TLI, RMSEA and its interval, SRMR, logL, AIC, BIC) as
     :class:`CFAResult` fields."""
     p = s.shape[0]
