@@ -365,32 +365,10 @@ def fuzzy_evaluation(
         )
     if operator not in OPERATORS:
         raise MethodError(f"operator must be one of {sorted(OPERATORS)}, got {operator!r}")
-    multi = isinstance(membership.index, pd.MultiIndex)
-    if multi and membership.index.nlevels != 2:
-        raise MethodError("a multi-object membership frame must be indexed by (object, factor)")
-    mem = complete_frame(membership.reset_index(drop=True), name="membership", min_rows=1)
-    mem.index = membership.index
+    mem, multi = _membership_frame(membership)
     values = mem.to_numpy()
-    if (values < 0).any() or (values > 1).any():
-        pos = np.argwhere((values < 0) | (values > 1))[0]
-        raise MethodError(
-            f"membership {values[pos[0], pos[1]]!r} of {mem.index[pos[0]]!r} in comment "
-            f"{mem.columns[pos[1]]!r} is outside [0, 1]"
-        )
     levels = list(mem.columns)
-    if multi:
-        objects = list(dict.fromkeys(mem.index.get_level_values(0)))
-        factors = list(dict.fromkeys(mem.index.get_level_values(1)))
-        if len(mem) != len(objects) * len(factors) or mem.index.duplicated().any():
-            raise MethodError(
-                "membership must have exactly one row per (object, factor); found duplicated "
-                "or missing pairs"
-            )
-    else:
-        objects = [None]
-        factors = list(mem.index)
-        if mem.index.duplicated().any():
-            raise MethodError(f"membership has duplicated factor(s) {list(mem.index[mem.index.duplicated()])}")
+    objects, factors = _objects_and_factors(mem, multi)
     a = weight_vector(weights, factors, rescale=rescale_weights)
     if not rescale_weights and operator != "weighted_average" and (a > 1).any():
         over = {f: float(w) for f, w in zip(factors, a, strict=True) if w > 1}
@@ -437,6 +415,43 @@ def fuzzy_evaluation(
         operator=operator,
         normalised=normalise,
     )
+
+
+def _membership_frame(membership: pd.DataFrame) -> tuple[pd.DataFrame, bool]:
+    """The complete membership frame (entries checked to lie in [0, 1]) and whether it holds
+    several objects (a 2-level (object, factor) index)."""
+    multi = isinstance(membership.index, pd.MultiIndex)
+    if multi and membership.index.nlevels != 2:
+        raise MethodError("a multi-object membership frame must be indexed by (object, factor)")
+    mem = complete_frame(membership.reset_index(drop=True), name="membership", min_rows=1)
+    mem.index = membership.index
+    values = mem.to_numpy()
+    if (values < 0).any() or (values > 1).any():
+        pos = np.argwhere((values < 0) | (values > 1))[0]
+        raise MethodError(
+            f"membership {values[pos[0], pos[1]]!r} of {mem.index[pos[0]]!r} in comment "
+            f"{mem.columns[pos[1]]!r} is outside [0, 1]"
+        )
+    return mem, multi
+
+
+def _objects_and_factors(mem: pd.DataFrame, multi: bool) -> tuple[list[object], list[object]]:
+    """The objects (``[None]`` for a single one) and factors of a membership frame, checked to
+    give one row per (object, factor)."""
+    if multi:
+        objects = list(dict.fromkeys(mem.index.get_level_values(0)))
+        factors = list(dict.fromkeys(mem.index.get_level_values(1)))
+        if len(mem) != len(objects) * len(factors) or mem.index.duplicated().any():
+            raise MethodError(
+                "membership must have exactly one row per (object, factor); found duplicated "
+                "or missing pairs"
+            )
+    else:
+        objects = [None]
+        factors = list(mem.index)
+        if mem.index.duplicated().any():
+            raise MethodError(f"membership has duplicated factor(s) {list(mem.index[mem.index.duplicated()])}")
+    return objects, factors
 
 
 def _grade_scores(

@@ -225,39 +225,10 @@ def rank_sum_ratio(
     w = weight_vector(weights, cols)
     n = len(data)
     oriented = data * d  # higher is better
-    if method == "integer":
-        ranks = oriented.rank(method="average", ascending=True)
-    elif method == "non_integer":
-        rng = oriented.max() - oriented.min()
-        const = [c for c in cols if rng[c] == 0]
-        if const:
-            raise MethodError(
-                f"indicator(s) {const} are constant; non-integer ranks need a range"
-            )
-        ranks = 1.0 + (n - 1) * (oriented - oriented.min()) / rng
-    else:
-        raise MethodError(f"method must be 'integer' or 'non_integer', got {method!r}")
+    ranks = _rsr_ranks(oriented, method)
     # rounded to 12 decimals so that mathematically equal rank sums tie exactly
     rsr = pd.Series(np.round(ranks.to_numpy() @ w / n, 12), index=data.index, name="rsr")
-    # distribution of RSR
-    unit_rank = rsr.rank(method="average")
-    dist = (
-        pd.DataFrame({"rsr": rsr.to_numpy(), "mean_rank": unit_rank.to_numpy()})
-        .groupby("rsr", sort=True)
-        .agg(f=("mean_rank", "size"), mean_rank=("mean_rank", "first"))
-        .reset_index()
-    )
-    if len(dist) < 3:
-        raise MethodError(
-            f"RSR takes only {len(dist)} distinct value(s) over {n} units; the probit "
-            "regression needs at least 3"
-        )
-    dist["cum_f"] = dist["f"].cumsum()
-    cum = dist["mean_rank"].to_numpy() / n
-    cum[-1] = 1.0 - 1.0 / (4.0 * n)
-    dist["cum_pct"] = cum
-    dist["probit"] = 5.0 + stats.norm.ppf(cum)
-    dist = dist[["rsr", "f", "cum_f", "mean_rank", "cum_pct", "probit"]]
+    dist = _rsr_distribution(rsr)
     fit = stats.linregress(dist["probit"].to_numpy(), dist["rsr"].to_numpy())
     a, b = float(fit.intercept), float(fit.slope)
     r2 = float(fit.rvalue) ** 2
@@ -267,12 +238,7 @@ def rank_sum_ratio(
     probit_map = dict(zip(dist["rsr"], dist["probit"], strict=True))
     unit_probit = rsr.map(probit_map).rename("probit")
     fitted = (a + b * unit_probit).rename("fitted")
-    if thresholds is None:
-        cuts = probit_thresholds(n_grades)
-    else:
-        cuts = np.asarray(list(thresholds), dtype=float)
-        if cuts.ndim != 1 or len(cuts) < 1 or not np.all(np.diff(cuts) > 0):
-            raise MethodError(f"thresholds must be increasing probit values, got {thresholds}")
+    cuts = _rsr_cuts(thresholds, n_grades)
     cut_rsr = a + b * cuts
     if grade_by == "fitted":
         basis = fitted.to_numpy()
@@ -302,3 +268,58 @@ def rank_sum_ratio(
         method=method,
         weights=pd.Series(w, index=cols, name="weight"),
     )
+
+
+def _rsr_ranks(oriented: pd.DataFrame, method: str) -> pd.DataFrame:
+    """Integer (average ties) or non-integer ranks of the oriented indicators (high = good)."""
+    n = len(oriented)
+    cols = list(oriented.columns)
+    if method == "integer":
+        ranks = oriented.rank(method="average", ascending=True)
+    elif method == "non_integer":
+        rng = oriented.max() - oriented.min()
+        const = [c for c in cols if rng[c] == 0]
+        if const:
+            raise MethodError(
+                f"indicator(s) {const} are constant; non-integer ranks need a range"
+            )
+        ranks = 1.0 + (n - 1) * (oriented - oriented.min()) / rng
+    else:
+        raise MethodError(f"method must be 'integer' or 'non_integer', got {method!r}")
+    return ranks
+
+
+def _rsr_distribution(rsr: pd.Series) -> pd.DataFrame:
+    """The distribution table of the distinct RSR values (f, cumulative f, mean rank, cumulative
+    percentage with the last corrected to 1 - 1/(4n), probit); needs 3 distinct values."""
+    n = len(rsr)
+    unit_rank = rsr.rank(method="average")
+    dist = (
+        pd.DataFrame({"rsr": rsr.to_numpy(), "mean_rank": unit_rank.to_numpy()})
+        .groupby("rsr", sort=True)
+        .agg(f=("mean_rank", "size"), mean_rank=("mean_rank", "first"))
+        .reset_index()
+    )
+    if len(dist) < 3:
+        raise MethodError(
+            f"RSR takes only {len(dist)} distinct value(s) over {n} units; the probit "
+            "regression needs at least 3"
+        )
+    dist["cum_f"] = dist["f"].cumsum()
+    cum = dist["mean_rank"].to_numpy() / n
+    cum[-1] = 1.0 - 1.0 / (4.0 * n)
+    dist["cum_pct"] = cum
+    dist["probit"] = 5.0 + stats.norm.ppf(cum)
+    dist = dist[["rsr", "f", "cum_f", "mean_rank", "cum_pct", "probit"]]
+    return dist
+
+
+def _rsr_cuts(thresholds: Sequence[float] | None, n_grades: int) -> np.ndarray:
+    """The probit cut points: ``thresholds`` checked to increase, or the table's for ``n_grades``."""
+    if thresholds is None:
+        cuts = probit_thresholds(n_grades)
+    else:
+        cuts = np.asarray(list(thresholds), dtype=float)
+        if cuts.ndim != 1 or len(cuts) < 1 or not np.all(np.diff(cuts) > 0):
+            raise MethodError(f"thresholds must be increasing probit values, got {thresholds}")
+    return cuts

@@ -214,6 +214,33 @@ def rescaling_drift(
         c: panel.pivot(index=unit_col, columns=year_col, values=c).astype(float).sort_index()
         for c in inds
     }
+    arows = _drift_anchor_rows(wide, inds, years, low, high, atol)
+    anchors = pd.DataFrame(arows)
+    pinned = {(r["indicator"], r["year"]): r["pinned_low"] and r["pinned_high"] for r in arows}
+    trows: list[dict[str, object]] = []
+    drows: list[pd.DataFrame] = []
+    for c in inds:
+        w = wide[c]
+        for y0, y1 in zip(years[:-1], years[1:], strict=True):
+            trow, block = _drift_transition(c, w, y0, y1, atol)
+            trow["pinned"] = bool(pinned[(c, y0)] and pinned[(c, y1)])
+            trows.append(trow)
+            if block is not None:
+                drows.append(block)
+    cols = ["indicator", "year_from", "year_to", "unit", "score_from", "score_to", "change",
+            "rank_from", "rank_to", "rank_gain"]  # fmt: skip
+    discordant = pd.concat(drows, ignore_index=True) if drows else pd.DataFrame(columns=cols)
+    return RescalingDrift(
+        anchors=anchors, transitions=pd.DataFrame(trows), discordant=discordant, scale=(low, high)
+    )
+
+
+def _drift_anchor_rows(
+    wide: dict[str, pd.DataFrame], inds: list[str], years: list[object], low: float, high: float,
+    atol: float,
+) -> list[dict[str, object]]:
+    """One row per indicator and year: the anchors (min, max, their units), location and whether
+    the year sits on the scale's ends; raises when an indicator has no value in a year."""
     arows: list[dict[str, object]] = []
     for c in inds:
         for y in years:
@@ -232,59 +259,53 @@ def rescaling_drift(
                     "pinned_high": bool(abs(mx - high) <= atol),
                 }
             )  # fmt: skip
-    anchors = pd.DataFrame(arows)
-    pinned = {(r["indicator"], r["year"]): r["pinned_low"] and r["pinned_high"] for r in arows}
-    trows: list[dict[str, object]] = []
-    drows: list[pd.DataFrame] = []
-    for c in inds:
-        w = wide[c]
-        for y0, y1 in zip(years[:-1], years[1:], strict=True):
-            both = w[[y0, y1]].dropna()
-            if len(both) < 2:
-                raise MethodError(
-                    f"indicator {c!r}: fewer than two units observed in both {_show(y0)} and {_show(y1)}"
-                )
-            a, b = both[y0], both[y1]
-            ra, rb = rank_desc(a), rank_desc(b)
-            change = b - a
-            gain = ra - rb
-            down, up = change < -atol, change > atol
-            d_ru, u_rd = down & (gain > 0), up & (gain < 0)
-            top0 = set(a.index[a.to_numpy() >= a.max() - atol])
-            top1 = set(b.index[b.to_numpy() >= b.max() - atol])
-            n = len(both)
-            trows.append(
-                {
-                    "indicator": c, "year_from": y0, "year_to": y1, "n_common": n,
-                    "n_down": int(down.sum()), "n_up": int(up.sum()),
-                    "n_unchanged": int(n - down.sum() - up.sum()),
-                    "share_down": float(down.mean()),
-                    "mean_change": float(change.mean()), "median_change": float(change.median()),
-                    "n_down_rank_up": int(d_ru.sum()), "n_up_rank_down": int(u_rd.sum()),
-                    "share_discordant": float((d_ru | u_rd).mean()),
-                    "spearman": float(a.rank().corr(b.rank())),
-                    "same_leader": bool(top0 & top1),
-                    "pinned": bool(pinned[(c, y0)] and pinned[(c, y1)]),
-                }
-            )  # fmt: skip
-            sel = d_ru | u_rd
-            if sel.any():
-                block = pd.DataFrame(
-                        {
-                            "indicator": c, "year_from": y0, "year_to": y1,
-                            "unit": both.index[sel], "score_from": a[sel].to_numpy(),
-                            "score_to": b[sel].to_numpy(), "change": change[sel].to_numpy(),
-                            "rank_from": ra[sel].to_numpy(), "rank_to": rb[sel].to_numpy(),
-                            "rank_gain": gain[sel].to_numpy(),
-                        }
-                )  # fmt: skip
-                drows.append(block.sort_values("rank_gain", ascending=False, kind="stable"))
-    cols = ["indicator", "year_from", "year_to", "unit", "score_from", "score_to", "change",
-            "rank_from", "rank_to", "rank_gain"]  # fmt: skip
-    discordant = pd.concat(drows, ignore_index=True) if drows else pd.DataFrame(columns=cols)
-    return RescalingDrift(
-        anchors=anchors, transitions=pd.DataFrame(trows), discordant=discordant, scale=(low, high)
-    )
+    return arows
+
+
+def _drift_transition(
+    c: str, w: pd.DataFrame, y0: object, y1: object, atol: float
+) -> tuple[dict[str, object], pd.DataFrame | None]:
+    """The transition row of indicator ``c`` from ``y0`` to ``y1`` over the units observed in
+    both (without its ``pinned`` flag) and its discordant units, best rank gain first (None if
+    there are none)."""
+    both = w[[y0, y1]].dropna()
+    if len(both) < 2:
+        raise MethodError(
+            f"indicator {c!r}: fewer than two units observed in both {_show(y0)} and {_show(y1)}"
+        )
+    a, b = both[y0], both[y1]
+    ra, rb = rank_desc(a), rank_desc(b)
+    change = b - a
+    gain = ra - rb
+    down, up = change < -atol, change > atol
+    d_ru, u_rd = down & (gain > 0), up & (gain < 0)
+    top0 = set(a.index[a.to_numpy() >= a.max() - atol])
+    top1 = set(b.index[b.to_numpy() >= b.max() - atol])
+    n = len(both)
+    trow: dict[str, object] = {
+        "indicator": c, "year_from": y0, "year_to": y1, "n_common": n,
+        "n_down": int(down.sum()), "n_up": int(up.sum()),
+        "n_unchanged": int(n - down.sum() - up.sum()),
+        "share_down": float(down.mean()),
+        "mean_change": float(change.mean()), "median_change": float(change.median()),
+        "n_down_rank_up": int(d_ru.sum()), "n_up_rank_down": int(u_rd.sum()),
+        "share_discordant": float((d_ru | u_rd).mean()),
+        "spearman": float(a.rank().corr(b.rank())),
+        "same_leader": bool(top0 & top1),
+    }  # fmt: skip
+    sel = d_ru | u_rd
+    if not sel.any():
+        return trow, None
+    block = pd.DataFrame(
+        {
+            "indicator": c, "year_from": y0, "year_to": y1,
+            "unit": both.index[sel], "score_from": a[sel].to_numpy(),
+            "score_to": b[sel].to_numpy(), "change": change[sel].to_numpy(),
+            "rank_from": ra[sel].to_numpy(), "rank_to": rb[sel].to_numpy(),
+            "rank_gain": gain[sel].to_numpy(),
+        }
+    )  # fmt: skip
+    return trow, block.sort_values("rank_gain", ascending=False, kind="stable")
 
 
 @dataclass(frozen=True)

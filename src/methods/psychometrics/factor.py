@@ -21,6 +21,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -488,20 +489,7 @@ def efa(
     """
     frame = as_item_frame(data, what="efa", min_items=3)
     p = frame.shape[1]
-    if not isinstance(n_factors, int | np.integer) or isinstance(n_factors, bool) or n_factors < 1:
-        raise MethodError(f"efa: n_factors must be a positive integer, got {n_factors!r}")
-    n_factors = int(n_factors)
-    if method not in _METHODS:
-        raise MethodError(f"efa: method must be one of {list(_METHODS)}, got {method!r}")
-    if rotation not in _ROTATIONS:
-        raise MethodError(f"efa: rotation must be one of {list(_ROTATIONS)}, got {rotation!r}")
-    df = _efa_dof(p, n_factors)
-    if n_factors >= p or df < 0:
-        max_nf = max(k for k in range(1, p) if _efa_dof(p, k) >= 0) if p >= 3 else 0
-        raise MethodError(
-            f"efa: {n_factors} factors are too many for {p} items (degrees of freedom "
-            f"{df:g} < 0); at most {max_nf} factors can be identified"
-        )
+    n_factors, df = _efa_check_options(p, n_factors, method, rotation)
     mom = moments(frame, what="efa")
     r = mom.cor
     names = list(mom.names)
@@ -523,13 +511,7 @@ def efa(
          "proportion_explained": ss / ss.sum()}, index=cols
     ).T
     objective = ml_objective(r, fit.loadings, fit.phi)
-    chi2 = pval = None
-    if objective is not None:
-        chi2 = max(objective * ((mom.n_obs - 1) - (2 * p + 5) / 6 - 2 * n_factors / 3), 0.0)
-        if df > 0:
-            pval = float(stats.chi2.sf(chi2, df))
-        else:
-            chi2 = None
+    chi2, pval = _efa_chi2(objective, mom.n_obs, p, n_factors, df)
     heywood = tuple(n for n, h in zip(names, fit.heywood, strict=True) if h)
     if not fit.converged:
         warnings.warn(f"efa({method}): extraction did not converge after {fit.iterations} "
@@ -552,6 +534,41 @@ def efa(
         objective=objective, chi2=chi2, p_value=pval, converged=fit.converged,
         rotation_converged=fit.rotation_converged, heywood=heywood, iterations=fit.iterations,
     )
+
+
+def _efa_check_options(p: int, n_factors: int, method: str, rotation: str | None
+                       ) -> tuple[int, float]:
+    """Check ``efa``'s options for ``p`` items; returns ``n_factors`` as an int and the model's
+    degrees of freedom."""
+    if not isinstance(n_factors, int | np.integer) or isinstance(n_factors, bool) or n_factors < 1:
+        raise MethodError(f"efa: n_factors must be a positive integer, got {n_factors!r}")
+    n_factors = int(n_factors)
+    if method not in _METHODS:
+        raise MethodError(f"efa: method must be one of {list(_METHODS)}, got {method!r}")
+    if rotation not in _ROTATIONS:
+        raise MethodError(f"efa: rotation must be one of {list(_ROTATIONS)}, got {rotation!r}")
+    df = _efa_dof(p, n_factors)
+    if n_factors >= p or df < 0:
+        max_nf = max(k for k in range(1, p) if _efa_dof(p, k) >= 0) if p >= 3 else 0
+        raise MethodError(
+            f"efa: {n_factors} factors are too many for {p} items (degrees of freedom "
+            f"{df:g} < 0); at most {max_nf} factors can be identified"
+        )
+    return n_factors, df
+
+
+def _efa_chi2(objective: float | None, n_obs: int, p: int, n_factors: int, df: float
+              ) -> tuple[float | None, float | None]:
+    """psych's chi2 ``(n - 1 - (2p+5)/6 - 2m/3) F`` and its p-value; None without an objective
+    or degrees of freedom."""
+    chi2 = pval = None
+    if objective is not None:
+        chi2 = max(objective * ((n_obs - 1) - (2 * p + 5) / 6 - 2 * n_factors / 3), 0.0)
+        if df > 0:
+            pval = float(stats.chi2.sf(chi2, df))
+        else:
+            chi2 = None
+    return chi2, pval
 
 
 def loading_flags(
@@ -836,6 +853,41 @@ def cfa(
     if not isinstance(data, pd.DataFrame):
         raise MethodTypeError(f"cfa: data must be a pandas DataFrame, got {type(data).__name__}")
     spec = _validate_model(model, [str(c) for c in data.columns])
+    items, par, s, logdet_s, n, df = _cfa_sample(data, spec)
+    theta, fmin, converged, it, grad = _cfa_fisher_scoring(par, s, logdet_s, max_iter, tol)
+    _, phi, psi = par.unpack(theta)
+    sig = par.sigma(theta)
+    se = _cfa_standard_errors(par, theta, n)
+    fit = _cfa_fit_measures(s, sig, logdet_s, fmin, n, df, par.npar)
+    factors = par.factors
+    load_df, std, corr = _cfa_loading_tables(par, spec, items, theta, se)
+    phi_df = pd.DataFrame(phi, index=factors, columns=factors)
+    resid_df = pd.DataFrame({"est": psi, "se": se[par.nl + par.nphi:],
+                             "std_all": psi / np.diag(sig)}, index=items)
+    heywood = [it_ for it_, v in zip(items, psi, strict=True) if v < 0]
+    if np.linalg.eigvalsh(phi)[0] <= 0:
+        heywood.append("Phi (factor covariance matrix not positive definite)")
+    if not converged:
+        warnings.warn(f"cfa: ML estimation did not converge in {it} iterations (max |gradient| "
+                      f"{np.max(np.abs(grad)):.2g}); results are approximate",
+                      MethodWarning, stacklevel=2)
+    if heywood:
+        warnings.warn(f"cfa: Heywood case / improper solution: {heywood}", MethodWarning,
+                      stacklevel=2)
+    return CFAResult(
+        **fit, loadings=load_df, std_loadings=std, phi=phi_df,
+        factor_correlations=pd.DataFrame(corr, index=factors, columns=factors),
+        residual_variances=resid_df, model=spec, n_obs=int(n), converged=converged,
+        iterations=it, heywood=tuple(heywood),
+    )
+
+
+def _cfa_sample(
+    data: pd.DataFrame, spec: dict[str, tuple[str, ...]]
+) -> tuple[list[str], _CFAModel, np.ndarray, float, int, int]:
+    """The model's items, its parameterisation, the ML covariance (divisor N) of the complete
+    cases, its log-determinant, N and the degrees of freedom; raises on an unidentified model, too
+    few cases or a singular covariance matrix."""
     items: list[str] = []
     for its in spec.values():
         items.extend(i for i in its if i not in items)
@@ -860,6 +912,14 @@ def cfa(
     sign_s, logdet_s = np.linalg.slogdet(s)
     if sign_s <= 0:
         check_positive_definite(s / np.sqrt(np.outer(np.diag(s), np.diag(s))), items, what="cfa")
+    return items, par, s, logdet_s, n, df
+
+
+def _cfa_fisher_scoring(
+    par: _CFAModel, s: np.ndarray, logdet_s: float, max_iter: int, tol: float
+) -> tuple[np.ndarray, float, bool, int, np.ndarray]:
+    """Minimise F_ML by Fisher scoring with step halving; returns the estimates, the minimum,
+    whether it converged, the iterations used and the last gradient."""
     theta = par.start(s)
     f_old = _ml_discrepancy(par.sigma(theta), s, logdet_s)
     if not np.isfinite(f_old):
@@ -880,17 +940,7 @@ def cfa(
             step = np.linalg.solve(info, grad)
         except np.linalg.LinAlgError:
             step = np.linalg.lstsq(info, grad, rcond=None)[0]
-        t = 1.0
-        while True:
-            cand = theta - t * step
-            f_new = _ml_discrepancy(par.sigma(cand), s, logdet_s)
-            if np.isfinite(f_new) and f_new <= f_old + 1e-14 * abs(f_old):
-                break
-            t /= 2.0
-            if t < 1e-10:
-                cand, f_new = theta, f_old
-                break
-        theta = cand
+        theta, f_new, t = _cfa_halving_step(par, s, logdet_s, theta, step, f_old)
         change = f_old - f_new
         f_old = f_new
         if np.max(np.abs(grad)) < tol or (0 <= change < 1e-15 and t >= 1.0):
@@ -898,7 +948,29 @@ def cfa(
             break
         if t < 1e-10:
             break
-    lam, phi, psi = par.unpack(theta)
+    return theta, f_old, converged, it, grad
+
+
+def _cfa_halving_step(
+    par: _CFAModel, s: np.ndarray, logdet_s: float, theta: np.ndarray, step: np.ndarray,
+    f_old: float,
+) -> tuple[np.ndarray, float, float]:
+    """Halve the Fisher step until F_ML does not increase; below 1e-10 keep ``theta``."""
+    t = 1.0
+    while True:
+        cand = theta - t * step
+        f_new = _ml_discrepancy(par.sigma(cand), s, logdet_s)
+        if np.isfinite(f_new) and f_new <= f_old + 1e-14 * abs(f_old):
+            break
+        t /= 2.0
+        if t < 1e-10:
+            cand, f_new = theta, f_old
+            break
+    return cand, f_new, t
+
+
+def _cfa_standard_errors(par: _CFAModel, theta: np.ndarray, n: int) -> np.ndarray:
+    """Standard errors from the expected information ``N/2 tr(Σ⁻¹Σ_a Σ⁻¹Σ_b)`` (NaN if singular)."""
     sig = par.sigma(theta)
     sinv = np.linalg.inv(sig)
     deriv = par.derivatives(theta)
@@ -909,7 +981,15 @@ def cfa(
         se = np.sqrt(np.clip(np.diag(cov_theta), 0.0, None))
     except np.linalg.LinAlgError:
         se = np.full(par.npar, np.nan)
-    fmin = f_old
+    return se
+
+
+def _cfa_fit_measures(
+    s: np.ndarray, sig: np.ndarray, logdet_s: float, fmin: float, n: int, df: int, npar: int
+) -> dict[str, Any]:
+    """lavaan's fit measures (chi2, CFI, TLI, RMSEA and its interval, SRMR, logL, AIC, BIC) as
+    :class:`CFAResult` fields."""
+    p = s.shape[0]
     chi2 = max(n * fmin, 0.0)
     pval = float(stats.chi2.sf(chi2, df)) if df > 0 else 1.0
     logl_sat = -0.5 * n * (p * np.log(2 * np.pi) + logdet_s + p)
@@ -927,10 +1007,24 @@ def cfa(
     d = np.sqrt(np.diag(s))
     resid = (s - sig) / np.outer(d, d)
     srmr = float(np.sqrt(np.mean(resid[np.tril_indices(p)] ** 2)))
-    npar = par.npar
     aic = -2 * logl + 2 * npar
     bic = -2 * logl + np.log(n) * npar
+    return dict(
+        chi2=float(chi2), dof=int(df), p_value=pval, cfi=float(cfi), tli=float(tli),
+        rmsea=rmsea, rmsea_ci=rmsea_ci, srmr=srmr, aic=float(aic), bic=float(bic),
+        loglik=float(logl), loglik_unrestricted=float(logl_sat), npar=int(npar),
+        baseline_chi2=base_chi2, baseline_dof=int(base_df),
+    )
 
+
+def _cfa_loading_tables(
+    par: _CFAModel, spec: dict[str, tuple[str, ...]], items: list[str], theta: np.ndarray,
+    se: np.ndarray,
+) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """The loadings in model order (est, se, std.all), the item x factor std.all matrix and the
+    factor correlation matrix."""
+    lam, phi, _ = par.unpack(theta)
+    sig = par.sigma(theta)
     factors = par.factors
     sd_lv = np.sqrt(np.clip(np.diag(phi), 0.0, None))
     sd_ov = np.sqrt(np.diag(sig))
@@ -945,31 +1039,10 @@ def cfa(
     std = pd.DataFrame(0.0, index=items, columns=factors)
     for r in rows:
         std.loc[r[1], r[0]] = r[4]
-    phi_df = pd.DataFrame(phi, index=factors, columns=factors)
     with np.errstate(invalid="ignore", divide="ignore"):
         corr = phi / np.outer(sd_lv, sd_lv)
     np.fill_diagonal(corr, 1.0)
-    resid_df = pd.DataFrame({"est": psi, "se": se[par.nl + par.nphi:],
-                             "std_all": psi / np.diag(sig)}, index=items)
-    heywood = [it_ for it_, v in zip(items, psi, strict=True) if v < 0]
-    if np.linalg.eigvalsh(phi)[0] <= 0:
-        heywood.append("Phi (factor covariance matrix not positive definite)")
-    if not converged:
-        warnings.warn(f"cfa: ML estimation did not converge in {it} iterations (max |gradient| "
-                      f"{np.max(np.abs(grad)):.2g}); results are approximate",
-                      MethodWarning, stacklevel=2)
-    if heywood:
-        warnings.warn(f"cfa: Heywood case / improper solution: {heywood}", MethodWarning,
-                      stacklevel=2)
-    return CFAResult(
-        chi2=float(chi2), dof=int(df), p_value=pval, cfi=float(cfi), tli=float(tli),
-        rmsea=rmsea, rmsea_ci=rmsea_ci, srmr=srmr, aic=float(aic), bic=float(bic),
-        loglik=float(logl), loglik_unrestricted=float(logl_sat), npar=int(npar),
-        baseline_chi2=base_chi2, baseline_dof=int(base_df), loadings=load_df, std_loadings=std,
-        phi=phi_df, factor_correlations=pd.DataFrame(corr, index=factors, columns=factors),
-        residual_variances=resid_df, model=spec, n_obs=int(n), converged=converged,
-        iterations=it, heywood=tuple(heywood),
-    )
+    return load_df, std, corr
 
 
 def _rmsea_ci(chi2: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:

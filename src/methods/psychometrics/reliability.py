@@ -501,23 +501,8 @@ def omega(
     fit = fit_correlation(r, nf, method, "varimax")
     orth = fit.loadings
     heywood |= bool(fit.heywood.any())
-    if nf == 1:
-        fload = orth
-        phi = np.ones((1, 1))
-        gload = np.array([1.0])
-    else:
-        ob = oblimin(orth)
-        fload, phi = ob.loadings, ob.phi
-        if nf > 2:
-            hi = fit_correlation(phi, 1, method, None)
-            gload = hi.loadings[:, 0]
-            heywood |= bool(hi.heywood.any())
-        else:
-            g1 = np.sqrt(abs(phi[0, 1]))
-            gload = np.array([g1, np.sign(phi[0, 1]) * g1])
-            warnings.warn("omega: with 2 group factors the general factor is not identified; the "
-                          "two higher-order loadings are set equal (psych's option='equal')",
-                          MethodWarning, stacklevel=2)
+    fload, phi, gload, hi_heywood = _omega_higher_order(orth, nf, method)
+    heywood |= hi_heywood
     if (np.abs(gload) > 1).any():
         heywood = True
     g = fload @ gload
@@ -526,37 +511,15 @@ def omega(
     uniq2 = fload**2 - (fload * gload[None, :]) ** 2
     uniq2 = np.maximum(uniq2, 0.0)
     group = np.sign(fload) * np.sqrt(uniq2)
-    key = np.sign(g)
-    key[key == 0] = 1.0
-    m = r.copy()
-    flipped: tuple[str, ...] = ()
-    if (key < 0).any():
-        m = r * key[:, None] * key[None, :]
-        g = g * key
-        group = group * key[:, None]
-        flipped = tuple(n for n, k_ in zip(names, key, strict=True) if k_ < 0)
+    m, g, group, flipped = _omega_flip(r, g, group, names)
     vt = m.sum()
     gsq = g.sum() ** 2
     om_tot = (vt - u2.sum()) / vt
     alpha_std = (vt - np.trace(m)) / vt * p / (p - 1)
     ev = np.concatenate([[np.sum(g**2)], (group**2).sum(axis=0)])
     ecv = ev[0] / ev.sum()
-    # omega per group factor (psych's omega.group)
-    sub = np.argmax(np.abs(group), axis=1)
     gcols = [f"F{k + 1}*" for k in range(nf)]
-    rows = {"g": (om_tot, g.sum() ** 2 / vt, np.nan)}
-    grs = 0.0
-    for k in range(nf):
-        idx = np.flatnonzero(sub == k)
-        if idx.size == 0:
-            continue
-        vgr = m[np.ix_(idx, idx)].sum()
-        gr = group[idx, k].sum()
-        grs += gr**2
-        gen = g[idx].sum() ** 2
-        rows[gcols[k]] = ((gr**2 + gen) / vgr, gen / vgr, gr**2 / vgr)
-    rows["g"] = (om_tot, g.sum() ** 2 / vt, grs / vt)
-    group_table = pd.DataFrame(rows, index=["total", "general", "group"]).T
+    group_table = _omega_group_table(m, g, group, om_tot, gcols)
     if (h2 >= 1.0).any():
         heywood = True
     if heywood:
@@ -577,6 +540,63 @@ def omega(
         group_table=group_table, n_factors=nf, n_obs=mom.n_obs, flipped=flipped, reversed=rev,
         heywood=heywood,
     )
+
+
+def _omega_higher_order(orth: np.ndarray, nf: int, method: str
+                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """Oblimin pattern, factor correlations and higher-order loadings of ``omega`` (one factor:
+    g = 1; two: equal loadings, with a warning; more: one-factor fit of Φ), and whether the
+    higher-order fit is a Heywood case."""
+    if nf == 1:
+        return orth, np.ones((1, 1)), np.array([1.0]), False
+    ob = oblimin(orth)
+    fload, phi = ob.loadings, ob.phi
+    if nf > 2:
+        hi = fit_correlation(phi, 1, method, None)
+        return fload, phi, hi.loadings[:, 0], bool(hi.heywood.any())
+    g1 = np.sqrt(abs(phi[0, 1]))
+    gload = np.array([g1, np.sign(phi[0, 1]) * g1])
+    warnings.warn("omega: with 2 group factors the general factor is not identified; the "
+                  "two higher-order loadings are set equal (psych's option='equal')",
+                  MethodWarning, stacklevel=3)
+    return fload, phi, gload, False
+
+
+def _omega_flip(r: np.ndarray, g: np.ndarray, group: np.ndarray, names: list[str]
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[str, ...]]:
+    """Flip the items with a negative general loading: the re-keyed correlation matrix, general
+    and group loadings, and the flipped items' names."""
+    key = np.sign(g)
+    key[key == 0] = 1.0
+    m = r.copy()
+    flipped: tuple[str, ...] = ()
+    if (key < 0).any():
+        m = r * key[:, None] * key[None, :]
+        g = g * key
+        group = group * key[:, None]
+        flipped = tuple(n for n, k_ in zip(names, key, strict=True) if k_ < 0)
+    return m, g, group, flipped
+
+
+def _omega_group_table(m: np.ndarray, g: np.ndarray, group: np.ndarray, om_tot: float,
+                       gcols: list[str]) -> pd.DataFrame:
+    """Omega total / general / group per group factor (psych's ``omega.group``), each item
+    assigned to the group factor of its largest absolute loading."""
+    vt = m.sum()
+    sub = np.argmax(np.abs(group), axis=1)
+    rows = {"g": (om_tot, g.sum() ** 2 / vt, np.nan)}
+    grs = 0.0
+    for k in range(len(gcols)):
+        idx = np.flatnonzero(sub == k)
+        if idx.size == 0:
+            continue
+        vgr = m[np.ix_(idx, idx)].sum()
+        gr = group[idx, k].sum()
+        grs += gr**2
+        gen = g[idx].sum() ** 2
+        rows[gcols[k]] = ((gr**2 + gen) / vgr, gen / vgr, gr**2 / vgr)
+    rows["g"] = (om_tot, g.sum() ** 2 / vt, grs / vt)
+    return pd.DataFrame(rows, index=["total", "general", "group"]).T
 
 
 # --------------------------------------------------------------------------------------------------
@@ -655,23 +675,7 @@ def icc(ratings: pd.DataFrame | np.ndarray, *, ci: float = 0.95) -> pd.DataFrame
         raise MethodError(f"icc: ci must be a level in (0, 1), got {ci!r}")
     x, _ = _ratings_frame(ratings, "icc")
     n, k = x.shape
-    gm = x.mean()
-    ss_t = ((x - gm) ** 2).sum()
-    ss_b = k * ((x.mean(axis=1) - gm) ** 2).sum()
-    ss_j = n * ((x.mean(axis=0) - gm) ** 2).sum()
-    ss_e = ss_t - ss_b - ss_j
-    msb = ss_b / (n - 1)
-    msj = ss_j / (k - 1)
-    mse = ss_e / ((n - 1) * (k - 1))
-    msw = (ss_j + ss_e) / (n * (k - 1))
-    scale = max(ss_t, 1e-300)
-    if ss_e <= 1e-12 * scale or msw <= 0:
-        raise MethodError(
-            "icc: the ratings have no residual variance (every rater gives the same ratings up "
-            "to a constant); the F tests and intervals are undefined"
-        )
-    if ss_b <= 1e-12 * scale:
-        raise MethodError("icc: all targets have the same mean rating; ICC is undefined")
+    msb, msj, mse, msw = _icc_mean_squares(x)
     icc1 = (msb - msw) / (msb + (k - 1) * msw)
     icc2 = (msb - mse) / (msb + (k - 1) * mse + k * (msj - mse) / n)
     icc3 = (msb - mse) / (msb + (k - 1) * mse)
@@ -689,14 +693,7 @@ def icc(ratings: pd.DataFrame | np.ndarray, *, ci: float = 0.95) -> pd.DataFrame
     f1u = f11 * stats.f.ppf(1 - a / 2, df11d, df11n)
     f3l = f21 / stats.f.ppf(1 - a / 2, df21n, df21d)
     f3u = f21 * stats.f.ppf(1 - a / 2, df21d, df21n)
-    fj = msj / mse
-    vn = (k - 1) * (n - 1) * (k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2) ** 2
-    vd = (n - 1) * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
-    v = vn / vd
-    f2u = stats.f.ppf(1 - a / 2, n - 1, v)
-    f2l = stats.f.ppf(1 - a / 2, v, n - 1)
-    l2 = n * (msb - f2u * mse) / (f2u * (k * msj + (k * n - k - n) * mse) + n * msb)
-    u2 = n * (f2l * msb - mse) / (k * msj + (k * n - k - n) * mse + n * f2l * msb)
+    l2, u2 = _icc2_interval(icc2, msb, msj, mse, n, k, a)
     table = pd.DataFrame(
         {
             "icc": [icc1, icc2, icc3, icc1k, icc2k, icc3k],
@@ -713,6 +710,44 @@ def icc(ratings: pd.DataFrame | np.ndarray, *, ci: float = 0.95) -> pd.DataFrame
     )
     table.attrs.update({"n_targets": n, "n_raters": k, "ci_level": ci})
     return table.astype({"df1": float, "df2": float})
+
+
+def _icc_mean_squares(x: np.ndarray) -> tuple[float, float, float, float]:
+    """Two-way ANOVA mean squares of targets (rows), raters (columns), residual and within
+    targets; raises when the residual or the between-targets variance is zero."""
+    n, k = x.shape
+    gm = x.mean()
+    ss_t = ((x - gm) ** 2).sum()
+    ss_b = k * ((x.mean(axis=1) - gm) ** 2).sum()
+    ss_j = n * ((x.mean(axis=0) - gm) ** 2).sum()
+    ss_e = ss_t - ss_b - ss_j
+    msb = ss_b / (n - 1)
+    msj = ss_j / (k - 1)
+    mse = ss_e / ((n - 1) * (k - 1))
+    msw = (ss_j + ss_e) / (n * (k - 1))
+    scale = max(ss_t, 1e-300)
+    if ss_e <= 1e-12 * scale or msw <= 0:
+        raise MethodError(
+            "icc: the ratings have no residual variance (every rater gives the same ratings up "
+            "to a constant); the F tests and intervals are undefined"
+        )
+    if ss_b <= 1e-12 * scale:
+        raise MethodError("icc: all targets have the same mean rating; ICC is undefined")
+    return msb, msj, mse, msw
+
+
+def _icc2_interval(icc2: float, msb: float, msj: float, mse: float, n: int, k: int, a: float
+                   ) -> tuple[float, float]:
+    """The Satterthwaite-type interval of ICC(2,1) (McGraw & Wong 1996; psych::ICC)."""
+    fj = msj / mse
+    vn = (k - 1) * (n - 1) * (k * icc2 * fj + n * (1 + (k - 1) * icc2) - k * icc2) ** 2
+    vd = (n - 1) * k**2 * icc2**2 * fj**2 + (n * (1 + (k - 1) * icc2) - k * icc2) ** 2
+    v = vn / vd
+    f2u = stats.f.ppf(1 - a / 2, n - 1, v)
+    f2l = stats.f.ppf(1 - a / 2, v, n - 1)
+    l2 = n * (msb - f2u * mse) / (f2u * (k * msj + (k * n - k - n) * mse) + n * msb)
+    u2 = n * (f2l * msb - mse) / (k * msj + (k * n - k - n) * mse + n * f2l * msb)
+    return l2, u2
 
 
 @dataclass(frozen=True)

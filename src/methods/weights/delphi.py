@@ -168,6 +168,40 @@ def delphi_rounds(
        PARE 12(10).
     3. 曾光 (1994). 现代流行病学方法与应用 (expert authority Cr = (Ca + Cs)/2).
     """
+    df = _delphi_scores(scores, max_score)
+    auth = expert_authority(experts) if experts is not None else None
+    keep_rule = rule if rule is not None else RetentionRule()
+    rows = []
+    conc = []
+    dropped: dict[int, list[str]] = {}
+    last_keep: list[str] = []
+    for rnd, sub in df.groupby("round", sort=True):
+        wide = sub.pivot(index="indicator", columns="expert", values="score")
+        tab = _delphi_round_table(wide, max_score, auth)
+        keep = keep_rule.keep(tab) if isinstance(keep_rule, RetentionRule) else keep_rule(tab)
+        tab["retained"] = pd.Series(keep, index=tab.index).astype(bool)
+        dropped[int(rnd)] = tab.index[~tab["retained"]].tolist()
+        last_keep = tab.index[tab["retained"]].tolist()
+        tab.insert(0, "round", int(rnd))
+        rows.append(tab.reset_index())
+        conc.append(_delphi_concordance(wide, int(rnd)))
+    if not rows:
+        raise MethodError("delphi_rounds: no scores")
+    desc = keep_rule.describe() if isinstance(keep_rule, RetentionRule) else "custom rule"
+    return DelphiResult(
+        stats=pd.concat(rows, ignore_index=True),
+        concordance=pd.DataFrame(conc).set_index("round"),
+        authority=auth,
+        dropped=dropped,
+        retained=last_keep,
+        rule=desc,
+        max_score=max_score,
+    )
+
+
+def _delphi_scores(scores: pd.DataFrame, max_score: float) -> pd.DataFrame:
+    """The long scores table (expert, round, indicator, numeric score), checked for the
+    columns, non-numeric and duplicated scores and scores above ``max_score``."""
     need = {"expert", "round", "indicator", "score"}
     if not need <= set(scores.columns):
         raise MethodError(f"delphi_rounds: scores needs columns {sorted(need)}, got "
@@ -190,54 +224,41 @@ def delphi_rounds(
         r = df[out_of_scale].iloc[0]
         raise MethodError(f"delphi_rounds: score {r['score']} above max_score {max_score} "
                           f"(expert {r['expert']!r}, indicator {r['indicator']!r})")
-    auth = expert_authority(experts) if experts is not None else None
-    keep_rule = rule if rule is not None else RetentionRule()
-    rows = []
-    conc = []
-    dropped: dict[int, list[str]] = {}
-    last_keep: list[str] = []
-    for rnd, sub in df.groupby("round", sort=True):
-        wide = sub.pivot(index="indicator", columns="expert", values="score")
-        g = wide
-        tab = pd.DataFrame({
-            "n": g.notna().sum(axis=1),
-            "mean": g.mean(axis=1),
-            "sd": g.std(axis=1, ddof=1),
-        })
-        tab["cv"] = tab["sd"] / tab["mean"]
-        tab["full_score_ratio"] = (g == max_score).sum(axis=1) / tab["n"]
-        if auth is not None:
-            missing = [e for e in g.columns if e not in auth.index]
-            if missing:
-                raise MethodError(f"delphi_rounds: no authority (ca, cs) for expert(s) {missing}")
-            cr = auth.loc[list(g.columns), "cr"].to_numpy()
-            vals = g.to_numpy(dtype=float)
-            obs = ~np.isnan(vals)
-            tab["weighted_mean"] = np.nansum(vals * cr, axis=1) / (obs * cr).sum(axis=1)
-        keep = keep_rule.keep(tab) if isinstance(keep_rule, RetentionRule) else keep_rule(tab)
-        tab["retained"] = pd.Series(keep, index=tab.index).astype(bool)
-        dropped[int(rnd)] = tab.index[~tab["retained"]].tolist()
-        last_keep = tab.index[tab["retained"]].tolist()
-        tab.insert(0, "round", int(rnd))
-        rows.append(tab.reset_index())
-        complete = wide.dropna(axis=1, how="any")
-        excluded = [e for e in wide.columns if e not in complete.columns]
-        if complete.shape[1] >= 2 and complete.shape[0] >= 3:
-            k = _kendall(complete)
-        else:
-            k = {"w": float("nan"), "chi2": float("nan"), "dof": float("nan"),
-                 "p_value": float("nan")}
-        conc.append({"round": int(rnd), **k, "n_experts": complete.shape[1],
-                     "n_indicators": complete.shape[0], "experts_excluded": excluded})
-    if not rows:
-        raise MethodError("delphi_rounds: no scores")
-    desc = keep_rule.describe() if isinstance(keep_rule, RetentionRule) else "custom rule"
-    return DelphiResult(
-        stats=pd.concat(rows, ignore_index=True),
-        concordance=pd.DataFrame(conc).set_index("round"),
-        authority=auth,
-        dropped=dropped,
-        retained=last_keep,
-        rule=desc,
-        max_score=max_score,
-    )
+    return df
+
+
+def _delphi_round_table(wide: pd.DataFrame, max_score: float, auth: pd.DataFrame | None
+                        ) -> pd.DataFrame:
+    """Per indicator of one round (indicators x experts): n, mean, SD, CV, full-score ratio and,
+    with expert authority, the authority-weighted mean."""
+    g = wide
+    tab = pd.DataFrame({
+        "n": g.notna().sum(axis=1),
+        "mean": g.mean(axis=1),
+        "sd": g.std(axis=1, ddof=1),
+    })
+    tab["cv"] = tab["sd"] / tab["mean"]
+    tab["full_score_ratio"] = (g == max_score).sum(axis=1) / tab["n"]
+    if auth is not None:
+        missing = [e for e in g.columns if e not in auth.index]
+        if missing:
+            raise MethodError(f"delphi_rounds: no authority (ca, cs) for expert(s) {missing}")
+        cr = auth.loc[list(g.columns), "cr"].to_numpy()
+        vals = g.to_numpy(dtype=float)
+        obs = ~np.isnan(vals)
+        tab["weighted_mean"] = np.nansum(vals * cr, axis=1) / (obs * cr).sum(axis=1)
+    return tab
+
+
+def _delphi_concordance(wide: pd.DataFrame, rnd: int) -> dict[str, object]:
+    """Kendall's W of one round over the experts who scored every indicator (NaN with fewer
+    than 2 such experts or 3 indicators)."""
+    complete = wide.dropna(axis=1, how="any")
+    excluded = [e for e in wide.columns if e not in complete.columns]
+    if complete.shape[1] >= 2 and complete.shape[0] >= 3:
+        k = _kendall(complete)
+    else:
+        k = {"w": float("nan"), "chi2": float("nan"), "dof": float("nan"),
+             "p_value": float("nan")}
+    return {"round": rnd, **k, "n_experts": complete.shape[1],
+            "n_indicators": complete.shape[0], "experts_excluded": excluded}

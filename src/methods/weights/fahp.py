@@ -329,42 +329,15 @@ def fuzzy_ahp(
     if not 0 <= reciprocal_rtol < 1:
         raise MethodError(f"reciprocal_rtol must lie in [0, 1), got {reciprocal_rtol!r}")
     labels, a = _check_tfn_matrix(matrix, rtol=reciprocal_rtol)
-    n = len(labels)
     idx = pd.Index(labels, name="criterion")
     if method == "extent":
-        row = a.sum(axis=1)  # (n, 3)
-        tot = a.sum(axis=(0, 1))  # (3,)
-        s = np.column_stack([row[:, 0] / tot[2], row[:, 1] / tot[1], row[:, 2] / tot[0]])
-        v = np.ones((n, n))
-        for i in range(n):
-            for k in range(n):
-                if i != k:
-                    v[i, k] = possibility_degree(tuple(s[i]), tuple(s[k]))
-        d = v.min(axis=1)
-        if d.sum() <= 0:
-            raise MethodError("extent analysis gave every criterion a zero degree")
-        w = d / d.sum()
-        fuzzy = pd.DataFrame(s, index=idx, columns=["l", "m", "u"])
-        poss = pd.DataFrame(v, index=idx, columns=idx)
+        w, fuzzy, poss, crisp_s = _extent_weights(a, idx)
         defz = None
         gmeans = None
-        crisp_s = pd.Series(d, index=idx, name="degree")
     elif method == "geometric_mean":
-        r = np.exp(np.log(a).mean(axis=1))  # (n, 3)
-        tot = r.sum(axis=0)
-        fw = np.column_stack([r[:, 0] / tot[2], r[:, 1] / tot[1], r[:, 2] / tot[0]])
-        if defuzzify == "centroid":
-            crisp = fw.sum(axis=1) / 3.0
-        elif defuzzify == "graded_mean":
-            crisp = (fw[:, 0] + 4 * fw[:, 1] + fw[:, 2]) / 6.0
-        else:
-            raise MethodError(f"defuzzify must be 'centroid' or 'graded_mean', got {defuzzify!r}")
-        w = crisp / crisp.sum()
-        fuzzy = pd.DataFrame(fw, index=idx, columns=["l", "m", "u"])
+        w, fuzzy, gmeans, crisp_s = _geometric_mean_weights(a, idx, defuzzify)
         poss = None
         defz = defuzzify
-        gmeans = pd.DataFrame(r, index=idx, columns=["l", "m", "u"])
-        crisp_s = pd.Series(crisp, index=idx, name="crisp")
     else:
         raise MethodError(f"method must be 'extent' or 'geometric_mean', got {method!r}")
     weights = pd.Series(w, index=idx, name="weight")
@@ -387,6 +360,49 @@ def fuzzy_ahp(
         geometric_means=gmeans,
         crisp=crisp_s,
     )
+
+
+def _extent_weights(a: np.ndarray, idx: pd.Index
+                    ) -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Chang's extent analysis of the (n, n, 3) TFN array: weights, synthetic extents S_i,
+    degrees of possibility V(S_i >= S_k) and degrees d_i."""
+    n = len(idx)
+    row = a.sum(axis=1)  # (n, 3)
+    tot = a.sum(axis=(0, 1))  # (3,)
+    ext = np.column_stack([row[:, 0] / tot[2], row[:, 1] / tot[1], row[:, 2] / tot[0]])
+    v = np.ones((n, n))
+    for i in range(n):
+        for k in range(n):
+            if i != k:
+                v[i, k] = possibility_degree(tuple(ext[i]), tuple(ext[k]))
+    d = v.min(axis=1)
+    if d.sum() <= 0:
+        raise MethodError("extent analysis gave every criterion a zero degree")
+    w = d / d.sum()
+    fuzzy = pd.DataFrame(ext, index=idx, columns=["l", "m", "u"])
+    poss = pd.DataFrame(v, index=idx, columns=idx)
+    crisp_s = pd.Series(d, index=idx, name="degree")
+    return w, fuzzy, poss, crisp_s
+
+
+def _geometric_mean_weights(a: np.ndarray, idx: pd.Index, defuzzify: str
+                            ) -> tuple[np.ndarray, pd.DataFrame, pd.DataFrame, pd.Series]:
+    """Buckley's geometric mean of the (n, n, 3) TFN array: weights, fuzzy weights, row
+    geometric means and the defuzzified (centroid or graded mean) weights."""
+    r = np.exp(np.log(a).mean(axis=1))  # (n, 3)
+    tot = r.sum(axis=0)
+    fw = np.column_stack([r[:, 0] / tot[2], r[:, 1] / tot[1], r[:, 2] / tot[0]])
+    if defuzzify == "centroid":
+        crisp = fw.sum(axis=1) / 3.0
+    elif defuzzify == "graded_mean":
+        crisp = (fw[:, 0] + 4 * fw[:, 1] + fw[:, 2]) / 6.0
+    else:
+        raise MethodError(f"defuzzify must be 'centroid' or 'graded_mean', got {defuzzify!r}")
+    w = crisp / crisp.sum()
+    fuzzy = pd.DataFrame(fw, index=idx, columns=["l", "m", "u"])
+    gmeans = pd.DataFrame(r, index=idx, columns=["l", "m", "u"])
+    crisp_s = pd.Series(crisp, index=idx, name="crisp")
+    return w, fuzzy, gmeans, crisp_s
 
 
 def fuzzy_ahp_hierarchy(
