@@ -1,6 +1,6 @@
 # dgpe — the two commands of the README, and a few more.
 #   make report   create .venv, install everything, run the default report into reports/<date>-default
-#   make test     create .venv, install everything (with the dev extras), lint and run the tests
+#   make test     create .venv, install everything (with the dev extras), lint, type-check (mypy) and run the tests
 #   make lab      open JupyterLab on notebooks/ with the project's kernel
 PYTHON ?= python3
 VENV   := .venv
@@ -24,6 +24,7 @@ report: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks notebooks
+	$(BIN)/mypy
 	$(BIN)/pytest -n 2 --dist loadfile $(ARGS)
 
 lab: $(STAMP)

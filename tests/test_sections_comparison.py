@@ -102,7 +102,7 @@ def test_survey_fuzzy_in_english():
 
 # -- the index's scale -------------------------------------------------------------------------------
 
-NORMALISE = ["zscore", "rank", "percentile", "distance_max", "fraction_max", "none"]
+NORMALISE = ["zscore", "rank", "percentile", "distance_max", "none"]
 
 
 @pytest.mark.parametrize("method", NORMALISE)
@@ -160,11 +160,13 @@ def test_a_variant_the_data_refuse_is_left_out_with_a_warning(monkeypatch):
     assert sec.findings[0].key == "comparison.variant_refused" and sec.findings[0].severity == "warning"
 
 
-def test_values_off_the_declared_scale_are_rescaled_with_a_warning():
+def test_an_indicator_normalised_otherwise_is_rescaled_with_a_finding():
+    """One z-scored indicator makes the indicators' scale (and so the index's) unbounded, as the
+    registries declare it: the section rescales the treated data instead of mapping a scale."""
     run, sec = ranked(DEFAULT, "build.normalise.overrides={A1.1: {method: zscore}}")
     ev = sec.data["evaluation"]
-    assert run.plan.scale.bounded and ev.rescaled == "comparison.rescaled_off_scale"
-    assert sec.findings[0].severity == "warning"
+    assert not run.plan.indicator_scale.bounded and not run.plan.scale.bounded
+    assert ev.rescaled == "comparison.rescaled_unbounded"
     pd.testing.assert_frame_equal(ev.graded, minmax100(run), atol=1e-9, check_names=False)
 
 

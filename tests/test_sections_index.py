@@ -71,7 +71,7 @@ def check(run: Run, sec: Section) -> None:
         assert run.plan.has("kinds")
 
 
-NORMALISE = ["minmax", "zscore", "rank", "percentile", "distance_max", "fraction_max"]
+NORMALISE = ["minmax", "zscore", "rank", "percentile", "distance_max"]
 WEIGHTS = ["equal", "ahp", "fahp", "entropy", "critic", "pca", "independence", "cv"]
 CASES = (
     [((f"build.normalise.method={m}",), ("ranking", "cards", "weight_shares")) for m in NORMALISE]

@@ -24,7 +24,7 @@ CASES = {
     "none": (DEFAULT, ["build.normalise={method: none}"]),
     "percentile_equal": (DEFAULT, ["build.normalise={method: percentile}", "build.weights=equal"]),
     "distance_max_critic": (DEFAULT, ["build.normalise={method: distance_max}", "build.weights=critic"]),
-    "fraction_max_pca": (DEFAULT, ["build.normalise={method: fraction_max}", "build.weights=pca"]),
+    "distance_max_pca": (DEFAULT, ["build.normalise={method: distance_max}", "build.weights=pca"]),
     "ahp": (DEFAULT, ["build.weights=ahp"]),
     "entropy": (DEFAULT, ["build.weights=entropy"]),
     "cv": (DEFAULT, ["build.weights=cv"]),

@@ -190,8 +190,17 @@ class Plan:
 
     @property
     def scale(self) -> Any:
-        """The index's score scale (:class:`methods.index.ScoreScale`)."""
+        """The index's score scale (:class:`methods.registry.ScoreScale`)."""
         return score_scale(self.index)
+
+    @property
+    def indicator_scale(self) -> Any:
+        """The scale of the normalised indicators (the normalisation's; it differs from the
+        index's when the aggregation changes scale, e.g. a TOPSIS closeness in [0, 1])."""
+        from methods.index.scales import hull
+
+        scales = self.index.scales
+        return hull([scales[c] for c in self.framework.indicator_codes if c in scales])
 
     # -- records ----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:

@@ -222,6 +222,12 @@ class MethodInfo:
         """``{parameter: default}``."""
         return {p.name: p.default for p in self.params}
 
+    def call(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the method's function (a MethodError if the entry declares none)."""
+        if self.function is None:
+            raise MethodError(f"{self.family} method {self.name!r} has no function of its own")
+        return self.function(*args, **kwargs)
+
     def score_scale(self, params: Mapping[str, Any] | None = None) -> ScoreScale | None:
         """The scale of the scores this method produces with ``params`` (defaults filled in)."""
         if self.scale is None or isinstance(self.scale, ScoreScale):

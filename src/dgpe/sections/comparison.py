@@ -9,8 +9,8 @@ and evaluate the satisfaction survey by fuzzy statistics (with a survey).
 
 The methods that grade values against fixed numbers (the fuzzy comment knots 30/50/70/90 on
 0–100, the coupling subsystems on [0, 1]) need the indicators on a known bounded scale. They read
-the index's own normalised indicators, mapped linearly from the plan's score scale
-(:attr:`dgpe.plan.Plan.scale`: ``low``…``high`` → 0…100); when that scale is unbounded (z-scores,
+the index's own normalised indicators, mapped linearly from their scale
+(:attr:`dgpe.plan.Plan.indicator_scale`: ``low``…``high`` → 0…100); when that scale is unbounded (z-scores,
 ranks, no normalisation) or the values leave it, they work on a min-max 0–100 rescaling of the
 treated indicators and the section says so. The scale is never guessed from the data's values.
 
@@ -92,7 +92,7 @@ def graded_indicators(run: Any) -> tuple[pd.DataFrame, str | None]:
     (``run.plan.build(normalise={"method": "minmax", "range": [0, 100]})``). Returns the frame and
     None, or the frame and the catalogue key of the finding that says it was rescaled.
     """
-    res, scale = run.plan.index, run.plan.scale
+    res, scale = run.plan.index, run.plan.indicator_scale
     codes = [c for c in run.framework.indicator_codes if c in res.stages["normalised"].columns]
     if scale.bounded:
         x = res.stages["normalised"][codes]
@@ -192,7 +192,7 @@ def rankings(run: Any) -> Section:
     ev = evaluate(run)
     sec.data["evaluation"] = ev
     if ev.rescaled is not None:
-        sec.finding(ev.rescaled, scale=scale_label(run.plan.scale))
+        sec.finding(ev.rescaled, scale=scale_label(run.plan.indicator_scale))
     if not ev.variant:
         sec.finding("comparison.variant_refused")
     reference = str(ev.scores.columns[0])

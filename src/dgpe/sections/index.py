@@ -97,7 +97,7 @@ def ranking(run: Run) -> Section:
     mean = float(res.scores[root].mean())
     sec.result("index_mean", round(mean, 6), ("综合指数均值", "Mean index score"))
     sec.result("index_top_unit", str(best), ("排名第一的单位", "Top-ranked unit"))
-    params = {"n": len(top), "mean": mean, "digits": score_digits(run.plan.scale),
+    params: dict[str, Any] = {"n": len(top), "mean": mean, "digits": score_digits(run.plan.scale),
               "high": float(top["score"].iloc[0]), "best": str(top.loc[best, "unit_name"]),
               "low": float(top["score"].iloc[-1]), "worst": str(top.loc[worst, "unit_name"])}
     if run.plan.bands is None:

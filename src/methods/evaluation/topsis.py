@@ -152,9 +152,9 @@ def entropy_topsis(
         if const:
             raise MethodError(f"indicator(s) {const} are constant across units; drop them")
         z = (data - data.min()) / rng
-        neg = [c for c, s in zip(cols, d, strict=True) if s < 0]
-        if neg:
-            z[neg] = 1.0 - z[neg]
+        negative = [c for c, s in zip(cols, d, strict=True) if s < 0]
+        if negative:
+            z[negative] = 1.0 - z[negative]
         w = entropy_weights(z).weights
         close = topsis(z, w, normalisation="vector").scores.rename("closeness")
     return EntropyTopsisResult(

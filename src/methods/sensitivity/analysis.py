@@ -252,9 +252,24 @@ class IndexSampler:
                 if AGGREGATION.get(k).input_domain({"p": self.p}) == "positive"]
 
     def _resolve(self) -> None:
+        """Resolve every uncertain input into its alternatives (aggregation, imputation,
+        treatment, normalisation, weights, exclusion) and the design's dimensions."""
+        self._resolve_aggregations()
+        need_pos = any(self._needs_positive(a.value) for a in self.agg_alts)
+        self._resolve_imputations()
+        self._resolve_treatments()
+        raw = self._resolve_normalisations(need_pos)
+        # branch matrices
+        self.branches: dict[tuple[int, int, int], BranchMatrix] = {}
+        self._oriented: dict[tuple[int, str], np.ndarray] = {}
+        self._compute_branches(need_pos, [named for _, named in raw])
+        self._resolve_weights()
+        self._resolve_exclusions()
+        self._resolve_problem()
+
+    def _resolve_aggregations(self) -> None:
+        """The aggregation alternatives (methods by node)."""
         inp = self._inputs
-        spec = self.spec
-        # aggregation alternatives
         if "aggregate" in inp:
             self.agg_alts = []
             for a in inp["aggregate"].alternatives:
@@ -268,8 +283,11 @@ class IndexSampler:
                                                                               f"alternative {a!r}")))
         else:
             self.agg_alts = [_Alt("nominal", self.nominal_methods)]
-        need_pos = any(self._needs_positive(a.value) for a in self.agg_alts)
-        # imputation alternatives
+
+    def _resolve_imputations(self) -> None:
+        """The imputation alternatives (one evaluator each; the units must not change)."""
+        inp = self._inputs
+        spec = self.spec
         if "impute" in inp:
             if spec.impute is None:
                 raise MethodError(
@@ -311,7 +329,11 @@ class IndexSampler:
                 self.imp_alts.append(_Alt(str(sec["method"]), ev))
         else:
             self.imp_alts = [_Alt("nominal", self.evaluator)]
-        # treatment alternatives
+
+    def _resolve_treatments(self) -> None:
+        """The outlier-treatment alternatives."""
+        inp = self._inputs
+        spec = self.spec
         if "treat" in inp:
             if spec.treat is None:
                 raise MethodError(
@@ -341,7 +363,13 @@ class IndexSampler:
                     self.treat_alts.append(_Alt(lab, sec))
         else:
             self.treat_alts = [_Alt("nominal", dict(spec.treat) if spec.treat else None)]
-        # normalisation alternatives
+
+    def _resolve_normalisations(self, need_pos: bool) -> list[tuple[dict[str, Any], bool]]:
+        """The normalisation alternatives; named ones are moved to a positive scale when an
+        aggregation alternative needs positive values. Returns the alternatives as given
+        (section, named?)."""
+        inp = self._inputs
+        spec = self.spec
         nom_n = dict(spec.normalise)
         nom_method = nom_n.get("method", "minmax")
         if "normalise" in inp:
@@ -351,18 +379,18 @@ class IndexSampler:
             raw = [(nom_n, True)]
         resolved: list[dict[str, Any]] = []
         for sec, named in raw:
-            m = sec["method"]
+            meth = sec["method"]
             if named:
-                sec = dict(nom_n) if m == nom_method else {"method": m}
-                if need_pos and m == "minmax":
+                sec = dict(nom_n) if meth == nom_method else {"method": meth}
+                if need_pos and meth == "minmax":
                     rg = sec.get("range", [0, 100])
                     if not float(rg[0]) > 0:
                         sec = {**sec, "range": [1, 100]}
                         self.notes.append(
-                            f"normalise {m!r}: min-max to [1, 100] (not [{rg[0]:g}, {rg[1]:g}]), "
+                            f"normalise {meth!r}: min-max to [1, 100] (not [{rg[0]:g}, {rg[1]:g}]), "
                             "as an aggregation alternative needs positive values; arithmetic-mean "
                             "ranks are unchanged")
-                elif need_pos and m == "zscore":
+                elif need_pos and meth == "zscore":
                     ms = sec.get("mean_sd", [0, 1])
                     if "mean_sd" not in sec or float(ms[0]) - 4.5 * float(ms[1]) < 1:
                         sec = {**sec, "mean_sd": [10, 2]}
@@ -378,13 +406,11 @@ class IndexSampler:
                     f"sensitivity.uncertainties.normalise: alternatives resolve to the same "
                     f"normalisation ({labs})"
                 )
-        # branch matrices
-        self.branches: dict[tuple[int, int, int], BranchMatrix] = {}
-        self._oriented: dict[tuple[int, str], np.ndarray] = {}
-        self._compute_branches(need_pos, [named for _, named in raw])
-        # weights
-        self._resolve_weights()
-        # exclusion
+        return raw
+
+    def _resolve_exclusions(self) -> None:
+        """The inclusion/exclusion alternatives (one node removed per sample)."""
+        inp = self._inputs
         self.excl_alts: list[_Alt] = [_Alt("none", None)]
         if "exclude" in inp:
             prm = inp["exclude"].parameters
@@ -407,7 +433,9 @@ class IndexSampler:
             for c in codes:
                 self._check_removable(c, "sensitivity.uncertainties.exclude")
                 self.excl_alts.append(_Alt(f"-{c}", self.tree.pos[c]))
-        # problem: dims per input, in order
+
+    def _resolve_problem(self) -> None:
+        """The design's dimensions, per uncertain input in order (SALib's problem)."""
         dims: list[str] = []
         groups: list[str] = []
         for i in self.uncertainties.inputs:
@@ -911,7 +939,8 @@ class UncertaintyResult(Result):
             raise MethodError("sobol_table: output rank|score, index first|total")
         s = self.sobol_units[self.sobol_units["output"] == output]
         t = s.pivot(index="unit", columns="input", values=index)
-        return t.loc[[u for u in self.units.index if u in t.index], self.sobol.index]
+        inputs = self.sobol.index if self.sobol is not None else t.columns
+        return t.loc[[u for u in self.units.index if u in t.index], inputs]
 
     def main_drivers(self, output: str = "rank", index: str = "total") -> pd.Series:
         """Each unit's main driver: the input with the largest per-unit Sobol' index.
@@ -1308,9 +1337,9 @@ def _unit_sobol_frame(res: Mapping[str, np.ndarray], names: list[str], units: li
             f["constant"] = const
             frames.append(pd.DataFrame(f))
     df = pd.concat(frames, ignore_index=True)
-    cols = ["unit", "output", "input", "first", "first_low", "first_high", "total", "total_low",
-            "total_high", "constant"]
-    return df[[c for c in cols if c in df.columns]]
+    order = ["unit", "output", "input", "first", "first_low", "first_high", "total", "total_low",
+             "total_high", "constant"]
+    return df[[c for c in order if c in df.columns]]
 
 
 @dataclass(frozen=True)

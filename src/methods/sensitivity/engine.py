@@ -74,9 +74,9 @@ class Tree:
             self.kids[p] = k
             self.ind_kids[p] = k[k < self.n_ind]
             self.agg_kids[p] = k[k >= self.n_ind]
-        self.level = np.array([hier.level[c] for c in self.codes], dtype=int)
-        self.parent = np.array([-1 if hier.parent[c] is None else self.pos[hier.parent[c]]
-                                for c in self.codes], dtype=int)
+        self.level = np.array([hier.level[c] for c in self.codes], dtype=np.int64)
+        self.parent = np.array([-1 if (pc := hier.parent[c]) is None else self.pos[pc]
+                                for c in self.codes], dtype=np.int64)
 
     def aggregates_below(self, p: int) -> list[int]:
         """Positions of the aggregate nodes below node position ``p`` (not ``p`` itself)."""
@@ -188,7 +188,7 @@ class _BatchState:
 
     def linear(self, c: int) -> np.ndarray:
         v, space = self.vals[c]
-        return v if space is None else kernel_of(space, self.p).finish(v, 1.0, self.p)  # type: ignore[misc]
+        return v if space is None else kernel_of(space, self.p).finish(v, 1.0, self.p)  # type: ignore[misc,arg-type]
 
     def transformed(self, c: int, kind: str, kern: AggregationKernel) -> np.ndarray:
         """Child ``c``'s values through the generator of ``kind``."""
@@ -236,7 +236,7 @@ class _BatchState:
         for c in ka:
             acc = acc + wn[:, col[int(c)]][:, None] * self.transformed(int(c), kind, kern)
         acc = np.asarray(np.broadcast_to(np.asarray(acc, dtype=float), (self.s, self.nu)))
-        self.vals[par] = (acc, kind) if kern.chain else (kern.finish(acc, 1.0, p), None)  # type: ignore[misc]
+        self.vals[par] = (acc, kind) if kern.chain else (kern.finish(acc, 1.0, p), None)  # type: ignore[misc,arg-type]
         self.maybe_nan[par] = False
 
     def mean(self, par: int, kind: str, kern: AggregationKernel) -> None:
@@ -299,7 +299,7 @@ def _collapsed(tree: Tree, bm: BranchMatrix, weights: np.ndarray, kind: str,
             continue
         eff[:, c] = eff[:, par] * weights[:, c] / gsum[par]
     acc = eff[:, : tree.n_ind] @ bm.transformed(kind, p)
-    return kernel_of(kind, p).finish(acc, 1.0, p)  # type: ignore[misc]
+    return kernel_of(kind, p).finish(acc, 1.0, p)  # type: ignore[misc,arg-type]
 
 
 def rank_rows(y: np.ndarray) -> np.ndarray:

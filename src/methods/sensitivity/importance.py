@@ -373,7 +373,7 @@ def optimise_weights(
     y0, nodes_sc = aggregate_batch(tree, bm, w0[None, :], methods, p=ev.p,
                                    dat_thresh=ev.dat_thresh, keep=keep)
     xs = [(nodes_sc[p][0] if p >= tree.n_ind else bm.x[:, p]) for p in pos]
-    ops = []
+    ops: list[tuple[str, Any, Any, Any]] = []
     for x in xs:
         ok = ~np.isnan(x)
         if measure == "corr_ratio" and np.unique(x[ok]).size > 10:

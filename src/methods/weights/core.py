@@ -804,7 +804,8 @@ def combine_weights(
             raise MethodError("combine_weights: the products of the weights are all zero")
         w = pd.Series(prod / prod.sum(), index=idx)
     elif method == "linear":
-        a = [float(alpha), 1 - float(alpha)] if np.isscalar(alpha) else [float(v) for v in alpha]  # type: ignore[arg-type]
+        a = ([float(alpha), 1 - float(alpha)] if isinstance(alpha, int | float | np.number)
+             else [float(v) for v in alpha])
         if len(a) != len(series):
             raise MethodError(f"combine_weights: {len(a)} alpha values for {len(series)} weight sets")
         if any(v < 0 for v in a) or abs(sum(a) - 1) > 1e-9:

@@ -108,7 +108,7 @@ def judgement_weights(
     """
     info = WEIGHTING.get(method, field="judgement_weights: method",
                          among=WEIGHTING.names(needs="judgements"))
-    out = info.function(matrices, meta, **options)  # type: ignore[misc]
+    out = info.call(matrices, meta, **options)
     w = out[0] if isinstance(out, tuple) else out
     return pd.Series(w, dtype=float).rename("weight")
 
@@ -144,7 +144,7 @@ def weights_for(
         out.update(vals)
         return out
     if info.needs == "nominal":
-        return info.function(meta).weights
+        return info.call(meta).weights
     scope = w.get("scope", "group") if isinstance(w, Mapping) else "group"
     return data_weights(nonnegative(normalised), meta, info.name, scope=str(scope))
 
@@ -185,7 +185,7 @@ def data_weights(
     covers every non-root node and sums to 1 within each group of siblings.
     """
     fn = WEIGHTING.get(method, field="data_weights: method",
-                       among=WEIGHTING.names(needs="data")).function
+                       among=WEIGHTING.names(needs="data")).call
     if scope not in ("group", "all"):
         raise MethodError(f"data_weights: scope={scope!r}; expected 'group' or 'all'")
     hier = hierarchy_from_meta(meta)
