@@ -105,6 +105,11 @@ def test_rankings_compare_with_the_run_scheme(case):
     assert -1 <= sec.get_result(key) <= 1
 
 
-def test_schemes_are_listed_once():
-    assert len(set(ws.SCHEMES)) == len(ws.SCHEMES)
-    assert ws.SCHEMES[0] == "expert"
+def test_schemes_come_from_the_weighting_registry():
+    from methods.weights import WEIGHTING
+
+    names = ws.schemes()
+    assert len(set(names)) == len(names) and names[0] == "expert"
+    assert len(names) == len(WEIGHTING.names()) - 1  # every method but a run's own 'values'
+    assert names == ("expert", "equal", "ahp", "fahp", "entropy", "critic", "pca", "information",
+                     "independence")  # the order the recorded tables have always had

@@ -1,6 +1,7 @@
 """Weights (notebook 03): how much does the choice of weights matter?
 
-The sections set the candidate weighting schemes side by side (:data:`SCHEMES`, listed once here),
+The sections set the candidate weighting schemes side by side (:func:`schemes`: every method of the
+weighting registry, :data:`methods.weights.WEIGHTING`),
 check the consistency of the AHP judgements (when the run has AHP matrices), show how the schemes
 shift the balance of input, output and outcome indicators (when the framework tags them), measure
 how far apart the resulting rankings are from the ranking under the run's own weights
@@ -19,7 +20,6 @@ scheme that cannot be computed on the data is a finding, not an error.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 import matplotlib.pyplot as plt
@@ -34,19 +34,24 @@ from methods import weights as wt
 from methods.index import IndexEvaluator
 from methods.index import diagnosis as dg
 from methods.index.normalise import normalise
+from methods.weights import WEIGHTING, judgement_weights
 from methods.weights import delphi as dl
-from methods.weights import fahp
 
-__all__ = ["SCHEMES", "ahp_consistency", "candidates", "by_kind", "rankings", "delphi", "run_scheme"]
+__all__ = ["schemes", "ahp_consistency", "candidates", "by_kind", "rankings", "delphi", "run_scheme"]
 
-# TODO(registry): the lead swaps this list for the weighting registry (methods.registry WEIGHTING).
-#: The weighting schemes compared, in the order of the tables: name → what the weights come from.
-#: ``ahp`` and ``fahp`` need the run's AHP matrices; ``information`` is the coefficient of
-#: variation (信息量权重) on the treated raw values; ``independence`` (独立性权重) is computed over
-#: all indicators; ``entropy``, ``critic`` and ``pca`` within each sub-dimension.
-SCHEMES: tuple[str, ...] = ("expert", "equal", "ahp", "fahp", "entropy", "critic", "pca", "information", "independence")
-_NEEDS_AHP = ("ahp", "fahp")
-_ALIASES = {"cv": "information"}  # the build spec's name of a scheme → its name here
+#: The build spec's name of a scheme → its name in the tables (the coefficient of variation is
+#: the information weights, 信息量权重, of Chinese practice).
+_ALIASES = {"cv": "information"}
+
+
+def schemes() -> tuple[str, ...]:
+    """The weighting schemes compared, in the weighting registry's order
+    (:data:`methods.weights.WEIGHTING`; ``values`` is a run's own input, not a scheme)."""
+    return tuple(_ALIASES.get(n, n) for n in WEIGHTING.names() if n != "values")
+
+
+def _registry_name(scheme: str) -> str:
+    return {v: k for k, v in _ALIASES.items()}.get(scheme, scheme)
 
 
 def _th(run: Any, name: str) -> Any:
@@ -54,7 +59,7 @@ def _th(run: Any, name: str) -> Any:
 
 
 def run_scheme(run: Any) -> str:
-    """The name (in :data:`SCHEMES` where it is one of them) of the scheme the run's index uses."""
+    """The name (in :func:`schemes` where it is one of them) of the scheme the run's index uses."""
     return _ALIASES.get(run.plan.weights_method, run.plan.weights_method)
 
 
@@ -98,19 +103,21 @@ def _weighting_data(run: Any) -> tuple[pd.DataFrame, bool]:
     return normalise(stages["treated"], "minmax", directions=run.meta, range=(0, 1)).data, True
 
 
-def _scheme_functions(run: Any, x: pd.DataFrame) -> dict[str, Callable[[], pd.Series]]:
-    meta, treated = run.meta, run.plan.index.stages["treated"]
-    return {
-        "expert": lambda: wt.expert_weights(meta).weights,
-        "equal": lambda: wt.equal_weights(meta).weights,
-        "ahp": lambda: _ahp(run)[0],
-        "fahp": lambda: fahp.fuzzy_ahp_hierarchy(run.ahp, meta),  # Buckley, δ = 1, centroid
-        "entropy": lambda: wt.data_weights(x, meta, "entropy", scope="group"),
-        "critic": lambda: wt.data_weights(x, meta, "critic", scope="group"),
-        "pca": lambda: wt.data_weights(x, meta, "pca", scope="group"),
-        "information": lambda: wt.data_weights(treated, meta, "cv", scope="group"),
-        "independence": lambda: wt.data_weights(x, meta, "independence", scope="all"),
-    }
+def _scheme_weights(run: Any, scheme: str, x: pd.DataFrame) -> pd.Series:
+    """One scheme's node weights, computed as its registry entry says: nominal ones from the
+    framework, judgement ones from the AHP matrices, data-driven ones from ``x`` (the
+    coefficient of variation from the treated values in their own units: a CV needs ratio-scale
+    data) with the entry's default scope."""
+    name = _registry_name(scheme)
+    info = WEIGHTING.get(name)
+    if info.needs == "nominal":
+        return info.call(run.meta).weights
+    if name == "ahp":
+        return _ahp(run)[0]
+    if info.needs == "judgements":
+        return judgement_weights(name, run.ahp, run.meta)
+    data = run.plan.index.stages["treated"] if name == "cv" else x
+    return wt.data_weights(data, run.meta, name, scope=info.defaults().get("scope", "group"))
 
 
 def _run_weights(run: Any) -> pd.Series:
@@ -122,21 +129,22 @@ def _run_weights(run: Any) -> pd.Series:
 
 def candidates(run: Any) -> Section:
     """What weight does each dimension and indicator get under each scheme? Effective weights
-    (products down the tree) of every scheme of :data:`SCHEMES` the data allow, plus the run's own
+    (products down the tree) of every scheme of :func:`schemes` the data allow, plus the run's own
     scheme. ``data["weights"]`` maps scheme → node weights for the later sections."""
     sec = Section("weights.candidates", Text("候选权重", "Candidate weights side by side"))
     x, rescaled = _weighting_data(run)
     if rescaled:
         sec.finding("weights.rescaled")
-    own, funcs = run_scheme(run), _scheme_functions(run, x)
+    own = run_scheme(run)
     weights: dict[str, pd.Series] = {}
-    for name in SCHEMES:
-        if name in _NEEDS_AHP and not run.plan.has("ahp"):
+    for name in schemes():
+        if WEIGHTING.get(_registry_name(name)).needs == "judgements" and not run.plan.has("ahp"):
             continue
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", MethodWarning)
-                weights[name] = _run_weights(run) if name == own and name not in ("expert", "equal") else funcs[name]()
+                weights[name] = (_run_weights(run) if name == own and name not in ("expert", "equal")
+                                 else _scheme_weights(run, name, x))
         except (MethodError, ValueError, ZeroDivisionError) as exc:  # e.g. a negative value (CV), too few units
             sec.finding("weights.scheme_failed", scheme=name, error=str(exc))
     if own not in weights:

@@ -42,6 +42,10 @@ __all__ = ["WEIGHTING", "data_weights", "judgement_weights", "nonnegative", "wei
 
 _SCOPE = Param("scope", "group", "str", ("group", "all"),
                "within each group of sibling indicators, or over all indicators")
+#: Independence weights regress each indicator on the others: within a sub-dimension of two or
+#: three indicators there is nothing to regress on, so they are computed over all indicators.
+_SCOPE_ALL = Param("scope", "all", "str", ("group", "all"),
+                   "over all indicators (default), or within each group of sibling indicators")
 
 
 def _w(name: str, needs: str, fn: Any, en: str, zh: str, long_en: str, long_zh: str,
@@ -74,17 +78,17 @@ WEIGHTING = Registry("weighting", {"en": "weighting method", "zh": "赋权方法
     _w("critic", "data", critic_weights, "CRITIC", "CRITIC 法",
        "CRITIC: contrast times conflict with the other indicators", "CRITIC 法:对比强度 × 冲突性",
        "w_j ∝ sd_j sum_k (1 - r_jk)", "w_j ∝ sd_j Σ_k (1 − r_jk)", (_SCOPE,)),
-    _w("cv", "data", cv_weights, "coefficient of variation", "变异系数法",
-       "coefficient of variation (information weights, 信息量权重)", "变异系数法(信息量权重)",
-       "w_j ∝ sd_j / mean_j", "w_j ∝ 标准差_j / 均值_j", (_SCOPE,)),
     _w("pca", "data", pca_weights, "PCA", "主成分分析法",
        "principal components (squared rotated loadings, OECD/JRC)",
        "主成分分析法(旋转载荷平方,OECD/JRC)", "w_j ∝ max_f loading_jf^2 share",
        "w_j ∝ 载荷平方占比", (_SCOPE,)),
+    _w("cv", "data", cv_weights, "coefficient of variation", "变异系数法",
+       "coefficient of variation (information weights, 信息量权重)", "变异系数法(信息量权重)",
+       "w_j ∝ sd_j / mean_j", "w_j ∝ 标准差_j / 均值_j", (_SCOPE,)),
     _w("independence", "data", independence_weights, "independence", "独立性权重",
        "independence weights: 1 - R² of each indicator on the others",
        "独立性权重:1 − 各指标对其余指标回归的 R²", "w_j ∝ 1 - R_j^2", "w_j ∝ 1 − R_j²",
-       (_SCOPE,)),
+       (_SCOPE_ALL,)),
 ])
 
 
@@ -145,7 +149,8 @@ def weights_for(
         return out
     if info.needs == "nominal":
         return info.call(meta).weights
-    scope = w.get("scope", "group") if isinstance(w, Mapping) else "group"
+    default = info.defaults().get("scope", "group")
+    scope = w.get("scope", default) if isinstance(w, Mapping) else default
     return data_weights(nonnegative(normalised), meta, info.name, scope=str(scope))
 
 
