@@ -61,3 +61,27 @@ def test_example_command(tmp_path):
     assert (tmp_path / "ex" / "indicators.csv").exists()
     r2 = dgpe("example", "--units", "30", "--out", str(tmp_path / "ex"))
     assert r2.returncode == 2 and "--force" in r2.stderr
+
+
+def test_plan_says_what_the_run_will_do_before_any_notebook():
+    r = dgpe("plan", "configs/default.yaml", "-p", "build.normalise={method: zscore}", "-p", "data.survey=null",
+             "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    assert "unbounded" in r.stdout and "survey: The run has no survey data." in r.stdout
+    assert "bands: none" in r.stdout
+
+
+def test_plan_refuses_what_it_cannot_honour_naming_the_field():
+    r = dgpe("plan", "configs/default.yaml", "-p", "build.aggregate={default: geometric}")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    assert "field build.aggregate.default" in r.stderr + r.stdout
+
+
+def test_methods_lists_every_registered_method():
+    from methods.registry import FAMILIES, registry
+
+    r = dgpe("methods")
+    assert r.returncode == 0, r.stderr
+    for fam in FAMILIES:
+        for name in registry(fam).names():
+            assert name in r.stdout, (fam, name)

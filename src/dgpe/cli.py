@@ -86,6 +86,45 @@ def _cmd_example(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_methods(args: argparse.Namespace) -> int:
+    from methods.registry import FAMILIES, registry
+
+    families = [args.family] if args.family else list(FAMILIES)
+    for fam in families:
+        table = registry(fam).to_frame(args.lang)
+        print(f"## {fam}\n")
+        print(table.to_markdown() if hasattr(table, "to_markdown") and _has_tabulate() else table.to_string())
+        print()
+    return 0
+
+
+def _has_tabulate() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("tabulate") is not None
+
+
+def _cmd_plan(args: argparse.Namespace) -> int:
+    from dgpe.config import load_run_config
+    from dgpe.plan import resolve_plan, scale_label
+
+    plan = resolve_plan(load_run_config(args.config, args.param))
+    lang = args.lang or plan.lang
+    scale = plan.scale
+    print(f"{args.config}: the plan resolves (year {plan.year}, language {plan.lang})")
+    print(f"  weights: {plan.weights_method}" + (" (from the AHP judgements)" if plan.weights_override is not None else ""))
+    print(f"  index scale: {scale_label(scale)(lang)} ({scale.kind})")
+    print(f"  bands: {plan.bands if plan.bands else 'none'}")
+    for step in plan.index.log:
+        summary = f": {step['summary']}" if step.get("summary") else ""
+        print(f"  build.{step['step']}: {step['parameters']}{summary}")
+    skipped = {k: v for k, v in plan.capabilities.items() if v is not None}
+    print("  all parts of the report apply" if not skipped else "  left out:")
+    for cap, reason in skipped.items():
+        print(f"    {cap}: {reason(lang)}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="dgpe",
@@ -112,6 +151,20 @@ def build_parser() -> argparse.ArgumentParser:
         help="peer-group columns allowed besides unit_id, unit_name, year and the indicators (as the run config's groups)",
     )
     v.set_defaults(func=_cmd_validate)
+
+    pl = sub.add_parser("plan", help="resolve a run config into its analysis plan (no notebook runs): "
+                                     "what the build does, the score scale, which parts apply")
+    pl.add_argument("config", nargs="?", default="configs/default.yaml")
+    pl.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="override a config field")
+    pl.add_argument("--lang", choices=["zh", "en"], default=None)
+    pl.set_defaults(func=_cmd_plan)
+
+    m = sub.add_parser("methods", help="list the methods of each family (normalisation, weighting, "
+                                       "aggregation, imputation, treatment) from their registries")
+    m.add_argument("family", nargs="?", default=None,
+                   choices=["normalisation", "weighting", "aggregation", "imputation", "treatment"])
+    m.add_argument("--lang", choices=["zh", "en"], default="en")
+    m.set_defaults(func=_cmd_methods)
 
     e = sub.add_parser("example", help="generate an example data set (e.g. national scale: --units 2844)")
     e.add_argument("--units", type=int, default=150)
