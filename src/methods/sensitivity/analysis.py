@@ -994,6 +994,192 @@ def _seeds(seed: int | np.random.Generator | None) -> tuple[int, int]:
     return int(a), int(b)
 
 
+def _check_ua_args(uncertainties: Uncertainties | Mapping[str, Any], n: int, design: str, *,
+                   top_k: int, n_boot: int, conf_level: float, pair_confidence: float) -> int:
+    """Validate :func:`uncertainty_analysis`'s options (as :class:`SensitivitySpec`); the integer N."""
+    if design not in DESIGNS:
+        raise MethodError(f"uncertainty_analysis: design={design!r}; expected one of {DESIGNS}")
+    if int(n) != n or n < 2:
+        raise MethodError(f"uncertainty_analysis: n={n!r}; expected an integer >= 2")
+    n = int(n)
+    SensitivitySpec(uncertainties=Uncertainties.from_dict(uncertainties), n=n, design=design,
+                    top_k=top_k, n_boot=n_boot, conf_level=conf_level,
+                    pair_confidence=pair_confidence)
+    return n
+
+
+def _ua_design(sampler: IndexSampler, design: str, n: int,
+               seed: int) -> tuple[np.ndarray, int, np.ndarray]:
+    """The design matrix, its block alignment (rows per base sample) and the positions of the UA
+    rows within a block (Saltelli: the A and B rows, as COINr; random: every row)."""
+    if design == "saltelli":
+        dg = len(sampler.uncertainties.names)
+        return saltelli_design(sampler.problem, n, seed=seed), dg + 2, np.array([0, dg + 1])
+    return random_design(sampler.problem, n, seed=seed), 1, np.array([0])
+
+
+def _score_scale(sampler: IndexSampler) -> tuple[np.ndarray, np.ndarray, str]:
+    """Which normalisation and aggregation alternatives keep the nominal score scale (for scores
+    and bands), and a sentence saying which samples that leaves.
+
+    A normalisation must be on the nominal scale, and the aggregation a mean (no TOPSIS
+    closeness or Copeland count)."""
+    nom = dict(sampler.spec.normalise)
+    scale_ok = np.array([_same_scale(a.value, nom) for a in sampler.norm_alts], dtype=bool)
+    agg_ok = np.array([not any(k in JOINT_KINDS for k in a.value.values())
+                       for a in sampler.agg_alts], dtype=bool)
+    kept_lab = [a.label for i, a in enumerate(sampler.norm_alts) if scale_ok[i]]
+    dropped_agg = [a.label for i, a in enumerate(sampler.agg_alts) if not agg_ok[i]]
+    scale_basis = (f"samples with normalisation {kept_lab} (the nominal score scale)"
+                   if kept_lab else "none: no normalisation alternative keeps the nominal scale")
+    if kept_lab and dropped_agg and agg_ok.any():
+        scale_basis += f", without the aggregation alternatives {dropped_agg} (not a mean)"
+    elif not agg_ok.any():
+        scale_basis = "none: every aggregation alternative ranks units jointly (TOPSIS/Copeland)"
+    return scale_ok, agg_ok, scale_basis
+
+
+def _ua_accumulator(sampler: IndexSampler, pair_window: int | None,
+                    bands: Mapping[str, float] | None) -> tuple[UAAccumulator, list[str]]:
+    """The streamed rank statistics (pairs within the window, band counts) and the band names
+    (below the lowest first; the edges in increasing order)."""
+    u = len(sampler.units)
+    window = (u - 1 if u <= 300 else 20) if pair_window is None else int(pair_window)
+    band_edges = None
+    band_names: list[str] = []
+    if bands:
+        order = sorted(bands.items(), key=lambda kv: float(kv[1]))
+        band_edges = np.array([float(v) for _, v in order])
+        band_names = [f"<{order[0][0]}"] + [k for k, _ in order]
+    ua = UAAccumulator(sampler.nominal_rank, sampler.nominal_index, window=window,
+                       band_edges=band_edges)
+    return ua, band_names
+
+
+def _sobol_accumulator(sampler: IndexSampler, n: int, dg: int, n_boot: int, b_seed: int,
+                       unit_sobol: bool) -> SobolAccumulator:
+    """Streamed Sobol' sums of the mean rank shift (and, with ``unit_sobol``, of every unit's rank
+    and score, shifted by their nominal values)."""
+    shift = np.concatenate([[0.0], sampler.nominal_rank, sampler.nominal_index]) if unit_sobol \
+        else np.zeros(1)
+    counts = bootstrap_counts(n, n_boot, b_seed) if n_boot else None
+    return SobolAccumulator(n, dg, shift, counts)
+
+
+@dataclass
+class _SampleStream:
+    """The sample loop of :func:`uncertainty_analysis`: evaluates the design block by block (in
+    worker threads), feeds the accumulators and keeps the UA rows."""
+
+    sampler: IndexSampler
+    align: int
+    ua_pos: np.ndarray
+    scale_ok: np.ndarray
+    agg_ok: np.ndarray
+    ua: UAAccumulator
+    sob: SobolAccumulator | None
+    unit_sobol: bool
+    keep_samples: bool
+    kept_r: list[np.ndarray] = field(default_factory=list)
+    kept_s: list[np.ndarray] = field(default_factory=list)
+    kept_x: list[np.ndarray] = field(default_factory=list)
+    shifts: list[np.ndarray] = field(default_factory=list)
+
+    def run(self, x: np.ndarray, batch_size: int | None, progress: Progress | bool | None,
+            n_threads: int | None) -> None:
+        """Evaluate every row of ``x`` in chunks of ``batch_size`` rows, each cut into blocks."""
+        align = self.align
+        total = x.shape[0]
+        bs = batch_size or self.sampler.default_batch(align)
+        bs = max(align, bs - bs % align)
+        cb = _progress(progress, total)
+        nt = _n_threads(n_threads)
+        with _blas_single(nt > 1), ThreadPoolExecutor(nt) as pool:
+            for s0 in range(0, total, bs):
+                part = x[s0:s0 + bs]
+                jobs = []
+                off = s0
+                for blk in _blocks(part, _BLOCKS, align):
+                    jobs.append((off, blk))
+                    off += blk.shape[0]
+                for res in pool.map(self.work, jobs):
+                    self.add(res)
+                cb(min(s0 + bs, total), total)
+
+    def work(self, job: tuple[int, np.ndarray]) -> dict[str, Any]:
+        """One block's partial sums (run in a worker thread)."""
+        start, block = job  # start: the block's first row in the design
+        sampler, align = self.sampler, self.align
+        dec = sampler.decode(block)
+        sc = sampler._evaluate_decoded(dec, block.shape[0])
+        rk = rank_rows(sc)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            tgt = np.nanmean(np.abs(rk - sampler.nominal_rank[None, :]), axis=1)
+        is_ua = np.isin(np.arange(block.shape[0]) % align, self.ua_pos)
+        out: dict[str, Any] = {
+            "ua": self.ua.partial(rk[is_ua], sc[is_ua], self.scale_ok[dec["normalise"][is_ua]]
+                                  & self.agg_ok[dec["aggregate"][is_ua]]),
+            "shift": tgt[is_ua]}
+        if self.sob is not None:
+            y = np.column_stack([tgt, rk, sc]) if self.unit_sobol else tgt[:, None]
+            out["sobol"] = self.sob.partial(_fill_missing(y), start // align)
+        if self.keep_samples:
+            out["keep"] = (rk[is_ua], sc[is_ua], block[is_ua])
+        return out
+
+    def add(self, res: Mapping[str, Any]) -> None:
+        """Add one block's partial sums (in design order)."""
+        self.ua.add(res["ua"])
+        self.shifts.append(res["shift"])
+        if self.sob is not None:
+            self.sob.add(res["sobol"])
+        if self.keep_samples:
+            self.kept_r.append(res["keep"][0])
+            self.kept_s.append(res["keep"][1])
+            self.kept_x.append(res["keep"][2])
+
+    def scale_scores(self) -> np.ndarray | None:
+        """The kept scores of the samples on the nominal score scale (None without kept samples)."""
+        if not self.keep_samples:
+            return None
+        decs = [self.sampler.decode(xx) for xx in self.kept_x]
+        lab_norm = np.concatenate([d["normalise"] for d in decs]) if decs else np.zeros(0, dtype=int)
+        lab_agg = np.concatenate([d["aggregate"] for d in decs]) if decs else np.zeros(0, dtype=int)
+        return np.vstack(self.kept_s)[self.scale_ok[lab_norm] & self.agg_ok[lab_agg]]
+
+    def sample_frames(self) -> tuple[pd.DataFrame | None, pd.DataFrame | None,
+                                     pd.DataFrame | None]:
+        """The kept ranks, scores and sample labels (Nones without kept samples)."""
+        if not self.keep_samples:
+            return None, None, None
+        units = self.sampler.units
+        return (pd.DataFrame(np.vstack(self.kept_r), columns=units),
+                pd.DataFrame(np.vstack(self.kept_s), columns=units),
+                self.sampler.labels(np.vstack(self.kept_x)))
+
+
+def _band_probability(ua: UAAccumulator, units: list[Any], band_names: list[str],
+                      order: pd.Index) -> pd.DataFrame | None:
+    """Each unit's probability of every band (highest first; rows in ``order``)."""
+    if not ua.band_n:
+        return None
+    band_prob = pd.DataFrame(ua.band_counts / ua.band_n, index=units, columns=band_names)
+    return band_prob[band_names[::-1]].loc[order]
+
+
+def _sobol_frames(sob: SobolAccumulator | None, names: list[str], units: list[Any],
+                  conf_level: float, unit_sobol: bool
+                  ) -> tuple[pd.DataFrame | None, pd.DataFrame | None]:
+    """The Sobol' indices of the mean rank shift and, with ``unit_sobol``, per unit."""
+    if sob is None:
+        return None, None
+    res = sob.result()
+    sobol = sobol_frame(res, names, conf_level, 0)
+    sobol_units = _unit_sobol_frame(res, names, units, conf_level) if unit_sobol else None
+    return sobol, sobol_units
+
+
 def uncertainty_analysis(
     data: pd.DataFrame,
     meta: pd.DataFrame,
@@ -1094,149 +1280,41 @@ def uncertainty_analysis(
     3. Becker, W. et al. (2022). COINr: An R package for developing composite indicators. JOSS
        7(78), 4567 (``get_sensitivity``).
     """
-    if design not in DESIGNS:
-        raise MethodError(f"uncertainty_analysis: design={design!r}; expected one of {DESIGNS}")
-    if int(n) != n or n < 2:
-        raise MethodError(f"uncertainty_analysis: n={n!r}; expected an integer >= 2")
-    n = int(n)
-    SensitivitySpec(uncertainties=Uncertainties.from_dict(uncertainties), n=n, design=design,
-                    top_k=top_k, n_boot=n_boot, conf_level=conf_level,
-                    pair_confidence=pair_confidence)
+    n = _check_ua_args(uncertainties, n, design, top_k=top_k, n_boot=n_boot,
+                       conf_level=conf_level, pair_confidence=pair_confidence)
     sampler = IndexSampler(data, meta, spec, uncertainties, weights=weights,
                            weight_sets=weight_sets, unit_col=unit_col)
-    u = len(sampler.units)
-    if top_k >= u:
-        raise MethodError(f"uncertainty_analysis: top_k={top_k} >= number of units {u}")
+    units = sampler.units
+    if top_k >= len(units):
+        raise MethodError(f"uncertainty_analysis: top_k={top_k} >= number of units {len(units)}")
     d_seed, b_seed = _seeds(seed)
     names = sampler.uncertainties.names
-    dg = len(names)
-    if design == "saltelli":
-        x = saltelli_design(sampler.problem, n, seed=d_seed)
-        align = dg + 2
-        ua_pos = np.array([0, dg + 1])
-    else:
-        x = random_design(sampler.problem, n, seed=d_seed)
-        align = 1
-        ua_pos = np.array([0])
-    total = x.shape[0]
-    window = (u - 1 if u <= 300 else 20) if pair_window is None else int(pair_window)
-    # samples that keep the nominal score scale (for scores and bands): a normalisation on the
-    # nominal scale, and no TOPSIS closeness or Copeland count in place of a mean
-    nom = dict(sampler.spec.normalise)
-    scale_ok = np.array([_same_scale(a.value, nom) for a in sampler.norm_alts], dtype=bool)
-    agg_ok = np.array([not any(k in JOINT_KINDS for k in a.value.values())
-                       for a in sampler.agg_alts], dtype=bool)
-    kept_lab = [a.label for i, a in enumerate(sampler.norm_alts) if scale_ok[i]]
-    dropped_agg = [a.label for i, a in enumerate(sampler.agg_alts) if not agg_ok[i]]
-    scale_basis = (f"samples with normalisation {kept_lab} (the nominal score scale)"
-                   if kept_lab else "none: no normalisation alternative keeps the nominal scale")
-    if kept_lab and dropped_agg and agg_ok.any():
-        scale_basis += f", without the aggregation alternatives {dropped_agg} (not a mean)"
-    elif not agg_ok.any():
-        scale_basis = "none: every aggregation alternative ranks units jointly (TOPSIS/Copeland)"
-    band_edges = None
-    band_names: list[str] = []
-    if bands:
-        order = sorted(bands.items(), key=lambda kv: float(kv[1]))
-        band_edges = np.array([float(v) for _, v in order])
-        band_names = [f"<{order[0][0]}"] + [k for k, _ in order]
-    ua = UAAccumulator(sampler.nominal_rank, sampler.nominal_index, window=window,
-                       band_edges=band_edges)
-    do_sobol = design == "saltelli"
-    sob = None
-    if do_sobol:
-        shift = np.concatenate([[0.0], sampler.nominal_rank, sampler.nominal_index]) if unit_sobol \
-            else np.zeros(1)
-        counts = bootstrap_counts(n, n_boot, b_seed) if n_boot else None
-        sob = SobolAccumulator(n, dg, shift, counts)
-    kept_r: list[np.ndarray] = []
-    kept_s: list[np.ndarray] = []
-    kept_x: list[np.ndarray] = []
-    shifts: list[np.ndarray] = []
-    bs = batch_size or sampler.default_batch(align)
-    bs = max(align, bs - bs % align)
-    cb = _progress(progress, total)
-    nominal_rank = sampler.nominal_rank
-    nt = _n_threads(n_threads)
-
-    def work(job: tuple[int, np.ndarray]) -> dict[str, Any]:
-        start, block = job  # start: the block's first row in the design
-        dec = sampler.decode(block)
-        sc = sampler._evaluate_decoded(dec, block.shape[0])
-        rk = rank_rows(sc)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            tgt = np.nanmean(np.abs(rk - nominal_rank[None, :]), axis=1)
-        is_ua = np.isin(np.arange(block.shape[0]) % align, ua_pos)
-        out: dict[str, Any] = {
-            "ua": ua.partial(rk[is_ua], sc[is_ua], scale_ok[dec["normalise"][is_ua]]
-                             & agg_ok[dec["aggregate"][is_ua]]),
-            "shift": tgt[is_ua]}
-        if sob is not None:
-            y = np.column_stack([tgt, rk, sc]) if unit_sobol else tgt[:, None]
-            out["sobol"] = sob.partial(_fill_missing(y), start // align)
-        if keep_samples:
-            out["keep"] = (rk[is_ua], sc[is_ua], block[is_ua])
-        return out
-
-    with _blas_single(nt > 1), ThreadPoolExecutor(nt) as pool:
-        for s0 in range(0, total, bs):
-            part = x[s0:s0 + bs]
-            jobs = []
-            off = s0
-            for blk in _blocks(part, _BLOCKS, align):
-                jobs.append((off, blk))
-                off += blk.shape[0]
-            for res in pool.map(work, jobs):
-                ua.add(res["ua"])
-                shifts.append(res["shift"])
-                if sob is not None:
-                    sob.add(res["sobol"])
-                if keep_samples:
-                    kept_r.append(res["keep"][0])
-                    kept_s.append(res["keep"][1])
-                    kept_x.append(res["keep"][2])
-            cb(min(s0 + bs, total), total)
-    units = sampler.units
-    scale_scores = None
-    if keep_samples:
-        decs = [sampler.decode(xx) for xx in kept_x]
-        lab_norm = np.concatenate([d["normalise"] for d in decs]) if decs else np.zeros(0, dtype=int)
-        lab_agg = np.concatenate([d["aggregate"] for d in decs]) if decs else np.zeros(0, dtype=int)
-        scale_scores = np.vstack(kept_s)[scale_ok[lab_norm] & agg_ok[lab_agg]]
-    summary = _ua_summary(ua, sampler, top_k, scale_scores)
+    x, align, ua_pos = _ua_design(sampler, design, n, d_seed)
+    scale_ok, agg_ok, scale_basis = _score_scale(sampler)
+    ua, band_names = _ua_accumulator(sampler, pair_window, bands)
+    sob = _sobol_accumulator(sampler, n, len(names), n_boot, b_seed, unit_sobol) \
+        if design == "saltelli" else None
+    stream = _SampleStream(sampler, align, ua_pos, scale_ok, agg_ok, ua, sob,
+                           unit_sobol=unit_sobol, keep_samples=keep_samples)
+    stream.run(x, batch_size, progress, n_threads)
+    summary = _ua_summary(ua, sampler, top_k, stream.scale_scores())
     pairs, groups = _pairs(ua, units, pair_confidence)
-    band_prob = None
-    if bands and ua.band_n:
-        band_prob = pd.DataFrame(ua.band_counts / ua.band_n, index=units, columns=band_names)
-        band_prob = band_prob[band_names[::-1]].loc[summary.index]
-    sobol = sobol_units = None
-    if sob is not None:
-        res = sob.result()
-        sobol = sobol_frame(res, names, conf_level, 0)
-        if unit_sobol:
-            sobol_units = _unit_sobol_frame(res, names, units, conf_level)
-    ranks_df = scores_df = samples_df = None
-    shift_s = pd.Series(np.concatenate(shifts), name="mean_abs_shift")
-    if keep_samples:
-        ranks_df = pd.DataFrame(np.vstack(kept_r), columns=units)
-        scores_df = pd.DataFrame(np.vstack(kept_s), columns=units)
-        samples_df = sampler.labels(np.vstack(kept_x))
-    imp = None
-    if importance:
-        imp = node_importance(sampler.nominal_scores, sampler.meta, sampler.tree,
-                          sampler.base_weights)
+    band_prob = _band_probability(ua, units, band_names, summary.index) if bands else None
+    sobol, sobol_units = _sobol_frames(sob, names, units, conf_level, unit_sobol)
+    shift_s = pd.Series(np.concatenate(stream.shifts), name="mean_abs_shift")
+    ranks_df, scores_df, samples_df = stream.sample_frames()
+    imp = node_importance(sampler.nominal_scores, sampler.meta, sampler.tree,
+                          sampler.base_weights) if importance else None
     return UncertaintyResult(
         units=summary, mean_abs_shift=float(np.nanmean(shift_s)), sobol=sobol,
         sobol_units=sobol_units, pairs=pairs, rank_groups=groups, band_probability=band_prob,
         band_basis=scale_basis, ranks=ranks_df, scores=scores_df, samples=samples_df,
         shift=shift_s, effective_importance=imp, inputs=sampler.inputs,
-        notes=tuple(sampler.notes), n=n, design=design, n_evaluations=total,
+        notes=tuple(sampler.notes), n=n, design=design, n_evaluations=x.shape[0],
         n_branches=sampler.n_branches, top_k=top_k, conf_level=conf_level,
         pair_confidence=pair_confidence, index_code=sampler.tree.root_code,
         seeds=(d_seed, b_seed), uncertainties=sampler.uncertainties, spec=sampler.spec,
     )
-
 
 def _fill_missing(y: np.ndarray) -> np.ndarray:
     if np.isnan(y).any():

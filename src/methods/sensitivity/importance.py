@@ -28,7 +28,7 @@ from scipy import optimize
 from scipy.interpolate import BSpline
 
 from methods._errors import MethodError
-from methods._meta import as_meta, hierarchy_from_meta
+from methods._meta import Hierarchy, as_meta, hierarchy_from_meta
 from methods.index.build import IndexEvaluator, IndexSpec
 from methods.sensitivity.engine import BranchMatrix, Tree, aggregate_batch, vector_methods
 from methods.summary import Result, Summary
@@ -340,64 +340,20 @@ def optimise_weights(
     m = as_meta(meta)
     hier = hierarchy_from_meta(m)
     tree = Tree(hier)
-    top = hier.level[tree.root_code]
-    nodes = [c for c in tree.codes if hier.level[c] == level]
-    if level >= top or len(nodes) < 2:
-        raise MethodError(
-            f"optimise_weights: level {level} has {len(nodes)} node(s) below the index; expected a "
-            f"level with at least two nodes (levels below the index: "
-            f"{sorted(x for x in set(hier.level.values()) if x < top)})"
-        )
+    nodes = _level_nodes(hier, tree, level)
     pos = np.array([tree.pos[c] for c in nodes])
     w0 = ev.base_weights
-    eff = effective_weights(m, {c: float(w0[tree.pos[c]]) for c in tree.codes
-                                if c != tree.root_code})
-    if isinstance(target, str):
-        if target == "nominal":
-            t = np.array([float(eff[c]) for c in nodes])
-        elif target == "equal":
-            t = np.ones(len(nodes))
-        else:
-            raise MethodError(f"optimise_weights: target={target!r}; expected nominal, equal or a "
-                              "mapping node -> target")
-    else:
-        ts = pd.Series(target, dtype=float)
-        missing = [c for c in nodes if c not in ts.index]
-        if missing or (ts < 0).any():
-            raise MethodError(f"optimise_weights: target lacks node(s) {missing} or is negative")
-        t = ts[nodes].to_numpy()
-    t = t / t.sum()
+    t = _target_shares(target, nodes, m, tree, w0)
     bm = BranchMatrix(ev.normalised())
     methods = vector_methods(tree, ev.plan.methods, "optimise_weights")
-    keep = list(pos)
     y0, nodes_sc = aggregate_batch(tree, bm, w0[None, :], methods, p=ev.p,
-                                   dat_thresh=ev.dat_thresh, keep=keep)
+                                   dat_thresh=ev.dat_thresh, keep=list(pos))
     xs = [(nodes_sc[p][0] if p >= tree.n_ind else bm.x[:, p]) for p in pos]
-    ops: list[tuple[str, Any, Any, Any]] = []
-    for x in xs:
-        ok = ~np.isnan(x)
-        if measure == "corr_ratio" and np.unique(x[ok]).size > 10:
-            lam = _pspline_gcv(x[ok], y0[0][ok])[1]
-            b, q = _pspline_operator(x[ok], lam)
-            ops.append(("spline", ok, b, q))
-        elif measure == "corr_ratio":
-            ops.append(("groups", ok, x[ok], None))
-        else:
-            ops.append(("pearson", ok, x[ok], None))
+    ops = _importance_ops(xs, y0[0], measure)
 
     def importance(w: np.ndarray) -> np.ndarray:
         y = aggregate_batch(tree, bm, w[None, :], methods, p=ev.p, dat_thresh=ev.dat_thresh)[0][0]
-        out = np.empty(len(ops))
-        for i, (kind, ok, a, q) in enumerate(ops):
-            yy = y[ok]
-            if kind == "spline":
-                fit = a @ (q @ (yy - yy.mean()))
-                out[i] = np.var(fit) / np.var(yy)
-            elif kind == "groups":
-                out[i] = np.var(_group_mean_fit(a, yy)) / np.var(yy)
-            else:
-                out[i] = np.corrcoef(a, yy)[0, 1]
-        return out / out.sum()
+        return _importance_shares(y, ops)
 
     def resid(theta: np.ndarray) -> np.ndarray:
         w = w0.copy()
@@ -419,3 +375,72 @@ def optimise_weights(
     wser = pd.Series({c: gw_opt[c] for c in tree.codes if c != tree.root_code})
     return WeightOptimisation(wser, table, bool(sol.success), float(2 * sol.cost),
                               str(sol.message), measure)
+
+
+def _level_nodes(hier: Hierarchy, tree: Tree, level: int) -> list[str]:
+    """The nodes at ``level`` (a level below the index with at least two nodes)."""
+    top = hier.level[tree.root_code]
+    nodes = [c for c in tree.codes if hier.level[c] == level]
+    if level >= top or len(nodes) < 2:
+        raise MethodError(
+            f"optimise_weights: level {level} has {len(nodes)} node(s) below the index; expected a "
+            f"level with at least two nodes (levels below the index: "
+            f"{sorted(x for x in set(hier.level.values()) if x < top)})"
+        )
+    return nodes
+
+
+def _target_shares(target: str | Mapping[str, float] | pd.Series, nodes: list[str],
+                   m: pd.DataFrame, tree: Tree, w0: np.ndarray) -> np.ndarray:
+    """The target importance shares of ``nodes`` (``nominal``: their effective weights)."""
+    eff = effective_weights(m, {c: float(w0[tree.pos[c]]) for c in tree.codes
+                                if c != tree.root_code})
+    if isinstance(target, str):
+        if target == "nominal":
+            t = np.array([float(eff[c]) for c in nodes])
+        elif target == "equal":
+            t = np.ones(len(nodes))
+        else:
+            raise MethodError(f"optimise_weights: target={target!r}; expected nominal, equal or a "
+                              "mapping node -> target")
+    else:
+        ts = pd.Series(target, dtype=float)
+        missing = [c for c in nodes if c not in ts.index]
+        if missing or (ts < 0).any():
+            raise MethodError(f"optimise_weights: target lacks node(s) {missing} or is negative")
+        t = ts[nodes].to_numpy()
+    return t / t.sum()
+
+
+def _importance_ops(xs: list[np.ndarray], y0: np.ndarray,
+                    measure: str) -> list[tuple[str, Any, Any, Any]]:
+    """Per node, what its importance needs from each candidate index ``y``: the spline smoother
+    (its smoothing fixed at the nominal GCV value), its groups (few distinct values) or its
+    values (Pearson); with the rows where the node is observed."""
+    ops: list[tuple[str, Any, Any, Any]] = []
+    for x in xs:
+        ok = ~np.isnan(x)
+        if measure == "corr_ratio" and np.unique(x[ok]).size > 10:
+            lam = _pspline_gcv(x[ok], y0[ok])[1]
+            b, q = _pspline_operator(x[ok], lam)
+            ops.append(("spline", ok, b, q))
+        elif measure == "corr_ratio":
+            ops.append(("groups", ok, x[ok], None))
+        else:
+            ops.append(("pearson", ok, x[ok], None))
+    return ops
+
+
+def _importance_shares(y: np.ndarray, ops: list[tuple[str, Any, Any, Any]]) -> np.ndarray:
+    """The nodes' importances in the index ``y`` (as :func:`_importance_ops`), as shares."""
+    out = np.empty(len(ops))
+    for i, (kind, ok, a, q) in enumerate(ops):
+        yy = y[ok]
+        if kind == "spline":
+            fit = a @ (q @ (yy - yy.mean()))
+            out[i] = np.var(fit) / np.var(yy)
+        elif kind == "groups":
+            out[i] = np.var(_group_mean_fit(a, yy)) / np.var(yy)
+        else:
+            out[i] = np.corrcoef(a, yy)[0, 1]
+    return out / out.sum()

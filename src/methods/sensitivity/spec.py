@@ -132,27 +132,12 @@ def _need_two(step: str, alts: Sequence[Any]) -> None:
 
 
 def _parse_weights(d: Any) -> list[UncertainInput]:
-    if not isinstance(d, Mapping):
-        raise MethodError(
-            "sensitivity.uncertainties.weights: expected a mapping such as {noise: 0.25, levels: "
-            f"[2, 3]}}, {{dirichlet: 50, levels: [2]}} or {{alternatives: [expert, equal]}}; got {d!r}"
-        )
-    bad = sorted(set(map(str, d)) - _WEIGHT_KEYS)
-    if bad:
-        raise MethodError(
-            f"sensitivity.uncertainties.weights: unknown key(s) {bad}; allowed {sorted(_WEIGHT_KEYS)}"
-        )
+    """The ``weights`` entry: named weight sets (``alternatives``) and/or one continuous input
+    (``noise``, ``dirichlet`` or ``ranges``)."""
+    _check_weight_keys(d)
     out: list[UncertainInput] = []
     if "alternatives" in d:
-        alts = _as_list("weights.alternatives", d["alternatives"])
-        for a in alts:
-            if not isinstance(a, str):
-                raise MethodError(
-                    f"sensitivity.uncertainties.weights.alternatives: {a!r} is not a name; "
-                    f"expected names such as {list(weight_set_names())} or keys of weight_sets"
-                )
-        _need_two("weights.alternatives", alts)
-        out.append(UncertainInput("weight_set", "discrete", tuple(alts)))
+        out.append(_weight_set_input(d["alternatives"]))
     modes = [k for k in ("noise", "dirichlet", "ranges") if k in d]
     if len(modes) > 1:
         raise MethodError(
@@ -169,63 +154,99 @@ def _parse_weights(d: Any) -> list[UncertainInput]:
                 "or alternatives"
             )
         return out
-    mode = modes[0]
-    params: dict[str, Any]
-    if mode == "noise":
-        nz = d["noise"]
-        if isinstance(nz, Mapping):
-            if "levels" in d:
-                raise MethodError(
-                    "sensitivity.uncertainties.weights: noise per level {level: factor} already "
-                    "names the levels; drop 'levels'"
-                )
-            noise = {int(k): float(v) for k, v in nz.items()}
-        else:
-            if "levels" not in d:
-                raise MethodError(
-                    "sensitivity.uncertainties.weights: noise needs levels (e.g. levels: [2, 3])"
-                )
-            noise = {int(lv): float(nz) for lv in _as_levels(d["levels"])}
-        for lv, f in noise.items():
-            if not 0 < f < 1:
-                raise MethodError(
-                    f"sensitivity.uncertainties.weights.noise: factor {f} at level {lv}; expected "
-                    "0 < noise < 1 (weights are multiplied by 1 + U(-noise, noise))"
-                )
-        params = {"noise": noise}
-    elif mode == "dirichlet":
-        c = float(d["dirichlet"])
-        if not c > 0:
-            raise MethodError(
-                f"sensitivity.uncertainties.weights.dirichlet: concentration {c}; expected > 0"
-            )
-        if "levels" not in d:
-            raise MethodError("sensitivity.uncertainties.weights: dirichlet needs levels")
-        params = {"dirichlet": c, "levels": _as_levels(d["levels"])}
-    else:
-        rg = d["ranges"]
-        if not isinstance(rg, Mapping) or not rg:
-            raise MethodError(
-                "sensitivity.uncertainties.weights.ranges: expected {node: [low, high]}"
-            )
-        ranges = {}
-        for k, v in rg.items():
-            if not isinstance(v, list | tuple) or len(v) != 2:
-                raise MethodError(
-                    f"sensitivity.uncertainties.weights.ranges[{k!r}]: expected [low, high]"
-                )
-            lo, hi = float(v[0]), float(v[1])
-            if not (0 <= lo < hi and np.isfinite(hi)):
-                raise MethodError(
-                    f"sensitivity.uncertainties.weights.ranges[{k!r}]: [{lo}, {hi}]; expected "
-                    "0 <= low < high"
-                )
-            ranges[str(k)] = [lo, hi]
-        params = {"ranges": ranges}
-        if "levels" in d:
-            raise MethodError("sensitivity.uncertainties.weights: 'levels' does not apply to ranges")
+    params = {"noise": _noise_params, "dirichlet": _dirichlet_params,
+              "ranges": _ranges_params}[modes[0]](d)
     out.append(UncertainInput("weights", "continuous", (), params))
     return out
+
+
+def _check_weight_keys(d: Any) -> None:
+    """``weights`` must be a mapping of known keys."""
+    if not isinstance(d, Mapping):
+        raise MethodError(
+            "sensitivity.uncertainties.weights: expected a mapping such as {noise: 0.25, levels: "
+            f"[2, 3]}}, {{dirichlet: 50, levels: [2]}} or {{alternatives: [expert, equal]}}; got {d!r}"
+        )
+    bad = sorted(set(map(str, d)) - _WEIGHT_KEYS)
+    if bad:
+        raise MethodError(
+            f"sensitivity.uncertainties.weights: unknown key(s) {bad}; allowed {sorted(_WEIGHT_KEYS)}"
+        )
+
+
+def _weight_set_input(v: Any) -> UncertainInput:
+    """``weights.alternatives``: at least two distinct weight-set names."""
+    alts = _as_list("weights.alternatives", v)
+    for a in alts:
+        if not isinstance(a, str):
+            raise MethodError(
+                f"sensitivity.uncertainties.weights.alternatives: {a!r} is not a name; "
+                f"expected names such as {list(weight_set_names())} or keys of weight_sets"
+            )
+    _need_two("weights.alternatives", alts)
+    return UncertainInput("weight_set", "discrete", tuple(alts))
+
+
+def _noise_params(d: Mapping[str, Any]) -> dict[str, Any]:
+    """``{noise: f, levels: [...]}`` or ``{noise: {level: f}}``, each factor in (0, 1)."""
+    nz = d["noise"]
+    if isinstance(nz, Mapping):
+        if "levels" in d:
+            raise MethodError(
+                "sensitivity.uncertainties.weights: noise per level {level: factor} already "
+                "names the levels; drop 'levels'"
+            )
+        noise = {int(k): float(v) for k, v in nz.items()}
+    else:
+        if "levels" not in d:
+            raise MethodError(
+                "sensitivity.uncertainties.weights: noise needs levels (e.g. levels: [2, 3])"
+            )
+        noise = {int(lv): float(nz) for lv in _as_levels(d["levels"])}
+    for lv, f in noise.items():
+        if not 0 < f < 1:
+            raise MethodError(
+                f"sensitivity.uncertainties.weights.noise: factor {f} at level {lv}; expected "
+                "0 < noise < 1 (weights are multiplied by 1 + U(-noise, noise))"
+            )
+    return {"noise": noise}
+
+
+def _dirichlet_params(d: Mapping[str, Any]) -> dict[str, Any]:
+    """``{dirichlet: c, levels: [...]}``, c > 0."""
+    c = float(d["dirichlet"])
+    if not c > 0:
+        raise MethodError(
+            f"sensitivity.uncertainties.weights.dirichlet: concentration {c}; expected > 0"
+        )
+    if "levels" not in d:
+        raise MethodError("sensitivity.uncertainties.weights: dirichlet needs levels")
+    return {"dirichlet": c, "levels": _as_levels(d["levels"])}
+
+
+def _ranges_params(d: Mapping[str, Any]) -> dict[str, Any]:
+    """``{ranges: {node: [low, high]}}``, 0 <= low < high, without ``levels``."""
+    rg = d["ranges"]
+    if not isinstance(rg, Mapping) or not rg:
+        raise MethodError(
+            "sensitivity.uncertainties.weights.ranges: expected {node: [low, high]}"
+        )
+    ranges = {}
+    for k, v in rg.items():
+        if not isinstance(v, list | tuple) or len(v) != 2:
+            raise MethodError(
+                f"sensitivity.uncertainties.weights.ranges[{k!r}]: expected [low, high]"
+            )
+        lo, hi = float(v[0]), float(v[1])
+        if not (0 <= lo < hi and np.isfinite(hi)):
+            raise MethodError(
+                f"sensitivity.uncertainties.weights.ranges[{k!r}]: [{lo}, {hi}]; expected "
+                "0 <= low < high"
+            )
+        ranges[str(k)] = [lo, hi]
+    if "levels" in d:
+        raise MethodError("sensitivity.uncertainties.weights: 'levels' does not apply to ranges")
+    return {"ranges": ranges}
 
 
 def _as_levels(v: Any) -> list[int]:
