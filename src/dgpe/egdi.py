@@ -218,58 +218,9 @@ def harmonise_egdi(
             )
     frames = []
     for year, table in sorted(tables.items()):
-        file = files.get(year, f"<{year}>")
-        table = table.rename(columns=lambda c: str(c).strip())
-        layout = _layout(table)
-        if layout is None:
-            problems.append(
-                Problem(
-                    file,
-                    "header",
-                    "unknown layout; expected the UNU-EGOV or a UN DESA header",
-                    ", ".join(map(str, table.columns)),
-                )
-            )
-            continue
-        df = table[list(_LAYOUTS[layout])].rename(columns=_LAYOUTS[layout])
-        df["unit_name"] = df["unit_name"].map(lambda s: re.sub(r"\s+", " ", str(s)).strip())
-        if "year" in df.columns:
-            bad = pd.to_numeric(df["year"], errors="coerce") != year
-            for i in bad[bad].index:
-                problems.append(
-                    Problem(
-                        file,
-                        f"row {i + 2}, column Survey Year",
-                        f"expected {year}",
-                        str(df.at[i, "year"]),
-                    )
-                )
-        df["year"] = int(year)
-        if "unit_id" not in df.columns:
-            codes = country_codes(df["unit_name"], name_codes, aliases)
-            for i, (name, code) in enumerate(codes.items()):
-                if pd.isna(code):
-                    problems.append(
-                        Problem(
-                            file,
-                            f"row {i + 2}",
-                            "country name matches no 2018 name and no alias; add it to dgpe.egdi.COUNTRY_ALIASES",
-                            name,
-                        )
-                    )
-            df["unit_id"] = codes.to_numpy()
-        df["unit_id"] = df["unit_id"].astype("string").str.strip()
-        dup = df["unit_id"].duplicated(keep=False) & df["unit_id"].notna()
-        for i in dup[dup].index:
-            problems.append(
-                Problem(
-                    file,
-                    f"row {i + 2}",
-                    f"code {df.at[i, 'unit_id']} appears more than once",
-                    df.at[i, "unit_name"],
-                )
-            )
-        frames.append(df)
+        df = _harmonise_year(int(year), table, files.get(year, f"<{year}>"), name_codes, aliases, problems)
+        if df is not None:
+            frames.append(df)
     if problems:
         raise DataError(problems, title=f"{len(problems)} problem(s) harmonising the EGDI files")
     allrows = pd.concat(frames, ignore_index=True)
@@ -285,6 +236,62 @@ def harmonise_egdi(
     published = allrows[["unit_id", "year", "egdi", "rank"]].copy()
     published["unit_id"] = published["unit_id"].astype(str)
     return egdi, published
+
+
+def _harmonise_year(year: int, table: pd.DataFrame, file: str, name_codes: Mapping[str, str],
+                    aliases: Mapping[str, str], problems: list[Problem]) -> pd.DataFrame | None:
+    """One edition's table in dgpe's columns (None when its layout is unknown); problems appended."""
+    table = table.rename(columns=lambda c: str(c).strip())
+    layout = _layout(table)
+    if layout is None:
+        problems.append(
+            Problem(
+                file,
+                "header",
+                "unknown layout; expected the UNU-EGOV or a UN DESA header",
+                ", ".join(map(str, table.columns)),
+            )
+        )
+        return None
+    df = table[list(_LAYOUTS[layout])].rename(columns=_LAYOUTS[layout])
+    df["unit_name"] = df["unit_name"].map(lambda s: re.sub(r"\s+", " ", str(s)).strip())
+    if "year" in df.columns:
+        bad = pd.to_numeric(df["year"], errors="coerce") != year
+        for i in bad[bad].index:
+            problems.append(
+                Problem(
+                    file,
+                    f"row {i + 2}, column Survey Year",
+                    f"expected {year}",
+                    str(df.at[i, "year"]),
+                )
+            )
+    df["year"] = int(year)
+    if "unit_id" not in df.columns:
+        codes = country_codes(df["unit_name"], name_codes, aliases)
+        for i, (name, code) in enumerate(codes.items()):
+            if pd.isna(code):
+                problems.append(
+                    Problem(
+                        file,
+                        f"row {i + 2}",
+                        "country name matches no 2018 name and no alias; add it to dgpe.egdi.COUNTRY_ALIASES",
+                        name,
+                    )
+                )
+        df["unit_id"] = codes.to_numpy()
+    df["unit_id"] = df["unit_id"].astype("string").str.strip()
+    dup = df["unit_id"].duplicated(keep=False) & df["unit_id"].notna()
+    for i in dup[dup].index:
+        problems.append(
+            Problem(
+                file,
+                f"row {i + 2}",
+                f"code {df.at[i, 'unit_id']} appears more than once",
+                df.at[i, "unit_name"],
+            )
+        )
+    return df
 
 
 def build_egdi_dataset(raw_dir: str | Path) -> tuple[pd.DataFrame, pd.DataFrame]:

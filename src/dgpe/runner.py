@@ -229,35 +229,7 @@ def run_report(
         for name in cfg.notebooks:
             export_html(tmp / "notebooks" / f"{name}.ipynb", tmp / "notebooks" / f"{name}.html", lang=cfg.lang)
         warnings = assemble_report(tmp, cfg)
-        finished = dt.datetime.now(dt.UTC)
-        manifest = {
-            "dgpe_manifest": 1,
-            "name": cfg.name,
-            "report": final.name,
-            "created": finished.isoformat(timespec="seconds"),
-            "started": started.isoformat(timespec="seconds"),
-            "seconds": round(time.time() - t0, 2),
-            "seed": cfg.seed,
-            "lang": cfg.lang,
-            "config": cfg.to_yaml_dict(relative_to=root),
-            "overrides": list(overrides or []),
-            "inputs": {role: mf.file_entry(p, root) for role, p in cfg.paths().items()},
-            "notebooks": {
-                name: {
-                    "source": mf.file_entry(sources[name], root),
-                    "parameters": {"lang": cfg.lang},
-                    "seconds": round(timings.get(name, 0.0), 2),
-                }
-                for name in cfg.notebooks
-            },
-            "packages": mf.package_versions(),
-            "environment": mf.environment(),
-            "git": mf.git_state(root),
-            "digests": {
-                "tables": mf.digest_dir(tmp, "tables/*.csv"),
-                "records": mf.digest_dir(tmp, "records/*.json"),
-            },
-        }
+        manifest = _manifest(cfg, final, started, t0, overrides, sources, timings, tmp, root)
         mf.write_manifest(tmp / "manifest.json", manifest)
         if final.exists():
             trash = final.parent / f".{final.name}.replaced-{uuid.uuid4().hex[:8]}"
@@ -270,6 +242,43 @@ def run_report(
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return RunSummary(final, time.time() - t0, timings, warnings)
+
+
+def _manifest(
+    cfg: RunConfig, final: Path, started: dt.datetime, t0: float, overrides: Sequence[str] | None,
+    sources: dict[str, Path], timings: dict[str, float], tmp: Path, root: Path,
+) -> dict[str, Any]:
+    """What reproduces the run: config, input and notebook hashes, packages, git state, digests."""
+    finished = dt.datetime.now(dt.UTC)
+    manifest = {
+        "dgpe_manifest": 1,
+        "name": cfg.name,
+        "report": final.name,
+        "created": finished.isoformat(timespec="seconds"),
+        "started": started.isoformat(timespec="seconds"),
+        "seconds": round(time.time() - t0, 2),
+        "seed": cfg.seed,
+        "lang": cfg.lang,
+        "config": cfg.to_yaml_dict(relative_to=root),
+        "overrides": list(overrides or []),
+        "inputs": {role: mf.file_entry(p, root) for role, p in cfg.paths().items()},
+        "notebooks": {
+            name: {
+                "source": mf.file_entry(sources[name], root),
+                "parameters": {"lang": cfg.lang},
+                "seconds": round(timings.get(name, 0.0), 2),
+            }
+            for name in cfg.notebooks
+        },
+        "packages": mf.package_versions(),
+        "environment": mf.environment(),
+        "git": mf.git_state(root),
+        "digests": {
+            "tables": mf.digest_dir(tmp, "tables/*.csv"),
+            "records": mf.digest_dir(tmp, "records/*.json"),
+        },
+    }
+    return manifest
 
 
 def _execute_all(

@@ -105,64 +105,13 @@ def hierarchy_from_meta(meta: pd.DataFrame) -> Hierarchy:
     dup = m["code"][m["code"].duplicated()].tolist()
     if dup:
         raise MethodError(f"meta frame has duplicate node code(s) {dup}; codes must be unique")
-    level: dict[str, int] = {}
-    for code, lv in zip(m["code"], m["level"], strict=True):
-        try:
-            lvi = int(lv)
-        except (TypeError, ValueError):
-            raise MethodError(f"node {code!r} has level {lv!r}; expected an integer >= 1") from None
-        if lvi < 1 or lvi != lv:
-            raise MethodError(f"node {code!r} has level {lv!r}; expected an integer >= 1")
-        level[code] = lvi
-    parent: dict[str, str | None] = {}
-    for code, p in zip(m["code"], m["parent"], strict=True):
-        if p is None or (isinstance(p, float) and np.isnan(p)) or p is pd.NA or str(p) == "":
-            parent[code] = None
-            continue
-        p = str(p)
-        if p not in level:
-            raise MethodError(f"node {code!r} has parent {p!r}, which is not a code of the meta frame")
-        if level[p] <= level[code]:
-            raise MethodError(
-                f"node {code!r} (level {level[code]}) has parent {p!r} at level {level[p]}; "
-                "a parent must sit at a higher level than its children"
-            )
-        parent[code] = p
-    weight: dict[str, float] = {}
-    for code, w in zip(m["code"], m["weight"], strict=True):
-        wf = float(w) if w is not None and not pd.isna(w) else np.nan
-        if parent[code] is None and np.isnan(wf):
-            wf = 1.0
-        if not np.isfinite(wf) or wf < 0:
-            raise MethodError(
-                f"node {code!r} has weight {w!r}; expected a finite non-negative number"
-            )
-        weight[code] = wf
+    level = _levels(m)
+    parent = _parents(m, level)
+    weight = _weights(m, parent)
     order = sorted(range(len(m)), key=lambda i: (level[m["code"][i]], i))
     codes = tuple(m["code"][i] for i in order)
-    children: dict[str, tuple[str, ...]] = {}
-    for c in codes:
-        p = parent[c]
-        if p is not None:
-            children[p] = (*children.get(p, ()), c)
-    for c in codes:
-        if level[c] == 1 and c in children:
-            raise MethodError(f"indicator {c!r} (level 1) has children {list(children[c])}")
-        if level[c] > 1 and c not in children:
-            raise MethodError(
-                f"aggregate node {c!r} (level {level[c]}) has no children; every node above "
-                "level 1 needs at least one child"
-            )
-    direction: dict[str, int] = {}
-    has_dir = "direction" in m.columns
-    for code, d in zip(m["code"], m["direction"] if has_dir else [1] * len(m), strict=True):
-        if level[code] != 1:
-            continue
-        if d is None or pd.isna(d):
-            raise MethodError(f"indicator {code!r} has no direction; expected +1 or -1")
-        if float(d) not in (1.0, -1.0):
-            raise MethodError(f"indicator {code!r} has direction {d!r}; expected +1 or -1")
-        direction[code] = int(d)
+    children = _children(codes, level, parent)
+    direction = _directions(m, level)
     indicators = tuple(c for c in codes if level[c] == 1)
     if not indicators:
         raise MethodError("meta frame has no indicators (rows with level 1)")
@@ -181,3 +130,80 @@ def hierarchy_from_meta(meta: pd.DataFrame) -> Hierarchy:
         levels=tuple(sorted(set(level.values()))),
         roots=roots,
     )
+
+
+def _levels(m: pd.DataFrame) -> dict[str, int]:
+    level: dict[str, int] = {}
+    for code, lv in zip(m["code"], m["level"], strict=True):
+        try:
+            lvi = int(lv)
+        except (TypeError, ValueError):
+            raise MethodError(f"node {code!r} has level {lv!r}; expected an integer >= 1") from None
+        if lvi < 1 or lvi != lv:
+            raise MethodError(f"node {code!r} has level {lv!r}; expected an integer >= 1")
+        level[code] = lvi
+    return level
+
+
+def _parents(m: pd.DataFrame, level: dict[str, int]) -> dict[str, str | None]:
+    parent: dict[str, str | None] = {}
+    for code, p in zip(m["code"], m["parent"], strict=True):
+        if p is None or (isinstance(p, float) and np.isnan(p)) or p is pd.NA or str(p) == "":
+            parent[code] = None
+            continue
+        p = str(p)
+        if p not in level:
+            raise MethodError(f"node {code!r} has parent {p!r}, which is not a code of the meta frame")
+        if level[p] <= level[code]:
+            raise MethodError(
+                f"node {code!r} (level {level[code]}) has parent {p!r} at level {level[p]}; "
+                "a parent must sit at a higher level than its children"
+            )
+        parent[code] = p
+    return parent
+
+
+def _weights(m: pd.DataFrame, parent: dict[str, str | None]) -> dict[str, float]:
+    weight: dict[str, float] = {}
+    for code, w in zip(m["code"], m["weight"], strict=True):
+        wf = float(w) if w is not None and not pd.isna(w) else np.nan
+        if parent[code] is None and np.isnan(wf):
+            wf = 1.0
+        if not np.isfinite(wf) or wf < 0:
+            raise MethodError(
+                f"node {code!r} has weight {w!r}; expected a finite non-negative number"
+            )
+        weight[code] = wf
+    return weight
+
+
+def _children(codes: tuple[str, ...], level: dict[str, int],
+              parent: dict[str, str | None]) -> dict[str, tuple[str, ...]]:
+    children: dict[str, tuple[str, ...]] = {}
+    for c in codes:
+        p = parent[c]
+        if p is not None:
+            children[p] = (*children.get(p, ()), c)
+    for c in codes:
+        if level[c] == 1 and c in children:
+            raise MethodError(f"indicator {c!r} (level 1) has children {list(children[c])}")
+        if level[c] > 1 and c not in children:
+            raise MethodError(
+                f"aggregate node {c!r} (level {level[c]}) has no children; every node above "
+                "level 1 needs at least one child"
+            )
+    return children
+
+
+def _directions(m: pd.DataFrame, level: dict[str, int]) -> dict[str, int]:
+    direction: dict[str, int] = {}
+    has_dir = "direction" in m.columns
+    for code, d in zip(m["code"], m["direction"] if has_dir else [1] * len(m), strict=True):
+        if level[code] != 1:
+            continue
+        if d is None or pd.isna(d):
+            raise MethodError(f"indicator {code!r} has no direction; expected +1 or -1")
+        if float(d) not in (1.0, -1.0):
+            raise MethodError(f"indicator {code!r} has direction {d!r}; expected +1 or -1")
+        direction[code] = int(d)
+    return direction
