@@ -57,7 +57,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 from threadpoolctl import threadpool_limits
-from tqdm.auto import tqdm
 
 from methods._errors import MethodError, MethodTypeError
 from methods._meta import as_meta, hierarchy_from_meta
@@ -823,6 +822,10 @@ def _progress(progress: Progress | bool | None, total: int) -> Progress:
     if progress is None or progress is False:
         return lambda done, tot: None
     if progress is True:
+        # imported here: tqdm.auto warns at import in a kernel without ipywidgets, and most
+        # analyses (every notebook's) run without a bar
+        from tqdm.auto import tqdm
+
         bar = tqdm(total=total, unit="sample", leave=False)
 
         def cb(done: int, tot: int) -> None:
