@@ -5,6 +5,7 @@ a test is accepted by IndexSpec and varied by the sensitivity engine with no oth
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -351,3 +352,48 @@ def test_toy_aggregation_is_accepted_and_varied(toy_aggregations):
         sp, w = s.build_spec({k: v[i] for k, v in dec.items()})
         want = build_index(data, meta, sp, weights=w).scores["Index"].loc[s.units].to_numpy()
         np.testing.assert_allclose(y[i], want, rtol=0, atol=1e-9, err_msg=f"sample {i}")
+
+
+# ------------------------------------------------------ a new weighting method: one registry entry
+
+
+def _rank_weights(x: pd.DataFrame) -> Any:
+    """A toy data-driven weighting: weights proportional to each indicator's number of distinct
+    values (returns an object with ``.weights`` like the real ones)."""
+    from types import SimpleNamespace
+
+    n = x.nunique().astype(float)
+    return SimpleNamespace(weights=n / n.sum())
+
+
+@pytest.fixture
+def toy_weighting():
+    from methods.registry import Param
+    from methods.weights import WEIGHTING
+
+    info = WEIGHTING.register(MethodInfo(
+        "distinct_toy", "weighting", function=_rank_weights, needs="data",
+        params=(Param("scope", "group", "str", ("group", "all"), "scope"),),
+        label={"en": "distinct values", "zh": "取值个数"}))
+    yield info
+    WEIGHTING.unregister(info.name)
+
+
+def test_toy_weighting_is_built_planned_compared_and_varied(toy_weighting, example):
+    """A weighting method is its function plus one registry entry: the build, the plan's config
+    check, notebook 03's scheme comparison and the sensitivity analysis take it with no more code."""
+    from dgpe.config import load_run_config
+    from dgpe.plan import resolve_plan
+    from dgpe.sections import weights as weight_sections
+    from methods.sensitivity.spec import weight_set_names
+
+    data, meta = example
+    r = build_index(data, meta, {**BASE, "weights": "distinct_toy"})
+    assert r.scores[r.index_code].notna().all()
+    plan = resolve_plan(load_run_config("configs/default.yaml", ["build.weights=distinct_toy"]))
+    assert plan.weights_method == "distinct_toy"
+    assert "distinct_toy" in weight_sections.schemes()
+    assert "distinct_toy" in weight_set_names()
+    s = IndexSampler(data, meta, BASE, {"weights": {"alternatives": ["nominal", "distinct_toy"]}})
+    y = s.evaluate(random_design(s.problem, 8, seed=1))
+    assert np.isfinite(y).all()
