@@ -12,7 +12,7 @@ Each entry's ``needs`` says where its weights come from:
   all indicators (``scope: all``), by :func:`methods.weights.data_weights`.
 
 >>> WEIGHTING.names(needs="data")
-('entropy', 'critic', 'cv', 'pca', 'independence')
+('entropy', 'critic', 'pca', 'cv', 'independence')
 """
 
 from __future__ import annotations
