@@ -143,3 +143,27 @@ def test_data_driven_weights_do_not_depend_on_the_normalisation(norm, weights):
         assert "rescaled" in [s for s in p.index.log if s["step"] == "weights"][0]["summary"]
     else:  # ranks are not affine in the data: other weights, but a build that runs
         assert p.index.weights.notna().all()
+
+
+def test_a_mean_over_children_on_different_scales_is_refused():
+    with pytest.raises(ConfigError) as exc:
+        _plan("build.aggregate={default: arithmetic, A: topsis}")
+    assert "field build.aggregate.default" in str(exc.value) and "different scales" in str(exc.value)
+
+
+def test_sensitivity_alternatives_that_do_not_apply_are_left_out_with_a_finding():
+    p = _plan("build.treat={method: log}")
+    assert "treat" not in p.sensitivity["uncertainties"] and "weights" in p.sensitivity["uncertainties"]
+    (f,) = p.sensitivity_dropped
+    assert f.params["step"] == "treat" and f.severity == "warning" and "treat" in f("zh")
+    assert p.has("sensitivity")
+
+
+def test_years_keep_the_headline_weights_and_the_normalisation_range():
+    p = _plan("build.weights=entropy", "build.normalise={method: minmax, range: [1, 100]}",
+              "build.aggregate={default: geometric}")
+    yearly = p.build_years()
+    for res in yearly.values():
+        # data-driven weights are not derived again from each year's goalpost data
+        assert (res.weights - p.index.weights).abs().max() < 1e-12
+        assert (res.scale.low, res.scale.high) == (1.0, 100.0)

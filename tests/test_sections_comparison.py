@@ -160,14 +160,13 @@ def test_a_variant_the_data_refuse_is_left_out_with_a_warning(monkeypatch):
     assert sec.findings[0].key == "comparison.variant_refused" and sec.findings[0].severity == "warning"
 
 
-def test_an_indicator_normalised_otherwise_is_rescaled_with_a_finding():
-    """One z-scored indicator makes the indicators' scale (and so the index's) unbounded, as the
-    registries declare it: the section rescales the treated data instead of mapping a scale."""
-    run, sec = ranked(DEFAULT, "build.normalise.overrides={A1.1: {method: zscore}}")
-    ev = sec.data["evaluation"]
-    assert not run.plan.indicator_scale.bounded and not run.plan.scale.bounded
-    assert ev.rescaled == "comparison.rescaled_unbounded"
-    pd.testing.assert_frame_equal(ev.graded, minmax100(run), atol=1e-9, check_names=False)
+def test_an_indicator_normalised_onto_another_scale_is_refused_by_the_plan():
+    """One z-scored indicator beside min-max ones under a mean: the plan refuses it (its weights
+    would not mean what they say), so no section grades on a scale the data are not on."""
+    from dgpe.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="field build.normalise"):
+        run_of(DEFAULT, "build.normalise.overrides={A1.1: {method: zscore}}")
 
 
 # -- the run's weights -------------------------------------------------------------------------------

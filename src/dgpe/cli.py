@@ -118,6 +118,8 @@ def _cmd_plan(args: argparse.Namespace) -> int:
     for step in plan.index.log:
         summary = f": {step['summary']}" if step.get("summary") else ""
         print(f"  build.{step['step']}: {step['parameters']}{summary}")
+    for f in plan.sensitivity_dropped:
+        print(f"  {f(lang)}")
     skipped = {k: v for k, v in plan.capabilities.items() if v is not None}
     print("  all parts of the report apply" if not skipped else "  left out:")
     for cap, reason in skipped.items():

@@ -72,6 +72,9 @@ class Plan:
     bands : grade bands (name → lower cut-off) valid on the index's scale, or None
     capabilities : capability → None (available) or the :class:`Finding` that says why not
     options : the config's analysis options; :attr:`thresholds` has them merged with the defaults
+    sensitivity : the config's ``sensitivity`` block as the build can take it: an uncertainty whose
+        alternatives do not apply to the build (treatment alternatives of a build without
+        winsorisation) is left out, and :attr:`sensitivity_dropped` says so (findings)
     """
 
     config: RunConfig
@@ -90,6 +93,8 @@ class Plan:
     bands: dict[str, float] | None
     capabilities: dict[str, Finding | None]
     options: dict[str, Any] = field(default_factory=dict)
+    sensitivity: dict[str, Any] = field(default_factory=dict)
+    sensitivity_dropped: list[Finding] = field(default_factory=list)
     _index: Any = field(default=None, repr=False)
 
     # -- what the run has ----------------------------------------------------------------------
@@ -186,7 +191,25 @@ class Plan:
         panel = self.panel_input
         if self.year is not None and "year" in panel.columns:
             panel = panel[panel["year"] <= self.year]
-        return build_years(panel, self.meta, self.spec, weights=self.weights_override)
+        # the headline build's weights: data-driven weights are not derived again year by year
+        return build_years(panel, self.meta, self.spec, weights=self.index.weights)
+
+    @functools.cached_property
+    def weight_sets(self) -> dict[str, pd.Series]:
+        """Named weight sets the sensitivity analysis may draw (AHP, when the run has matrices)."""
+        if not self.ahp:
+            return {}
+        if self.weights_method == "ahp" and self.weights_override is not None:
+            return {"ahp": self.weights_override}
+        from methods import MethodError, MethodWarning
+        from methods.weights import judgement_weights
+
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", MethodWarning)  # consistency: notebook 03
+                return {"ahp": judgement_weights("ahp", self.ahp, self.meta)}
+        except MethodError:
+            return {}
 
     @property
     def scale(self) -> Any:
@@ -222,6 +245,8 @@ class Plan:
                 for k, v in self.capabilities.items()
             },
             "options": self.options,
+            "sensitivity": self.sensitivity,
+            "sensitivity_dropped": [f("en") for f in self.sensitivity_dropped],
             "thresholds": self.thresholds,
             "build_log": _plain_log(self.index.log),
         }
@@ -288,6 +313,7 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
     )
     _build_or_refuse(plan, file)
     plan.bands = _resolve_bands(plan)
+    plan.sensitivity, plan.sensitivity_dropped = _resolve_sensitivity(plan, file)
     plan.capabilities = _capabilities(plan)
     return plan
 
@@ -392,6 +418,33 @@ def _check_sensitivity(cfg: RunConfig, problem: Any) -> None:
         problem("sensitivity", str(exc))
 
 
+def _resolve_sensitivity(plan: Plan, file: str) -> tuple[dict[str, Any], list[Finding]]:
+    """The sensitivity block the build can take: each uncertainty whose alternatives do not apply
+    to the nominal build is left out with a finding (the rest still runs)."""
+    block = dict(plan.config.sensitivity or {})
+    unc = dict(block.get("uncertainties") or {})
+    if not unc:
+        return block, []
+    from methods import MethodError
+    from methods.sensitivity import IndexSampler
+
+    dropped: list[Finding] = []
+    while unc:
+        try:
+            IndexSampler(plan.data, plan.meta, plan.spec, unc, weights=plan.weights_override,
+                         weight_sets=plan.weight_sets)
+            break
+        except MethodError as exc:
+            step = re.match(r"sensitivity\.uncertainties\.(\w+)", str(exc))
+            if step is None or step.group(1) not in unc:
+                raise ConfigError([Problem(file, "field sensitivity", str(exc))],
+                                  title=f"{file}: the sensitivity analysis cannot run on this build") from None
+            dropped.append(Finding("plan.sensitivity_dropped", {"step": step.group(1), "error": str(exc)},
+                                   "warning"))
+            del unc[step.group(1)]
+    return {**block, "uncertainties": unc}, dropped
+
+
 def _build_or_refuse(plan: Plan, file: str) -> None:
     """Build the index now, so a spec the data cannot take fails before any notebook starts."""
     from methods import MethodError
@@ -431,7 +484,7 @@ def _capabilities(plan: Plan) -> dict[str, Finding | None]:
         "kinds": bool(kinds.isin(["input", "output", "outcome"]).any()),
         "groups": bool(plan.groups),
         "years": len(plan.years) >= 2,
-        "sensitivity": bool(plan.config.sensitivity),
+        "sensitivity": bool(plan.sensitivity.get("uncertainties")),
         "bands": plan.bands is not None,
         "subdimensions": any(fw.children(c) and not fw.node(c).is_indicator
                              for d in fw.children(plan.index.index_code) for c in fw.children(d)),

@@ -237,6 +237,18 @@ def _bars(run: Run, summary: pd.DataFrame, title: Text) -> Any:
 # -- 4. year-on-year ------------------------------------------------------------------------------
 
 
+def _joint_aggregation(run: Run) -> str:
+    """The label of a joint aggregation (TOPSIS, Copeland) the build uses anywhere, else ''."""
+    from methods.index.aggregation_kernels import AGGREGATION
+
+    methods = [m for k, m in run.plan.spec.aggregate.items() if k not in ("dat_thresh", "p")]
+    for m in methods:
+        info = AGGREGATION.get(str(m))
+        if info.kernel is not None and info.kernel.joint:
+            return info.text("label", run.lang)
+    return ""
+
+
 def _years_skip(run: Run, name: str, title: Text) -> Section | None:
     """The skipped section when no earlier year than the ranked one exists (else None)."""
     if not run.plan.has("years"):
@@ -253,6 +265,9 @@ def years(run: Run) -> Section:
     skipped = _years_skip(run, "index.years", title)
     if skipped is not None:
         return skipped
+    joint = _joint_aggregation(run)
+    if joint:  # a TOPSIS closeness or a Copeland count is relative to each year's units
+        return Section.skip("index.years", title, "index.skipped_years_joint", method=joint)
     try:
         yearly = run.plan.build_years()
     except MethodError as exc:  # e.g. a geometric mean on goalposts that put the worst unit at 0

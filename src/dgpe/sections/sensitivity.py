@@ -54,27 +54,10 @@ def unit_name(run: Any, unit: Any) -> str:
     return str(names.get(unit, unit))
 
 
-def _weight_sets(run: Any) -> dict[str, pd.Series]:
-    """Named weight sets for ``weights.alternatives``: AHP, only when the run has AHP matrices."""
-    if not run.plan.has("ahp"):
-        return {}
-    if run.plan.weights_method == "ahp" and run.plan.weights_override is not None:
-        return {"ahp": run.plan.weights_override}
-    from methods import MethodError, MethodWarning
-    from methods import weights as wt
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", MethodWarning)  # consistency is reported by notebook 03
-            return {"ahp": wt.ahp_hierarchy(run.ahp, run.meta)[0]}
-    except MethodError:
-        return {}
-
-
 def _unsampled_nominal(run: Any) -> dict[str, tuple[str, str]]:
     """The steps whose sampled alternatives leave out the nominal build's method: step ->
     (nominal method, alternatives), from the run config's ``sensitivity.uncertainties``."""
-    wanted = (run.config.sensitivity or {}).get("uncertainties") or {}
+    wanted = run.plan.sensitivity.get("uncertainties") or {}
     spec = run.plan.spec
     nominal = {"normalise": dict(spec.normalise).get("method", "minmax"),
                "aggregate": dict(spec.aggregate).get("default", "arithmetic")}
@@ -117,16 +100,17 @@ def uncertainty(run: Any) -> Section:
     from methods import MethodError
     from methods import sensitivity as sa
 
-    spec = sa.SensitivitySpec.from_dict(run.config.sensitivity)
+    spec = sa.SensitivitySpec.from_dict(run.plan.sensitivity)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             res = sa.uncertainty_analysis(
                 run.data, run.meta, run.plan.spec, seed=run.seed, bands=run.plan.bands,
-                weights=run.plan.weights_override, weight_sets=_weight_sets(run), **spec.kwargs())
+                weights=run.plan.weights_override, weight_sets=run.plan.weight_sets, **spec.kwargs())
     except MethodError as exc:
         return Section.skip(name, title, "sensitivity.skipped_failed", error=str(exc))
     sec = Section(name, Text(*title))
+    sec.findings.extend(run.plan.sensitivity_dropped)
     sec.table("uncertain_inputs", res.inputs, ("不确定的方法选择及其备选方案", "Uncertain choices and their alternatives"))
     sec.result("n_evaluations", int(res.n_evaluations), ("指数重算次数", "Index evaluations"))
     sec.result("n_ua_samples", int(res.units["n_samples"].max()), ("不确定性分析样本数", "Uncertainty-analysis samples"))

@@ -599,6 +599,9 @@ def build_years(
     indicator's units); by default the goalposts are the minimum and maximum of each indicator
     over all years of the panel after the spec's denominate/impute steps. Treatment is dropped
     (the clipping of goalposts bounds outliers and a per-year treatment would move the anchors).
+    A min-max normalisation's ``range`` (e.g. [1, 100] under a geometric mean) is kept: the
+    goalposts map onto it. Pass the headline build's ``weights`` so that data-driven weights are
+    not derived again year by year.
     """
     spec = IndexSpec.from_dict(spec) if not isinstance(spec, IndexSpec) else spec
     if year_col not in panel.columns:
@@ -621,8 +624,12 @@ def build_years(
             if pd.isna(lo) or lo == hi:
                 raise MethodError(f"build_years: indicator {c!r} has no range over the panel")
             goalposts[c] = (float(lo), float(hi))
-    norm = {"method": "goalposts", "goalposts": {k: list(v) for k, v in goalposts.items()},
-            "scale": spec.normalise.get("scale", 100)}
+    norm: dict[str, Any] = {"method": "goalposts",
+                            "goalposts": {k: list(v) for k, v in goalposts.items()}}
+    if spec.normalise.get("method", "minmax") == "minmax" and "range" in spec.normalise:
+        norm["range"] = [float(v) for v in spec.normalise["range"]]
+    else:
+        norm["scale"] = spec.normalise.get("scale", 100)
     ys = IndexSpec.from_dict({**base.to_dict(), "normalise": norm})
     out = {}
     for y in years:

@@ -168,7 +168,7 @@ def distance_reference(x: np.ndarray, cols: Columns, opts: Mapping[str, Any]
 def goalposts(x: np.ndarray, cols: Columns, opts: Mapping[str, Any]) -> tuple[np.ndarray, Info]:
     r"""Fixed anchors in the indicator's units: :math:`(x-\text{low})/(\text{high}-\text{low})`
     (positive) or :math:`(\text{high}-x)/(\text{high}-\text{low})` (negative), clipped to [0, 1]
-    (``clip``), times ``scale``."""
+    (``clip``), times ``scale`` (or mapped onto ``range`` ``(a, b)`` as :math:`a + (b-a)y`)."""
     gp = np.array([[float(v) for v in g] for g in _per_column(opts, "goalposts", cols,
                                                               "goalposts")]).reshape(-1, 2)
     low, high = gp[:, 0], gp[:, 1]
@@ -180,6 +180,9 @@ def goalposts(x: np.ndarray, cols: Columns, opts: Mapping[str, Any]) -> tuple[np
     y = np.where(cols.directions > 0, (raw - low) / (high - low), (high - raw) / (high - low))
     if opts.get("clip", True):
         y = np.clip(y, 0.0, 1.0)
+    if opts.get("range") is not None:
+        a, b = (float(v) for v in opts["range"])
+        return a + (b - a) * y, {"low": low, "high": high}
     return y * float(opts.get("scale", 100.0)), {"low": low, "high": high}
 
 
@@ -218,6 +221,9 @@ def _reference_scale(p: Mapping[str, Any]) -> ScoreScale:
 
 
 def _goalposts_scale(p: Mapping[str, Any]) -> ScoreScale:
+    if p.get("range") is not None and p.get("clip", True):
+        a, b = (float(v) for v in p["range"])
+        return ScoreScale(a, b, True, decimals_for(b - a))
     sc = float(p.get("scale", 100.0))
     if p.get("clip", True):
         return ScoreScale(0.0, sc, True, decimals_for(sc))
@@ -269,7 +275,8 @@ NORMALISATION = Registry("normalisation", {"en": "normalisation method", "zh": "
     _info("goalposts", goalposts, _goalposts_scale,
           (Param("goalposts", None, "mapping", None, "{indicator: (low, high)} in its units"),
            Param("clip", True, "bool", None, "clip to the goalposts"),
-           Param("scale", 100.0, "float", None, "scores times this")),
+           Param("scale", 100.0, "float", None, "scores times this"),
+           Param("range", None, "sequence", None, "(a, b): map the goalposts onto [a, b] instead")),
           "goalposts", "固定阈值", "fixed goalposts (comparable across years)",
           "固定阈值标准化(可跨年比较)", "scale * (x - low)/(high - low), clipped",
           "scale × (x − low)/(high − low),截断"),

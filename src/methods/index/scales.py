@@ -135,10 +135,32 @@ def compatibility_problems(normalise: Mapping[str, Any], aggregate: Mapping[str,
         src = "build.normalise" if all(hier.level[k] == 1 for k in kids) else (
             f"the scores of {list(kids)}")
         prob = _problem(f"build.aggregate.{key}", m, p, below, src, node=c)
+        if prob is None:
+            leaves = all(hier.level[k] == 1 for k in kids)
+            prob = _mixed("build.normalise" if leaves else f"build.aggregate.{key}", m, p,
+                          [(k, scales[k]) for k in kids], c, leaves)
         if prob is not None and prob.message not in seen:
             seen.add(prob.message)
             problems.append(prob)
     return problems
+
+
+def _mixed(field: str, method: str, p: float, kids: list[tuple[str, ScoreScale]],
+           node: str, leaves: bool) -> SpecProblem | None:
+    """A mean over children on different scales (e.g. a TOPSIS closeness in [0, 1] beside
+    min-max scores in [0, 100]): its weights would not mean what they say."""
+    info = AGGREGATION.get(canonical_method(method, p))
+    if not info.keeps_scale:
+        return None
+    bounds = {(s.low, s.high, s.kind) for _, s in kids}
+    if len(bounds) <= 1:
+        return None
+    desc = ", ".join(f"{k} {_describe(s)}" for k, s in kids)
+    fix = ("normalise the indicators of a node onto one scale" if leaves
+           else "aggregate sibling nodes with one kind of method")
+    return SpecProblem(field, (
+        f"{method!r} at node {node!r} averages children on different scales ({desc}); their "
+        f"weights would not mean what they say: {fix}"))
 
 
 def _problem(field: str, method: str, p: float, scale: ScoreScale, source: str,

@@ -349,7 +349,7 @@ class IndexSampler:
                         raise MethodError(
                             f"sensitivity.uncertainties.treat: winmax {a} does not apply to the "
                             f"nominal treatment method {nom_m!r} (only jrc and winsorise "
-                            "winsorise)"
+                            "winsorise values)"
                         )
                     self.treat_alts.append(_Alt(f"winmax {a}", {**spec.treat, "winmax": a}))
                 else:
@@ -1031,6 +1031,12 @@ def _score_scale(sampler: IndexSampler) -> tuple[np.ndarray, np.ndarray, str]:
     scale_ok = np.array([_same_scale(a.value, nom) for a in sampler.norm_alts], dtype=bool)
     agg_ok = np.array([not any(k in JOINT_KINDS for k in a.value.values())
                        for a in sampler.agg_alts], dtype=bool)
+    if any(k in JOINT_KINDS for k in sampler.nominal_methods.values()):
+        # the published index is itself a closeness or a count: no sample's score (nor a band
+        # cut-off on the index's scale) compares with it
+        agg_ok[:] = False
+        return scale_ok, agg_ok, ("none: the nominal aggregation ranks units jointly "
+                                  "(TOPSIS/Copeland), so no sample's score is on its scale")
     kept_lab = [a.label for i, a in enumerate(sampler.norm_alts) if scale_ok[i]]
     dropped_agg = [a.label for i, a in enumerate(sampler.agg_alts) if not agg_ok[i]]
     scale_basis = (f"samples with normalisation {kept_lab} (the nominal score scale)"

@@ -27,7 +27,8 @@ from methods.weights.core import (
     expert_weights,
     meta_with_weights,
     pca_weights,
+    varimax,
 )
 from methods.weights.registry import WEIGHTING, data_weights, judgement_weights
 
-__all__ = ["AHPGroupResult", "AHPResult", "PCAWeightsResult", "SAATY_RI", "WEIGHTING", "WeightsResult", "ahp", "ahp_group", "ahp_hierarchy", "combine_weights", "critic_weights", "cv_weights", "data_weights", "effective_weights", "entropy_weights", "equal_weights", "expert_weights", "meta_with_weights", "judgement_weights", "pca_weights"]
+__all__ = ["AHPGroupResult", "AHPResult", "PCAWeightsResult", "SAATY_RI", "WEIGHTING", "WeightsResult", "ahp", "ahp_group", "ahp_hierarchy", "combine_weights", "critic_weights", "cv_weights", "data_weights", "effective_weights", "entropy_weights", "equal_weights", "expert_weights", "meta_with_weights", "judgement_weights", "pca_weights", "varimax"]

@@ -18,7 +18,7 @@ import pandas as pd
 from methods._checks import numeric_frame
 from methods._errors import MethodError, MethodTypeError, MethodWarning
 from methods._meta import hierarchy_from_meta
-from methods.psychometrics.rotation import varimax
+from methods.psychometrics import rotation as rotations
 from methods.summary import Result, Summary, weights_line
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "expert_weights",
     "meta_with_weights",
     "pca_weights",
+    "varimax",
 ]
 
 #: Saaty's random consistency index RI(n), n = 1..15: mean consistency index of random reciprocal
@@ -281,7 +282,7 @@ def pca_weights(
         raise MethodError(f"pca_weights: n_factors={k} exceeds the number of indicators {p}")
     load = vec[:, :k] * np.sqrt(lam[:k])
     if rotation == "varimax" and k > 1:
-        load = varimax(load).loadings
+        load = rotations.varimax(load).loadings
     elif rotation not in (None, "varimax", "none"):
         raise MethodError(f"pca_weights: rotation={rotation!r}; expected 'varimax' or None")
     sq = load**2
@@ -764,6 +765,22 @@ def meta_with_weights(meta: pd.DataFrame, weights: Mapping[str, float] | pd.Seri
     m[wcol] = [float(w[c]) if c in w.index else v for c, v in
                zip(m[code_col].astype(str), m[wcol], strict=True)]
     return m
+
+
+def varimax(loadings: np.ndarray, *, normalize: bool = True,
+            eps: float = 1e-5) -> tuple[np.ndarray, np.ndarray]:
+    """Varimax rotation as this module returned it before: ``(rotated loadings, rotation matrix)``.
+
+    Kept for existing code; :func:`methods.psychometrics.rotation.varimax` (the same algorithm,
+    R's ``stats::varimax``) returns the full :class:`~methods.psychometrics.rotation.Rotation`.
+
+    >>> import numpy as np
+    >>> lo, t = varimax(np.array([[0.8, 0.3], [0.7, 0.4], [0.2, 0.9], [0.3, 0.8]]))
+    >>> lo.shape, t.shape
+    ((4, 2), (2, 2))
+    """
+    r = rotations.varimax(loadings, normalize=normalize, eps=eps)
+    return r.loadings, r.rotmat
 
 
 def combine_weights(

@@ -468,3 +468,13 @@ def information_weights(x: pd.DataFrame) -> InformationWeightsResult:
     return InformationWeightsResult(
         weights=(cv / cv.sum()).rename("weight"), cv=cv.rename("cv")
     )
+
+
+def __getattr__(name: str) -> object:
+    """``entropy_topsis`` and its result moved to :mod:`methods.evaluation.topsis`; the old path
+    ``methods.weights_cn`` (an alias of this module) still gives them."""
+    if name in ("entropy_topsis", "EntropyTopsisResult"):
+        from methods.evaluation import topsis
+
+        return getattr(topsis, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
