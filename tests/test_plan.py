@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from dgpe.config import load_run_config
@@ -167,3 +168,14 @@ def test_years_keep_the_headline_weights_and_the_normalisation_range():
         # data-driven weights are not derived again from each year's goalpost data
         assert (res.weights - p.index.weights).abs().max() < 1e-12
         assert (res.scale.low, res.scale.high) == (1.0, 100.0)
+
+
+def test_a_weights_file_written_from_a_plan_reads_back(tmp_path, default_plan):
+    """plan.json's weights (every node, the index included) are a valid weights file."""
+    w = default_plan.index.weights
+    (tmp_path / "w.csv").write_text("code,weight\n" + "\n".join(f"{c},{v!r}" for c, v in w.items()),
+                                    encoding="utf-8")
+    p = _plan(f"build.weights={{file: {tmp_path / 'w.csv'}}}")
+    assert (p.index.weights - w).abs().max() < 1e-12
+    pd.testing.assert_series_equal(p.index.scores[p.index.index_code],
+                                   default_plan.index.scores[default_plan.index.index_code])

@@ -146,11 +146,15 @@ def test_an_earlier_ranked_year_looks_no_further():
     assert drift.get_table("rescaling_transitions")["year_to"].max() == 2024
 
 
-def test_years_a_geometric_mean_cannot_take_are_skipped_with_the_reason():
+def test_years_of_a_geometric_mean_keep_its_positive_range():
+    """The goalposts map onto the build's min-max range [1, 100], so a geometric mean is defined
+    in every year (on [0, 100] goalposts the worst unit would be 0)."""
     ov = ("build.aggregate.default=geometric", "build.normalise.range=[1,100]")
     assert section(DEFAULT, ov, "ranking").get_result("index_mean") > 0
     years = section(DEFAULT, ov, "years")
-    assert years.skipped.key == "index.skipped_years_build" and "positive" in years.skipped("en")
+    assert years.skipped is None
+    means = years.get_table("yearly_means")
+    assert (means.to_numpy() >= 1.0).all() and (means.to_numpy() <= 100.0).all()
 
 
 def test_the_first_year_has_no_change_to_show():

@@ -291,7 +291,7 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
     _check_groups(cfg, panel, problem)
     for where, msg in check_options(cfg.options):
         problem(where, msg)
-    spec, method = _resolve_spec(cfg, problem)
+    spec, method = _resolve_spec(cfg, problem, root=fw.index.code)
     meta = fw.to_meta()
     if spec is not None:
         for where, msg in _collapse(spec.check_compatibility(meta)):
@@ -347,14 +347,16 @@ def _check_groups(cfg: RunConfig, panel: pd.DataFrame, problem: Any) -> None:
                               "a run without peer groups says groups: []")
 
 
-def _resolve_spec(cfg: RunConfig, problem: Any) -> tuple[Any, str]:
+def _resolve_spec(cfg: RunConfig, problem: Any, *, root: str) -> tuple[Any, str]:
     from methods import MethodError
     from methods.index import IndexSpec
 
     build = dict(cfg.build)
     weights = build.get("weights", "expert")
     if isinstance(weights, Mapping) and "file" in weights:
-        build["weights"] = {"values": _weights_file(cfg, weights["file"], problem)}
+        values = _weights_file(cfg, weights["file"], problem)
+        values.pop(root, None)  # the index's own weight is 1 whatever the file says
+        build["weights"] = {"values": values}
     try:
         spec = IndexSpec.from_dict(build)
     except (MethodError, TypeError, ValueError) as exc:
@@ -506,9 +508,17 @@ def _band_reason(plan: Plan) -> Finding:
 
 
 def scale_label(scale: Any) -> Text:
+    """A score scale in words: its bounds, or what kind of unbounded number it holds."""
     if scale.bounded:
         return Text(f"[{scale.low:g}, {scale.high:g}]", f"[{scale.low:g}, {scale.high:g}]")
-    return Text("无界(如 z 分数)", "unbounded (e.g. z-scores)")
+    kind = getattr(scale, "kind", "score")
+    if kind == "rank":
+        return Text("名次(无固定上下限)", "ranks (no fixed bounds)")
+    if kind == "count":
+        return Text("计数(无固定上下限)", "counts (no fixed bounds)")
+    if getattr(scale, "centre", None) is not None:
+        return Text("无界(如 z 分数)", "unbounded (e.g. z-scores)")
+    return Text("无固定上下限", "unbounded")
 
 
 # -- helpers shared with the session ------------------------------------------------------------

@@ -398,7 +398,11 @@ def weight_shares(run: Run) -> Section:
     sec.result("outcome_weight_share", round(out_share, 6), ("成效类指标名义权重占比", "Nominal weight share of outcome indicators"))
     if {"input", "outcome"} <= set(shares.columns):
         key = "index.outcome_ahead" if out_share > in_share else "index.outcome_behind"
-        sec.finding(key, outcome=out_share, input=in_share)
+        if run.plan.weights_method != "expert":  # the verdict is on the weights the run used
+            key += "_run"
+            sec.finding(key, outcome=out_share, input=in_share, scheme=run.plan.weights_method)
+        else:
+            sec.finding(key, outcome=out_share, input=in_share)
     else:
         missing = Text("成效", "outcome") if "outcome" not in shares.columns else Text("投入", "input")
         sec.finding("index.kinds_one_sided", missing=missing, outcome=out_share, input=in_share)
