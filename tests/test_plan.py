@@ -77,7 +77,7 @@ def test_bands_are_not_applied_on_an_unbounded_scale(norm):
     assert not p.scale.bounded
     assert p.bands is None and not p.has("bands")
     reason = p.why_not("bands")
-    assert reason.key == "plan.skipped_unbounded_scale" and "z" in reason("en")
+    assert reason.key == "plan.skipped_unbounded_scale" and ("z-scores" if norm == "zscore" else "ranks") in reason("en")
 
 
 def test_bands_outside_a_bounded_scale_are_refused_with_a_reason():
@@ -179,3 +179,13 @@ def test_a_weights_file_written_from_a_plan_reads_back(tmp_path, default_plan):
     assert (p.index.weights - w).abs().max() < 1e-12
     pd.testing.assert_series_equal(p.index.scores[p.index.index_code],
                                    default_plan.index.scores[default_plan.index.index_code])
+
+
+def test_years_of_a_goalposts_build_use_its_own_goalposts(default_plan):
+    x = default_plan.panel[default_plan.framework.indicator_codes]
+    gp = {c: [float(x[c].min()) - 1, float(x[c].max()) + 1] for c in x.columns}
+    p = resolve_plan(load_run_config(CONFIG, [f"build.normalise={json.dumps({'method': 'goalposts', 'goalposts': gp})}",
+                                              "build.treat=null"]))
+    ranked = p.build_years()[p.year]
+    # no treatment, same goalposts: the year view of the ranked year is the headline index
+    assert (ranked.scores[p.index.index_code] - p.index.scores[p.index.index_code]).abs().max() < 1e-9

@@ -296,6 +296,8 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
     if spec is not None:
         for where, msg in _collapse(spec.check_compatibility(meta)):
             problem(where, msg)
+        if method == "values":
+            _check_sibling_groups(dict(spec.weights["values"]), meta, problem)
     override = _judgement_weights(method, inputs.get("ahp"), meta, cfg, problem) if spec is not None else None
     _check_sensitivity(cfg, problem)
     if problems:
@@ -365,6 +367,18 @@ def _resolve_spec(cfg: RunConfig, problem: Any, *, root: str) -> tuple[Any, str]
     w = spec.weights
     method = w if isinstance(w, str) else ("values" if "values" in w else str(w.get("method")))
     return spec, method
+
+
+def _check_sibling_groups(values: Mapping[str, Any], meta: pd.DataFrame, problem: Any) -> None:
+    """Given weights must cover every sibling of a group or none: the others would keep the
+    framework's weights and be rescaled together with the given ones, silently."""
+    kids = meta.dropna(subset=["parent"]).groupby("parent")["code"].apply(list)
+    for parent, codes in kids.items():
+        given = [c for c in codes if c in values]
+        if given and len(given) < len(codes):
+            rest = [c for c in codes if c not in values]
+            problem("build.weights", f"weights are given for {given} but not for their siblings {rest} "
+                                     f"(children of {parent}); give every child of {parent} or none")
 
 
 def _weights_file(cfg: RunConfig, name: Any, problem: Any) -> dict[str, float]:

@@ -119,9 +119,29 @@ def check_options(options: Mapping[str, Any]) -> list[tuple[str, str]]:
             hint = f"; known: {', '.join(names)}" if names else f"; topics: {', '.join(topics())}"
             problems.append((f"options.{key}", f"unknown option{hint}"))
             continue
-        default = known[key]
-        if isinstance(default, bool) != isinstance(value, bool) or (
-            isinstance(default, int | float) and not isinstance(value, int | float)
-        ):
-            problems.append((f"options.{key}", f"expected a value like {default!r}, found {value!r}"))
+        msg = _type_problem(known[key], value)
+        if msg:
+            problems.append((f"options.{key}", msg))
     return problems
+
+
+def _type_problem(default: Any, value: Any) -> str:
+    """Why ``value`` cannot replace ``default`` (same kind: a flag, a whole number, a number, or a
+    list of as many numbers in the same order), or ''."""
+    def number(v: Any) -> bool:
+        return isinstance(v, int | float) and not isinstance(v, bool)
+
+    if isinstance(default, bool):
+        return "" if isinstance(value, bool) else f"expected true or false, found {value!r}"
+    if isinstance(default, int):
+        return "" if isinstance(value, int) and not isinstance(value, bool) else (
+            f"expected a whole number like {default!r}, found {value!r}")
+    if isinstance(default, float):
+        return "" if number(value) else f"expected a number like {default!r}, found {value!r}"
+    if isinstance(default, list):
+        if not isinstance(value, list) or len(value) != len(default) or not all(map(number, value)):
+            return f"expected a list of {len(default)} numbers like {default!r}, found {value!r}"
+        rising = all(a < b for a, b in zip(default, default[1:], strict=False))
+        if rising and not all(a < b for a, b in zip(value, value[1:], strict=False)):
+            return f"expected increasing numbers like {default!r}, found {value!r}"
+    return ""

@@ -152,6 +152,9 @@ def evaluate(run: Any) -> Evaluation:
     res = run.plan.index
     codes = [c for c in run.framework.indicator_codes if c in res.stages["treated"].columns]
     treated = res.stages["treated"][codes]
+    gaps = treated.isna().sum()
+    if gaps.any():  # grey relations, TOPSIS, RSR and fuzzy grading need every cell
+        raise IncompleteData(int(gaps.sum()), [str(c) for c in gaps[gaps > 0].index])
     directions = run.meta.set_index("code").loc[codes, "direction"]
     w = index_indicator_weights(run, codes)
     graded, rescaled = graded_indicators(run)
@@ -178,7 +181,21 @@ def evaluate(run: Any) -> Evaluation:
                       fce, scores)
 
 
+class IncompleteData(Exception):
+    """The build leaves cells missing (no imputation, or one that cannot fill them)."""
+
+    def __init__(self, n: int, columns: list[str]) -> None:
+        super().__init__(f"{n} missing value(s) in {columns[:5]}")
+        self.n, self.columns = n, columns
+
+
+def _skip_incomplete(name: str, title: Text, exc: IncompleteData) -> Section:
+    return Section.skip(name, title, "comparison.skipped_incomplete", n=exc.n,
+                        columns=", ".join(exc.columns[:5]) + (" …" if len(exc.columns) > 5 else ""))
+
+
 def _evaluation(run: Any, base: Section | None) -> Evaluation:
+    """The evaluation a previous section computed, else a new one (raises IncompleteData)."""
     if base is not None and isinstance(base.data.get("evaluation"), Evaluation):
         return base.data["evaluation"]
     return evaluate(run)
@@ -189,7 +206,10 @@ def rankings(run: Any) -> Section:
     whose rank moves most, and (when the indicators had to be rescaled) a note saying so."""
 
     sec = Section("comparison.rankings", Text("各评价方法的排名比较", "Rankings by the evaluation methods"))
-    ev = evaluate(run)
+    try:
+        ev = evaluate(run)
+    except IncompleteData as exc:
+        return _skip_incomplete(sec.name, sec.title, exc)
     sec.data["evaluation"] = ev
     if ev.rescaled is not None:
         sec.finding(ev.rescaled, scale=scale_label(run.plan.indicator_scale))
@@ -223,7 +243,10 @@ def rankings(run: Any) -> Section:
 def grades(run: Any, base: Section | None = None) -> Section:
     """How do the RSR grades (probit regression) sit against the fuzzy maximum-membership verdicts?"""
     sec = Section("comparison.grades", Text("秩和比分档与模糊评语", "RSR grades and fuzzy verdicts"))
-    ev = _evaluation(run, base)
+    try:
+        ev = _evaluation(run, base)
+    except IncompleteData as exc:
+        return _skip_incomplete(sec.name, sec.title, exc)
     sec.table("rsr_regression", ev.rsr.summary().to_frame().round(6),
               ("RSR 概率单位回归与分档界值", "RSR probit regression and grade cut points"))
     cross = pd.crosstab(ev.rsr.grade.rename("rsr_grade"), ev.fuzzy.verdict.rename("fuzzy_verdict"))
@@ -237,7 +260,10 @@ def indicator_weights(run: Any, base: Section | None = None) -> Section:
     the indicators against the framework's nominal expert weights."""
 
     sec = Section("comparison.weights", Text("权重方法比较", "Weighting methods compared"))
-    ev = _evaluation(run, base)
+    try:
+        ev = _evaluation(run, base)
+    except IncompleteData as exc:
+        return _skip_incomplete(sec.name, sec.title, exc)
     w_table = pd.DataFrame({
         "expert": wt.effective_weights(run.meta)[ev.indicators],
         "independence": practice.independence_weights(ev.treated).weights,
@@ -281,7 +307,10 @@ def coupling(run: Any, base: Section | None = None) -> Section:
     name, title = "comparison.coupling", Text("投入与产出的耦合协调", "Coupling of inputs and outputs")
     if not run.plan.has("kinds"):
         return Section(name, title, skipped=run.plan.why_not("kinds"))
-    ev = _evaluation(run, base)
+    try:
+        ev = _evaluation(run, base)
+    except IncompleteData as exc:
+        return _skip_incomplete(name, title, exc)
     kinds = run.meta.set_index("code")["kind"]
     sides = cp.kind_subsystems(ev.graded, kinds, ev.weights, scale=100.0)
     side_name = {"input": Text("投入", "inputs"), "output": Text("产出与成效", "outputs and outcomes")}

@@ -340,7 +340,7 @@ def comparability(run: Run) -> Section:
     if rescaled:
         _rescaled_finding(sec, drift, discordant)
     else:
-        sec.finding("index.not_rescaled", n_ind=len(drift.pinned_years),
+        sec.finding("index.not_rescaled_no_years" if _joint_aggregation(run) else "index.not_rescaled", n_ind=len(drift.pinned_years),
                     share=float(transitions["share_discordant"].max()), rho=float(transitions["spearman"].min()))
     return sec
 

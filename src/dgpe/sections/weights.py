@@ -192,10 +192,16 @@ def by_kind(run: Any, weights: dict[str, pd.Series] | None = None) -> Section:
     sec.table("weights_by_kind", shares.T.rename_axis("scheme").round(4),
               ("各方案下投入/产出/成效指标的权重占比", "Weight share of input, output and outcome indicators under each scheme"),
               note=True)
-    if "outcome" in shares.index and "expert" in shares.columns:
+    own = run_scheme(run)
+    if "outcome" in shares.index and own in shares.columns:
         out = shares.loc["outcome"]
         lo, hi = out.idxmin(), out.idxmax()
-        sec.finding("weights.outcome_share", low=out[lo], low_scheme=lo, high=out[hi], high_scheme=hi, expert=out["expert"])
+        if own == "expert":
+            sec.finding("weights.outcome_share", low=out[lo], low_scheme=lo, high=out[hi], high_scheme=hi,
+                        expert=out["expert"])
+        else:  # the share under the weights the run's index uses
+            sec.finding("weights.outcome_share_run", low=out[lo], low_scheme=lo, high=out[hi], high_scheme=hi,
+                        own=out[own], scheme=own)
     return sec
 
 

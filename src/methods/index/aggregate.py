@@ -448,6 +448,9 @@ def _resolve_methods(hier: Hierarchy, method: str | Mapping[str | int, str]) -> 
         key = k.removeprefix("level_")
         if key not in known_levels and k not in hier.level:
             raise MethodError(f"aggregate: method key {k!r} is neither a level nor a node code")
+        if key == "1" or hier.level.get(k) == 1:
+            raise MethodError(f"aggregate: method key {k!r} names the indicators, which are not "
+                              f"aggregated; levels of aggregate nodes are {sorted(known_levels - {'1'})}")
     AGGREGATION.check(default, field="aggregate: method")
     out = {}
     for c in hier.aggregates:

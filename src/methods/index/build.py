@@ -600,7 +600,7 @@ def build_years(
     over all years of the panel after the spec's denominate/impute steps. Treatment is dropped
     (the clipping of goalposts bounds outliers and a per-year treatment would move the anchors).
     A min-max normalisation's ``range`` (e.g. [1, 100] under a geometric mean) is kept: the
-    goalposts map onto it. Pass the headline build's ``weights`` so that data-driven weights are
+    goalposts map onto it; a build normalised on goalposts keeps its own (and their range). Pass the headline build's ``weights`` so that data-driven weights are
     not derived again year by year.
     """
     spec = IndexSpec.from_dict(spec) if not isinstance(spec, IndexSpec) else spec
@@ -611,6 +611,9 @@ def build_years(
     base = spec.with_changes(normalise={"method": "none"})
     base = IndexSpec.from_dict({**base.to_dict(), "treat": None})
     years = sorted(pd.unique(panel[year_col]))
+    own = dict(spec.normalise)
+    if goalposts is None and own.get("method") == "goalposts":  # the build's own anchors
+        goalposts = {str(k): (float(v[0]), float(v[1])) for k, v in own["goalposts"].items()}
     if goalposts is None:
         pooled = []
         for y in years:
@@ -626,10 +629,12 @@ def build_years(
             goalposts[c] = (float(lo), float(hi))
     norm: dict[str, Any] = {"method": "goalposts",
                             "goalposts": {k: list(v) for k, v in goalposts.items()}}
-    if spec.normalise.get("method", "minmax") == "minmax" and "range" in spec.normalise:
-        norm["range"] = [float(v) for v in spec.normalise["range"]]
+    if own.get("method") == "goalposts":
+        norm.update({k: own[k] for k in ("range", "scale", "clip") if k in own})
+    elif own.get("method", "minmax") == "minmax" and "range" in own:
+        norm["range"] = [float(v) for v in own["range"]]
     else:
-        norm["scale"] = spec.normalise.get("scale", 100)
+        norm["scale"] = own.get("scale", 100)
     ys = IndexSpec.from_dict({**base.to_dict(), "normalise": norm})
     out = {}
     for y in years:
