@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -11,7 +12,7 @@ from dgpe.config import load_run_config
 from dgpe.errors import ConfigError
 from dgpe.plan import CAPABILITIES, resolve_plan
 
-CONFIG = "configs/default.yaml"
+CONFIG = str(Path(__file__).resolve().parents[1] / "configs" / "default.yaml")
 
 
 def _plan(*overrides: str):

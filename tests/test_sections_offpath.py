@@ -3,17 +3,21 @@ and a ranking relative to each year is not compared across years."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from dgpe.sections import index as index_sections
 from dgpe.sections import sensitivity as sa_sections
 from dgpe.session import open_run
 
+CONFIG = str(Path(__file__).resolve().parents[1] / "configs" / "default.yaml")
+
 
 @pytest.fixture(scope="module", params=["topsis", "copeland"])
 def joint_run(request):
     bands = "bands={high: 0.8, mid: 0.5}" if request.param == "topsis" else "bands=null"
-    return open_run("configs/default.yaml", notebook="t",
+    return open_run(CONFIG, notebook="t",
                     overrides=[f"build.aggregate={{default: {request.param}}}", bands, "sensitivity.n=64"])
 
 
@@ -33,7 +37,7 @@ def test_a_joint_ranking_is_not_compared_across_years(joint_run):
 def test_methods_needing_complete_data_are_skipped_with_the_reason_when_the_build_leaves_gaps():
     from dgpe.sections import comparison
 
-    run = open_run("configs/default.yaml", notebook="t", overrides=["build.impute=null"])
+    run = open_run(CONFIG, notebook="t", overrides=["build.impute=null"])
     ranks = comparison.rankings(run)
     assert ranks.skipped is not None and ranks.skipped.key == "comparison.skipped_incomplete"
     assert "build.impute" in ranks.skipped("en")
@@ -45,7 +49,7 @@ def test_methods_needing_complete_data_are_skipped_with_the_reason_when_the_buil
 def test_the_outcome_share_is_stated_for_the_weights_the_run_uses():
     from dgpe.sections import weights as weight_sections
 
-    run = open_run("configs/default.yaml", notebook="t", overrides=["build.weights=entropy"])
+    run = open_run(CONFIG, notebook="t", overrides=["build.weights=entropy"])
     (f,) = weight_sections.by_kind(run).findings
     assert f.key == "weights.outcome_share_run" and f.params["scheme"] == "entropy"
 
@@ -61,5 +65,5 @@ def test_options_the_plan_cannot_honour_are_refused_naming_the_field(override, f
     from dgpe.errors import ConfigError
 
     with pytest.raises(ConfigError) as exc:
-        open_run("configs/default.yaml", notebook="t", overrides=[override])
+        open_run(CONFIG, notebook="t", overrides=[override])
     assert f"field {field}" in str(exc.value)
