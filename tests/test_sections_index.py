@@ -64,7 +64,10 @@ def check(run: Run, sec: Section) -> None:
     scale, keys = run.plan.scale, {f.key for f in sec.findings}
     if sec.name == "index.ranking":
         assert ("band_counts" in [t.name for t in sec.tables]) == (run.plan.bands is not None)
-        assert keys == {"index.summary_bands" if run.plan.bands is not None else "index.summary"}
+        expected = {"index.summary_bands" if run.plan.bands is not None else "index.summary"}
+        if run.plan.bands is None and run.config.bands:  # bands asked for, not on this scale: why
+            expected.add(run.plan.why_not("bands").key)
+        assert keys == expected
     if sec.name == "index.cards":
         assert ("index.radar_range" in keys) == (not scale.bounded)
     if sec.name == "index.weight_shares":

@@ -97,11 +97,15 @@ def ranking(run: Run) -> Section:
     mean = float(res.scores[root].mean())
     sec.result("index_mean", round(mean, 6), ("综合指数均值", "Mean index score"))
     sec.result("index_top_unit", str(best), ("排名第一的单位", "Top-ranked unit"))
-    params: dict[str, Any] = {"n": len(top), "mean": mean, "digits": score_digits(run.plan.scale),
+    digits = score_digits(run.plan.scale)
+    shown = round(mean, digits) + 0.0  # no "-0.00" for a mean of z-scores
+    params: dict[str, Any] = {"n": len(top), "mean": shown, "digits": digits,
               "high": float(top["score"].iloc[0]), "best": str(top.loc[best, "unit_name"]),
               "low": float(top["score"].iloc[-1]), "worst": str(top.loc[worst, "unit_name"])}
     if run.plan.bands is None:
         sec.finding("index.summary", **params)
+        if run.config.bands:  # the config asked for bands the index's scale cannot carry
+            sec.findings.append(run.plan.why_not("bands"))
         return sec
     counts = top["band"].value_counts()
     sec.table("band_counts", counts.rename("units").to_frame(), ("各等级单位数", "Units per grade band"))
