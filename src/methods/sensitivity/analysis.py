@@ -25,20 +25,8 @@ Four separate steps, as in SALib (problem / sampler / model / estimators):
 and :func:`optimise_weights` work on the nominal build alone. Every name of ``__all__`` is
 importable from here, wherever it is defined.
 
-The ``sensitivity:`` section of a run config (see :meth:`SensitivitySpec.from_dict`)::
-
-    sensitivity:
-      n: 2000                          # base sample size N (Saltelli: N (d + 2) evaluations)
-      design: saltelli                 # saltelli (UA + Sobol indices) | random (UA only)
-      top_k: 10                        # probability of being in the top / bottom k
-      uncertainties:
-        weights: {noise: 0.25, levels: [2, 3]}   # or {dirichlet: 50, levels: [2]},
-                                                 # {ranges: {A: [0.1, 0.3]}}, alternatives: [...]
-        normalise: [minmax, zscore]              # names or {method: zscore, mean_sd: [10, 2]}
-        aggregate: [arithmetic, geometric]       # names or {default: arithmetic, "3": geometric}
-        treat: {winmax: [0, 1, 2, 3, 4, 5, none]}
-        impute: [mean_group, median_group, regression]
-        exclude: {level: 1}                      # or {codes: [A1.1, B2]}: one removed per sample
+The ``sensitivity:`` section of a run config is parsed by :class:`methods.sensitivity.spec.SensitivitySpec`
+(its module docstring shows every key with an example).
 """
 
 from __future__ import annotations
