@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from methods._checks import numeric_frame, rank_desc
+from methods._checks import numeric_frame, rank_desc, weight_vector
 from methods._errors import MethodError, MethodWarning
 from methods._meta import Hierarchy, hierarchy_from_meta
 from methods.index.aggregation_kernels import AGGREGATION, canonical_method, kernel_of
@@ -44,23 +44,9 @@ _NEEDS_POSITIVE = {"geometric": "geometric mean (uses log x)", "harmonic": "harm
 
 def _weight_vector(weights: pd.Series | Sequence[float] | np.ndarray, columns: Sequence[str],
                    fn: str) -> np.ndarray:
-    if isinstance(weights, pd.Series | Mapping):
-        w = pd.Series(weights, dtype=float)
-        missing = [c for c in columns if c not in w.index]
-        if missing:
-            raise MethodError(f"{fn}: no weight for indicator(s) {missing}")
-        extra = [c for c in w.index if c not in columns]
-        if extra:
-            raise MethodError(f"{fn}: weights name unknown indicator(s) {extra}")
-        arr = w[list(columns)].to_numpy()
-    else:
-        arr = np.asarray(weights, dtype=float)
-        if arr.shape != (len(columns),):
-            raise MethodError(f"{fn}: {arr.size} weights for {len(columns)} indicators")
-    bad = ~np.isfinite(arr) | (arr < 0)
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise MethodError(f"{fn}: weight of {columns[i]!r} is {arr[i]}; expected non-negative")
+    """The weights aligned with ``columns`` (checked by :func:`methods._checks.weight_vector`);
+    TOPSIS and Copeland take them as given, so they must already sum to 1."""
+    arr = weight_vector(weights, columns, name=f"{fn}: weights", rescale=False)
     if abs(arr.sum() - 1) > 1e-6:
         raise MethodError(
             f"{fn}: weights sum to {arr.sum():.6g}; expected 1 (rescale with w / w.sum())"
