@@ -214,7 +214,7 @@ class Plan:
     @property
     def scale(self) -> Any:
         """The index's score scale (:class:`methods.registry.ScoreScale`)."""
-        return score_scale(self.index)
+        return self.index.scale
 
     @property
     def indicator_scale(self) -> Any:
@@ -556,12 +556,6 @@ def impute_panel(panel: pd.DataFrame, cfg: RunConfig, framework: Framework) -> A
         warnings.simplefilter("ignore", MethodWarning)  # unfilled cells are reported, not warned
         return impute(panel, f"panel_{spec.method}", indicators=framework.indicator_codes,
                       unit_col="unit_id", time_col="year", max_time=spec.max_time)
-
-
-def score_scale(result: Any) -> Any:
-    """The score scale of a built index (:attr:`methods.index.IndexResult.scale`, from the
-    registries and the spec)."""
-    return result.scale
 
 
 def _plain_log(log: list[dict[str, Any]]) -> list[dict[str, Any]]:

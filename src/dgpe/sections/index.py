@@ -22,7 +22,7 @@ import pandas as pd
 
 from dgpe import plotting
 from dgpe.catalogue import message_text
-from dgpe.plan import scale_label, score_scale
+from dgpe.plan import scale_label
 from dgpe.sections.base import Finding, Section
 from dgpe.text import Text
 from methods import MethodError
@@ -293,7 +293,7 @@ def years(run: Run) -> Section:
     if moved.empty:
         return sec
     # fixed goalposts score on their own scale (0-100 by default), whatever the headline's scale
-    up, down, digits = moved.index[-1], moved.index[0], score_digits(score_scale(yearly[max(yearly)]))
+    up, down, digits = moved.index[-1], moved.index[0], score_digits(yearly[max(yearly)].scale)
     sec.finding("index.year_change", year_from=int(last["year_from"].iloc[0]), year_to=int(last["year_to"].iloc[0]),
                 mean=mean_change, mean_digits=digits + 1, digits=digits,
                 up=str(moved.loc[up, "unit_name"]), up_change=float(moved.loc[up, "change"]),
