@@ -116,3 +116,33 @@ def test_oriented_and_errors(framework, X2025):
         audit.coverage(pd.DataFrame({"a": ["x", "y"]}))
     with pytest.raises(MethodError, match="pair"):
         audit.pair_divergence(X2025, [("A1.1", "nope")])
+
+
+def test_one_negative_correlation_within_a_dimension_does_not_flag_an_indicator():
+    """A dimension may combine indicators that trade off: a single negative pair is counted,
+    not flagged (it flagged 48 of ASEM's 49 indicators under the old rule)."""
+    rng = np.random.default_rng(5)
+    f, g = rng.normal(size=(2, 400))
+    x = pd.DataFrame({
+        "a1": f + rng.normal(scale=0.6, size=400), "a2": f + rng.normal(scale=0.6, size=400),
+        "a3": f + g + rng.normal(scale=0.3, size=400),
+        "a4": f - 2 * g + rng.normal(scale=0.3, size=400),  # trades off against a3
+        "b1": rng.normal(size=400), "b2": rng.normal(size=400),
+    })
+    groups = pd.Series({"a1": "A", "a2": "A", "a3": "A", "a4": "A", "b1": "B", "b2": "B"})
+    res = audit.correlation_structure(x, groups)
+    assert res.by_indicator.loc["a4", "n_negative_own"] >= 1
+    assert not res.by_indicator.loc["a4", "flag"]
+    assert not res.by_indicator["flag"].any()
+
+
+def test_misplaced_flag_needs_the_margin():
+    """own 0.30 against 0.35 elsewhere: flagged with margin 0, not with the default 0.1."""
+    r = np.array([[1, .3, .35, .35], [.3, 1, .3, .3], [.35, .3, 1, .6], [.35, .3, .6, 1]])
+    z = np.random.default_rng(2).multivariate_normal(np.zeros(4), r, size=20000)
+    x = pd.DataFrame(z, columns=["a1", "a2", "b1", "b2"])
+    groups = pd.Series({"a1": "A", "a2": "A", "b1": "B", "b2": "B"})
+    assert audit.correlation_structure(x, groups, margin=0.0).by_indicator.loc["a1", "flag"]
+    assert not audit.correlation_structure(x, groups).by_indicator.loc["a1", "flag"]
+    with pytest.raises(MethodError, match="margin"):
+        audit.correlation_structure(x, groups, margin=-1)

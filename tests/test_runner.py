@@ -108,7 +108,10 @@ def test_method_note_markdown_and_word(audit_report):
 
     folder = audit_report.path
     md = (folder / "method-note.md").read_text(encoding="utf-8")
-    assert md.startswith("# 地方政府数字政务绩效评估 方法说明")
+    assert md.startswith("# 地方政府数字政务绩效评估体系方法说明")  # the framework's title
+    page = (folder / "index.html").read_text(encoding="utf-8")
+    assert "<h1>地方政府数字政务绩效评估体系评估报告</h1>" in page
+    assert "incomplete" not in page.split("</title>")[0]
     for fragment in ("## 1 指标体系", "**表 1 指标体系结构**", "## 2 数据与数据质量", "![图 1", "## 3 局限"):
         assert fragment in md, fragment
     doc = Document(str(folder / "method-note.docx"))
@@ -142,3 +145,14 @@ def test_config_checks_that_need_the_data_come_first(tmp_path):
     assert "field year: no data for year 2019; the data has 2023, 2024, 2025" in msg
     assert "group column 'region'" in msg and "field build" in msg and "normalize" in msg
     assert list(tmp_path.iterdir()) == []
+
+
+def test_report_and_note_take_the_framework_title(tmp_path):
+    """The framework's ``title:`` heads the landing page and the method note (EGDI here), not
+    dgpe's generic title."""
+    from dgpe.config import load_run_config
+    from dgpe.method_note import framework_title
+
+    cfg = load_run_config(ROOT / "configs" / "egdi.yaml")
+    assert framework_title(cfg, "zh") == "联合国电子政务发展指数(EGDI)"
+    assert framework_title(cfg, "en") == "UN E-Government Development Index (EGDI)"

@@ -126,3 +126,19 @@ def test_thresholds_come_from_the_options():
 def test_messages_keep_the_old_wording():
     assert message("audit.ceiling", "en", code="D1.1", name="X", share=0.87, ceiling=0.99, within=0.01) == (
         "D1.1 X: 87% of units are within 1% of the maximum; it barely discriminates.")
+
+
+def test_correlation_check_at_the_level_the_config_names():
+    """options.audit.correlation_level 2 groups indicators by their parents (the sub-dimensions of
+    the default framework), 0 (default) by dimensions; the margin is read from the catalogue."""
+    by_dim = run_of(DEFAULT).plan
+    assert by_dim.threshold("audit.correlation_level") == 0
+    sub = audit.correlations(run_of(DEFAULT, "options.audit.correlation_level=2"))
+    table = sub.get_table("correlation_by_indicator")
+    assert set(table["group"]) == set(run_of(DEFAULT).framework.subdimension_of().values())
+    strict = audit.correlations(run_of(DEFAULT, "options.audit.correlation_level=2",
+                                       "options.audit.misplaced_margin=0.0"))
+    loose = [f for f in sub.findings if f.key == "audit.misplaced"]
+    flagged = [f for f in strict.findings if f.key == "audit.misplaced"]
+    assert len(flagged) > len(loose)
+    assert all(f.params["margin"] == 0.0 for f in flagged)

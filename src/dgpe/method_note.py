@@ -18,7 +18,7 @@ from dgpe.config import RunConfig
 from dgpe.framework import load_framework
 from dgpe.record import read_recorded_table
 
-__all__ = ["write_method_note", "SECTIONS", "framework_summary"]
+__all__ = ["write_method_note", "SECTIONS", "framework_summary", "framework_title"]
 
 #: notebook → (section title zh, section title en, what the section answers zh, en)
 SECTIONS: dict[str, tuple[str, str, str, str]] = {
@@ -135,12 +135,20 @@ class _Numbering:
         self.figure = 0
 
 
+def framework_title(cfg: RunConfig, lang: str) -> str | None:
+    """The framework's ``title:`` in the report's language (None when it has none)."""
+    title = load_framework(cfg.framework).title
+    return title.get(lang).strip() or None if title is not None else None
+
+
 def _blocks(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]) -> list[tuple[str, Any]]:
     """The note as a list of blocks: ('h1'|'h2'|'p'|'li'|'table'|'figure', payload)."""
     lang = cfg.lang
     num = _Numbering()
     out: list[tuple[str, Any]] = []
-    title = _t(lang, "地方政府数字政务绩效评估 方法说明", "Local digital government performance evaluation: method note")
+    own = framework_title(cfg, lang)
+    title = (_t(lang, f"{own}方法说明", f"{own}: method note") if own else
+             _t(lang, "地方政府数字政务绩效评估方法说明", "Local digital government performance evaluation: method note"))
     out.append(("title", title))
     manifest_line = _t(
         lang,

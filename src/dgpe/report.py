@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from dgpe.config import RunConfig
-from dgpe.method_note import write_method_note
+from dgpe.method_note import framework_title, write_method_note
 from dgpe.record import RECORDS_DIR, read_recorded_table
 
 __all__ = ["assemble_report", "excel_sheet_name", "write_workbook", "collect"]
@@ -100,12 +100,15 @@ def write_index(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]
     lang = cfg.lang
     t = (lambda zh, en: zh) if lang == "zh" else (lambda zh, en: en)
     e = html.escape
+    own = framework_title(cfg, lang)
+    title = (t(f"{own}评估报告", f"{own}: evaluation report") if own else
+             t("地方政府数字政务绩效评估报告", "Local digital government performance evaluation report"))
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{"zh-CN" if lang == "zh" else "en"}"><head><meta charset="utf-8">',
-        f"<title>{e(t('数字政务绩效评估报告', 'Digital government performance report'))} · {e(folder.name)}</title>",
+        f"<title>{e(title)} · {e(cfg.name)} {cfg.year or ''}</title>",
         f"<style>{_CSS}</style></head><body>",
-        f"<h1>{e(t('地方政府数字政务绩效评估报告', 'Local digital government performance evaluation report'))}</h1>",
+        f"<h1>{e(title)}</h1>",
         f"<p class='muted'>{e(t('运行', 'Run'))}: <b>{e(cfg.name)}</b> · {e(t('年份', 'year'))} {cfg.year or ''} · "
         f"{e(t('随机种子', 'seed'))} {cfg.seed} · <a href='manifest.json'>manifest.json</a> · "
         f"<a href='config.yaml'>config.yaml</a></p>",

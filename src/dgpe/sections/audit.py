@@ -110,12 +110,32 @@ def bounds(run: Run) -> Section:
     return sec
 
 
+def correlation_groups(run: Run) -> pd.Series:
+    """Indicator → its group for the correlation check: the dimension (``audit.correlation_level``
+    0, the default) or its ancestor at framework level k (k >= 2; the nearest ancestor above when
+    a branch of an unbalanced tree skips that level)."""
+    level = int(_limit(run, "correlation_level"))
+    if level == 0:
+        return pd.Series(run.framework.dimension_of())
+    meta = run.meta.set_index("code")
+    parent, lev = meta["parent"].to_dict(), meta["level"].to_dict()
+    out = {}
+    for code in run.framework.indicator_codes:
+        node = parent.get(code)
+        while node is not None and isinstance(node, str) and lev.get(node, level) < level and parent.get(node):
+            node = parent[node]
+        out[code] = node
+    return pd.Series(out)
+
+
 def correlations(run: Run) -> Section:
-    """Do the oriented indicators correlate more with their own dimension than with the others?"""
+    """Do the oriented indicators correlate more with their own group than with the others?"""
     sec = Section("audit.correlations", Text("相关结构", "Correlations within and across dimensions"))
-    groups = pd.Series(run.framework.dimension_of())
+    groups = correlation_groups(run)
+    margin = float(_limit(run, "misplaced_margin"))
+    negative_tol = float(_limit(run, "negative_correlation"))
     corr = audit.correlation_structure(audit.oriented(run.X, run.meta), groups, method="spearman",
-                                       negative_tol=_limit(run, "negative_correlation"))
+                                       negative_tol=negative_tol, margin=margin)
     sec.table("correlation_matrix", corr.matrix.round(10),
               ("指标相关矩阵(Spearman,已统一方向)", "Indicator correlations (Spearman, oriented)"))
     sec.table("correlation_by_indicator", corr.by_indicator,
@@ -130,9 +150,12 @@ def correlations(run: Run) -> Section:
     mis = corr.by_indicator[corr.by_indicator["flag"]]
     for c, row in mis.iterrows():
         sec.finding("audit.misplaced", code=c, name=run.name(str(c)), own=row["own"], other=row["best_other"],
-                    other_group=row["best_other_group"], n_negative=int(row["n_negative_own"]))
-    if mis.empty:
-        sec.finding("audit.own_dimension" if groups.nunique() > 1 else "audit.one_block")
+                    group=row["group"], other_group=row["best_other_group"], margin=margin,
+                    negative_tol=negative_tol, n_negative=int(row["n_negative_own"]))
+    if mis.empty and groups.nunique() > 1:
+        sec.finding("audit.own_dimension", margin=margin)
+    elif mis.empty:
+        sec.finding("audit.one_block")
     return sec
 
 

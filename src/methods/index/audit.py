@@ -242,8 +242,9 @@ class CorrelationResult(Result):
     matrix : indicator × indicator correlation (oriented: higher is better for all)
     by_indicator : per indicator the mean correlation with the other indicators of its own group
         (``own``), the highest mean correlation with another group (``best_other``, ``best_other_group``),
-        the count of negative correlations within its group, and ``flag`` (own < best_other, or
-        any negative own correlation)
+        the count of correlations below ``negative_tol`` within its group (shown, not flagged on its
+        own), and ``flag``: the indicator correlates with another group by more than ``margin``
+        above its own (``best_other - own > margin``) or against its own group (``own < 0``)
     between_groups : group × group mean correlation (diagonal: mean within-group correlation)
     """
 
@@ -266,15 +267,34 @@ class CorrelationResult(Result):
 
 
 def correlation_structure(
-    x: pd.DataFrame, groups: pd.Series, *, method: str = "pearson", negative_tol: float = -0.1
+    x: pd.DataFrame, groups: pd.Series, *, method: str = "pearson", negative_tol: float = -0.1,
+    margin: float = 0.1,
 ) -> CorrelationResult:
-    """Correlations within and across groups (dimensions or sub-dimensions).
+    r"""Correlations within and across groups (dimensions or sub-dimensions).
 
     ``x`` should already be oriented (:func:`oriented`). ``groups`` maps each indicator to its group.
-    Pairwise complete observations (``pandas.DataFrame.corr``). An indicator is flagged when it
-    correlates on average more with another group than with its own, or has a correlation below
-    ``negative_tol`` with a member of its own group (a JRC audit warning sign).
+    Pairwise complete observations (``pandas.DataFrame.corr``). With :math:`\bar r_{own}` the mean
+    correlation of an indicator with the other members of its group and :math:`\bar r_{g}` its
+    mean correlation with the members of group :math:`g`, the indicator is flagged as possibly
+    misplaced (the JRC/OECD Handbook's check that an indicator "belongs" to its dimension) when
+
+    .. math:: \max_{g \ne own} \bar r_g - \bar r_{own} > \text{margin} \quad\text{or}\quad
+              \bar r_{own} < 0.
+
+    The margin keeps sampling noise from flagging indicators of dimensions whose groups correlate
+    about equally (heterogeneous dimensions such as COINr's ASEM sub-indices); single negative
+    correlations within a group are counted (``n_negative_own``, below ``negative_tol``) but do
+    not flag an indicator by themselves: a dimension may legitimately combine indicators that
+    trade off (OECD/JRC Handbook, 2008, step 4; COINr ``get_corr_flags`` reports them apart).
+
+    >>> import pandas as pd
+    >>> x = pd.DataFrame({"a1": [1, 2, 3, 4.0], "a2": [1, 2, 4, 3.0], "b1": [4, 3, 2, 1.0]})
+    >>> r = correlation_structure(x, pd.Series({"a1": "A", "a2": "A", "b1": "B"}))
+    >>> bool(r.by_indicator.loc["b1", "flag"]), bool(r.by_indicator.loc["a1", "flag"])
+    (False, False)
     """
+    if not np.isfinite(margin) or margin < 0:
+        raise MethodError(f"margin must be a number >= 0, got {margin!r}")
     x = _check_matrix(x)
     if method not in ("pearson", "spearman", "kendall"):
         raise MethodError(f"method must be 'pearson', 'spearman' or 'kendall', got {method!r}")
@@ -303,7 +323,8 @@ def correlation_structure(
                 "best_other": others.get(best, np.nan) if best else np.nan,
                 "best_other_group": best,
                 "n_negative_own": n_neg,
-                "flag": bool((best is not None and np.isfinite(own) and others[best] > own) or n_neg > 0),
+                "flag": bool(np.isfinite(own) and (
+                    (best is not None and others[best] - own > margin) or own < 0)),
             }
         )
     between = pd.DataFrame(index=names, columns=names, dtype=float)
