@@ -32,6 +32,12 @@ from methods._errors import MethodError, MethodTypeError, MethodWarning
 from methods.psychometrics._linalg import check_positive_definite, moments, smc
 from methods.psychometrics.efa_core import METHOD_PREFIX, fit_correlation, ml_objective
 from methods.psychometrics.efa_core import dof as _efa_dof
+from methods.psychometrics.model_syntax import (
+    MeasurementModel,
+    check_model,
+    model_from_dict,
+    parse_model,
+)
 from methods.summary import Result, Summary, one_row
 
 __all__ = [
@@ -673,6 +679,9 @@ class CFAResult(Result):
     converged: bool
     iterations: int
     heywood: tuple[str, ...] = field(default=())
+    residual_covariances: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["item1", "item2", "est", "se", "std_all"]))
+    syntax: str = ""
 
     def fit_table(self) -> pd.Series:
         """The fit measures as a Series (lavaan's names)."""
@@ -701,7 +710,8 @@ class CFAResult(Result):
 def _validate_model(model: Mapping[str, Sequence[str]], columns: Sequence[str]
                     ) -> dict[str, tuple[str, ...]]:
     if not isinstance(model, Mapping) or not model:
-        raise MethodTypeError("cfa: model must be a non-empty dict {factor: [items]}")
+        raise MethodTypeError("cfa: model must be a non-empty dict {factor: [items]}, a string in "
+                              "lavaan syntax or a MeasurementModel")
     out: dict[str, tuple[str, ...]] = {}
     for f, items in model.items():
         if isinstance(items, str) or not isinstance(items, Sequence):
@@ -724,38 +734,83 @@ def _validate_model(model: Mapping[str, Sequence[str]], columns: Sequence[str]
 
 
 class _CFAModel:
-    """Parameter bookkeeping: loadings (first per factor fixed at 1), Φ (lower triangle), Θ (diag)."""
+    """Parameter bookkeeping. The parameter vector is [free loadings (model order) | free Φ entries
+    (lower triangle, row by row) | free residual variances (item order) | free residual
+    covariances (statement order)]; fixed values (markers, ``0.8*x``, ``f1 ~~ 0*f2``) sit in the
+    matrices. With a dict model (markers only) this is the layout of the original code."""
 
-    def __init__(self, model: dict[str, tuple[str, ...]], items: list[str]):
+    def __init__(self, model: MeasurementModel, items: list[str]):
         self.items = items
-        self.factors = list(model)
+        self.factors = list(model.factors)
         p, m = len(items), len(self.factors)
         self.p, self.m = p, m
         pos = {it: k for k, it in enumerate(items)}
+        fpos = {f: k for k, f in enumerate(self.factors)}
         self.free_load: list[tuple[int, int]] = []
-        self.fixed_load: list[tuple[int, int]] = []
-        for f, its in enumerate(model.values()):
-            self.fixed_load.append((pos[its[0]], f))
-            self.free_load.extend((pos[i], f) for i in its[1:])
-        self.phi_idx = [(a, b) for a in range(m) for b in range(a + 1)]
-        self.nl, self.nphi = len(self.free_load), len(self.phi_idx)
-        self.npar = self.nl + self.nphi + p
+        self.fixed_load: list[tuple[int, int, float]] = []
+        for ld in model.loadings:
+            if ld.value is None:
+                self.free_load.append((pos[ld.item], fpos[ld.factor]))
+            else:
+                self.fixed_load.append((pos[ld.item], fpos[ld.factor], ld.value))
+        fixed_cov = {frozenset((c.lhs, c.rhs)): c.value for c in model.covariances
+                     if c.value is not None}
+        self.phi_fixed = {(a, b): v for a in range(m) for b in range(a + 1)
+                          if (v := fixed_cov.get(frozenset((self.factors[a], self.factors[b]))))
+                          is not None}
+        self.phi_idx = [(a, b) for a in range(m) for b in range(a + 1)
+                        if (a, b) not in self.phi_fixed]
+        self.psi_fixed = {i: v for i in range(p)
+                          if (v := fixed_cov.get(frozenset((items[i],)))) is not None}
+        self.psi_idx = [i for i in range(p) if i not in self.psi_fixed]
+        self.resid_free: list[tuple[int, int]] = []
+        self.resid_fixed: list[tuple[int, int, float]] = []
+        for c in model.covariances:
+            if c.lhs in pos and c.rhs in pos and c.lhs != c.rhs:
+                i, j = pos[c.lhs], pos[c.rhs]
+                if c.value is None:
+                    self.resid_free.append((i, j))
+                else:
+                    self.resid_fixed.append((i, j, c.value))
+        self.nl, self.nphi, self.npsi = len(self.free_load), len(self.phi_idx), len(self.psi_idx)
+        self.npar = self.nl + self.nphi + self.npsi + len(self.resid_free)
+
+    @property
+    def psi_slice(self) -> slice:
+        """Where the free residual variances sit in the parameter vector."""
+        return slice(self.nl + self.nphi, self.nl + self.nphi + self.npsi)
+
+    @property
+    def resid_slice(self) -> slice:
+        """Where the free residual covariances sit in the parameter vector."""
+        return slice(self.nl + self.nphi + self.npsi, self.npar)
 
     def unpack(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Λ (p x m), Φ (m x m) and Θ (p x p) at ``theta``."""
         lam = np.zeros((self.p, self.m))
-        for i, f in self.fixed_load:
-            lam[i, f] = 1.0
+        for i, f, v in self.fixed_load:
+            lam[i, f] = v
         for k, (i, f) in enumerate(self.free_load):
             lam[i, f] = theta[k]
         phi = np.zeros((self.m, self.m))
+        for (a, b), v in self.phi_fixed.items():
+            phi[a, b] = phi[b, a] = v
         for k, (a, b) in enumerate(self.phi_idx):
             phi[a, b] = phi[b, a] = theta[self.nl + k]
-        psi = theta[self.nl + self.nphi:]
-        return lam, phi, psi
+        psi = np.zeros(self.p)
+        for i, v in self.psi_fixed.items():
+            psi[i] = v
+        psi[self.psi_idx] = theta[self.psi_slice]
+        big_theta = np.diag(psi)
+        for i, j, v in self.resid_fixed:
+            big_theta[i, j] = big_theta[j, i] = v
+        for (i, j), v in zip(self.resid_free, theta[self.resid_slice], strict=True):
+            big_theta[i, j] = big_theta[j, i] = v
+        return lam, phi, big_theta
 
     def sigma(self, theta: np.ndarray) -> np.ndarray:
-        lam, phi, psi = self.unpack(theta)
-        return lam @ phi @ lam.T + np.diag(psi)
+        lam, phi, big_theta = self.unpack(theta)
+        return lam @ phi @ lam.T + big_theta
 
     def derivatives(self, theta: np.ndarray) -> np.ndarray:
         """dΣ/dθ_k for every parameter, shape (npar, p, p)."""
@@ -768,29 +823,38 @@ class _CFAModel:
         for k, (a, b) in enumerate(self.phi_idx):
             d = np.outer(lam[:, a], lam[:, b])
             out[self.nl + k] = d + d.T if a != b else d
-        for i in range(self.p):
-            out[self.nl + self.nphi + i, i, i] = 1.0
+        base = self.nl + self.nphi
+        for k, i in enumerate(self.psi_idx):
+            out[base + k, i, i] = 1.0
+        base += self.npsi
+        for k, (i, j) in enumerate(self.resid_free):
+            out[base + k, i, j] = out[base + k, j, i] = 1.0
         return out
 
     def start(self, s: np.ndarray) -> np.ndarray:
+        """Per factor: one-factor principal-axis loadings of its block, scaled so that its first
+        fixed loading has its value (or, without one, by its fixed variance)."""
         lam0 = np.zeros(self.nl)
         phi0 = np.zeros(self.nphi)
-        psi0 = 0.5 * np.diag(s)
-        # per factor: one-factor principal-axis loadings of its block, scaled so the marker is 1
+        psi0 = 0.5 * np.diag(s)[self.psi_idx]
         for f in range(self.m):
-            rows = [i for i, ff in self.fixed_load if ff == f] + \
-                   [i for i, ff in self.free_load if ff == f]
+            fixed = [(i, v) for i, ff, v in self.fixed_load if ff == f and v != 0.0]
+            rows = [i for i, _ in fixed] + [i for i, ff in self.free_load if ff == f]
             block = s[np.ix_(rows, rows)]
             vals, vecs = np.linalg.eigh(block)
             v = vecs[:, -1] * np.sqrt(max(vals[-1], 1e-6))
-            if abs(v[0]) < 1e-8:
-                v[0] = 1e-8
-            scale = v[0]
+            if fixed:
+                if abs(v[0]) < 1e-8:
+                    v[0] = 1e-8
+                scale = v[0] / fixed[0][1]
+            else:
+                scale = np.sign(v.sum() or 1.0) * np.sqrt(self.phi_fixed[(f, f)])
             for k, (i, ff) in enumerate(self.free_load):
                 if ff == f:
                     lam0[k] = v[rows.index(i)] / scale
-            phi0[self.phi_idx.index((f, f))] = scale**2 * 0.9
-        return np.concatenate([lam0, phi0, psi0])
+            if (f, f) in self.phi_idx:
+                phi0[self.phi_idx.index((f, f))] = scale**2 * 0.9
+        return np.concatenate([lam0, phi0, psi0, np.zeros(len(self.resid_free))])
 
 
 def _ml_discrepancy(sigma: np.ndarray, s: np.ndarray, logdet_s: float) -> float:
@@ -852,18 +916,21 @@ def cfa(
     """
     if not isinstance(data, pd.DataFrame):
         raise MethodTypeError(f"cfa: data must be a pandas DataFrame, got {type(data).__name__}")
-    spec = _validate_model(model, [str(c) for c in data.columns])
+    spec = _cfa_spec(model, [str(c) for c in data.columns])
     items, par, s, logdet_s, n, df = _cfa_sample(data, spec)
     theta, fmin, converged, it, grad = _cfa_fisher_scoring(par, s, logdet_s, max_iter, tol)
-    _, phi, psi = par.unpack(theta)
+    _, phi, big_theta = par.unpack(theta)
+    psi = np.diag(big_theta).copy()
     sig = par.sigma(theta)
     se = _cfa_standard_errors(par, theta, n)
     fit = _cfa_fit_measures(s, sig, logdet_s, fmin, n, df, par.npar)
     factors = par.factors
     load_df, std, corr = _cfa_loading_tables(par, spec, items, theta, se)
     phi_df = pd.DataFrame(phi, index=factors, columns=factors)
-    resid_df = pd.DataFrame({"est": psi, "se": se[par.nl + par.nphi:],
-                             "std_all": psi / np.diag(sig)}, index=items)
+    se_psi = np.zeros(len(items))
+    se_psi[par.psi_idx] = se[par.psi_slice]
+    resid_df = pd.DataFrame({"est": psi, "se": se_psi, "std_all": psi / np.diag(sig)}, index=items)
+    rcov_df = _cfa_residual_covariances(par, items, big_theta, se)
     heywood = [it_ for it_, v in zip(items, psi, strict=True) if v < 0]
     if np.linalg.eigvalsh(phi)[0] <= 0:
         heywood.append("Phi (factor covariance matrix not positive definite)")
@@ -877,20 +944,54 @@ def cfa(
     return CFAResult(
         **fit, loadings=load_df, std_loadings=std, phi=phi_df,
         factor_correlations=pd.DataFrame(corr, index=factors, columns=factors),
-        residual_variances=resid_df, model=spec, n_obs=int(n), converged=converged,
-        iterations=it, heywood=tuple(heywood),
+        residual_variances=resid_df, model=spec.factor_items(), n_obs=int(n),
+        converged=converged, iterations=it, heywood=tuple(heywood),
+        residual_covariances=rcov_df, syntax=spec.to_syntax(),
     )
 
 
+def _cfa_spec(model: Mapping[str, Sequence[str]] | str | MeasurementModel, columns: list[str]
+              ) -> MeasurementModel:
+    """The model as a :class:`MeasurementModel`, its items checked against the data's columns."""
+    if isinstance(model, MeasurementModel):
+        check_model(model)
+        spec = model
+    elif isinstance(model, str):
+        spec = parse_model(model)
+    else:
+        return model_from_dict(_validate_model(model, columns))
+    for f, items in spec.factor_items().items():
+        unknown = [i for i in items if i not in columns]
+        if unknown:
+            raise MethodError(f"cfa: items {unknown} of factor {f!r} are not columns of the data")
+        if f in columns:
+            raise MethodError(f"cfa: factor name {f!r} is also a column of the data")
+    return spec
+
+
+def _cfa_residual_covariances(par: _CFAModel, items: list[str], big_theta: np.ndarray,
+                              se: np.ndarray) -> pd.DataFrame:
+    """Residual covariances (free, then fixed): est, se (0 if fixed) and std_all, the residual
+    correlation θ_ij/√(θ_ii θ_jj) (lavaan's std.all with its default cov.std = TRUE)."""
+    rows = []
+    free_se = se[par.resid_slice]
+    pairs = [(i, j, float(free_se[k])) for k, (i, j) in enumerate(par.resid_free)]
+    pairs += [(i, j, 0.0) for i, j, _ in par.resid_fixed]
+    for i, j, s_e in pairs:
+        est = float(big_theta[i, j])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            std = est / np.sqrt(big_theta[i, i] * big_theta[j, j])
+        rows.append((items[i], items[j], est, s_e, float(std)))
+    return pd.DataFrame(rows, columns=["item1", "item2", "est", "se", "std_all"])
+
+
 def _cfa_sample(
-    data: pd.DataFrame, spec: dict[str, tuple[str, ...]]
+    data: pd.DataFrame, spec: MeasurementModel
 ) -> tuple[list[str], _CFAModel, np.ndarray, float, int, int]:
     """The model's items, its parameterisation, the ML covariance (divisor N) of the complete
     cases, its log-determinant, N and the degrees of freedom; raises on an unidentified model, too
     few cases or a singular covariance matrix."""
-    items: list[str] = []
-    for its in spec.values():
-        items.extend(i for i in its if i not in items)
+    items = list(spec.items)
     frame = as_item_frame(data[items], what="cfa", min_items=3)
     complete = frame.dropna()
     n = complete.shape[0]
@@ -923,7 +1024,8 @@ def _cfa_fisher_scoring(
     theta = par.start(s)
     f_old = _ml_discrepancy(par.sigma(theta), s, logdet_s)
     if not np.isfinite(f_old):
-        theta[par.nl + par.nphi:] = np.diag(s)
+        theta[par.psi_slice] = np.diag(s)[par.psi_idx]
+        theta[par.resid_slice] = 0.0
         f_old = _ml_discrepancy(par.sigma(theta), s, logdet_s)
     converged = False
     it = 0
@@ -1018,7 +1120,7 @@ def _cfa_fit_measures(
 
 
 def _cfa_loading_tables(
-    par: _CFAModel, spec: dict[str, tuple[str, ...]], items: list[str], theta: np.ndarray,
+    par: _CFAModel, spec: MeasurementModel, items: list[str], theta: np.ndarray,
     se: np.ndarray,
 ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """The loadings in model order (est, se, std.all), the item x factor std.all matrix and the
@@ -1029,11 +1131,11 @@ def _cfa_loading_tables(
     sd_lv = np.sqrt(np.clip(np.diag(phi), 0.0, None))
     sd_ov = np.sqrt(np.diag(sig))
     rows = []
-    for i, f in par.fixed_load:
-        rows.append((factors[f], items[i], 1.0, 0.0, lam[i, f] * sd_lv[f] / sd_ov[i]))
+    for i, f, v in par.fixed_load:
+        rows.append((factors[f], items[i], v, 0.0, lam[i, f] * sd_lv[f] / sd_ov[i]))
     for k, (i, f) in enumerate(par.free_load):
         rows.append((factors[f], items[i], lam[i, f], se[k], lam[i, f] * sd_lv[f] / sd_ov[i]))
-    order = {(f, it_): k for k, (f, it_) in enumerate((f, i) for f, its in spec.items() for i in its)}
+    order = {(ld.factor, ld.item): k for k, ld in enumerate(spec.loadings)}
     rows.sort(key=lambda r: order[(r[0], r[1])])
     load_df = pd.DataFrame(rows, columns=["factor", "item", "est", "se", "std_all"])
     std = pd.DataFrame(0.0, index=items, columns=factors)
