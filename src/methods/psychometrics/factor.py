@@ -649,9 +649,11 @@ class CFAResult(Result):
     ``srmr`` (Bentler), ``aic``, ``bic``, ``loglik`` (and ``loglik_unrestricted``), ``npar``,
     ``baseline_chi2``/``baseline_dof``. Estimates: ``loadings`` (long frame: factor, item, est,
     se, std_all), ``std_loadings`` (items x factors, std.all, 0 where not free), ``phi``
-    (factor covariances), ``factor_correlations``, ``residual_variances`` (est and std_all),
-    ``n_obs`` (complete cases used), ``converged``, ``heywood`` (negative residual variances or
-    non-positive-definite Φ).
+    (factor covariances), ``factor_correlations``, ``residual_variances`` (est, se and std_all),
+    ``residual_covariances`` (long frame: item1, item2, est, se, std_all = residual correlation;
+    empty without ``~~`` statements), ``model`` (factor -> items), ``syntax`` (the fitted model in
+    lavaan syntax), ``n_obs`` (complete cases used), ``converged``, ``heywood`` (negative residual
+    variances or non-positive-definite Φ). Fixed parameters are reported with se 0, as lavaan.
     """
 
     chi2: float
@@ -866,7 +868,7 @@ def _ml_discrepancy(sigma: np.ndarray, s: np.ndarray, logdet_s: float) -> float:
 
 def cfa(
     data: pd.DataFrame,
-    model: Mapping[str, Sequence[str]],
+    model: Mapping[str, Sequence[str]] | str | MeasurementModel,
     *,
     max_iter: int = 500,
     tol: float = 1e-10,
@@ -874,8 +876,16 @@ def cfa(
     r"""Confirmatory factor analysis by maximum likelihood, with lavaan's defaults for
     ``cfa(model, data, std.lv = FALSE)``.
 
+    ``model`` is a dict ``{factor: [items]}``, a string in lavaan syntax (``f =~ x1 + x2 + x3``,
+    cross-loadings, fixed loadings ``0.8*x2``, a free marker ``NA*x1``, residual covariances
+    ``x1 ~~ x5``, fixed factor (co)variances ``f1 ~~ 0*f2``; see
+    :mod:`methods.psychometrics.model_syntax`) or a parsed
+    :class:`~methods.psychometrics.model_syntax.MeasurementModel`.
+
     Model :math:`\Sigma(\theta) = \Lambda\Phi\Lambda^\top + \Theta`, the first loading of each factor
-    fixed to 1, all factor (co)variances and residual variances free, no mean structure.
+    fixed to 1 (unless stated otherwise), factor (co)variances and residual variances free unless
+    fixed, :math:`\Theta` diagonal plus the stated residual covariances, no mean structure. The
+    number of free parameters :math:`q` and :math:`df = p(p+1)/2 - q` are lavaan's.
     :math:`S` is the covariance matrix with divisor :math:`N` and
 
     .. math:: F_{ML} = \ln|\Sigma| + \mathrm{tr}(S\Sigma^{-1}) - \ln|S| - p,\qquad \chi^2 = N F_{ML},
@@ -895,6 +905,17 @@ def cfa(
     Missing data: listwise deletion (lavaan's default ``missing = "listwise"``); ``n_obs`` is the
     number of complete cases of the model's items.
 
+    Example
+    -------
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.standard_normal((500, 2))
+    >>> x = pd.DataFrame(np.hstack([f[:, [0]] + rng.standard_normal((500, 3)),
+    ...                             f[:, [1]] + rng.standard_normal((500, 3))]),
+    ...                  columns=["a1", "a2", "a3", "b1", "b2", "b3"])
+    >>> res = cfa(x, "A =~ a1 + a2 + a3\nB =~ b1 + b2 + b3\na1 ~~ b1")
+    >>> res.dof, res.npar
+    (7, 14)
+
     Bad input: unknown items, a factor with fewer than 2 items, negative degrees of freedom (model
     not identified), a singular sample covariance matrix raise :class:`MethodError`; non-convergence
     and Heywood cases (negative residual variance, non-positive-definite Φ) warn and are flagged.
@@ -902,7 +923,13 @@ def cfa(
     Matches lavaan 0.6-14 on Holzinger-Swineford (3 factors, 9 items) and bfi (5 x 5 items,
     reverse-keyed items flipped, listwise): chi2, logL, AIC, BIC to a relative 1e-10, CFI, TLI,
     RMSEA (and its interval), SRMR to 2e-9, std.all loadings to 5e-6 and raw loadings to 3e-5
-    (lavaan's own convergence tolerance; tests/reference/lavaan_reference.R). semopy 2.3 differs
+    (lavaan's own convergence tolerance; tests/reference/lavaan_reference.R). Models in syntax
+    (tests/reference/lavaan_syntax.R): lavaan's PoliticalDemocracy measurement model with six
+    residual covariances (chi2 = 38.125, df = 35, the tutorial's SEM fit) and two
+    Holzinger-Swineford models (a cross-loading and a fixed loading; a free marker with a fixed
+    factor variance, a fixed factor covariance and a residual covariance): chi2, logL, AIC, BIC to
+    a relative 1e-10, CFI, TLI, RMSEA to 2e-9, SRMR and the RMSEA interval to 5e-8, residual
+    covariances (est, se, std.all) and loadings as above. semopy 2.3 differs
     (RMSEA with N - 1, AIC/BIC/logL on another scale, no SRMR).
 
     References
