@@ -29,7 +29,7 @@ from scipy import optimize, stats
 
 from methods._checks import as_item_frame
 from methods._errors import MethodError, MethodTypeError, MethodWarning
-from methods.psychometrics._linalg import check_positive_definite, moments, smc
+from methods.psychometrics._linalg import Moments, check_positive_definite, moments, smc
 from methods.psychometrics.efa_core import METHOD_PREFIX, fit_correlation, ml_objective
 from methods.psychometrics.efa_core import dof as _efa_dof
 from methods.psychometrics.model_syntax import (
@@ -38,6 +38,7 @@ from methods.psychometrics.model_syntax import (
     model_from_dict,
     parse_model,
 )
+from methods.psychometrics.polychoric import polychoric, tetrachoric
 from methods.summary import Result, Summary, one_row
 
 __all__ = [
@@ -108,7 +109,7 @@ def kmo_label(value: float) -> str:
     return "unacceptable"
 
 
-def kmo(data: pd.DataFrame | np.ndarray) -> KMOResult:
+def kmo(data: pd.DataFrame | np.ndarray, *, missing: str = "pairwise") -> KMOResult:
     r"""Kaiser-Meyer-Olkin measure of sampling adequacy (overall and per item).
 
     With :math:`R` the correlation matrix and :math:`Q` the anti-image (partial) correlations
@@ -119,18 +120,28 @@ def kmo(data: pd.DataFrame | np.ndarray) -> KMOResult:
 
     (the sign of :math:`q_{ij}` does not matter as it is squared).
 
-    Missing data: pairwise-complete correlations (R ``cor(x, use = "pairwise")``), as psych::KMO.
+    Missing data (``missing``): ``"pairwise"`` (default) pairwise-complete correlations (R
+    ``cor(x, use = "pairwise")``), as psych::KMO on raw data; ``"complete"`` the rows with every
+    item answered (psych ``KMO(na.omit(x))``); ``n_obs`` counts the rows used.
     A singular correlation matrix raises :class:`MethodError` naming the collinear items (psych
     falls back to R itself and prints a message).
 
-    Matches ``psych::KMO`` 2.2.9 to 1e-12 (tests/reference/psych_reference.R).
+    Matches ``psych::KMO`` 2.2.9 to 1e-12 (tests/reference/psych_reference.R; both ``missing``
+    options on the ICAR ability items in tests/reference/psych_polychoric.R).
+
+    Example
+    -------
+    >>> rng = np.random.default_rng(0)
+    >>> x = pd.DataFrame(rng.standard_normal((200, 1)) + rng.standard_normal((200, 4)))
+    >>> round(kmo(x).overall, 3)
+    0.793
 
     References
     ----------
     1. Kaiser, H. F. (1970). A second generation little jiffy. Psychometrika 35, 401-415.
     2. Kaiser, H. F. (1974). An index of factorial simplicity. Psychometrika 39, 31-36.
     """
-    frame = as_item_frame(data, what="kmo", min_items=2)
+    frame = _missing_policy(as_item_frame(data, what="kmo", min_items=2), missing, "kmo")
     mom = moments(frame, what="kmo")
     r = mom.cor
     check_positive_definite(r, mom.names, what="kmo")
@@ -168,16 +179,28 @@ class BartlettResult(Result):
         return Summary("Bartlett's test of sphericity", [line], [self.to_frame()])
 
 
-def bartlett_sphericity(data: pd.DataFrame | np.ndarray) -> BartlettResult:
+def bartlett_sphericity(data: pd.DataFrame | np.ndarray, *, missing: str = "complete"
+                        ) -> BartlettResult:
     r"""Bartlett's (1951) test that the correlation matrix is an identity matrix.
 
     .. math:: \chi^2 = -\left(n - 1 - \frac{2p + 5}{6}\right)\ln|R|, \qquad df = p(p-1)/2.
 
-    Missing data: complete cases only (listwise); :math:`R` and :math:`n` are those of the rows with
-    every item observed (a pairwise matrix has no single :math:`n`). A singular :math:`R` (|R| = 0)
-    raises :class:`MethodError`.
+    Missing data (``missing``): ``"complete"`` (default) the rows with every item observed give
+    :math:`R` and :math:`n`; ``"pairwise"`` pairwise-complete correlations with :math:`n` the
+    number of rows of the input, as ``psych::cortest.bartlett(x)`` on raw data (a pairwise matrix
+    has no single :math:`n`; psych takes all rows). A singular :math:`R` (|R| = 0) raises
+    :class:`MethodError`.
 
-    Matches ``psych::cortest.bartlett(cor(na.omit(x)), n = nrow(na.omit(x)))`` 2.2.9 to 1e-10.
+    Matches ``psych::cortest.bartlett(cor(na.omit(x)), n = nrow(na.omit(x)))`` 2.2.9 to 1e-10, and
+    ``cortest.bartlett(cor(x, use = "pairwise"), n = nrow(x))`` (tests/reference/psych_polychoric.R).
+
+    Example
+    -------
+    >>> rng = np.random.default_rng(0)
+    >>> x = pd.DataFrame(rng.standard_normal((200, 1)) + rng.standard_normal((200, 4)))
+    >>> res = bartlett_sphericity(x)
+    >>> res.dof, res.n_obs, res.p_value < 0.001
+    (6, 200, True)
 
     References
     ----------
@@ -185,6 +208,8 @@ def bartlett_sphericity(data: pd.DataFrame | np.ndarray) -> BartlettResult:
        analysis. Biometrika 38, 337-344.
     """
     frame = as_item_frame(data, what="bartlett_sphericity", min_items=2)
+    if _check_missing(missing, "bartlett_sphericity") == "pairwise":
+        return _bartlett(moments(frame, what="bartlett_sphericity"), len(data))
     complete = frame.dropna()
     p = frame.shape[1]
     if complete.shape[0] <= p:
@@ -193,14 +218,54 @@ def bartlett_sphericity(data: pd.DataFrame | np.ndarray) -> BartlettResult:
             "complete rows than items"
         )
     as_item_frame(complete, what="bartlett_sphericity (complete cases)", min_items=2)
-    mom = moments(complete, what="bartlett_sphericity")
+    return _bartlett(moments(complete, what="bartlett_sphericity"), complete.shape[0])
+
+
+def _bartlett(mom: Moments, n: int) -> BartlettResult:
+    """Bartlett's statistic for the correlation matrix of ``mom`` and ``n`` observations."""
+    p = len(mom.names)
     sign, logdet = np.linalg.slogdet(mom.cor)
     if sign <= 0 or not np.isfinite(logdet):
         check_positive_definite(mom.cor, mom.names, what="bartlett_sphericity")
-    n = complete.shape[0]
     chi2 = float(-logdet * (n - 1 - (2 * p + 5) / 6))
     df = p * (p - 1) // 2
     return BartlettResult(chi2, df, float(stats.chi2.sf(chi2, df)), n)
+
+
+_MISSING = ("pairwise", "complete")
+_CORS = ("pearson", "polychoric", "tetrachoric")
+
+
+def _check_missing(missing: str, what: str) -> str:
+    if missing not in _MISSING:
+        raise MethodError(f"{what}: missing must be one of {list(_MISSING)}, got {missing!r}")
+    return missing
+
+
+def _missing_policy(frame: pd.DataFrame, missing: str, what: str) -> pd.DataFrame:
+    """``frame`` itself (pairwise) or its complete rows (checked again as items)."""
+    if _check_missing(missing, what) == "pairwise":
+        return frame
+    return as_item_frame(frame.dropna(), what=f"{what} (complete cases)", min_items=2)
+
+
+def _correlation(frame: pd.DataFrame, n_rows: int, cor: str, what: str
+                 ) -> tuple[np.ndarray, list[str], int]:
+    """The correlation matrix ``cor`` of ``frame``, its item names and n: Pearson (pairwise, rows
+    with an answer) or polychoric / tetrachoric (psych's defaults, n = the rows of the input)."""
+    if cor not in _CORS:
+        raise MethodError(f"{what}: cor must be one of {list(_CORS)}, got {cor!r}")
+    if cor == "pearson":
+        mom = moments(frame, what=what)
+        return mom.cor, list(mom.names), mom.n_obs
+    fun = polychoric if cor == "polychoric" else tetrachoric
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MethodWarning)   # smoothing is reported by the caller
+        res = fun(frame)
+    if res.smoothed:
+        warnings.warn(f"{what}: the {cor} correlation matrix was not positive definite and was "
+                      "smoothed (psych cor.smooth)", MethodWarning, stacklevel=3)
+    return res.rho.to_numpy(), [str(c) for c in res.rho.columns], n_rows
 
 
 @dataclass(frozen=True)
@@ -301,6 +366,7 @@ def parallel_analysis(
     seed: int | np.random.Generator | None = None,
     quantile: float = 0.95,
     fa_communalities: str = "smc",
+    cor: str = "pearson",
 ) -> ParallelResult:
     r"""Horn's (1965) parallel analysis for the number of components and factors.
 
@@ -317,6 +383,9 @@ def parallel_analysis(
     Missing data: pairwise-complete correlations (psych's default); the simulated data have the
     number of rows of the input (rows with at least one value). Simulation is normal data only
     (psych also resamples the observed data; its simulated values therefore differ in detail).
+
+    ``cor``: the observed matrix, ``"pearson"`` (default), ``"polychoric"`` or ``"tetrachoric"``
+    (:func:`efa`'s option); the simulated matrices stay Pearson correlations of normal data.
 
     Observed eigenvalues match ``psych::fa.parallel`` 2.2.9 to 1e-10 (PCA, SMC) and 1e-6 (minres).
 
@@ -336,10 +405,10 @@ def parallel_analysis(
         raise MethodError(
             f"parallel_analysis: fa_communalities must be 'smc' or 'minres', got {fa_communalities!r}"
         )
-    mom = moments(frame, what="parallel_analysis")
-    n, p = mom.n_obs, len(mom.names)
-    pc_obs = np.linalg.eigvalsh(mom.cor)[::-1]
-    fa_obs = _fa_eigenvalues(mom.cor, fa_communalities)
+    r_obs, names, n = _correlation(frame, len(frame), cor, "parallel_analysis")
+    p = len(names)
+    pc_obs = np.linalg.eigvalsh(r_obs)[::-1]
+    fa_obs = _fa_eigenvalues(r_obs, fa_communalities)
     rng = np.random.default_rng(seed)
     pc_sim = np.empty((n_iter, p))
     fa_sim = np.empty((n_iter, p))
@@ -451,6 +520,7 @@ def efa(
     rotation: str | None = "oblimin",
     pa_min_err: float = 0.001,
     pa_max_iter: int = 50,
+    cor: str = "pearson",
 ) -> EFAResult:
     r"""Exploratory factor analysis of the correlation matrix, as psych::fa.
 
@@ -472,6 +542,13 @@ def efa(
 
     Missing data: pairwise-complete correlations (psych's default ``use = "pairwise"``); ``n_obs``
     is the number of rows with at least one value (psych uses all rows).
+
+    ``cor``: the matrix factored: ``"pearson"`` (default), ``"polychoric"`` or ``"tetrachoric"``
+    (:mod:`methods.psychometrics.polychoric`, psych's defaults: pairwise, ``correct = 0.5``,
+    smoothed if not positive definite), as ``psych::fa(x, cor = "poly" / "tet")``; then ``n_obs``
+    is the number of rows of the input (psych's ``n.obs``). Matches psych 2.2.9 on 10 bfi items
+    (2 factors, polychoric) and the 16 ICAR ability items (4 factors, tetrachoric), minres/oblimin:
+    loadings, Φ and communalities to 1e-5, chi2 to a relative 2e-6 (tests/test_factor.py).
 
     Bad input: fewer than 3 items, constant items, more factors than the degrees of freedom allow
     (dof < 0) or ``n_factors >= n_items`` raise :class:`MethodError`; a singular correlation matrix
@@ -496,9 +573,7 @@ def efa(
     frame = as_item_frame(data, what="efa", min_items=3)
     p = frame.shape[1]
     n_factors, df = _efa_check_options(p, n_factors, method, rotation)
-    mom = moments(frame, what="efa")
-    r = mom.cor
-    names = list(mom.names)
+    r, names, n_obs = _correlation(frame, len(data), cor, "efa")
     try:
         check_positive_definite(r, names, what="efa")
     except MethodError as exc:
@@ -517,7 +592,7 @@ def efa(
          "proportion_explained": ss / ss.sum()}, index=cols
     ).T
     objective = ml_objective(r, fit.loadings, fit.phi)
-    chi2, pval = _efa_chi2(objective, mom.n_obs, p, n_factors, df)
+    chi2, pval = _efa_chi2(objective, n_obs, p, n_factors, df)
     heywood = tuple(n for n, h in zip(names, fit.heywood, strict=True) if h)
     if not fit.converged:
         warnings.warn(f"efa({method}): extraction did not converge after {fit.iterations} "
@@ -536,7 +611,7 @@ def efa(
         phi=phi, structure=pd.DataFrame(fit.loadings @ fit.phi, index=names, columns=cols),
         variance=variance, eigenvalues=pd.Series(fit.eigenvalues, index=range(1, p + 1),
                                                  name="eigenvalue"),
-        method=method, rotation=rotation, n_factors=n_factors, n_obs=mom.n_obs, dof=df,
+        method=method, rotation=rotation, n_factors=n_factors, n_obs=n_obs, dof=df,
         objective=objective, chi2=chi2, p_value=pval, converged=fit.converged,
         rotation_converged=fit.rotation_converged, heywood=heywood, iterations=fit.iterations,
     )
