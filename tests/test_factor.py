@@ -497,3 +497,76 @@ def test_cfa_non_convergence_flagged(data):
     with pytest.warns(MethodWarning, match="did not converge"):
         res = cfa(data["hs"], HS_MODEL, max_iter=2)
     assert not res.converged
+
+
+# ------------------------------------------------------------------------------------------------
+# options: cor= for efa and parallel_analysis, missing= for kmo and Bartlett
+# (tests/reference/psych_polychoric.R: 10 bfi items, the 16 ICAR ability items)
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def poly_ref() -> dict:
+    return _json("psych_polychoric.json")
+
+
+@pytest.fixture(scope="module")
+def ability() -> pd.DataFrame:
+    return pd.read_csv(REF / "ability.csv")
+
+
+@pytest.mark.parametrize("key, cor, nf, tol", [
+    ("fa_poly_bfi10", "polychoric", 2, 1e-5),
+    # 4 factors of 16 binary items: psych's minres optimiser stops earlier (measured 5e-5 / 1e-4)
+    ("fa_tet_ability", "tetrachoric", 4, 2e-4),
+])
+def test_efa_on_polychoric_and_tetrachoric_matches_psych(key, cor, nf, tol, data, ability,
+                                                         poly_ref):
+    ref = poly_ref[key]
+    x = data["bfi"][[f"A{i}" for i in range(1, 6)] + [f"C{i}" for i in range(1, 6)]] \
+        if cor == "polychoric" else ability
+    res = efa(x, nf, cor=cor)
+    assert_close(f"{key} loadings", res.loadings, ref["loadings"]["values"], tol)
+    assert_close(f"{key} communality", res.communalities, ref["communality"], tol)
+    assert_close(f"{key} phi", res.phi, ref["phi"]["values"], tol)
+    assert res.dof == ref["dof"] and res.n_obs == ref["n_obs"]
+    assert res.chi2 == pytest.approx(ref["chi2"], rel=1e-5)
+
+
+def test_efa_cor_default_unchanged_and_bad_value(data):
+    a = efa(data["hs"], 3)
+    b = efa(data["hs"], 3, cor="pearson")
+    assert a.loadings.equals(b.loadings) and a.chi2 == b.chi2
+    with pytest.raises(MethodError, match="cor must be one of"):
+        efa(data["hs"], 3, cor="spearman")
+
+
+def test_parallel_analysis_on_polychoric(data):
+    x = data["bfi"][[f"A{i}" for i in range(1, 6)] + [f"C{i}" for i in range(1, 6)]]
+    from methods.psychometrics.polychoric import polychoric
+
+    res = parallel_analysis(x, n_iter=5, seed=1, cor="polychoric")
+    want = np.linalg.eigvalsh(polychoric(x).rho.to_numpy())[::-1]
+    assert_close("observed eigenvalues", res.table["pc_observed"], want, 1e-12)
+    assert res.n_components >= 1
+
+
+@pytest.mark.parametrize("missing", ["pairwise", "complete"])
+def test_kmo_and_bartlett_missing_options_match_psych(missing, ability, poly_ref):
+    k = kmo(ability, missing=missing)
+    ref = poly_ref[f"kmo_{missing}"]
+    assert_close("kmo overall", k.overall, ref["overall"], 1e-12)
+    assert_close("kmo per item", k.per_item, list(ref["per_item"].values()), 1e-12)
+    b = bartlett_sphericity(ability, missing=missing)
+    ref = poly_ref[f"bartlett_{missing}"]
+    assert b.chi2 == pytest.approx(ref["chi2"], rel=1e-10)
+    assert b.dof == ref["dof"] and b.n_obs == ref["n"]
+
+
+def test_missing_defaults_unchanged(ability):
+    assert kmo(ability).overall == kmo(ability, missing="pairwise").overall
+    assert bartlett_sphericity(ability).chi2 == bartlett_sphericity(ability, missing="complete").chi2
+    with pytest.raises(MethodError, match="missing must be one of"):
+        kmo(ability, missing="listwise")
+    with pytest.raises(MethodError, match="missing must be one of"):
+        bartlett_sphericity(ability, missing="all")

@@ -525,3 +525,48 @@ def test_kendall_label(w, en, zh):
                                        (0.95, "excellent")])
 def test_icc_label(v, en):
     assert icc_label(v) == en
+
+
+# ------------------------------------------------------------------------------------------------
+# binary items: KR-20 and a 4-factor omega (ICAR ability data, tests/reference/psych_polychoric.R)
+# ------------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ability() -> pd.DataFrame:
+    return pd.read_csv(REF / "ability.csv")
+
+
+@pytest.fixture(scope="module")
+def psych_poly() -> dict:
+    return json.loads((REF / "psych_polychoric.json").read_text(encoding="utf-8"))
+
+
+def test_alpha_on_binary_items_is_kr20(ability, psych_poly):
+    """Cronbach's alpha of 0/1 items is Kuder-Richardson's KR-20,
+    k/(k-1) (1 - sum p_i q_i / var(total)), with one divisor for both variances."""
+    ref = psych_poly["alpha_ability"]
+    assert_close("alpha (pairwise) vs psych", cronbach_alpha(ability).alpha,
+                 ref["raw_alpha"], 1e-12)
+    cc = ability.dropna()
+    assert len(cc) == ref["n_complete"]
+    assert_close("alpha (complete) vs psych", cronbach_alpha(cc).alpha,
+                 ref["raw_alpha_complete"], 1e-12)
+    x = cc.to_numpy()
+    k, p = x.shape[1], x.mean(axis=0)
+    kr20 = k / (k - 1) * (1 - np.sum(p * (1 - p)) / x.sum(axis=1).var())
+    assert_close("KR-20 formula", cronbach_alpha(cc).alpha, kr20, 1e-12)
+
+
+def test_omega_four_factors_matches_psych(ability, psych_poly):
+    ref = psych_poly["omega_ability_4"]
+    om = omega(ability, n_factors=4)
+    assert_close("omega_h", om.omega_hierarchical, ref["omega_h"], ITERATIVE)
+    assert_close("omega.tot", om.omega_total, ref["omega_tot"], ITERATIVE)
+    assert_close("omega.lim", om.omega_limit, ref["omega_lim"], ITERATIVE)
+    assert_close("alpha", om.alpha, ref["alpha"], CLOSED)
+    sl = np.asarray(ref["sl"]["values"], dtype=float)
+    cols = ref["sl"]["cols"]
+    assert_close("schmid g loadings", om.general_loadings, sl[:, cols.index("g")], ITERATIVE)
+    assert_close("schmid h2", om.communalities, sl[:, cols.index("h2")], ITERATIVE)
+    assert_close("ECV", om.ecv, ref["ECV"], ITERATIVE)

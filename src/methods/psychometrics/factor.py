@@ -29,9 +29,16 @@ from scipy import optimize, stats
 
 from methods._checks import as_item_frame
 from methods._errors import MethodError, MethodTypeError, MethodWarning
-from methods.psychometrics._linalg import check_positive_definite, moments, smc
+from methods.psychometrics._linalg import Moments, check_positive_definite, moments, smc
 from methods.psychometrics.efa_core import METHOD_PREFIX, fit_correlation, ml_objective
 from methods.psychometrics.efa_core import dof as _efa_dof
+from methods.psychometrics.model_syntax import (
+    MeasurementModel,
+    check_model,
+    model_from_dict,
+    parse_model,
+)
+from methods.psychometrics.polychoric import polychoric, tetrachoric
 from methods.summary import Result, Summary, one_row
 
 __all__ = [
@@ -102,7 +109,7 @@ def kmo_label(value: float) -> str:
     return "unacceptable"
 
 
-def kmo(data: pd.DataFrame | np.ndarray) -> KMOResult:
+def kmo(data: pd.DataFrame | np.ndarray, *, missing: str = "pairwise") -> KMOResult:
     r"""Kaiser-Meyer-Olkin measure of sampling adequacy (overall and per item).
 
     With :math:`R` the correlation matrix and :math:`Q` the anti-image (partial) correlations
@@ -113,18 +120,28 @@ def kmo(data: pd.DataFrame | np.ndarray) -> KMOResult:
 
     (the sign of :math:`q_{ij}` does not matter as it is squared).
 
-    Missing data: pairwise-complete correlations (R ``cor(x, use = "pairwise")``), as psych::KMO.
+    Missing data (``missing``): ``"pairwise"`` (default) pairwise-complete correlations (R
+    ``cor(x, use = "pairwise")``), as psych::KMO on raw data; ``"complete"`` the rows with every
+    item answered (psych ``KMO(na.omit(x))``); ``n_obs`` counts the rows used.
     A singular correlation matrix raises :class:`MethodError` naming the collinear items (psych
     falls back to R itself and prints a message).
 
-    Matches ``psych::KMO`` 2.2.9 to 1e-12 (tests/reference/psych_reference.R).
+    Matches ``psych::KMO`` 2.2.9 to 1e-12 (tests/reference/psych_reference.R; both ``missing``
+    options on the ICAR ability items in tests/reference/psych_polychoric.R).
+
+    Example
+    -------
+    >>> rng = np.random.default_rng(0)
+    >>> x = pd.DataFrame(rng.standard_normal((200, 1)) + rng.standard_normal((200, 4)))
+    >>> round(kmo(x).overall, 3)
+    0.793
 
     References
     ----------
     1. Kaiser, H. F. (1970). A second generation little jiffy. Psychometrika 35, 401-415.
     2. Kaiser, H. F. (1974). An index of factorial simplicity. Psychometrika 39, 31-36.
     """
-    frame = as_item_frame(data, what="kmo", min_items=2)
+    frame = _missing_policy(as_item_frame(data, what="kmo", min_items=2), missing, "kmo")
     mom = moments(frame, what="kmo")
     r = mom.cor
     check_positive_definite(r, mom.names, what="kmo")
@@ -162,16 +179,28 @@ class BartlettResult(Result):
         return Summary("Bartlett's test of sphericity", [line], [self.to_frame()])
 
 
-def bartlett_sphericity(data: pd.DataFrame | np.ndarray) -> BartlettResult:
+def bartlett_sphericity(data: pd.DataFrame | np.ndarray, *, missing: str = "complete"
+                        ) -> BartlettResult:
     r"""Bartlett's (1951) test that the correlation matrix is an identity matrix.
 
     .. math:: \chi^2 = -\left(n - 1 - \frac{2p + 5}{6}\right)\ln|R|, \qquad df = p(p-1)/2.
 
-    Missing data: complete cases only (listwise); :math:`R` and :math:`n` are those of the rows with
-    every item observed (a pairwise matrix has no single :math:`n`). A singular :math:`R` (|R| = 0)
-    raises :class:`MethodError`.
+    Missing data (``missing``): ``"complete"`` (default) the rows with every item observed give
+    :math:`R` and :math:`n`; ``"pairwise"`` pairwise-complete correlations with :math:`n` the
+    number of rows of the input, as ``psych::cortest.bartlett(x)`` on raw data (a pairwise matrix
+    has no single :math:`n`; psych takes all rows). A singular :math:`R` (|R| = 0) raises
+    :class:`MethodError`.
 
-    Matches ``psych::cortest.bartlett(cor(na.omit(x)), n = nrow(na.omit(x)))`` 2.2.9 to 1e-10.
+    Matches ``psych::cortest.bartlett(cor(na.omit(x)), n = nrow(na.omit(x)))`` 2.2.9 to 1e-10, and
+    ``cortest.bartlett(cor(x, use = "pairwise"), n = nrow(x))`` (tests/reference/psych_polychoric.R).
+
+    Example
+    -------
+    >>> rng = np.random.default_rng(0)
+    >>> x = pd.DataFrame(rng.standard_normal((200, 1)) + rng.standard_normal((200, 4)))
+    >>> res = bartlett_sphericity(x)
+    >>> res.dof, res.n_obs, res.p_value < 0.001
+    (6, 200, True)
 
     References
     ----------
@@ -179,6 +208,8 @@ def bartlett_sphericity(data: pd.DataFrame | np.ndarray) -> BartlettResult:
        analysis. Biometrika 38, 337-344.
     """
     frame = as_item_frame(data, what="bartlett_sphericity", min_items=2)
+    if _check_missing(missing, "bartlett_sphericity") == "pairwise":
+        return _bartlett(moments(frame, what="bartlett_sphericity"), len(data))
     complete = frame.dropna()
     p = frame.shape[1]
     if complete.shape[0] <= p:
@@ -187,14 +218,54 @@ def bartlett_sphericity(data: pd.DataFrame | np.ndarray) -> BartlettResult:
             "complete rows than items"
         )
     as_item_frame(complete, what="bartlett_sphericity (complete cases)", min_items=2)
-    mom = moments(complete, what="bartlett_sphericity")
+    return _bartlett(moments(complete, what="bartlett_sphericity"), complete.shape[0])
+
+
+def _bartlett(mom: Moments, n: int) -> BartlettResult:
+    """Bartlett's statistic for the correlation matrix of ``mom`` and ``n`` observations."""
+    p = len(mom.names)
     sign, logdet = np.linalg.slogdet(mom.cor)
     if sign <= 0 or not np.isfinite(logdet):
         check_positive_definite(mom.cor, mom.names, what="bartlett_sphericity")
-    n = complete.shape[0]
     chi2 = float(-logdet * (n - 1 - (2 * p + 5) / 6))
     df = p * (p - 1) // 2
     return BartlettResult(chi2, df, float(stats.chi2.sf(chi2, df)), n)
+
+
+_MISSING = ("pairwise", "complete")
+_CORS = ("pearson", "polychoric", "tetrachoric")
+
+
+def _check_missing(missing: str, what: str) -> str:
+    if missing not in _MISSING:
+        raise MethodError(f"{what}: missing must be one of {list(_MISSING)}, got {missing!r}")
+    return missing
+
+
+def _missing_policy(frame: pd.DataFrame, missing: str, what: str) -> pd.DataFrame:
+    """``frame`` itself (pairwise) or its complete rows (checked again as items)."""
+    if _check_missing(missing, what) == "pairwise":
+        return frame
+    return as_item_frame(frame.dropna(), what=f"{what} (complete cases)", min_items=2)
+
+
+def _correlation(frame: pd.DataFrame, n_rows: int, cor: str, what: str
+                 ) -> tuple[np.ndarray, list[str], int]:
+    """The correlation matrix ``cor`` of ``frame``, its item names and n: Pearson (pairwise, rows
+    with an answer) or polychoric / tetrachoric (psych's defaults, n = the rows of the input)."""
+    if cor not in _CORS:
+        raise MethodError(f"{what}: cor must be one of {list(_CORS)}, got {cor!r}")
+    if cor == "pearson":
+        mom = moments(frame, what=what)
+        return mom.cor, list(mom.names), mom.n_obs
+    fun = polychoric if cor == "polychoric" else tetrachoric
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MethodWarning)   # smoothing is reported by the caller
+        res = fun(frame)
+    if res.smoothed:
+        warnings.warn(f"{what}: the {cor} correlation matrix was not positive definite and was "
+                      "smoothed (psych cor.smooth)", MethodWarning, stacklevel=3)
+    return res.rho.to_numpy(), [str(c) for c in res.rho.columns], n_rows
 
 
 @dataclass(frozen=True)
@@ -295,6 +366,7 @@ def parallel_analysis(
     seed: int | np.random.Generator | None = None,
     quantile: float = 0.95,
     fa_communalities: str = "smc",
+    cor: str = "pearson",
 ) -> ParallelResult:
     r"""Horn's (1965) parallel analysis for the number of components and factors.
 
@@ -311,6 +383,9 @@ def parallel_analysis(
     Missing data: pairwise-complete correlations (psych's default); the simulated data have the
     number of rows of the input (rows with at least one value). Simulation is normal data only
     (psych also resamples the observed data; its simulated values therefore differ in detail).
+
+    ``cor``: the observed matrix, ``"pearson"`` (default), ``"polychoric"`` or ``"tetrachoric"``
+    (:func:`efa`'s option); the simulated matrices stay Pearson correlations of normal data.
 
     Observed eigenvalues match ``psych::fa.parallel`` 2.2.9 to 1e-10 (PCA, SMC) and 1e-6 (minres).
 
@@ -330,10 +405,10 @@ def parallel_analysis(
         raise MethodError(
             f"parallel_analysis: fa_communalities must be 'smc' or 'minres', got {fa_communalities!r}"
         )
-    mom = moments(frame, what="parallel_analysis")
-    n, p = mom.n_obs, len(mom.names)
-    pc_obs = np.linalg.eigvalsh(mom.cor)[::-1]
-    fa_obs = _fa_eigenvalues(mom.cor, fa_communalities)
+    r_obs, names, n = _correlation(frame, len(frame), cor, "parallel_analysis")
+    p = len(names)
+    pc_obs = np.linalg.eigvalsh(r_obs)[::-1]
+    fa_obs = _fa_eigenvalues(r_obs, fa_communalities)
     rng = np.random.default_rng(seed)
     pc_sim = np.empty((n_iter, p))
     fa_sim = np.empty((n_iter, p))
@@ -445,6 +520,7 @@ def efa(
     rotation: str | None = "oblimin",
     pa_min_err: float = 0.001,
     pa_max_iter: int = 50,
+    cor: str = "pearson",
 ) -> EFAResult:
     r"""Exploratory factor analysis of the correlation matrix, as psych::fa.
 
@@ -466,6 +542,13 @@ def efa(
 
     Missing data: pairwise-complete correlations (psych's default ``use = "pairwise"``); ``n_obs``
     is the number of rows with at least one value (psych uses all rows).
+
+    ``cor``: the matrix factored: ``"pearson"`` (default), ``"polychoric"`` or ``"tetrachoric"``
+    (:mod:`methods.psychometrics.polychoric`, psych's defaults: pairwise, ``correct = 0.5``,
+    smoothed if not positive definite), as ``psych::fa(x, cor = "poly" / "tet")``; then ``n_obs``
+    is the number of rows of the input (psych's ``n.obs``). Matches psych 2.2.9 on 10 bfi items
+    (2 factors, polychoric) and the 16 ICAR ability items (4 factors, tetrachoric), minres/oblimin:
+    loadings, Φ and communalities to 1e-5, chi2 to a relative 2e-6 (tests/test_factor.py).
 
     Bad input: fewer than 3 items, constant items, more factors than the degrees of freedom allow
     (dof < 0) or ``n_factors >= n_items`` raise :class:`MethodError`; a singular correlation matrix
@@ -490,9 +573,7 @@ def efa(
     frame = as_item_frame(data, what="efa", min_items=3)
     p = frame.shape[1]
     n_factors, df = _efa_check_options(p, n_factors, method, rotation)
-    mom = moments(frame, what="efa")
-    r = mom.cor
-    names = list(mom.names)
+    r, names, n_obs = _correlation(frame, len(data), cor, "efa")
     try:
         check_positive_definite(r, names, what="efa")
     except MethodError as exc:
@@ -511,7 +592,7 @@ def efa(
          "proportion_explained": ss / ss.sum()}, index=cols
     ).T
     objective = ml_objective(r, fit.loadings, fit.phi)
-    chi2, pval = _efa_chi2(objective, mom.n_obs, p, n_factors, df)
+    chi2, pval = _efa_chi2(objective, n_obs, p, n_factors, df)
     heywood = tuple(n for n, h in zip(names, fit.heywood, strict=True) if h)
     if not fit.converged:
         warnings.warn(f"efa({method}): extraction did not converge after {fit.iterations} "
@@ -530,7 +611,7 @@ def efa(
         phi=phi, structure=pd.DataFrame(fit.loadings @ fit.phi, index=names, columns=cols),
         variance=variance, eigenvalues=pd.Series(fit.eigenvalues, index=range(1, p + 1),
                                                  name="eigenvalue"),
-        method=method, rotation=rotation, n_factors=n_factors, n_obs=mom.n_obs, dof=df,
+        method=method, rotation=rotation, n_factors=n_factors, n_obs=n_obs, dof=df,
         objective=objective, chi2=chi2, p_value=pval, converged=fit.converged,
         rotation_converged=fit.rotation_converged, heywood=heywood, iterations=fit.iterations,
     )
@@ -643,9 +724,11 @@ class CFAResult(Result):
     ``srmr`` (Bentler), ``aic``, ``bic``, ``loglik`` (and ``loglik_unrestricted``), ``npar``,
     ``baseline_chi2``/``baseline_dof``. Estimates: ``loadings`` (long frame: factor, item, est,
     se, std_all), ``std_loadings`` (items x factors, std.all, 0 where not free), ``phi``
-    (factor covariances), ``factor_correlations``, ``residual_variances`` (est and std_all),
-    ``n_obs`` (complete cases used), ``converged``, ``heywood`` (negative residual variances or
-    non-positive-definite Φ).
+    (factor covariances), ``factor_correlations``, ``residual_variances`` (est, se and std_all),
+    ``residual_covariances`` (long frame: item1, item2, est, se, std_all = residual correlation;
+    empty without ``~~`` statements), ``model`` (factor -> items), ``syntax`` (the fitted model in
+    lavaan syntax), ``n_obs`` (complete cases used), ``converged``, ``heywood`` (negative residual
+    variances or non-positive-definite Φ). Fixed parameters are reported with se 0, as lavaan.
     """
 
     chi2: float
@@ -673,6 +756,9 @@ class CFAResult(Result):
     converged: bool
     iterations: int
     heywood: tuple[str, ...] = field(default=())
+    residual_covariances: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(
+        columns=["item1", "item2", "est", "se", "std_all"]))
+    syntax: str = ""
 
     def fit_table(self) -> pd.Series:
         """The fit measures as a Series (lavaan's names)."""
@@ -701,7 +787,8 @@ class CFAResult(Result):
 def _validate_model(model: Mapping[str, Sequence[str]], columns: Sequence[str]
                     ) -> dict[str, tuple[str, ...]]:
     if not isinstance(model, Mapping) or not model:
-        raise MethodTypeError("cfa: model must be a non-empty dict {factor: [items]}")
+        raise MethodTypeError("cfa: model must be a non-empty dict {factor: [items]}, a string in "
+                              "lavaan syntax or a MeasurementModel")
     out: dict[str, tuple[str, ...]] = {}
     for f, items in model.items():
         if isinstance(items, str) or not isinstance(items, Sequence):
@@ -724,38 +811,83 @@ def _validate_model(model: Mapping[str, Sequence[str]], columns: Sequence[str]
 
 
 class _CFAModel:
-    """Parameter bookkeeping: loadings (first per factor fixed at 1), Φ (lower triangle), Θ (diag)."""
+    """Parameter bookkeeping. The parameter vector is [free loadings (model order) | free Φ entries
+    (lower triangle, row by row) | free residual variances (item order) | free residual
+    covariances (statement order)]; fixed values (markers, ``0.8*x``, ``f1 ~~ 0*f2``) sit in the
+    matrices. With a dict model (markers only) this is the layout of the original code."""
 
-    def __init__(self, model: dict[str, tuple[str, ...]], items: list[str]):
+    def __init__(self, model: MeasurementModel, items: list[str]):
         self.items = items
-        self.factors = list(model)
+        self.factors = list(model.factors)
         p, m = len(items), len(self.factors)
         self.p, self.m = p, m
         pos = {it: k for k, it in enumerate(items)}
+        fpos = {f: k for k, f in enumerate(self.factors)}
         self.free_load: list[tuple[int, int]] = []
-        self.fixed_load: list[tuple[int, int]] = []
-        for f, its in enumerate(model.values()):
-            self.fixed_load.append((pos[its[0]], f))
-            self.free_load.extend((pos[i], f) for i in its[1:])
-        self.phi_idx = [(a, b) for a in range(m) for b in range(a + 1)]
-        self.nl, self.nphi = len(self.free_load), len(self.phi_idx)
-        self.npar = self.nl + self.nphi + p
+        self.fixed_load: list[tuple[int, int, float]] = []
+        for ld in model.loadings:
+            if ld.value is None:
+                self.free_load.append((pos[ld.item], fpos[ld.factor]))
+            else:
+                self.fixed_load.append((pos[ld.item], fpos[ld.factor], ld.value))
+        fixed_cov = {frozenset((c.lhs, c.rhs)): c.value for c in model.covariances
+                     if c.value is not None}
+        self.phi_fixed = {(a, b): v for a in range(m) for b in range(a + 1)
+                          if (v := fixed_cov.get(frozenset((self.factors[a], self.factors[b]))))
+                          is not None}
+        self.phi_idx = [(a, b) for a in range(m) for b in range(a + 1)
+                        if (a, b) not in self.phi_fixed]
+        self.psi_fixed = {i: v for i in range(p)
+                          if (v := fixed_cov.get(frozenset((items[i],)))) is not None}
+        self.psi_idx = [i for i in range(p) if i not in self.psi_fixed]
+        self.resid_free: list[tuple[int, int]] = []
+        self.resid_fixed: list[tuple[int, int, float]] = []
+        for c in model.covariances:
+            if c.lhs in pos and c.rhs in pos and c.lhs != c.rhs:
+                i, j = pos[c.lhs], pos[c.rhs]
+                if c.value is None:
+                    self.resid_free.append((i, j))
+                else:
+                    self.resid_fixed.append((i, j, c.value))
+        self.nl, self.nphi, self.npsi = len(self.free_load), len(self.phi_idx), len(self.psi_idx)
+        self.npar = self.nl + self.nphi + self.npsi + len(self.resid_free)
+
+    @property
+    def psi_slice(self) -> slice:
+        """Where the free residual variances sit in the parameter vector."""
+        return slice(self.nl + self.nphi, self.nl + self.nphi + self.npsi)
+
+    @property
+    def resid_slice(self) -> slice:
+        """Where the free residual covariances sit in the parameter vector."""
+        return slice(self.nl + self.nphi + self.npsi, self.npar)
 
     def unpack(self, theta: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Λ (p x m), Φ (m x m) and Θ (p x p) at ``theta``."""
         lam = np.zeros((self.p, self.m))
-        for i, f in self.fixed_load:
-            lam[i, f] = 1.0
+        for i, f, v in self.fixed_load:
+            lam[i, f] = v
         for k, (i, f) in enumerate(self.free_load):
             lam[i, f] = theta[k]
         phi = np.zeros((self.m, self.m))
+        for (a, b), v in self.phi_fixed.items():
+            phi[a, b] = phi[b, a] = v
         for k, (a, b) in enumerate(self.phi_idx):
             phi[a, b] = phi[b, a] = theta[self.nl + k]
-        psi = theta[self.nl + self.nphi:]
-        return lam, phi, psi
+        psi = np.zeros(self.p)
+        for i, v in self.psi_fixed.items():
+            psi[i] = v
+        psi[self.psi_idx] = theta[self.psi_slice]
+        big_theta = np.diag(psi)
+        for i, j, v in self.resid_fixed:
+            big_theta[i, j] = big_theta[j, i] = v
+        for (i, j), v in zip(self.resid_free, theta[self.resid_slice], strict=True):
+            big_theta[i, j] = big_theta[j, i] = v
+        return lam, phi, big_theta
 
     def sigma(self, theta: np.ndarray) -> np.ndarray:
-        lam, phi, psi = self.unpack(theta)
-        return lam @ phi @ lam.T + np.diag(psi)
+        lam, phi, big_theta = self.unpack(theta)
+        return lam @ phi @ lam.T + big_theta
 
     def derivatives(self, theta: np.ndarray) -> np.ndarray:
         """dΣ/dθ_k for every parameter, shape (npar, p, p)."""
@@ -768,29 +900,38 @@ class _CFAModel:
         for k, (a, b) in enumerate(self.phi_idx):
             d = np.outer(lam[:, a], lam[:, b])
             out[self.nl + k] = d + d.T if a != b else d
-        for i in range(self.p):
-            out[self.nl + self.nphi + i, i, i] = 1.0
+        base = self.nl + self.nphi
+        for k, i in enumerate(self.psi_idx):
+            out[base + k, i, i] = 1.0
+        base += self.npsi
+        for k, (i, j) in enumerate(self.resid_free):
+            out[base + k, i, j] = out[base + k, j, i] = 1.0
         return out
 
     def start(self, s: np.ndarray) -> np.ndarray:
+        """Per factor: one-factor principal-axis loadings of its block, scaled so that its first
+        fixed loading has its value (or, without one, by its fixed variance)."""
         lam0 = np.zeros(self.nl)
         phi0 = np.zeros(self.nphi)
-        psi0 = 0.5 * np.diag(s)
-        # per factor: one-factor principal-axis loadings of its block, scaled so the marker is 1
+        psi0 = 0.5 * np.diag(s)[self.psi_idx]
         for f in range(self.m):
-            rows = [i for i, ff in self.fixed_load if ff == f] + \
-                   [i for i, ff in self.free_load if ff == f]
+            fixed = [(i, v) for i, ff, v in self.fixed_load if ff == f and v != 0.0]
+            rows = [i for i, _ in fixed] + [i for i, ff in self.free_load if ff == f]
             block = s[np.ix_(rows, rows)]
             vals, vecs = np.linalg.eigh(block)
             v = vecs[:, -1] * np.sqrt(max(vals[-1], 1e-6))
-            if abs(v[0]) < 1e-8:
-                v[0] = 1e-8
-            scale = v[0]
+            if fixed:
+                if abs(v[0]) < 1e-8:
+                    v[0] = 1e-8
+                scale = v[0] / fixed[0][1]
+            else:
+                scale = np.sign(v.sum() or 1.0) * np.sqrt(self.phi_fixed[(f, f)])
             for k, (i, ff) in enumerate(self.free_load):
                 if ff == f:
                     lam0[k] = v[rows.index(i)] / scale
-            phi0[self.phi_idx.index((f, f))] = scale**2 * 0.9
-        return np.concatenate([lam0, phi0, psi0])
+            if (f, f) in self.phi_idx:
+                phi0[self.phi_idx.index((f, f))] = scale**2 * 0.9
+        return np.concatenate([lam0, phi0, psi0, np.zeros(len(self.resid_free))])
 
 
 def _ml_discrepancy(sigma: np.ndarray, s: np.ndarray, logdet_s: float) -> float:
@@ -802,7 +943,7 @@ def _ml_discrepancy(sigma: np.ndarray, s: np.ndarray, logdet_s: float) -> float:
 
 def cfa(
     data: pd.DataFrame,
-    model: Mapping[str, Sequence[str]],
+    model: Mapping[str, Sequence[str]] | str | MeasurementModel,
     *,
     max_iter: int = 500,
     tol: float = 1e-10,
@@ -810,8 +951,16 @@ def cfa(
     r"""Confirmatory factor analysis by maximum likelihood, with lavaan's defaults for
     ``cfa(model, data, std.lv = FALSE)``.
 
+    ``model`` is a dict ``{factor: [items]}``, a string in lavaan syntax (``f =~ x1 + x2 + x3``,
+    cross-loadings, fixed loadings ``0.8*x2``, a free marker ``NA*x1``, residual covariances
+    ``x1 ~~ x5``, fixed factor (co)variances ``f1 ~~ 0*f2``; see
+    :mod:`methods.psychometrics.model_syntax`) or a parsed
+    :class:`~methods.psychometrics.model_syntax.MeasurementModel`.
+
     Model :math:`\Sigma(\theta) = \Lambda\Phi\Lambda^\top + \Theta`, the first loading of each factor
-    fixed to 1, all factor (co)variances and residual variances free, no mean structure.
+    fixed to 1 (unless stated otherwise), factor (co)variances and residual variances free unless
+    fixed, :math:`\Theta` diagonal plus the stated residual covariances, no mean structure. The
+    number of free parameters :math:`q` and :math:`df = p(p+1)/2 - q` are lavaan's.
     :math:`S` is the covariance matrix with divisor :math:`N` and
 
     .. math:: F_{ML} = \ln|\Sigma| + \mathrm{tr}(S\Sigma^{-1}) - \ln|S| - p,\qquad \chi^2 = N F_{ML},
@@ -831,6 +980,17 @@ def cfa(
     Missing data: listwise deletion (lavaan's default ``missing = "listwise"``); ``n_obs`` is the
     number of complete cases of the model's items.
 
+    Example
+    -------
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.standard_normal((500, 2))
+    >>> x = pd.DataFrame(np.hstack([f[:, [0]] + rng.standard_normal((500, 3)),
+    ...                             f[:, [1]] + rng.standard_normal((500, 3))]),
+    ...                  columns=["a1", "a2", "a3", "b1", "b2", "b3"])
+    >>> res = cfa(x, "A =~ a1 + a2 + a3\nB =~ b1 + b2 + b3\na1 ~~ b1")
+    >>> res.dof, res.npar
+    (7, 14)
+
     Bad input: unknown items, a factor with fewer than 2 items, negative degrees of freedom (model
     not identified), a singular sample covariance matrix raise :class:`MethodError`; non-convergence
     and Heywood cases (negative residual variance, non-positive-definite Φ) warn and are flagged.
@@ -838,7 +998,13 @@ def cfa(
     Matches lavaan 0.6-14 on Holzinger-Swineford (3 factors, 9 items) and bfi (5 x 5 items,
     reverse-keyed items flipped, listwise): chi2, logL, AIC, BIC to a relative 1e-10, CFI, TLI,
     RMSEA (and its interval), SRMR to 2e-9, std.all loadings to 5e-6 and raw loadings to 3e-5
-    (lavaan's own convergence tolerance; tests/reference/lavaan_reference.R). semopy 2.3 differs
+    (lavaan's own convergence tolerance; tests/reference/lavaan_reference.R). Models in syntax
+    (tests/reference/lavaan_syntax.R): lavaan's PoliticalDemocracy measurement model with six
+    residual covariances (chi2 = 38.125, df = 35, the tutorial's SEM fit) and two
+    Holzinger-Swineford models (a cross-loading and a fixed loading; a free marker with a fixed
+    factor variance, a fixed factor covariance and a residual covariance): chi2, logL, AIC, BIC to
+    a relative 1e-10, CFI, TLI, RMSEA to 2e-9, SRMR and the RMSEA interval to 5e-8, residual
+    covariances (est, se, std.all) and loadings as above. semopy 2.3 differs
     (RMSEA with N - 1, AIC/BIC/logL on another scale, no SRMR).
 
     References
@@ -852,18 +1018,21 @@ def cfa(
     """
     if not isinstance(data, pd.DataFrame):
         raise MethodTypeError(f"cfa: data must be a pandas DataFrame, got {type(data).__name__}")
-    spec = _validate_model(model, [str(c) for c in data.columns])
+    spec = _cfa_spec(model, [str(c) for c in data.columns])
     items, par, s, logdet_s, n, df = _cfa_sample(data, spec)
     theta, fmin, converged, it, grad = _cfa_fisher_scoring(par, s, logdet_s, max_iter, tol)
-    _, phi, psi = par.unpack(theta)
+    _, phi, big_theta = par.unpack(theta)
+    psi = np.diag(big_theta).copy()
     sig = par.sigma(theta)
     se = _cfa_standard_errors(par, theta, n)
     fit = _cfa_fit_measures(s, sig, logdet_s, fmin, n, df, par.npar)
     factors = par.factors
     load_df, std, corr = _cfa_loading_tables(par, spec, items, theta, se)
     phi_df = pd.DataFrame(phi, index=factors, columns=factors)
-    resid_df = pd.DataFrame({"est": psi, "se": se[par.nl + par.nphi:],
-                             "std_all": psi / np.diag(sig)}, index=items)
+    se_psi = np.zeros(len(items))
+    se_psi[par.psi_idx] = se[par.psi_slice]
+    resid_df = pd.DataFrame({"est": psi, "se": se_psi, "std_all": psi / np.diag(sig)}, index=items)
+    rcov_df = _cfa_residual_covariances(par, items, big_theta, se)
     heywood = [it_ for it_, v in zip(items, psi, strict=True) if v < 0]
     if np.linalg.eigvalsh(phi)[0] <= 0:
         heywood.append("Phi (factor covariance matrix not positive definite)")
@@ -877,20 +1046,54 @@ def cfa(
     return CFAResult(
         **fit, loadings=load_df, std_loadings=std, phi=phi_df,
         factor_correlations=pd.DataFrame(corr, index=factors, columns=factors),
-        residual_variances=resid_df, model=spec, n_obs=int(n), converged=converged,
-        iterations=it, heywood=tuple(heywood),
+        residual_variances=resid_df, model=spec.factor_items(), n_obs=int(n),
+        converged=converged, iterations=it, heywood=tuple(heywood),
+        residual_covariances=rcov_df, syntax=spec.to_syntax(),
     )
 
 
+def _cfa_spec(model: Mapping[str, Sequence[str]] | str | MeasurementModel, columns: list[str]
+              ) -> MeasurementModel:
+    """The model as a :class:`MeasurementModel`, its items checked against the data's columns."""
+    if isinstance(model, MeasurementModel):
+        check_model(model)
+        spec = model
+    elif isinstance(model, str):
+        spec = parse_model(model)
+    else:
+        return model_from_dict(_validate_model(model, columns))
+    for f, items in spec.factor_items().items():
+        unknown = [i for i in items if i not in columns]
+        if unknown:
+            raise MethodError(f"cfa: items {unknown} of factor {f!r} are not columns of the data")
+        if f in columns:
+            raise MethodError(f"cfa: factor name {f!r} is also a column of the data")
+    return spec
+
+
+def _cfa_residual_covariances(par: _CFAModel, items: list[str], big_theta: np.ndarray,
+                              se: np.ndarray) -> pd.DataFrame:
+    """Residual covariances (free, then fixed): est, se (0 if fixed) and std_all, the residual
+    correlation θ_ij/√(θ_ii θ_jj) (lavaan's std.all with its default cov.std = TRUE)."""
+    rows = []
+    free_se = se[par.resid_slice]
+    pairs = [(i, j, float(free_se[k])) for k, (i, j) in enumerate(par.resid_free)]
+    pairs += [(i, j, 0.0) for i, j, _ in par.resid_fixed]
+    for i, j, s_e in pairs:
+        est = float(big_theta[i, j])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            std = est / np.sqrt(big_theta[i, i] * big_theta[j, j])
+        rows.append((items[i], items[j], est, s_e, float(std)))
+    return pd.DataFrame(rows, columns=["item1", "item2", "est", "se", "std_all"])
+
+
 def _cfa_sample(
-    data: pd.DataFrame, spec: dict[str, tuple[str, ...]]
+    data: pd.DataFrame, spec: MeasurementModel
 ) -> tuple[list[str], _CFAModel, np.ndarray, float, int, int]:
     """The model's items, its parameterisation, the ML covariance (divisor N) of the complete
     cases, its log-determinant, N and the degrees of freedom; raises on an unidentified model, too
     few cases or a singular covariance matrix."""
-    items: list[str] = []
-    for its in spec.values():
-        items.extend(i for i in its if i not in items)
+    items = list(spec.items)
     frame = as_item_frame(data[items], what="cfa", min_items=3)
     complete = frame.dropna()
     n = complete.shape[0]
@@ -923,7 +1126,8 @@ def _cfa_fisher_scoring(
     theta = par.start(s)
     f_old = _ml_discrepancy(par.sigma(theta), s, logdet_s)
     if not np.isfinite(f_old):
-        theta[par.nl + par.nphi:] = np.diag(s)
+        theta[par.psi_slice] = np.diag(s)[par.psi_idx]
+        theta[par.resid_slice] = 0.0
         f_old = _ml_discrepancy(par.sigma(theta), s, logdet_s)
     converged = False
     it = 0
@@ -1018,7 +1222,7 @@ def _cfa_fit_measures(
 
 
 def _cfa_loading_tables(
-    par: _CFAModel, spec: dict[str, tuple[str, ...]], items: list[str], theta: np.ndarray,
+    par: _CFAModel, spec: MeasurementModel, items: list[str], theta: np.ndarray,
     se: np.ndarray,
 ) -> tuple[pd.DataFrame, pd.DataFrame, np.ndarray]:
     """The loadings in model order (est, se, std.all), the item x factor std.all matrix and the
@@ -1029,11 +1233,11 @@ def _cfa_loading_tables(
     sd_lv = np.sqrt(np.clip(np.diag(phi), 0.0, None))
     sd_ov = np.sqrt(np.diag(sig))
     rows = []
-    for i, f in par.fixed_load:
-        rows.append((factors[f], items[i], 1.0, 0.0, lam[i, f] * sd_lv[f] / sd_ov[i]))
+    for i, f, v in par.fixed_load:
+        rows.append((factors[f], items[i], v, 0.0, lam[i, f] * sd_lv[f] / sd_ov[i]))
     for k, (i, f) in enumerate(par.free_load):
         rows.append((factors[f], items[i], lam[i, f], se[k], lam[i, f] * sd_lv[f] / sd_ov[i]))
-    order = {(f, it_): k for k, (f, it_) in enumerate((f, i) for f, its in spec.items() for i in its)}
+    order = {(ld.factor, ld.item): k for k, ld in enumerate(spec.loadings)}
     rows.sort(key=lambda r: order[(r[0], r[1])])
     load_df = pd.DataFrame(rows, columns=["factor", "item", "est", "se", "std_all"])
     std = pd.DataFrame(0.0, index=items, columns=factors)

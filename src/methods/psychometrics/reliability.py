@@ -162,6 +162,11 @@ def cronbach_alpha(
     (min, max)``, or the observed minimum and maximum over all items (psych's rule) when ``likert``
     is None.
 
+    For binary (0/1) items alpha is Kuder & Richardson's (1937) KR-20,
+    :math:`\frac{k}{k-1}\bigl(1 - \sum_i p_i q_i / \sigma^2_X\bigr)` (:math:`p_i` the proportion of 1s,
+    :math:`q_i = 1 - p_i`, :math:`\sigma^2_X` the variance of the total score): on the 16 ICAR
+    ability items it equals psych's alpha and the KR-20 formula to 1e-12 (tests/test_reliability.py).
+
     Missing data: pairwise-complete covariances (psych's ``use = "pairwise"``; every pair must share
     at least 3 rows); ``n_obs`` counts the rows with at least one answer (psych counts all rows).
     Bad input: fewer than 2 items, constant items, non-numeric columns raise :class:`MethodError` /
