@@ -130,7 +130,7 @@ def _term(term: str, where: str) -> tuple[str, float | None, bool]:
 
 
 def _split_statements(text: str) -> list[tuple[int, str]]:
-    out = []
+    out: list[tuple[int, str]] = []
     for lineno, line in enumerate(text.splitlines(), start=1):
         line = re.split(r"[#!]", line, maxsplit=1)[0]
         out.extend((lineno, s.strip()) for s in line.split(";") if s.strip())
