@@ -292,8 +292,11 @@ class Framework(BaseModel):
               "unit": a.unit, "type": "auxiliary"} for a in self.auxiliary],
             columns=[*cols, "denominator", "type"],
         )
-        nodes = out[[*cols, "denominator", "type"]]
-        return pd.concat([nodes, aux], ignore_index=True) if len(aux) else nodes
+        table = out[[*cols, "denominator", "type"]]
+        if len(aux):
+            table = pd.concat([table, aux], ignore_index=True)
+            table["level"] = table["level"].astype("Int64")  # empty on the auxiliary rows
+        return table
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
