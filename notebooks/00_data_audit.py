@@ -97,3 +97,14 @@ years = run.show(audit.years(run))
 
 # %%
 panel_filled = run.show(audit.panel_filled(run))
+
+# %% [markdown]
+# ## 8. 分母 · Denominators
+# When the run config asks for `build.denominate`, indicators measured in totals (trade, flights,
+# students…) are divided by a size variable, an auxiliary column of the data (GDP, population,
+# area, energy…) named by the indicator's `denominator` in the framework, before imputation and
+# treatment. The table gives each such indicator's median before and after; the sections above
+# describe the values as delivered. Skipped when the build does not denominate.
+
+# %%
+denominators = run.show(audit.denominators(run))

@@ -176,9 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--force", action="store_true")
     e.set_defaults(func=_cmd_example)
 
-    from dgpe import verify
+    from dgpe import importers, verify
 
     verify.add_commands(sub)
+    importers.add_commands(sub)
     return p
 
 

@@ -4,8 +4,10 @@ Every loader reads CSV (UTF-8, UTF-8 with BOM, GBK/GB18030; detected or ``encodi
 checks the whole file, and raises one :class:`~dgpe.errors.DataError` listing *every* problem with the
 file, the row as Excel shows it (header = row 1), the column, the value and what was expected.
 
-Indicator data come wide (``unit_id, unit_name, year, <group columns>, <indicator codes>…``) or long
-(``unit_id, year, indicator, value``). Survey data: one row per respondent, item columns named in the
+Indicator data come wide (``unit_id, unit_name, year, <group columns>, <auxiliary columns>,
+<indicator codes>…``) or long (``unit_id, year, indicator, value``; an auxiliary column's values are
+rows too). Auxiliary columns (population, GDP …, the framework's ``auxiliary:``) are checked like
+indicators (numbers); one that an indicator is divided by must be present and positive. Survey data: one row per respondent, item columns named in the
 framework's ``scales``. Delphi scores: ``expert, round, indicator, score``; expert authority:
 ``expert, ca, cs``; AHP judgements: ``expert, parent, row, col, value`` (values such as ``3`` or ``1/3``;
 the upper triangle suffices, reciprocals are filled in and checked where both are given).
@@ -119,20 +121,24 @@ def validate_indicators(
     groups: Sequence[str] = DEFAULT_GROUPS,
     extra_columns: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """Check a wide table of text cells and return it typed (indicators as float, year as int).
+    """Check a wide table of text cells and return it typed (indicators and auxiliary columns as
+    float, year as int).
 
     Problems collected: missing ``unit_id`` column or cells, unknown columns, missing indicator
     columns, non-numeric cells, non-integer years, duplicate unit-year rows, values outside the
-    framework's bounds, all-missing indicators, indicators with zero variance (within a year).
+    framework's bounds, all-missing indicators, indicators with zero variance (within a year), a
+    denominator column missing or with a value ≤ 0 (each row named).
     """
     problems: list[Problem] = []
     codes = framework.indicator_codes
-    allowed = set(ID_COLUMNS) | set(groups) | set(extra_columns) | set(codes)
+    aux = [c for c in framework.auxiliary_codes if c in df.columns]
+    allowed = set(ID_COLUMNS) | set(groups) | set(extra_columns) | set(codes) | set(aux)
     _check_indicator_columns(df, framework, allowed, file, problems)
     present = [c for c in codes if c in df.columns]
-    values = _numeric(df, present, file, problems)
+    values = _numeric(df, [*present, *aux], file, problems)
+    _check_denominator_columns(framework, values, file, problems)
     out = df.copy()
-    out[present] = values
+    out[[*present, *aux]] = values
     if "unit_id" in df.columns:
         for i in map(int, np.flatnonzero(df["unit_id"].isna().to_numpy())):
             problems.append(Problem(file, f"row {_row(i)}, column unit_id", "every row needs a unit_id"))
@@ -145,8 +151,27 @@ def validate_indicators(
         _check_indicator_values(c, values[c], df[c], meta, out["year"] if "year" in df.columns else None, file, problems)
     if problems:
         raise DataError(problems, title=f"{file}: {len(problems)} problem(s) in the indicator data")
-    ordered = [c for c in (*ID_COLUMNS, *groups, *extra_columns) if c in out.columns] + present
+    ordered = [c for c in (*ID_COLUMNS, *groups, *extra_columns) if c in out.columns] + aux + present
     return out[ordered].reset_index(drop=True)
+
+
+def _check_denominator_columns(
+    framework: Framework, values: pd.DataFrame, file: str, problems: list[Problem]
+) -> None:
+    """Each auxiliary column an indicator is divided by is present, with no value ≤ 0."""
+    users: dict[str, list[str]] = {}
+    for ind, den in framework.denominators().items():
+        users.setdefault(den, []).append(ind)
+    for den, inds in users.items():
+        if den not in values.columns:
+            problems.append(Problem(file, f"column {den}", f"auxiliary column {den} ({framework.name(den)}) is "
+                                    f"missing from the data; indicators {', '.join(inds)} are divided by it"))
+            continue
+        col = values[den]
+        for i in map(int, np.flatnonzero((col <= 0).to_numpy())):
+            problems.append(Problem(file, f"row {_row(i)}, column {den}",
+                                    f"a denominator must be > 0 (indicators {', '.join(inds)} are divided by it)",
+                                    f"{col.iloc[i]:g}"))
 
 
 def _check_indicator_columns(
@@ -161,7 +186,8 @@ def _check_indicator_columns(
                 Problem(
                     file,
                     f"column {col}",
-                    "unknown column: not an indicator of the framework nor an id/group column (list group columns in the run config's groups)"
+                    "unknown column: not an indicator or auxiliary column of the framework nor an id/group column "
+                    "(list group columns in the run config's groups, auxiliary columns in the framework's auxiliary:)"
                     + _suggest(col, allowed),
                 )
             )
@@ -248,7 +274,7 @@ def load_indicators(
     df = read_table(p, encoding=encoding, sheet=sheet)
     problems: list[Problem] = []
     if {"indicator", "value"} <= set(df.columns):
-        df = _long_to_wide(df, p.name, problems, framework.indicator_codes)
+        df = _long_to_wide(df, p.name, problems, [*framework.indicator_codes, *framework.auxiliary_codes])
         if problems:
             raise DataError(problems, title=f"{p.name}: {len(problems)} problem(s) in the indicator data")
     return validate_indicators(df, framework, file=p.name, groups=groups, extra_columns=extra_columns)

@@ -45,6 +45,8 @@ __all__ = [
     "name_codes_from",
     "normalise_name",
     "write_egdi_dataset",
+    "FRAMEWORK_YAML",
+    "RUN_YAML",
 ]
 
 COMPONENTS = ("OSI", "TII", "HCI")
@@ -110,6 +112,88 @@ COUNTRY_ALIASES: dict[str, str] = {
     "East Timor": "TLS",
     "Burma": "MMR",
 }
+
+#: The framework ``dgpe import egdi`` writes (``data/real/egdi/framework.yaml`` is this text).
+FRAMEWORK_YAML = """# The UN E-Government Development Index (EGDI) as a dgpe framework (联合国电子政务发展指数).
+# EGDI = (OSI + TII + HCI) / 3: the index directly over its three components (depth 1: no
+# dimension level), equal weights. Source: UN DESA, UN E-Government Survey (biennial),
+# https://publicadministration.un.org/egovkb/en-us/Data-Center; data in egdi.csv (see README.md).
+#
+# The components are themselves composite indices that the survey rescales to 0-1 within each
+# edition (min-max, since 2012), so unit = index, bounds [0, 1], direction positive.
+#
+# kind (input / output / outcome), our classification, not the survey's:
+# - TII, telecommunication infrastructure (internet users, mobile and fixed broadband
+#   subscriptions ...): input, the infrastructure digital government runs on.
+# - HCI, human capital (adult literacy, enrolment, expected and mean years of schooling): input,
+#   the population's capacity to use online services. It is context rather than something a
+#   government's e-government programme produces, and dgpe has no "context" kind; it is certainly
+#   not an outcome of digital government.
+# - OSI, online services (an expert assessment of national portals: services, features and
+#   content *available* online): output, what government delivers, not whether it is used.
+# So no EGDI weight rests on outcomes (actual use, results, satisfaction): EGDI measures supply
+# and preconditions. dgpe reports this share.
+title: {zh: 联合国电子政务发展指数(EGDI), en: UN E-Government Development Index (EGDI)}
+source: UN DESA, UN E-Government Survey 2010-2024 (data/real/egdi/raw/SOURCE.md)
+index:
+  code: EGDI
+  name: {zh: 电子政务发展指数, en: E-Government Development Index}
+  children:
+  - code: OSI
+    name: {zh: 在线服务指数, en: Online Service Index}
+    weight: 0.3333333333333333
+    direction: positive
+    unit: index
+    kind: output
+    bounds: [0, 1]
+    source: UN E-Government Survey, Online Service Questionnaire (assessment of national portals)
+  - code: TII
+    name: {zh: 电信基础设施指数, en: Telecommunication Infrastructure Index}
+    weight: 0.3333333333333333
+    direction: positive
+    unit: index
+    kind: input
+    bounds: [0, 1]
+    source: UN E-Government Survey, from ITU data
+  - code: HCI
+    name: {zh: 人力资本指数, en: Human Capital Index}
+    weight: 0.3333333333333333
+    direction: positive
+    unit: index
+    kind: input
+    bounds: [0, 1]
+    source: UN E-Government Survey, from UNESCO data
+"""
+
+#: The run config ``dgpe import egdi`` writes next to the data (``configs/egdi.yaml`` runs the same
+#: build on ``data/real/egdi``).
+RUN_YAML = """# The UN E-Government Development Index, 193 countries, survey years 2010-2024, written by
+# `dgpe import egdi` (paths relative to this file). Run it: dgpe run run.yaml -p lang=en -p year=2022
+# The published EGDI and ranks are in published.csv (not an indicator).
+name: egdi
+framework: framework.yaml
+data:
+  indicators: indicators.csv
+year: 2024                       # the year ranked; other years feed year-on-year views
+lang: zh
+seed: 20261126
+groups: []                       # no peer groups (the 2024 file's Region column is wrong and dropped)
+notebooks: [00_data_audit, 01_reliability, 02_factor_structure, 03_weights, 04_sensitivity, 05_index, 07_method_comparison]
+build:                           # reproduces the published EGDI: the components are already 0-1
+  normalise: {method: none}
+  weights: equal
+  aggregate: {default: arithmetic}
+sensitivity:
+  n: 2000
+  uncertainties:
+    weights: {noise: 0.25, levels: [1]}   # the three component weights (level 1 = indicators)
+    aggregate: [arithmetic, geometric]
+    # The geometric mean needs positive values, but every edition's worst country scores exactly
+    # 0 on each component (min-max within the edition), so the samples use a positive scale:
+    # 1 + 99 x (minmax, same ranks as the nominal build under the arithmetic mean since 2012) or
+    # z-scores (which also equalise the components' spread).
+    normalise: [{method: minmax, range: [1, 100]}, {method: zscore, mean_sd: [20, 2]}]
+"""
 
 # Header of each layout → canonical column (unused columns are dropped).
 _LAYOUTS: dict[str, dict[str, str]] = {

@@ -4,13 +4,18 @@ Two ways in, one model out:
 
 - YAML (``data/framework.yaml``): a nested tree under ``index:`` plus optional ``scales:``;
 - a flat table (CSV/XLSX), one row per node with ``code, parent, level, name_zh, name_en, weight,
-  direction, unit, kind, bound_low, bound_high, target, source, note``: the way researchers keep
-  indicator systems in Excel.
+  direction, unit, kind, bound_low, bound_high, target, source, note`` (and optionally
+  ``denominator, type``): the way researchers keep indicator systems in Excel.
+
+Auxiliary data columns (population, GDP, area, energy …) are neither indicators nor groups: YAML
+lists them under ``auxiliary:``, a table marks their rows ``type: auxiliary`` (empty parent). An
+indicator's ``denominator`` names one of them; the build's ``denominate`` step divides by it.
 
 Every rule is checked and *all* breaches are reported together, each naming the node and the rule:
 duplicate codes, unknown parents, cycles, more than one root, negative weights or siblings whose
 weights sum to zero, unknown direction/unit/kind, an indicator without a direction, reversed bounds, a
-direction on an aggregate, survey scales naming unknown items or dimensions.
+direction on an aggregate, survey scales naming unknown items or dimensions, a denominator that is
+not an auxiliary code or sits on an aggregate, an auxiliary code that is also a node's.
 
 :meth:`Framework.to_meta` gives the meta frame of DESIGN.md §2 (COINr's iMeta idea) that
 :mod:`methods` works on: one row per node, ``level`` 1 for indicators and increasing upward.
@@ -37,6 +42,7 @@ __all__ = [
     "UNITS",
     "Name",
     "Node",
+    "Auxiliary",
     "Scale",
     "Framework",
     "load_framework",
@@ -90,6 +96,7 @@ class Node(BaseModel):
     target: float | None = None
     source: str | None = None
     note: str | None = None
+    denominator: str | None = None
 
     @property
     def is_indicator(self) -> bool:
@@ -105,6 +112,17 @@ class Node(BaseModel):
     def height(self) -> int:
         """1 for an indicator, 1 + the tallest child otherwise (the meta frame's ``level``)."""
         return 1 if not self.children else 1 + max(c.height for c in self.children)
+
+
+class Auxiliary(BaseModel):
+    """An auxiliary data column (population, GDP, area …): neither an indicator nor a group; an
+    indicator's ``denominator`` names one. ``unit`` is free text (e.g. "thousand km²")."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    code: str
+    name: Name
+    unit: str | None = None
+    note: str | None = None
 
 
 class Scale(BaseModel):
@@ -129,6 +147,7 @@ class Framework(BaseModel):
     pairs: tuple[tuple[str, str], ...] = ()
     title: Name | None = None
     source: str | None = None
+    auxiliary: tuple[Auxiliary, ...] = ()
 
     # -- navigation --------------------------------------------------------------------------
     def nodes(self) -> list[Node]:
@@ -171,6 +190,9 @@ class Framework(BaseModel):
                 return s.name.get(lang)
             if code in s.item_names:
                 return s.item_names[code].get(lang)
+        for a in self.auxiliary:
+            if a.code == code:
+                return a.name.get(lang)
         return code
 
     def dimension_of(self) -> dict[str, str]:
@@ -197,12 +219,22 @@ class Framework(BaseModel):
     def scale_items(self) -> list[str]:
         return [i for s in self.scales for i in s.items]
 
+    @property
+    def auxiliary_codes(self) -> list[str]:
+        """Codes of the auxiliary data columns (population, GDP …)."""
+        return [a.code for a in self.auxiliary]
+
+    def denominators(self) -> dict[str, str]:
+        """Indicator code → the auxiliary code it is divided by (indicators that declare one)."""
+        return {n.code: n.denominator for n in self.indicators if n.denominator is not None}
+
     # -- export ------------------------------------------------------------------------------
     def to_meta(self) -> pd.DataFrame:
         """The meta frame: one row per node (indicators first, then upward).
 
         Columns: ``code, parent, level, weight, direction`` (+1/−1 for indicators, NaN above),
-        ``name_zh, name_en, unit, kind, bound_low, bound_high, target``.
+        ``name_zh, name_en, unit, kind, bound_low, bound_high, target, denominator`` (the
+        auxiliary code an indicator is divided by; None elsewhere).
         """
         rows: list[dict[str, Any]] = []
         order: dict[str, int] = {}
@@ -227,6 +259,7 @@ class Framework(BaseModel):
                     "bound_low": low,
                     "bound_high": high,
                     "target": np.nan if node.target is None else node.target,
+                    "denominator": node.denominator,
                 }
             )
             for child in node.children:
@@ -239,17 +272,31 @@ class Framework(BaseModel):
         return meta.reset_index(drop=True)
 
     def to_table(self) -> pd.DataFrame:
-        """The flat table (the Excel layout) that :func:`framework_from_table` reads back."""
+        """The flat table (the Excel layout) that :func:`framework_from_table` reads back.
+
+        A framework with auxiliary columns or denominators gets the columns ``denominator`` and
+        ``type`` and one row per auxiliary column (``type`` auxiliary, empty parent) at the end."""
         meta = self.to_meta()
         out = meta.copy()
         out["direction"] = [
             None if pd.isna(d) else ("positive" if d > 0 else "negative") for d in out["direction"]
         ]
         out["parent"] = out["parent"].fillna("")
-        return out[
-            ["code", "parent", "level", "name_zh", "name_en", "weight", "direction", "unit",
-             "kind", "bound_low", "bound_high", "target"]
-        ]  # fmt: skip
+        cols = ["code", "parent", "level", "name_zh", "name_en", "weight", "direction", "unit",
+                "kind", "bound_low", "bound_high", "target"]  # fmt: skip
+        if not self.auxiliary and not self.denominators():
+            return out[cols]
+        out["type"] = None
+        aux = pd.DataFrame(
+            [{"code": a.code, "parent": "", "name_zh": a.name.zh, "name_en": a.name.en,
+              "unit": a.unit, "type": "auxiliary"} for a in self.auxiliary],
+            columns=[*cols, "denominator", "type"],
+        )
+        table = out[[*cols, "denominator", "type"]]
+        if len(aux):
+            table = pd.concat([table, aux], ignore_index=True)
+            table["level"] = table["level"].astype("Int64")  # empty on the auxiliary rows
+        return table
 
     def to_dict(self) -> dict[str, Any]:
         return self.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
@@ -295,7 +342,7 @@ def _float(v: Any, what: str, where: str, file: str, problems: list[Problem]) ->
 
 _NODE_KEYS = {
     "code", "name", "weight", "children", "direction", "unit", "kind", "bounds", "target",
-    "source", "note", "name_zh", "name_en",
+    "source", "note", "name_zh", "name_en", "denominator",
 }  # fmt: skip
 
 
@@ -369,9 +416,9 @@ def _check_node(
     t = _float(raw.get("target"), "target", here, file, problems)
     if t is not None:
         out["target"] = t
-    for key in ("source", "note"):
+    for key in ("source", "note", "denominator"):
         if not _is_blank(raw.get(key)):
-            out[key] = str(raw[key])
+            out[key] = str(raw[key]).strip() if key == "denominator" else str(raw[key])
     return out
 
 
@@ -397,7 +444,7 @@ def _check_tree(root: dict[str, Any], file: str, problems: list[Problem]) -> Non
             problems.append(Problem(file, f"node {code}", "duplicate code: every code must be unique"))
         kids = n.get("children", [])
         if kids:
-            for key in ("direction", "bounds", "target"):
+            for key in ("direction", "bounds", "target", "denominator"):
                 if key in n:
                     problems.append(
                         Problem(file, f"node {code}", f"'{key}' belongs to indicators, but {code} has children")
@@ -494,6 +541,69 @@ def _check_scales(
     return out
 
 
+_AUX_KEYS = {"code", "name", "name_zh", "name_en", "unit", "note"}
+#: Values of a flat table's ``type`` column that mark an auxiliary data column's row.
+AUXILIARY_TYPES = frozenset({"auxiliary", "aux", "denominator", "辅助", "分母"})
+_NODE_TYPES = frozenset({"indicator", "aggregate", "node", "指标"})
+
+
+def _check_auxiliary(
+    raw: Any, codes: set[str], file: str, problems: list[Problem], where: str = "auxiliary"
+) -> list[dict[str, Any]]:
+    """Auxiliary data columns ``[{code, name, unit, note}, …]``: codes unique, not a node's code,
+    not a data format's column."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problems.append(Problem(file, where, "'auxiliary' must be a list of {code, name, unit, note}"))
+        return []
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for i, a in enumerate(raw, 1):
+        if not isinstance(a, Mapping) or _is_blank(a.get("code")):
+            problems.append(Problem(file, f"{where}, entry {i}", "each auxiliary column needs a 'code'", str(a)))
+            continue
+        code = str(a["code"]).strip()
+        here = a.get("_where") or f"auxiliary {code}"
+        unknown = set(a) - _AUX_KEYS - {"_where"}
+        if unknown:
+            problems.append(Problem(file, here, f"unknown field(s) {sorted(unknown)}; expected some of {sorted(_AUX_KEYS)}"))
+        if code in codes:
+            problems.append(Problem(file, here, f"code {code} is also a node of the index; an auxiliary column needs its own code"))
+        elif code.lower() in RESERVED_CODES:
+            problems.append(Problem(file, here, f"code {code!r} is reserved for the data's id and group columns; choose another code"))
+        if code in seen:
+            problems.append(Problem(file, here, "duplicate auxiliary code"))
+        seen.add(code)
+        name_raw = a.get("name")
+        if name_raw is None and ("name_zh" in a or "name_en" in a):
+            name_raw = {"zh": a.get("name_zh"), "en": a.get("name_en")}
+        entry: dict[str, Any] = {"code": code, "name": _name(name_raw, code, here, file, problems)}
+        for key in ("unit", "note"):
+            if not _is_blank(a.get(key)):
+                entry[key] = str(a[key]).strip()
+        out.append(entry)
+    return out
+
+
+def _check_denominators(root: dict[str, Any], aux: list[dict[str, Any]], file: str,
+                        problems: list[Problem], rows: Mapping[str, int] | None = None) -> None:
+    """Every indicator's denominator names an auxiliary column (aggregates are checked by
+    :func:`_check_tree`)."""
+    known = [a["code"] for a in aux]
+
+    def visit(n: dict[str, Any]) -> None:
+        den = n.get("denominator")
+        if den is not None and not n.get("children") and den not in known:
+            row = f"row {rows[n['code']]}, " if rows and n["code"] in rows else ""
+            hint = f"; auxiliary columns: {', '.join(known)}" if known else "; the framework declares none (auxiliary:)"
+            problems.append(Problem(file, f"{row}node {n['code']}", f"denominator {den!r} is not an auxiliary column{hint}"))
+        for k in n.get("children", []):
+            visit(k)
+
+    visit(root)
+
+
 def _check_pairs(
     raw: Any, root: dict[str, Any], file: str, problems: list[Problem]
 ) -> tuple[tuple[str, str], ...]:
@@ -531,10 +641,10 @@ def framework_from_dict(raw: Any, *, file: str = "<memory>") -> Framework:
         raise FrameworkError(
             [Problem(file, "top level", "expected a mapping with an 'index:' tree (and optional 'scales:')")]
         )
-    extra = set(raw) - {"index", "scales", "pairs", "title", "source"}
+    extra = set(raw) - {"index", "scales", "pairs", "title", "source", "auxiliary"}
     if extra:
         problems.append(
-            Problem(file, "top level", f"unknown key(s) {sorted(extra)}; expected index, scales, pairs, title, source")
+            Problem(file, "top level", f"unknown key(s) {sorted(extra)}; expected index, scales, pairs, title, source, auxiliary")
         )
 
     def build(n: Any, where: str) -> dict[str, Any]:
@@ -554,6 +664,8 @@ def framework_from_dict(raw: Any, *, file: str = "<memory>") -> Framework:
     codes = {n for n in _codes(root)}
     scales = _check_scales(raw.get("scales"), codes, file, problems)
     pairs = _check_pairs(raw.get("pairs"), root, file, problems)
+    aux = _check_auxiliary(raw.get("auxiliary"), codes | set(_scale_items(scales)), file, problems)
+    _check_denominators(root, aux, file, problems)
     title = None
     if raw.get("title") is not None:
         title = _name(raw.get("title"), "title", "title", file, problems)
@@ -565,7 +677,12 @@ def framework_from_dict(raw: Any, *, file: str = "<memory>") -> Framework:
         pairs=pairs,
         title=None if title is None else Name(**title),
         source=None if raw.get("source") is None else str(raw["source"]),
+        auxiliary=tuple(Auxiliary(**a) for a in aux),
     )
+
+
+def _scale_items(scales: list[dict[str, Any]]) -> list[str]:
+    return [i for s in scales for i in s["items"]]
 
 
 def _codes(n: dict[str, Any]) -> Iterator[str]:
@@ -582,7 +699,7 @@ def _to_node(n: dict[str, Any]) -> Node:
 
 _TABLE_COLUMNS = (
     "code", "parent", "level", "name_zh", "name_en", "weight", "direction", "unit", "kind",
-    "bound_low", "bound_high", "target", "source", "note",
+    "bound_low", "bound_high", "target", "source", "note", "denominator", "type",
 )  # fmt: skip
 
 
@@ -595,7 +712,7 @@ def framework_from_table(
     as Excel shows them (the header is row ``header_row``).
     """
     problems: list[Problem] = []
-    df = table.copy()
+    df = table.reset_index(drop=True)
     df.columns = [str(c).strip().lower() for c in df.columns]
     missing = [c for c in ("code", "parent") if c not in df.columns]
     if missing:
@@ -605,6 +722,7 @@ def framework_from_table(
     unknown = [c for c in df.columns if c not in _TABLE_COLUMNS]
     if unknown:
         problems.append(Problem(file, "header", f"unknown column(s) {unknown}; expected some of {list(_TABLE_COLUMNS)}"))
+    df, aux_raw = _split_auxiliary(df, file, header_row, problems)
     rows = _table_rows(df, file, header_row, problems)
     roots = _check_parents(rows, file, problems)
     if problems:
@@ -619,9 +737,38 @@ def framework_from_table(
     _check_levels(rows, file, problems)
     scale_list = _check_scales(scales, set(rows.order), file, problems)
     pair_list = _check_pairs(pairs, root, file, problems)
+    aux = _check_auxiliary(aux_raw, set(rows.order) | set(_scale_items(scale_list)), file, problems)
+    _check_denominators(root, aux, file, problems, rows.rows)
     if problems:
         raise FrameworkError(problems, title=f"{file}: the framework breaks {len(problems)} rule(s)")
-    return Framework(index=_to_node(root), scales=tuple(Scale(**s) for s in scale_list), pairs=pair_list)
+    return Framework(index=_to_node(root), scales=tuple(Scale(**s) for s in scale_list), pairs=pair_list,
+                     auxiliary=tuple(Auxiliary(**a) for a in aux))
+
+
+def _split_auxiliary(
+    df: pd.DataFrame, file: str, header_row: int, problems: list[Problem]
+) -> tuple[pd.DataFrame, list[dict[str, Any]]]:
+    """The node rows and the auxiliary rows (``type`` auxiliary/aux/denominator/辅助/分母) of a
+    flat table; an auxiliary row needs an empty parent, and a ``type`` must be known."""
+    if "type" not in df.columns:
+        return df, []
+    kind = df["type"].map(lambda v: "" if _is_blank(v) else str(v).strip().lower())
+    is_aux = kind.isin(AUXILIARY_TYPES).to_numpy()
+    aux: list[dict[str, Any]] = []
+    for i, (rec, t) in enumerate(zip(df.to_dict("records"), kind, strict=True)):
+        where = f"row {header_row + 1 + i}"
+        if t and t not in AUXILIARY_TYPES and t not in _NODE_TYPES:
+            problems.append(Problem(file, f"{where}, column type", "type must be empty, 'indicator', 'aggregate' or "
+                                    "'auxiliary' (aux, denominator, 辅助, 分母)", str(rec["type"])))
+        if t not in AUXILIARY_TYPES:
+            continue
+        here = f"{where}, auxiliary {rec.get('code')}"
+        for col in ("parent", "weight", "direction", "kind", "bound_low", "bound_high", "target", "denominator"):
+            if col in rec and not _is_blank(rec[col]):
+                problems.append(Problem(file, here, f"an auxiliary column is not in the tree: leave {col} empty", str(rec[col])))
+        entry = {k: rec[k] for k in ("code", "name_zh", "name_en", "unit", "note") if k in rec and not _is_blank(rec[k])}
+        aux.append({**entry, "_where": here})
+    return df[~is_aux], aux
 
 
 @dataclass
@@ -637,8 +784,8 @@ class _TableRows:
 
 def _table_rows(df: pd.DataFrame, file: str, header_row: int, problems: list[Problem]) -> _TableRows:
     out = _TableRows()
-    for i, rec in enumerate(df.to_dict("records")):
-        excel_row = header_row + 1 + i
+    for i, rec in zip(df.index, df.to_dict("records"), strict=True):  # i: the row in the whole table
+        excel_row = header_row + 1 + int(i)
         raw = {k: v for k, v in rec.items() if k in _NODE_KEYS and not _is_blank(v)}
         low, high = rec.get("bound_low"), rec.get("bound_high")
         if not (_is_blank(low) and _is_blank(high)):

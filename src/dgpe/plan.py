@@ -293,6 +293,8 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
         problem(where, msg)
     spec, method = _resolve_spec(cfg, problem, root=fw.index.code)
     meta = fw.to_meta()
+    if spec is not None and spec.denominate is not None:
+        _check_denominate(spec.denominate, fw, problem)
     if spec is not None:
         for where, msg in _collapse(spec.check_compatibility(meta)):
             problem(where, msg)
@@ -367,6 +369,25 @@ def _resolve_spec(cfg: RunConfig, problem: Any, *, root: str) -> tuple[Any, str]
     w = spec.weights
     method = w if isinstance(w, str) else ("values" if "values" in w else str(w.get("method")))
     return spec, method
+
+
+def _check_denominate(section: Mapping[str, Any], fw: Framework, problem: Any) -> None:
+    """``build.denominate`` needs denominators: the framework's (``denominators: meta``) or a
+    mapping of indicators to the framework's auxiliary columns."""
+    den = section.get("denominators")
+    if den == "meta":
+        if not fw.denominators():
+            problem("build.denominate", "denominators: meta, but the framework declares no denominator "
+                                        "(give indicators a 'denominator:' naming one of its 'auxiliary:' columns)")
+        return
+    aux, inds = set(fw.auxiliary_codes), set(fw.indicator_codes)
+    for ind, col in dict(den or {}).items():
+        if str(ind) not in inds:
+            problem("build.denominate.denominators", f"{ind} is not an indicator of the framework")
+        if str(col) not in aux:
+            problem("build.denominate.denominators",
+                    f"{ind}: {col} is not an auxiliary column of the framework (auxiliary: "
+                    f"{', '.join(sorted(aux)) or 'none declared'})")
 
 
 def _check_sibling_groups(values: Mapping[str, Any], meta: pd.DataFrame, problem: Any) -> None:

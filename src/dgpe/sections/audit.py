@@ -4,10 +4,11 @@ Each section answers one question about the indicators of the ranked year as del
 (:attr:`dgpe.session.Run.X`): how complete they are (:func:`coverage`), which are skewed enough to
 need outlier treatment (:func:`distributions`), which sit at a ceiling (:func:`bounds`), whether
 indicators correlate with their own dimension (:func:`correlations`), where availability runs ahead
-of actual use (:func:`pairs`), how the years compare (:func:`years`) and which cells ``panel_impute``
-filled from other years (:func:`panel_filled`). The statistics are :mod:`methods.audit`'s; the
-thresholds are the catalogue's (``src/dgpe/catalogue/audit.yaml``, overridable with
-``options: {audit: {...}}``).
+of actual use (:func:`pairs`), how the years compare (:func:`years`), which cells ``panel_impute``
+filled from other years (:func:`panel_filled`) and what dividing by a denominator (population, GDP …,
+the build's ``denominate``) does to the values (:func:`denominators`). The statistics are
+:mod:`methods.audit`'s; the thresholds are the catalogue's (``src/dgpe/catalogue/audit.yaml``,
+overridable with ``options: {audit: {...}}``).
 
 >>> from dgpe.session import open_run
 >>> run = open_run("configs/default.yaml", notebook="00_data_audit")
@@ -31,7 +32,8 @@ from methods.index import audit
 if TYPE_CHECKING:
     from dgpe.session import Run
 
-__all__ = ["coverage", "distributions", "bounds", "correlations", "pairs", "years", "panel_filled"]
+__all__ = ["coverage", "distributions", "bounds", "correlations", "pairs", "years", "panel_filled",
+           "denominators"]
 
 
 def _limit(run: Run, name: str) -> Any:
@@ -235,4 +237,32 @@ def panel_filled(run: Run) -> Section:
                 n_missing=int(per_ind["missing"].sum()), n_filled=len(this_year),
                 method=spec.method, n_later=n_later,
                 n_left=int(per_ind["still_missing"].sum()))
+    return sec
+
+
+def denominators(run: Run) -> Section:
+    """Which indicators does the build divide by a denominator (``build.denominate``), and what are
+    their values before and after (medians over the ranked year's units)?"""
+    title = Text("分母与比值", "Denominators")
+    res = run.plan.index
+    den = res.details.get("denomination")
+    if den is None:
+        return Section.skip("audit.denominators", title, "audit.skipped_no_denominate")
+    sec = Section("audit.denominators", title)
+    raw, ratio = res.stages["raw"], res.stages["denominated"]
+    lost = den.missing.groupby("indicator").size()
+    table = pd.DataFrame([
+        {"indicator": ind, "name": run.label(ind), "denominator": d, "denominator_name": run.label(d),
+         "scale": scale, "raw_median": raw[ind].median(), "denominated_median": ratio[ind].median(),
+         "missing_denominator": int(lost.get(ind, 0))}
+        for ind, d, scale in den.table[["indicator", "denominator", "scale"]].itertuples(index=False)
+    ]).set_index("indicator")
+    sec.table("denominators", table,
+              ("分母:原始值与比值的中位数", "Denominators: medians of the raw and denominated values"))
+    sec.result("n_denominated", len(table), ("除以分母的指标数", "Indicators divided by a denominator"))
+    by = table.groupby("denominator").size()
+    sec.finding("audit.denominated", n=len(table), by=", ".join(f"{d} ({n})" for d, n in by.items()))
+    if len(den.missing):
+        cells = ", ".join(f"{u}/{i}" for u, i in den.missing[["unit", "indicator"]].head(10).itertuples(index=False))
+        sec.finding("audit.denominator_missing", n=len(den.missing), cells=cells)
     return sec
