@@ -185,3 +185,23 @@ def test_long_format_with_auxiliary_rows(tmp_path):
         warnings.simplefilter("ignore", MethodWarning)
         out = load_indicators(tmp_path / "long.csv", fw, groups=())
     assert out.set_index("unit_id").loc["u2", "pop"] == 20
+
+
+def test_audit_describes_the_denominated_values(tmp_path):
+    """The audit's distributions and correlations work on the ratios the build uses, not the
+    totals as delivered; without build.denominate they see the delivered values."""
+    from dgpe.sections import audit
+    from dgpe.session import open_run
+
+    run = open_run(_run(tmp_path, {"denominate": {"denominators": "meta"}}), notebook="t")
+    den = run.plan.index.stages["denominated"]
+    pd.testing.assert_frame_equal(run.X_denominated, den[list(run.X.columns)])
+    assert not run.X_denominated["a"].equals(run.X["a"])
+    from methods.index.audit import distribution_table
+
+    dist = audit.distributions(run).get_table("distributions")
+    expected = distribution_table(den[list(run.X.columns)])
+    assert dist.loc["a", "skewness"] == pytest.approx(float(expected.loc["a", "skewness"]), rel=1e-12)
+    assert dist.loc["a", "skewness"] != pytest.approx(float(distribution_table(run.X).loc["a", "skewness"]))
+    plain = open_run(_run(tmp_path, {}), notebook="t")
+    assert plain.X_denominated is plain.X_input

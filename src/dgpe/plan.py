@@ -160,6 +160,16 @@ class Plan:
         return matrix(self.panel_input, self.framework, self.year)
 
     @functools.cached_property
+    def X_denominated(self) -> pd.DataFrame:
+        """The ranked year's indicators as the build's later steps see them: divided by their
+        denominators when the build denominates (``build.denominate``), else :attr:`X_input`. The
+        audit's distributions, correlations and pairs describe these values, since the outlier
+        treatment and the index work on them."""
+        if self.spec.denominate is None:
+            return self.X_input
+        return self.index.stages["denominated"][list(self.X_input.columns)]
+
+    @functools.cached_property
     def data(self) -> pd.DataFrame:
         """:attr:`X_input` with the unit attributes: what ``build_index`` takes."""
         return self.units.join(self.X_input)

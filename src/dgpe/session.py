@@ -122,6 +122,10 @@ class Run:
         return self.plan.X_input
 
     @property
+    def X_denominated(self) -> pd.DataFrame:
+        return self.plan.X_denominated
+
+    @property
     def panel_input(self) -> pd.DataFrame:
         return self.plan.panel_input
 

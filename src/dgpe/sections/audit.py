@@ -69,7 +69,7 @@ def coverage(run: Run) -> Section:
 def distributions(run: Run) -> Section:
     """Which indicators are so skewed that a few units would dominate a min-max scale (JRC rule)?"""
     sec = Section("audit.distributions", Text("分布与离群值", "Distributions and outliers"))
-    dist = audit.distribution_table(run.X, skew_threshold=_limit(run, "skew"),
+    dist = audit.distribution_table(run.X_denominated, skew_threshold=_limit(run, "skew"),
                                     kurt_threshold=_limit(run, "kurtosis"))
     sec.table("distributions", dist, ("指标分布与离群标记", "Indicator distributions and outlier flags"))
     flagged = [str(c) for c in dist.index[dist["outlier_flag"]]]
@@ -81,12 +81,12 @@ def distributions(run: Run) -> Section:
 
 
 def _histograms(run: Run, flagged: list[str]) -> Any:
-    codes = list(run.X.columns)
+    codes = list(run.X_denominated.columns)
     ncol = 6
     nrow = max(1, int(np.ceil(len(codes) / ncol)))
     fig, axes = plt.subplots(nrow, ncol, figsize=(2.6 * ncol, 1.9 * nrow), squeeze=False)
     for ax, c in zip(axes.flat, codes, strict=False):
-        ax.hist(run.X[c].dropna(), bins=20, color=plotting.PALETTE[3] if c in flagged else plotting.PALETTE[0])
+        ax.hist(run.X_denominated[c].dropna(), bins=20, color=plotting.PALETTE[3] if c in flagged else plotting.PALETTE[0])
         ax.set_title(c, fontsize=9)
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[len(codes):]:
@@ -136,7 +136,7 @@ def correlations(run: Run) -> Section:
     groups = correlation_groups(run)
     margin = float(_limit(run, "misplaced_margin"))
     negative_tol = float(_limit(run, "negative_correlation"))
-    corr = audit.correlation_structure(audit.oriented(run.X, run.meta), groups, method="spearman",
+    corr = audit.correlation_structure(audit.oriented(run.X_denominated, run.meta), groups, method="spearman",
                                        negative_tol=negative_tol, margin=margin)
     sec.table("correlation_matrix", corr.matrix.round(10),
               ("指标相关矩阵(Spearman,已统一方向)", "Indicator correlations (Spearman, oriented)"))
@@ -168,7 +168,7 @@ def pairs(run: Run) -> Section:
     if not pair_list:
         return Section.skip("audit.pairs", title, "audit.skipped_no_pairs")
     sec = Section("audit.pairs", title)
-    div = audit.pair_divergence(audit.oriented(run.X, run.meta), pair_list, gap=_limit(run, "pair_gap"))
+    div = audit.pair_divergence(audit.oriented(run.X_denominated, run.meta), pair_list, gap=_limit(run, "pair_gap"))
     sec.table("pairs", div.pairs, ("可办与实办指标对", "Availability and use pairs"), note=True)
     gaps = div.units[div.units["gap"] > div.gap].sort_values("gap", ascending=False)
     sec.table("pair_gaps", gaps, ("可办远超实办的单位", "Units where availability far exceeds use"), index=False)
@@ -191,7 +191,7 @@ def _pair_scatter(run: Run, div: Any, pair_list: list[tuple[str, str]]) -> Any:
     for ax, (a, b) in zip(axes.flat, pair_list, strict=False):
         sub = div.units[(div.units["available"] == a) & (div.units["used"] == b)].set_index("unit")
         plotting.scatter_pair(
-            run.X.loc[sub.index, a], run.X.loc[sub.index, b],
+            run.X_denominated.loc[sub.index, a], run.X_denominated.loc[sub.index, b],
             xlabel=f"{a} {run.label(a)}", ylabel=f"{b} {run.label(b)}", highlight=sub["gap"] > div.gap,
             highlight_label=Text("可办远超实办", "available, not used")(run.lang), ax=ax,
         )
