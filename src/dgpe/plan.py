@@ -327,7 +327,9 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
     )
     _build_or_refuse(plan, file)
     plan.bands = _resolve_bands(plan)
-    plan.sensitivity, plan.sensitivity_dropped = _resolve_sensitivity(plan, file)
+    with warnings.catch_warnings():  # the variants' warnings repeat the headline build's
+        warnings.simplefilter("ignore")
+        plan.sensitivity, plan.sensitivity_dropped = _resolve_sensitivity(plan, file)
     plan.capabilities = _capabilities(plan)
     return plan
 
