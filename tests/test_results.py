@@ -28,6 +28,7 @@ import methods.index.comparability as comparability
 import methods.index.diagnosis as diagnosis
 import methods.index.prepare as prepare
 import methods.psychometrics.factor as factor
+import methods.psychometrics.polychoric as polychoric
 import methods.psychometrics.reliability as reliability
 import methods.psychometrics.rotation as rotation
 import methods.sensitivity.importance as importance
@@ -52,7 +53,9 @@ NOT_YET: set[str] = set()
 NOT_RESULTS = {"AggregationPlan", "CoreFit", "Hierarchy", "IndexSpec", "Moments", "RetentionRule",
                "SensitivitySpec", "Summary", "UncertainInput", "Uncertainties",
                # registry declarations (inputs of the methods, not results)
-               "AggregationKernel", "Columns", "MethodInfo", "Param", "ScoreScale", "SpecProblem"}
+               "AggregationKernel", "Columns", "MethodInfo", "Param", "ScoreScale", "SpecProblem",
+               # a CFA model parsed from lavaan syntax (an input of cfa)
+               "Covariance", "Loading", "MeasurementModel"}
 
 
 def _survey(root) -> pd.DataFrame:
@@ -150,6 +153,7 @@ def results(items, meta, x, small, X2025, panel, framework, index_result) -> dic
         comparability.framework_rescaling_drift(_panel(panel, framework), meta,
                                                 list(framework.indicator_codes[:4])),
         treat(X2025),
+        polychoric.polychoric(items.iloc[:, :4]),
         diagnosis.strengths_weaknesses(x[lead]),
         diagnosis.unit_profile(x.index[0], index_result.scores, meta),
         diagnosis.ranking_agreement(small),
