@@ -41,6 +41,7 @@ __all__ = ["Plan", "resolve_plan", "CAPABILITIES"]
 
 #: What a part of the report may need, and the catalogue message that says it is missing.
 CAPABILITIES: dict[str, str] = {
+    "index": "plan.skipped_no_index",
     "survey": "plan.skipped_no_survey",
     "ahp": "plan.skipped_no_ahp",
     "delphi": "plan.skipped_no_delphi",
@@ -168,6 +169,9 @@ class Plan:
     @property
     def index(self) -> Any:
         """The index built with the plan's spec and weights (built once, then cached)."""
+        if self.spec is None:
+            raise ValueError("the run builds no index (the framework has no index tree); "
+                             "sections check plan.has('index') first")
         if self._index is None:
             from methods.index import build_index
 
@@ -228,17 +232,18 @@ class Plan:
     # -- records ----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The resolved decisions as JSON-ready data (written to the report as ``plan.json``)."""
-        scale = self.scale
+        built = self.spec is not None
+        scale = self.scale if built else None
         return {
             "year": self.year,
             "years": self.years,
             "lang": self.lang,
             "seed": self.seed,
             "groups": self.groups,
-            "build": self.spec.to_dict(),
+            "build": self.spec.to_dict() if built else None,
             "weights_method": self.weights_method,
-            "weights": {k: float(v) for k, v in self.index.weights.items()},
-            "scale": {"low": scale.low, "high": scale.high, "bounded": scale.bounded},
+            "weights": {k: float(v) for k, v in self.index.weights.items()} if built else {},
+            "scale": {"low": scale.low, "high": scale.high, "bounded": scale.bounded} if scale else None,
             "bands": self.bands,
             "capabilities": {
                 k: None if v is None else {"key": v.key, "zh": v("zh"), "en": v("en")}
@@ -248,7 +253,7 @@ class Plan:
             "sensitivity": self.sensitivity,
             "sensitivity_dropped": [f("en") for f in self.sensitivity_dropped],
             "thresholds": self.thresholds,
-            "build_log": _plain_log(self.index.log),
+            "build_log": _plain_log(self.index.log) if built else [],
         }
 
 
@@ -264,7 +269,7 @@ def load_inputs(cfg: RunConfig) -> dict[str, Any]:
     d = cfg.data
     return {
         "framework": fw,
-        "panel": load_indicators(d.indicators, fw, groups=cfg.groups),
+        "panel": load_indicators(d.indicators, fw, groups=cfg.groups) if d.indicators and fw.has_index else None,
         "survey": load_survey(d.survey, fw) if d.survey else None,
         "delphi": load_delphi(d.delphi, fw) if d.delphi else None,
         "experts": load_experts(d.experts) if d.experts else None,
@@ -284,10 +289,13 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
         problems.append(Problem(file, f"field {where}", message))
 
     fw: Framework = inputs["framework"]
-    panel: pd.DataFrame = inputs["panel"]
-    cfg = _resolve_year(cfg, panel, problem)
+    panel: pd.DataFrame | None = inputs.get("panel")
     if lang is not None:
         cfg = cfg.model_copy(update={"lang": lang})
+    _check_inputs(cfg, fw, inputs, problem)
+    if problems or panel is None:
+        return _survey_only_plan(cfg, inputs, file, problems)
+    cfg = _resolve_year(cfg, panel, problem)
     _check_groups(cfg, panel, problem)
     for where, msg in check_options(cfg.options):
         problem(where, msg)
@@ -316,6 +324,44 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
     _build_or_refuse(plan, file)
     plan.bands = _resolve_bands(plan)
     plan.sensitivity, plan.sensitivity_dropped = _resolve_sensitivity(plan, file)
+    plan.capabilities = _capabilities(plan)
+    return plan
+
+
+def _check_inputs(cfg: RunConfig, fw: Framework, inputs: Mapping[str, Any], problem: Any) -> None:
+    """The data files the framework calls for: indicator data for an index tree, survey data for a
+    framework of scales only (nothing else to analyse), no indicator data without an index."""
+    if fw.has_index and cfg.data.indicators is None:
+        problem("data.indicators", "required field is missing: the framework has an index tree, so the run "
+                                   "needs its indicator data")
+    if not fw.has_index:
+        if cfg.data.indicators is not None:
+            problem("data.indicators", "the framework has no index tree (scales only); drop data.indicators "
+                                       "or add an index: tree to the framework")
+        if inputs.get("survey") is None:
+            problem("data.survey", "required field is missing: the framework has survey scales only, so the "
+                                   "run needs the survey data")
+        for where, given in (("build", cfg.build), ("panel_impute", cfg.panel_impute), ("bands", cfg.bands),
+                             ("sensitivity", cfg.sensitivity)):
+            if given:
+                problem(where, "applies to the index, and the framework has no index tree (a survey-only run)")
+
+
+def _survey_only_plan(cfg: RunConfig, inputs: Mapping[str, Any], file: str, problems: list[Problem]) -> Plan:
+    """The plan of a framework without an index tree: the survey's reliability and factor structure,
+    every index section skipped (``plan.has("index")`` is False). Raises the problems found so far."""
+    for where, msg in check_options(cfg.options):
+        problems.append(Problem(file, f"field {where}", msg))
+    if problems:
+        raise ConfigError(problems, title=f"{file}: {len(problems)} problem(s) in the run config")
+    fw: Framework = inputs["framework"]
+    plan = Plan(
+        config=cfg.model_copy(update={"year": None}), framework=fw, meta=fw.to_meta(),
+        panel=pd.DataFrame(columns=["unit_id"]), units=pd.DataFrame(index=pd.Index([], name="unit_id")),
+        survey=inputs.get("survey"), delphi=None, experts=None, ahp=None, panel_imputation=None,
+        spec=None, weights_method="none", weights_override=None, bands=None, capabilities={},
+        options=dict(cfg.options),
+    )
     plan.capabilities = _capabilities(plan)
     return plan
 
@@ -490,9 +536,11 @@ def _resolve_bands(plan: Plan) -> dict[str, float] | None:
 
 def _capabilities(plan: Plan) -> dict[str, Finding | None]:
     fw = plan.framework
+    built = plan.spec is not None
     kinds = plan.meta.loc[plan.meta["level"] == 1, "kind"] if "kind" in plan.meta else pd.Series(dtype=object)
     kinds = kinds.dropna().astype(str)
     have = {
+        "index": built,
         "survey": plan.survey is not None and bool(fw.scales),
         "ahp": bool(plan.ahp),
         "delphi": plan.delphi is not None,
@@ -502,12 +550,14 @@ def _capabilities(plan: Plan) -> dict[str, Finding | None]:
         "years": len(plan.years) >= 2,
         "sensitivity": bool(plan.sensitivity.get("uncertainties")),
         "bands": plan.bands is not None,
-        "subdimensions": any(fw.children(c) and not fw.node(c).is_indicator
-                             for d in fw.children(plan.index.index_code) for c in fw.children(d)),
+        "subdimensions": built and any(fw.children(c) and not fw.node(c).is_indicator
+                                       for d in fw.children(plan.index.index_code) for c in fw.children(d)),
     }
     out: dict[str, Finding | None] = {}
     for cap, ok in have.items():
-        out[cap] = None if ok else Finding(CAPABILITIES[cap], {}, "info")
+        # without an index, what the index would need is missing for that one reason
+        key = CAPABILITIES[cap] if built or cap in ("survey", "ahp", "delphi", "experts") else CAPABILITIES["index"]
+        out[cap] = None if ok else Finding(key, {}, "info")
     if plan.config.bands and plan.bands is None:
         out["bands"] = _band_reason(plan)
     return out

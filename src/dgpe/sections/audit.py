@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from dgpe import plotting
-from dgpe.sections.base import Section
+from dgpe.sections.base import Section, requires
 from dgpe.text import Text
 from methods.index import audit
 
@@ -38,6 +38,7 @@ def _limit(run: Run, name: str) -> Any:
     return run.plan.threshold(f"audit.{name}")
 
 
+@requires("index", "audit.coverage")
 def coverage(run: Run) -> Section:
     """How complete are the ranked year's data, by indicator and by unit?"""
     sec = Section("audit.coverage", Text("数据完整性", "Coverage"))
@@ -64,6 +65,7 @@ def coverage(run: Run) -> Section:
     return sec
 
 
+@requires("index", "audit.distributions")
 def distributions(run: Run) -> Section:
     """Which indicators are so skewed that a few units would dominate a min-max scale (JRC rule)?"""
     sec = Section("audit.distributions", Text("分布与离群值", "Distributions and outliers"))
@@ -94,6 +96,7 @@ def _histograms(run: Run, flagged: list[str]) -> Any:
     return fig
 
 
+@requires("index", "audit.bounds")
 def bounds(run: Run) -> Section:
     """Which bounded indicators have most units at their ceiling, so that they barely discriminate?"""
     sec = Section("audit.bounds", Text("边界与天花板", "Bounds and ceilings"))
@@ -110,6 +113,7 @@ def bounds(run: Run) -> Section:
     return sec
 
 
+@requires("index", "audit.correlations")
 def correlations(run: Run) -> Section:
     """Do the oriented indicators correlate more with their own dimension than with the others?"""
     sec = Section("audit.correlations", Text("相关结构", "Correlations within and across dimensions"))
@@ -136,6 +140,7 @@ def correlations(run: Run) -> Section:
     return sec
 
 
+@requires("index", "audit.pairs")
 def pairs(run: Run) -> Section:
     """Where does availability (an input indicator) run ahead of actual use (its outcome pair)?"""
     title = Text("可办与实办", "Availability versus actual use")
@@ -176,6 +181,7 @@ def _pair_scatter(run: Run, div: Any, pair_list: list[tuple[str, str]]) -> Any:
     return fig
 
 
+@requires("index", "audit.years")
 def years(run: Run) -> Section:
     """How many units does each year observe, and how complete is each year?"""
     title = Text("多年数据", "Years")
@@ -187,6 +193,7 @@ def years(run: Run) -> Section:
     return sec
 
 
+@requires("index", "audit.panel_filled")
 def panel_filled(run: Run) -> Section:
     """Which of the ranked year's missing cells did ``panel_impute`` fill from the unit's other years,
     and how many of them from later years (scores that change when a later edition arrives)?"""

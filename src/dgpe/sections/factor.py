@@ -93,12 +93,15 @@ def instruments(run: Any) -> Section:
     sets: dict[str, tuple[pd.DataFrame, dict[str, list[str]]]] = {}
     blocks: dict[str, pd.DataFrame] = {}
     errors: dict[str, str] = {}
-    try:
-        sets["indicators"], blocks = _indicator_set(run)
-    except _FAILS as exc:
-        errors["indicators"] = str(exc)
-        sec.finding("factor.set_failed", set=SET_NAMES["indicators"], error=str(exc),
-                    analysis=Text("因子分析", "factor analysis"))
+    if not run.plan.has("index"):
+        sec.finding("factor.indicators_absent", reason=run.plan.why_not("index").text)
+    else:
+        try:
+            sets["indicators"], blocks = _indicator_set(run)
+        except _FAILS as exc:
+            errors["indicators"] = str(exc)
+            sec.finding("factor.set_failed", set=SET_NAMES["indicators"], error=str(exc),
+                        analysis=Text("因子分析", "factor analysis"))
     skipped = None
     if run.plan.has("survey"):
         scales = list(run.framework.scales)

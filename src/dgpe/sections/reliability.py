@@ -23,7 +23,7 @@ import pandas as pd
 
 from dgpe import plotting
 from dgpe.catalogue import message_text
-from dgpe.sections.base import Section
+from dgpe.sections.base import Section, requires
 from dgpe.text import Text
 from methods import MethodError
 from methods.psychometrics import reliability
@@ -137,6 +137,7 @@ def _blocks(run: Run, sec: Section, by: dict[str, str]) -> tuple[pd.DataFrame, p
     return _analysed(run, sec, table), items
 
 
+@requires("index", "reliability.dimensions")
 def dimensions(run: Run) -> Section:
     """Do the indicators of each dimension and sub-dimension hang together once oriented?"""
     sec = Section("reliability.dimensions", Text("框架维度与子维度信度", "Reliability of dimensions and sub-dimensions"))

@@ -27,7 +27,7 @@ import pandas as pd
 
 from dgpe import plotting
 from dgpe.catalogue import message_text
-from dgpe.sections.base import Section
+from dgpe.sections.base import Section, requires
 from dgpe.text import Text
 from methods import MethodError, MethodWarning
 from methods import weights as wt
@@ -127,6 +127,7 @@ def _run_weights(run: Any) -> pd.Series:
     return run.plan.index.weights.drop(run.plan.index.index_code, errors="ignore")
 
 
+@requires("index", "weights.candidates")
 def candidates(run: Any) -> Section:
     """What weight does each dimension and indicator get under each scheme? Effective weights
     (products down the tree) of every scheme of :func:`schemes` the data allow, plus the run's own
@@ -175,6 +176,7 @@ def _weights(run: Any, weights: dict[str, pd.Series] | None) -> dict[str, pd.Ser
     return weights if weights is not None else candidates(run).data["weights"]
 
 
+@requires("index", "weights.kinds")
 def by_kind(run: Any, weights: dict[str, pd.Series] | None = None) -> Section:
     """How does each scheme balance input, output and outcome indicators? The weight share of each
     kind in the whole index (only when the framework tags its indicators by kind)."""
@@ -205,6 +207,7 @@ def by_kind(run: Any, weights: dict[str, pd.Series] | None = None) -> Section:
     return sec
 
 
+@requires("index", "weights.rankings")
 def rankings(run: Any, weights: dict[str, pd.Series] | None = None) -> Section:
     """How far apart are the rankings? The run's data aggregated as the run does with each
     scheme's weights; Spearman's rho between the rankings and each scheme's rank shifts against the
