@@ -18,7 +18,7 @@ from dgpe.config import RunConfig
 from dgpe.framework import load_framework
 from dgpe.record import read_recorded_table
 
-__all__ = ["write_method_note", "SECTIONS", "framework_summary", "scales_summary"]
+__all__ = ["write_method_note", "SECTIONS", "framework_summary", "scales_summary", "skipped_analyses"]
 
 #: notebook → (section title zh, section title en, what the section answers zh, en)
 SECTIONS: dict[str, tuple[str, str, str, str]] = {
@@ -196,6 +196,8 @@ def _blocks(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]) ->
         out.append(("h1", f"{section_no} {_t(lang, zh, en)}"))
         if qzh:
             out.append(("p", _t(lang, qzh, qen)))
+        if not (rec.get("results") or rec.get("tables") or any(not f.get("skipped") for f in rec.get("findings", []))):
+            out.append(("p", _t(lang, "本节的分析均未进行(原因见“局限”)。", "None of this section's analyses ran (see Limitations for why).")))
         results = rec.get("results", {})
         if results:
             df = pd.DataFrame(
@@ -227,13 +229,21 @@ def _blocks(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]) ->
                              f"Data: {Path(data).name} (file hashes in manifest.json).")))
     for line in _LIMITS[lang] if cfg.data.indicators is not None else []:  # both are about the index
         out.append(("li", line))
+    for nb, text, sections in skipped_analyses(records, lang):
+        label = _t(lang, "未做的分析", "Not analysed")
+        where = f"{nb}: {', '.join(sections)}"
+        out.append(("li", f"{label}({where}):{text}" if lang == "zh" else f"{label} ({where}): {text}"))
+    return out
+
+
+def skipped_analyses(records: dict[str, dict[str, Any]], lang: str) -> list[tuple[str, str, list[str]]]:
+    """The skipped sections as ``(notebook, reason, [section, …])``: one entry per notebook and reason."""
+    out: dict[tuple[str, str], list[str]] = {}
     for nb, rec in records.items():
         for f in rec.get("findings", []):
             if f.get("skipped"):
-                label = _t(lang, "未做的分析", "Not analysed")
-                out.append(("li", f"{label}({nb}):{f.get(lang) or f.get('en', '')}" if lang == "zh"
-                            else f"{label} ({nb}): {f.get(lang) or f.get('en', '')}"))
-    return out
+                out.setdefault((nb, f.get(lang) or f.get("en", "")), []).append(str(f.get("section") or ""))
+    return [(nb, text, sections) for (nb, text), sections in out.items()]
 
 
 def _md_table(df: pd.DataFrame, max_rows: int, lang: str = "en") -> str:

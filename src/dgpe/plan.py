@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dgpe.catalogue import check_options, thresholds
+from dgpe.catalogue import check_options, settings, thresholds
 from dgpe.config import RunConfig
 from dgpe.errors import ConfigError, Problem
 from dgpe.framework import Framework
@@ -72,7 +72,10 @@ class Plan:
     weights_override : node weights from judgements or a file (None when the build derives them)
     bands : grade bands (name → lower cut-off) valid on the index's scale, or None
     capabilities : capability → None (available) or the :class:`Finding` that says why not
-    options : the config's analysis options; :attr:`thresholds` has them merged with the defaults
+    options : the config's analysis options; :attr:`thresholds` and :attr:`settings` have them
+        merged with the defaults (numbers and choices, see :mod:`dgpe.catalogue`)
+    cfa_model : ``(set, lavaan syntax)`` of ``options.cfa.model`` / ``model_file``: the data set
+        (``"survey"`` or ``"indicators"``) whose columns the model names, and the model; or None
     sensitivity : the config's ``sensitivity`` block as the build can take it: an uncertainty whose
         alternatives do not apply to the build (treatment alternatives of a build without
         winsorisation) is left out, and :attr:`sensitivity_dropped` says so (findings)
@@ -94,6 +97,7 @@ class Plan:
     bands: dict[str, float] | None
     capabilities: dict[str, Finding | None]
     options: dict[str, Any] = field(default_factory=dict)
+    cfa_model: tuple[str, str] | None = None
     sensitivity: dict[str, Any] = field(default_factory=dict)
     sensitivity_dropped: list[Finding] = field(default_factory=list)
     _index: Any = field(default=None, repr=False)
@@ -141,6 +145,16 @@ class Plan:
 
     def threshold(self, key: str) -> Any:
         return self.thresholds[key]
+
+    @property
+    def settings(self) -> dict[str, Any]:
+        """Every non-numeric analysis option (EFA rotation, omega's factors …) with the config's
+        ``options`` applied."""
+        return settings(self.options)
+
+    def setting(self, key: str) -> Any:
+        """One analysis option, e.g. ``plan.setting("factor.efa_rotation")`` → ``'oblimin'``."""
+        return self.settings[key]
 
     # -- the data the build takes -------------------------------------------------------------
     @functools.cached_property
@@ -253,6 +267,8 @@ class Plan:
             "sensitivity": self.sensitivity,
             "sensitivity_dropped": [f("en") for f in self.sensitivity_dropped],
             "thresholds": self.thresholds,
+            "settings": self.settings,
+            "cfa_model": None if self.cfa_model is None else {"set": self.cfa_model[0], "model": self.cfa_model[1]},
             "build_log": _plain_log(self.index.log) if built else [],
         }
 
@@ -299,6 +315,7 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
     _check_groups(cfg, panel, problem)
     for where, msg in check_options(cfg.options):
         problem(where, msg)
+    cfa_model = resolve_cfa_model(cfg, fw, problem)
     spec, method = _resolve_spec(cfg, problem, root=fw.index.code)
     meta = fw.to_meta()
     if spec is not None:
@@ -319,7 +336,7 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
         experts=inputs.get("experts"), ahp=inputs.get("ahp"),
         panel_imputation=impute_panel(panel, cfg, fw),
         spec=spec, weights_method=method, weights_override=override,
-        bands=None, capabilities={}, options=dict(cfg.options),
+        bands=None, capabilities={}, options=dict(cfg.options), cfa_model=cfa_model,
     )
     _build_or_refuse(plan, file)
     plan.bands = _resolve_bands(plan)
@@ -350,20 +367,89 @@ def _check_inputs(cfg: RunConfig, fw: Framework, inputs: Mapping[str, Any], prob
 def _survey_only_plan(cfg: RunConfig, inputs: Mapping[str, Any], file: str, problems: list[Problem]) -> Plan:
     """The plan of a framework without an index tree: the survey's reliability and factor structure,
     every index section skipped (``plan.has("index")`` is False). Raises the problems found so far."""
+    fw: Framework = inputs["framework"]
     for where, msg in check_options(cfg.options):
         problems.append(Problem(file, f"field {where}", msg))
+    cfa_model = resolve_cfa_model(cfg, fw, lambda where, msg: problems.append(Problem(file, f"field {where}", msg)))
     if problems:
         raise ConfigError(problems, title=f"{file}: {len(problems)} problem(s) in the run config")
-    fw: Framework = inputs["framework"]
     plan = Plan(
         config=cfg.model_copy(update={"year": None}), framework=fw, meta=fw.to_meta(),
         panel=pd.DataFrame(columns=["unit_id"]), units=pd.DataFrame(index=pd.Index([], name="unit_id")),
         survey=inputs.get("survey"), delphi=None, experts=None, ahp=None, panel_imputation=None,
         spec=None, weights_method="none", weights_override=None, bands=None, capabilities={},
-        options=dict(cfg.options),
+        options=dict(cfg.options), cfa_model=cfa_model,
     )
     plan.capabilities = _capabilities(plan)
     return plan
+
+
+_LAVAAN_OPERATORS = ("=~", "~~")
+
+
+def model_variables(model: str) -> tuple[list[str], list[str]]:
+    """The latent and observed variable names of a CFA model in lavaan syntax (``=~`` loadings and
+    ``~~`` (co)variances; modifiers such as ``0.8*x`` or ``NA*x`` stripped), in order of appearance.
+    Raises ValueError naming a statement with another operator (regressions, constraints).
+
+    >>> model_variables("visual =~ x1 + 0.8*x2 + x3\\nx1 ~~ x2")
+    (['visual'], ['x1', 'x2', 'x3'])
+    """
+    latent: list[str] = []
+    named: list[str] = []
+    for line in re.split(r"[\n;]", model):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        op = next((o for o in _LAVAAN_OPERATORS if o in text), None)
+        if op is None or any(o in text for o in ("~1", ":=", "==", "<", ">")) or text.count("~") != (1 if op == "=~" else 2):
+            raise ValueError(f"'{text}': a CFA model takes '=~' (loadings) and '~~' (variances, covariances) only")
+        lhs, rhs = (part.strip() for part in text.split(op, 1))
+        terms = [t.strip().split("*")[-1].strip() for t in rhs.split("+")]
+        if not lhs or not all(terms):
+            raise ValueError(f"'{text}': a name is missing")
+        if op == "=~":
+            latent.append(lhs)
+            named.extend(terms)
+        else:
+            named.extend([lhs, *terms])
+    observed = [v for v in dict.fromkeys(named) if v not in latent]
+    return list(dict.fromkeys(latent)), observed
+
+
+def resolve_cfa_model(cfg: RunConfig, fw: Framework, problem: Any) -> tuple[str, str] | None:
+    """``options.cfa.model`` (or the text of ``model_file``, relative to the run config) with the
+    data set it applies to: the survey when it names survey items only, the indicators when it names
+    indicators only; every other case is a problem naming the field."""
+    block = cfg.options.get("cfa") if isinstance(cfg.options.get("cfa"), Mapping) else {}
+    text, name = block.get("model"), block.get("model_file")
+    if text is None and name is None or not isinstance(text or name, str):
+        return None
+    where = "options.cfa.model"
+    if text is not None and name is not None:
+        problem("options.cfa", "give model or model_file, not both")
+        return None
+    if name is not None:
+        where = "options.cfa.model_file"
+        base = Path(str(cfg.source)).parent if cfg.source else Path.cwd()
+        path = Path(name) if Path(name).is_absolute() else base / name
+        if not path.is_file():
+            problem(where, f"file not found: {path}")
+            return None
+        text = path.read_text(encoding="utf-8")
+    try:
+        latent, observed = model_variables(str(text))
+    except ValueError as exc:
+        problem(where, str(exc))
+        return None
+    for key, columns in (("survey", fw.scale_items()), ("indicators", fw.indicator_codes)):
+        if observed and set(observed) <= set(columns):
+            return key, str(text)
+    known = set(fw.scale_items()) | set(fw.indicator_codes)
+    unknown = [v for v in observed if v not in known]
+    problem(where, f"names {unknown} that are neither survey items nor indicators of the framework" if unknown
+            else "names survey items and indicators together; a model is fitted to one data set")
+    return None
 
 
 def _collapse(problems: list[Any]) -> list[tuple[str, str]]:

@@ -406,6 +406,13 @@ def weight_shares(run: Run) -> Section:
     out_share = float(shares.loc[root].get("outcome", 0.0))
     in_share = float(shares.loc[root].get("input", 0.0))
     sec.result("outcome_weight_share", round(out_share, 6), ("成效类指标名义权重占比", "Nominal weight share of outcome indicators"))
+    if run.plan.setting("verdicts.outcome_share"):  # options.verdicts.outcome_share: false turns it off
+        _outcome_verdict(run, sec, shares, out_share, in_share)
+    return sec
+
+
+def _outcome_verdict(run: Run, sec: Section, shares: pd.DataFrame, out_share: float, in_share: float) -> None:
+    """Whether the weights put outcome indicators ahead of input indicators (or which kind is absent)."""
     if {"input", "outcome"} <= set(shares.columns):
         key = "index.outcome_ahead" if out_share > in_share else "index.outcome_behind"
         if run.plan.weights_method != "expert":  # the verdict is on the weights the run used
@@ -416,7 +423,6 @@ def weight_shares(run: Run) -> Section:
     else:
         missing = Text("成效", "outcome") if "outcome" not in shares.columns else Text("投入", "input")
         sec.finding("index.kinds_one_sided", missing=missing, outcome=out_share, input=in_share)
-    return sec
 
 
 def _shares_figure(run: Run, upper: pd.DataFrame) -> Any:
