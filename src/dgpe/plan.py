@@ -395,6 +395,24 @@ def model_variables(model: str) -> tuple[list[str], list[str]]:
     >>> model_variables("visual =~ x1 + 0.8*x2 + x3\\nx1 ~~ x2")
     (['visual'], ['x1', 'x2', 'x3'])
     """
+    try:  # the methods' own parser, where it exists, checks the syntax fully
+        from methods.psychometrics.model_syntax import parse_model
+    except ImportError:
+        parse_model = None
+    if parse_model is not None:
+        from methods import MethodError
+
+        try:
+            parsed = parse_model(model)
+        except (MethodError, ValueError) as exc:
+            raise ValueError(str(exc)) from None
+        return list(parsed.factors), [i for i in dict.fromkeys(
+            [*parsed.items, *(v for c in parsed.covariances for v in (c.lhs, c.rhs))]) if i not in parsed.factors]
+    return _model_names(model)
+
+
+def _model_names(model: str) -> tuple[list[str], list[str]]:
+    """:func:`model_variables` without the methods' parser: the names around ``=~`` and ``~~``."""
     latent: list[str] = []
     named: list[str] = []
     for line in re.split(r"[\n;]", model):

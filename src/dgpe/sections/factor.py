@@ -18,6 +18,7 @@ becomes a finding, and a section none of whose analyses can run is skipped with 
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -384,9 +385,9 @@ def cfa_models(run: Any, sec: Section, sets: Instruments) -> dict[str, Any]:
 
 
 def _takes_syntax(fn: Callable[..., Any]) -> bool:
-    """Whether ``methods.psychometrics.factor.cfa`` takes a model in lavaan syntax (a string)."""
-    annotation = str(inspect.signature(fn).parameters["model"].annotation)
-    return "str" in annotation.replace("Mapping[str", "").replace("Sequence[str", "")
+    """Whether ``methods.psychometrics.factor.cfa`` takes a model in lavaan syntax (it does once
+    :mod:`methods.psychometrics.model_syntax` exists)."""
+    return importlib.util.find_spec("methods.psychometrics.model_syntax") is not None
 
 
 def _model_columns(model: Any, x: pd.DataFrame) -> list[str]:
