@@ -233,3 +233,20 @@ def test_every_option_is_documented_with_its_default():
         shown = "none" if default is None else (f"`[{', '.join(default)}]`" if isinstance(default, list)
                                                  else f"`{str(default).lower() if isinstance(default, bool) else default}`")
         assert shown in rows[f"`{key}`"], f"options.{key}: the docs do not give its default {shown}"
+
+
+def test_ability_tetrachoric_efa_matches_psych():
+    """psych::fa(ability, nfactors = 4, cor = "tet", fm = "minres", rotate = "oblimin")."""
+    if not _psy("cor"):
+        pytest.skip("efa(cor=...) arrives with branch psy")
+    run = _run(ABILITY, "options.factor.efa_factors=4")
+    sets = factor.instruments(run).data["sets"]
+    assert sets.correlation("survey") == "tetrachoric"
+    got = factor.efa(run, sets).get_table("efa_loadings")
+    ref = json.loads((REF / "psych_polychoric.json").read_text())["fa_tet_ability"]["loadings"]
+    want = np.array(ref["values"])
+    ours = got.loc[ref["rows"], [f"MR{k}" for k in range(1, 5)]].to_numpy()
+    # psych names its columns before sorting them by variance (MR2 may come first): match by values
+    order = [int(np.argmin(np.abs(ours - want[:, [j]]).max(axis=0))) for j in range(want.shape[1])]
+    assert sorted(order) == [0, 1, 2, 3]
+    assert ours[:, order] == pytest.approx(want, abs=1e-3)
