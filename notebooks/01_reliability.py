@@ -40,7 +40,8 @@ run = open_run(config, notebook="01_reliability", output_dir=output_dir, lang=la
 # α ≥ .9 excellent, ≥ .8 good, ≥ .7 acceptable, ≥ .6 questionable. An item is flagged when its
 # corrected item-total correlation (r_drop) is below .3 or when α would rise without it; a scale below
 # the acceptable .70 (`options.reliability.alpha_acceptable`) or with a flagged item is a warning.
-# Skipped when the run has no survey data.
+# Binary (0/1) items: α is KR-20. ω uses `options.reliability.omega_factors` group factors (default:
+# 3 for nine or more items, else 1). Skipped when the run has no survey data.
 
 # %%
 survey = run.show(reliability.survey_scales(run))

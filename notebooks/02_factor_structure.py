@@ -72,7 +72,9 @@ parallel = run.show(factor.parallel(run, sets))
 # %% [markdown]
 # ## 3. 探索性因子分析 · Exploratory factor analysis against the intended structure
 # Minres extraction with the intended number of factors, oblimin rotation (factors may correlate, as
-# dimensions of one index do). Each intended dimension is matched to the factor on which its items load
+# dimensions of one index do); `options.factor.efa_factors`, `efa_extraction` and `efa_rotation` change
+# these. The survey's correlations follow its item types: binary items tetrachoric, ordinal items
+# polychoric, Likert items Pearson (or polychoric with `options.factor.likert_correlation`). Each intended dimension is matched to the factor on which its items load
 # most; an indicator is flagged if its own loading is below .40 or another loading exceeds .30.
 
 # %%
@@ -81,7 +83,8 @@ efa = run.show(factor.efa(run, sets))
 # %% [markdown]
 # ## 4. 验证性因子分析 · Confirmatory factor analysis of the intended structure
 # Maximum likelihood as lavaan `cfa(model, data)` (first loading fixed to 1, correlated factors,
-# complete cases). Cut-offs after Hu & Bentler (1999): CFI and TLI ≥ .95, RMSEA ≤ .06, SRMR ≤ .08; with
+# complete cases). A model of one's own in lavaan syntax (`options.cfa.model` or `model_file`: residual
+# covariances, fixed loadings, cross-loadings) replaces the intended structure of the set it names. Cut-offs after Hu & Bentler (1999): CFI and TLI ≥ .95, RMSEA ≤ .06, SRMR ≤ .08; with
 # few units and many indicators the χ² test and RMSEA are strict, and CFI/TLI penalise the many small
 # cross-loadings an index tolerates. A model with no degrees of freedom (one factor over three
 # indicators, as a flat index of three components) is just-identified: it fits perfectly by

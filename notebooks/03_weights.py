@@ -64,7 +64,7 @@ ahp = run.show(weights.ahp_consistency(run))
 # with a finding that says why.
 
 # %%
-schemes = run.show(weights.candidates(run)).data["weights"]
+schemes = run.show(weights.candidates(run)).data.get("weights")  # None when the run builds no index
 
 # %% [markdown]
 # Data-driven schemes reweight indicators only within their sub-dimension, so the dimension

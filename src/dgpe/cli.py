@@ -110,14 +110,18 @@ def _cmd_plan(args: argparse.Namespace) -> int:
 
     plan = resolve_plan(load_run_config(args.config, args.param))
     lang = args.lang or plan.lang
-    scale = plan.scale
     print(f"{args.config}: the plan resolves (year {plan.year}, language {plan.lang})")
-    print(f"  weights: {plan.weights_method}" + (" (from the AHP judgements)" if plan.weights_override is not None else ""))
-    print(f"  index scale: {scale_label(scale)(lang)} ({scale.kind})")
-    print(f"  bands: {plan.bands if plan.bands else 'none'}")
-    for step in plan.index.log:
-        summary = f": {step['summary']}" if step.get("summary") else ""
-        print(f"  build.{step['step']}: {step['parameters']}{summary}")
+    if plan.has("index"):
+        scale = plan.scale
+        print(f"  weights: {plan.weights_method}" + (" (from the AHP judgements)" if plan.weights_override is not None else ""))
+        print(f"  index scale: {scale_label(scale)(lang)} ({scale.kind})")
+        print(f"  bands: {plan.bands if plan.bands else 'none'}")
+        for step in plan.index.log:
+            summary = f": {step['summary']}" if step.get("summary") else ""
+            print(f"  build.{step['step']}: {step['parameters']}{summary}")
+    if plan.has("survey"):
+        print(f"  survey: {len(plan.survey)} respondents, scales "
+              + ", ".join(f"{s.code} ({len(s.items)} {s.type} items)" for s in plan.framework.scales))
     for f in plan.sensitivity_dropped:
         print(f"  {f(lang)}")
     skipped = {k: v for k, v in plan.capabilities.items() if v is not None}

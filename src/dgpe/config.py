@@ -40,8 +40,11 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")
 
 
 class DataPaths(BaseModel):
+    """The run's input files; ``indicators`` is required when the framework has an index tree (the
+    plan checks it), ``survey`` when it has scales only."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
-    indicators: Path
+    indicators: Path | None = None
     survey: Path | None = None
     delphi: Path | None = None
     experts: Path | None = None

@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -286,7 +287,12 @@ def load_indicators(
 
 
 def load_survey(path: str | Path, framework: Framework, *, encoding: str | None = None) -> pd.DataFrame:
-    """Load survey responses: item columns of the framework's scales, Likert values in range."""
+    """Load survey responses: one row per respondent, the item columns of the framework's scales.
+
+    Each item is checked by its scale's ``type``: likert and ordinal items are whole numbers within
+    ``likert: [lo, hi]``; continuous items any finite number (within ``range`` when the scale gives
+    one); binary items 0 or 1. A value that breaks the rule is reported as written in the file.
+    """
     p = Path(path)
     df = read_table(p, encoding=encoding)
     file = p.name
@@ -302,25 +308,44 @@ def load_survey(path: str | Path, framework: Framework, *, encoding: str | None 
         if it not in df.columns:
             problems.append(Problem(file, f"column {it}", "survey item missing"))
     present = [i for i in items if i in df.columns]
-    vals = _numeric(df, present, file, problems, what="a whole number on the Likert scale")
+    vals = pd.DataFrame(index=df.index)
     for s in framework.scales:
-        lo, hi = s.likert
-        for it in s.items:
-            if it not in vals:
-                continue
-            col = vals[it]
-            bad = col.notna() & ((col < lo) | (col > hi) | (col % 1 != 0))
-            for i in map(int, np.flatnonzero(bad.to_numpy())):
-                problems.append(
-                    Problem(file, f"row {_row(i)}, column {it}", f"Likert value outside {lo}–{hi} (whole numbers) of scale {s.code}", f"{col.iloc[i]:g}")
-                )
-            if col.notna().sum() == 0:
-                problems.append(Problem(file, f"column {it}", "all values are missing"))
+        cols = [i for i in s.items if i in df.columns]
+        vals[cols] = _numeric(df, cols, file, problems, what=_ITEM_EXPECTED[s.type])
+        for it in cols:
+            _check_item(s, it, vals[it], df[it], file, problems)
     if problems:
         raise DataError(problems, title=f"{file}: {len(problems)} problem(s) in the survey data")
     out = df.copy()
-    out[present] = vals
+    out[present] = vals[present]
     return out
+
+
+_ITEM_EXPECTED = {
+    "likert": "a whole number on the Likert scale",
+    "ordinal": "a whole number (an ordinal category)",
+    "continuous": "a number",
+    "binary": "0 or 1",
+}
+
+
+def _check_item(scale: Any, item: str, col: pd.Series, raw: pd.Series, file: str, problems: list[Problem]) -> None:
+    """An item's values against its scale's type (see :func:`load_survey`); all missing is a problem."""
+    if scale.type == "binary":
+        bad = col.notna() & ~col.isin([0.0, 1.0])
+        rule = f"binary item of scale {scale.code}: expected 0 or 1"
+    elif scale.type == "continuous":
+        lo, hi = scale.range if scale.range is not None else (-np.inf, np.inf)
+        bad = col.notna() & ((col < lo) | (col > hi))
+        rule = f"value outside the range [{lo:g}, {hi:g}] of scale {scale.code}"
+    else:
+        lo, hi = scale.likert
+        bad = col.notna() & ((col < lo) | (col > hi) | (col % 1 != 0))
+        rule = f"{scale.type.capitalize()} value outside {lo}–{hi} (whole numbers) of scale {scale.code}"
+    for i in map(int, np.flatnonzero(bad.to_numpy())):
+        problems.append(Problem(file, f"row {_row(i)}, column {item}", rule, str(raw.iloc[i]).strip()))
+    if col.notna().sum() == 0:
+        problems.append(Problem(file, f"column {item}", "all values are missing"))
 
 
 # ---------------------------------------------------------------------------------------------

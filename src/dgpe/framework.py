@@ -2,7 +2,9 @@
 
 Two ways in, one model out:
 
-- YAML (``data/framework.yaml``): a nested tree under ``index:`` plus optional ``scales:``;
+- YAML (``data/framework.yaml``): a nested tree under ``index:`` and/or survey ``scales:`` (a
+  framework with scales only is a survey-only framework: reliability and factor structure of the
+  survey, no index);
 - a flat table (CSV/XLSX), one row per node with ``code, parent, level, name_zh, name_en, weight,
   direction, unit, kind, bound_low, bound_high, target, source, note`` (and optionally
   ``denominator, type``): the way researchers keep indicator systems in Excel.
@@ -43,6 +45,7 @@ __all__ = [
     "Name",
     "Node",
     "Auxiliary",
+    "ITEM_TYPES",
     "Scale",
     "Framework",
     "load_framework",
@@ -125,24 +128,47 @@ class Auxiliary(BaseModel):
     note: str | None = None
 
 
+#: Item types of a survey scale: what values its items take and which correlations factor them.
+ITEM_TYPES = ("likert", "ordinal", "continuous", "binary")
+
+
 class Scale(BaseModel):
-    """A survey construct measured by Likert items."""
+    """A survey construct measured by items of one type.
+
+    ``type``: ``likert`` (default) and ``ordinal``: whole numbers within ``likert: [lo, hi]``
+    (ordinal items are factored on polychoric correlations); ``continuous``: any number, within
+    ``range: [lo, hi]`` when given; ``binary``: 0/1 (alpha is then KR-20; factored on tetrachoric
+    correlations). :attr:`bounds` is the response range reverse-keyed items are recoded in
+    (``lo + hi - x``).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
     code: str
     name: Name
     items: tuple[str, ...]
     reverse: tuple[str, ...] = ()
+    type: Literal["likert", "ordinal", "continuous", "binary"] = "likert"
     likert: tuple[int, int] = (1, 5)
+    range: tuple[float, float] | None = None
     dimension: str | None = None
     item_names: dict[str, Name] = Field(default_factory=dict)
+
+    @property
+    def bounds(self) -> tuple[float, float] | None:
+        """The response range: ``likert`` (likert, ordinal), (0, 1) (binary), ``range`` or None
+        (continuous; reverse-keying then uses the observed minimum and maximum)."""
+        if self.type == "binary":
+            return (0.0, 1.0)
+        if self.type == "continuous":
+            return None if self.range is None else (float(self.range[0]), float(self.range[1]))
+        return (float(self.likert[0]), float(self.likert[1]))
 
 
 class Framework(BaseModel):
     """A validated indicator framework (build it with :func:`load_framework`)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    index: Node
+    index: Node | None = None
     scales: tuple[Scale, ...] = ()
     pairs: tuple[tuple[str, str], ...] = ()
     title: Name | None = None
@@ -150,18 +176,24 @@ class Framework(BaseModel):
     auxiliary: tuple[Auxiliary, ...] = ()
 
     # -- navigation --------------------------------------------------------------------------
+    @property
+    def has_index(self) -> bool:
+        """Whether the framework has an index tree (False for a survey-only framework)."""
+        return self.index is not None
+
     def nodes(self) -> list[Node]:
-        return list(self.index.walk())
+        """Every node of the index tree, pre-order (none without an index)."""
+        return [] if self.index is None else list(self.index.walk())
 
     def node(self, code: str) -> Node:
-        for n in self.index.walk():
+        for n in self.nodes():
             if n.code == code:
                 return n
         raise KeyError(f"no node {code!r} in the framework")
 
     @property
     def indicators(self) -> list[Node]:
-        return [n for n in self.index.walk() if n.is_indicator]
+        return [n for n in self.nodes() if n.is_indicator]
 
     @property
     def indicator_codes(self) -> list[str]:
@@ -170,19 +202,19 @@ class Framework(BaseModel):
     @property
     def dimensions(self) -> list[Node]:
         """The index's children."""
-        return list(self.index.children)
+        return [] if self.index is None else list(self.index.children)
 
     def children(self, code: str) -> list[str]:
         return [c.code for c in self.node(code).children]
 
     def parent_of(self, code: str) -> str | None:
-        for n in self.index.walk():
+        for n in self.nodes():
             if any(c.code == code for c in n.children):
                 return n.code
         return None
 
     def name(self, code: str, lang: str = "zh") -> str:
-        for n in self.index.walk():
+        for n in self.nodes():
             if n.code == code:
                 return n.name.get(lang)
         for s in self.scales:
@@ -199,6 +231,8 @@ class Framework(BaseModel):
         """Indicator code → code of the index's child (dimension) that holds it; an indicator that
         is itself a child of the index belongs to the index."""
         out: dict[str, str] = {}
+        if self.index is None:
+            return out
         for dim in self.index.children:
             for n in dim.walk():
                 if n.is_indicator:
@@ -209,7 +243,7 @@ class Framework(BaseModel):
         """Indicator code → code of the dimension's child that holds it (for three-level trees)."""
         return {
             n.code: sub.code
-            for dim in self.index.children
+            for dim in self.dimensions
             for sub in dim.children
             if sub.children
             for n in sub.walk()
@@ -265,6 +299,9 @@ class Framework(BaseModel):
             for child in node.children:
                 visit(child, node.code)
 
+        if self.index is None:  # a survey-only framework: no nodes
+            return pd.DataFrame(columns=["code", "parent", "level", "weight", "direction", "name_zh", "name_en",
+                                         "unit", "kind", "bound_low", "bound_high", "target", "denominator"])
         visit(self.index, None)
         meta = pd.DataFrame(rows)
         meta["_order"] = meta["code"].map(order)
@@ -512,19 +549,11 @@ def _check_scales(
         for r in reverse:
             if r not in items:
                 problems.append(Problem(file, where, f"reverse-keyed item {r} is not one of its items"))
-        likert = s.get("likert", [1, 5])
-        if (
-            not isinstance(likert, list | tuple)
-            or len(likert) != 2
-            or not all(isinstance(v, int) for v in likert)
-            or likert[0] >= likert[1]
-        ):
-            problems.append(Problem(file, where, "likert must be [min, max] integers with min < max", str(likert)))
-            likert = [1, 5]
+        kind = _scale_type(s, where, file, problems)
         dim = s.get("dimension")
         if dim is not None and str(dim) not in codes:
             problems.append(Problem(file, where, f"dimension {dim} is not a node of the framework"))
-        extra = set(s) - {"code", "name", "items", "reverse", "likert", "dimension"}
+        extra = set(s) - {"code", "name", "items", "reverse", "type", "likert", "range", "dimension"}
         if extra:
             problems.append(Problem(file, where, f"unknown field(s) {sorted(extra)}"))
         out.append(
@@ -533,7 +562,7 @@ def _check_scales(
                 "name": _name(s.get("name"), code, where, file, problems),
                 "items": tuple(items),
                 "reverse": tuple(reverse),
-                "likert": tuple(likert),
+                **kind,
                 "dimension": None if dim is None else str(dim),
                 "item_names": item_names,
             }
@@ -604,13 +633,50 @@ def _check_denominators(root: dict[str, Any], aux: list[dict[str, Any]], file: s
     visit(root)
 
 
+def _scale_type(s: Mapping[str, Any], where: str, file: str, problems: list[Problem]) -> dict[str, Any]:
+    """A scale's item type with its response range: ``likert: [lo, hi]`` (likert, ordinal),
+    (0, 1) (binary), ``range: [lo, hi]`` (continuous, optional)."""
+    kind = str(s.get("type") or "likert").strip().lower()
+    if kind not in ITEM_TYPES:
+        problems.append(Problem(file, where, f"type must be one of {', '.join(ITEM_TYPES)}", str(s.get("type"))))
+        kind = "likert"
+    likert, rng = s.get("likert"), s.get("range")
+    out: dict[str, Any] = {"type": kind}
+    if kind in ("likert", "ordinal"):
+        if likert is None:
+            likert = [1, 5]
+        if (not isinstance(likert, list | tuple) or len(likert) != 2
+                or not all(isinstance(v, int) and not isinstance(v, bool) for v in likert) or likert[0] >= likert[1]):
+            problems.append(Problem(file, where, "likert must be [min, max] integers with min < max", str(likert)))
+            likert = [1, 5]
+        out["likert"] = tuple(likert)
+    elif kind == "binary":
+        if likert is not None and list(likert) != [0, 1]:
+            problems.append(Problem(file, where, "binary items take the values 0 and 1; drop 'likert' (or give [0, 1])",
+                                    str(likert)))
+        out["likert"] = (0, 1)
+    elif likert is not None:
+        problems.append(Problem(file, where, "'likert' applies to likert and ordinal items; continuous items take an "
+                                             "optional range: [min, max]", str(likert)))
+    if rng is not None and kind != "continuous":
+        problems.append(Problem(file, where, f"'range' applies to continuous items, not {kind} ones", str(rng)))
+    elif rng is not None:
+        ok = (isinstance(rng, list | tuple) and len(rng) == 2
+              and all(isinstance(v, int | float) and not isinstance(v, bool) for v in rng) and rng[0] < rng[1])
+        if ok:
+            out["range"] = (float(rng[0]), float(rng[1]))
+        else:
+            problems.append(Problem(file, where, "range must be [min, max] numbers with min < max", str(rng)))
+    return out
+
+
 def _check_pairs(
-    raw: Any, root: dict[str, Any], file: str, problems: list[Problem]
+    raw: Any, root: dict[str, Any] | None, file: str, problems: list[Problem]
 ) -> tuple[tuple[str, str], ...]:
     """Availability → actual-use pairs: ``[[available, used], …]`` of indicator codes."""
     if raw is None:
         return ()
-    leaves = {c for c in _leaf_codes(root)}
+    leaves = set() if root is None else set(_leaf_codes(root))
     out = []
     if not isinstance(raw, list):
         problems.append(Problem(file, "pairs", "'pairs' must be a list of [availability, use] code pairs"))
@@ -635,11 +701,13 @@ def _leaf_codes(n: dict[str, Any]) -> Iterator[str]:
 
 
 def framework_from_dict(raw: Any, *, file: str = "<memory>") -> Framework:
-    """Build a framework from the YAML structure (``index:`` tree plus optional ``scales:``)."""
+    """Build a framework from the YAML structure: an ``index:`` tree and/or ``scales:`` (a
+    survey-only framework has scales and no index)."""
     problems: list[Problem] = []
-    if not isinstance(raw, Mapping) or "index" not in raw:
+    if not isinstance(raw, Mapping) or not ("index" in raw or raw.get("scales")):
         raise FrameworkError(
-            [Problem(file, "top level", "expected a mapping with an 'index:' tree (and optional 'scales:')")]
+            [Problem(file, "top level", "expected a mapping with an 'index:' tree and/or 'scales:' "
+                                        "(a survey-only framework has scales only)")]
         )
     extra = set(raw) - {"index", "scales", "pairs", "title", "source", "auxiliary"}
     if extra:
@@ -659,20 +727,22 @@ def framework_from_dict(raw: Any, *, file: str = "<memory>") -> Framework:
         out["children"] = [build(k, f"child {i + 1} of {out['code']}") for i, k in enumerate(kids)]
         return out
 
-    root = build(raw["index"], "index")
-    _check_tree(root, file, problems)
-    codes = {n for n in _codes(root)}
+    root = build(raw["index"], "index") if "index" in raw else None
+    if root is not None:
+        _check_tree(root, file, problems)
+    codes = set() if root is None else {n for n in _codes(root)}
     scales = _check_scales(raw.get("scales"), codes, file, problems)
     pairs = _check_pairs(raw.get("pairs"), root, file, problems)
     aux = _check_auxiliary(raw.get("auxiliary"), codes | set(_scale_items(scales)), file, problems)
-    _check_denominators(root, aux, file, problems)
+    if root is not None:
+        _check_denominators(root, aux, file, problems)
     title = None
     if raw.get("title") is not None:
         title = _name(raw.get("title"), "title", "title", file, problems)
     if problems:
         raise FrameworkError(problems, title=f"{file}: the framework breaks {len(problems)} rule(s)")
     return Framework(
-        index=_to_node(root),
+        index=None if root is None else _to_node(root),
         scales=tuple(Scale(**s) for s in scales),
         pairs=pairs,
         title=None if title is None else Name(**title),

@@ -18,7 +18,8 @@ from dgpe.config import RunConfig
 from dgpe.framework import load_framework
 from dgpe.record import read_recorded_table
 
-__all__ = ["write_method_note", "SECTIONS", "framework_summary", "framework_title"]
+__all__ = ["write_method_note", "SECTIONS", "framework_summary", "framework_title", "scales_summary",
+           "skipped_analyses"]
 
 #: notebook → (section title zh, section title en, what the section answers zh, en)
 SECTIONS: dict[str, tuple[str, str, str, str]] = {
@@ -120,6 +121,40 @@ def framework_summary(cfg: RunConfig, lang: str) -> tuple[pd.DataFrame, pd.DataF
     return pd.DataFrame(rows), by_kind
 
 
+def scales_summary(cfg: RunConfig, lang: str) -> pd.DataFrame:
+    """The survey scales: items, item type, response range and reverse-keyed items."""
+    fw = load_framework(cfg.framework)
+    return pd.DataFrame([{
+        _t(lang, "量表", "Scale"): f"{s.code} {s.name.get(lang)}",
+        _t(lang, "题项数", "Items"): len(s.items),
+        _t(lang, "题项类型", "Item type"): s.type,
+        _t(lang, "取值范围", "Range"): "—" if s.bounds is None else f"{s.bounds[0]:g}–{s.bounds[1]:g}",
+        _t(lang, "反向题", "Reverse-keyed"): ", ".join(s.reverse) or "—",
+    } for s in fw.scales])
+
+
+def _framework_blocks(cfg: RunConfig, lang: str, num: _Numbering) -> list[tuple[str, Any]]:
+    """Section 1: the index tree (dimensions, nominal weights, kinds) and/or the survey scales."""
+    out: list[tuple[str, Any]] = []
+    fw = load_framework(cfg.framework)
+    table = _t(lang, "表", "Table")
+    if fw.has_index:
+        dims, kinds = framework_summary(cfg, lang)
+        out.append(("p", _t(lang, "指标体系的维度、指标数与名义权重如下;名义权重按各层级权重逐级相乘得到。",
+                            "The framework's dimensions, indicator counts and nominal weights (the product of weights down the tree):")))
+        num.table += 1
+        out.append(("table", (f"{table} {num.table} {_t(lang, '指标体系结构', 'Structure of the framework')}", dims)))
+        num.table += 1
+        out.append(("table", (f"{table} {num.table} {_t(lang, '投入、产出、成效指标的名义权重', 'Nominal weight on input, output and outcome indicators')}", kinds)))
+    else:
+        out.append(("p", _t(lang, "指标体系只有问卷量表,没有指数层级树:本次运行分析量表的信度与因子结构,不构建指数。",
+                            "The framework has survey scales and no index tree: the run analyses the scales' reliability "
+                            "and factor structure and builds no index.")))
+        num.table += 1
+        out.append(("table", (f"{table} {num.table} {_t(lang, '问卷量表', 'Survey scales')}", scales_summary(cfg, lang))))
+    return out
+
+
 def _for_note(df: pd.DataFrame, lang: str, max_cols: int = 7) -> tuple[pd.DataFrame, int]:
     """The columns that fit a page: drop the other language's columns (``*_en`` in a zh note), keep
     at most ``max_cols``; return the frame and how many columns were left out."""
@@ -158,13 +193,7 @@ def _blocks(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]) ->
     out.append(("p", manifest_line))
 
     out.append(("h1", _t(lang, "1 指标体系", "1 The indicator framework")))
-    dims, kinds = framework_summary(cfg, lang)
-    out.append(("p", _t(lang, "指标体系的维度、指标数与名义权重如下;名义权重按各层级权重逐级相乘得到。",
-                        "The framework's dimensions, indicator counts and nominal weights (the product of weights down the tree):")))
-    num.table += 1
-    out.append(("table", (f"{_t(lang, '表', 'Table')} {num.table} {_t(lang, '指标体系结构', 'Structure of the framework')}", dims)))
-    num.table += 1
-    out.append(("table", (f"{_t(lang, '表', 'Table')} {num.table} {_t(lang, '投入、产出、成效指标的名义权重', 'Nominal weight on input, output and outcome indicators')}", kinds)))
+    out.extend(_framework_blocks(cfg, lang, num))
 
     section_no = 1
     for nb in cfg.notebooks:
@@ -176,6 +205,8 @@ def _blocks(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]) ->
         out.append(("h1", f"{section_no} {_t(lang, zh, en)}"))
         if qzh:
             out.append(("p", _t(lang, qzh, qen)))
+        if not (rec.get("results") or rec.get("tables") or any(not f.get("skipped") for f in rec.get("findings", []))):
+            out.append(("p", _t(lang, "本节的分析均未进行(原因见“局限”)。", "None of this section's analyses ran (see Limitations for why).")))
         results = rec.get("results", {})
         if results:
             df = pd.DataFrame(
@@ -199,20 +230,29 @@ def _blocks(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]) ->
                 out.append(("li", f.get(lang) or f.get("en", "")))
     section_no += 1
     out.append(("h1", f"{section_no} {_t(lang, '局限', 'Limitations')}"))
-    if (Path(cfg.data.indicators).parent / "truth").is_dir():  # written by `dgpe example`
+    data = cfg.data.indicators or cfg.data.survey
+    if cfg.data.indicators is not None and (Path(cfg.data.indicators).parent / "truth").is_dir():  # `dgpe example`
         out.append(("li", _EXAMPLE_LIMIT[lang]))
-    else:
-        out.append(("li", _t(lang, f"数据来源:{Path(cfg.data.indicators).name}(见 manifest.json 中的文件哈希)。",
-                             f"Data: {Path(cfg.data.indicators).name} (file hashes in manifest.json).")))
-    for line in _LIMITS[lang]:
+    elif data is not None:
+        out.append(("li", _t(lang, f"数据来源:{Path(data).name}(见 manifest.json 中的文件哈希)。",
+                             f"Data: {Path(data).name} (file hashes in manifest.json).")))
+    for line in _LIMITS[lang] if cfg.data.indicators is not None else []:  # both are about the index
         out.append(("li", line))
+    for nb, text, sections in skipped_analyses(records, lang):
+        label = _t(lang, "未做的分析", "Not analysed")
+        where = f"{nb}: {', '.join(sections)}"
+        out.append(("li", f"{label}({where}):{text}" if lang == "zh" else f"{label} ({where}): {text}"))
+    return out
+
+
+def skipped_analyses(records: dict[str, dict[str, Any]], lang: str) -> list[tuple[str, str, list[str]]]:
+    """The skipped sections as ``(notebook, reason, [section, …])``: one entry per notebook and reason."""
+    out: dict[tuple[str, str], list[str]] = {}
     for nb, rec in records.items():
         for f in rec.get("findings", []):
             if f.get("skipped"):
-                label = _t(lang, "未做的分析", "Not analysed")
-                out.append(("li", f"{label}({nb}):{f.get(lang) or f.get('en', '')}" if lang == "zh"
-                            else f"{label} ({nb}): {f.get(lang) or f.get('en', '')}"))
-    return out
+                out.setdefault((nb, f.get(lang) or f.get("en", "")), []).append(str(f.get("section") or ""))
+    return [(nb, text, sections) for (nb, text), sections in out.items()]
 
 
 def _md_table(df: pd.DataFrame, max_rows: int, lang: str = "en") -> str:

@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from dgpe.catalogue import check_options, thresholds
+from dgpe.catalogue import check_options, settings, thresholds
 from dgpe.config import RunConfig
 from dgpe.errors import ConfigError, Problem
 from dgpe.framework import Framework
@@ -41,6 +41,7 @@ __all__ = ["Plan", "resolve_plan", "CAPABILITIES"]
 
 #: What a part of the report may need, and the catalogue message that says it is missing.
 CAPABILITIES: dict[str, str] = {
+    "index": "plan.skipped_no_index",
     "survey": "plan.skipped_no_survey",
     "ahp": "plan.skipped_no_ahp",
     "delphi": "plan.skipped_no_delphi",
@@ -71,7 +72,10 @@ class Plan:
     weights_override : node weights from judgements or a file (None when the build derives them)
     bands : grade bands (name → lower cut-off) valid on the index's scale, or None
     capabilities : capability → None (available) or the :class:`Finding` that says why not
-    options : the config's analysis options; :attr:`thresholds` has them merged with the defaults
+    options : the config's analysis options; :attr:`thresholds` and :attr:`settings` have them
+        merged with the defaults (numbers and choices, see :mod:`dgpe.catalogue`)
+    cfa_model : ``(set, lavaan syntax)`` of ``options.cfa.model`` / ``model_file``: the data set
+        (``"survey"`` or ``"indicators"``) whose columns the model names, and the model; or None
     sensitivity : the config's ``sensitivity`` block as the build can take it: an uncertainty whose
         alternatives do not apply to the build (treatment alternatives of a build without
         winsorisation) is left out, and :attr:`sensitivity_dropped` says so (findings)
@@ -93,6 +97,7 @@ class Plan:
     bands: dict[str, float] | None
     capabilities: dict[str, Finding | None]
     options: dict[str, Any] = field(default_factory=dict)
+    cfa_model: tuple[str, str] | None = None
     sensitivity: dict[str, Any] = field(default_factory=dict)
     sensitivity_dropped: list[Finding] = field(default_factory=list)
     _index: Any = field(default=None, repr=False)
@@ -141,6 +146,16 @@ class Plan:
     def threshold(self, key: str) -> Any:
         return self.thresholds[key]
 
+    @property
+    def settings(self) -> dict[str, Any]:
+        """Every non-numeric analysis option (EFA rotation, omega's factors …) with the config's
+        ``options`` applied."""
+        return settings(self.options)
+
+    def setting(self, key: str) -> Any:
+        """One analysis option, e.g. ``plan.setting("factor.efa_rotation")`` → ``'oblimin'``."""
+        return self.settings[key]
+
     # -- the data the build takes -------------------------------------------------------------
     @functools.cached_property
     def X(self) -> pd.DataFrame:
@@ -178,6 +193,9 @@ class Plan:
     @property
     def index(self) -> Any:
         """The index built with the plan's spec and weights (built once, then cached)."""
+        if self.spec is None:
+            raise ValueError("the run builds no index (the framework has no index tree); "
+                             "sections check plan.has('index') first")
         if self._index is None:
             from methods.index import build_index
 
@@ -238,17 +256,18 @@ class Plan:
     # -- records ----------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The resolved decisions as JSON-ready data (written to the report as ``plan.json``)."""
-        scale = self.scale
+        built = self.spec is not None
+        scale = self.scale if built else None
         return {
             "year": self.year,
             "years": self.years,
             "lang": self.lang,
             "seed": self.seed,
             "groups": self.groups,
-            "build": self.spec.to_dict(),
+            "build": self.spec.to_dict() if built else None,
             "weights_method": self.weights_method,
-            "weights": {k: float(v) for k, v in self.index.weights.items()},
-            "scale": {"low": scale.low, "high": scale.high, "bounded": scale.bounded},
+            "weights": {k: float(v) for k, v in self.index.weights.items()} if built else {},
+            "scale": {"low": scale.low, "high": scale.high, "bounded": scale.bounded} if scale else None,
             "bands": self.bands,
             "capabilities": {
                 k: None if v is None else {"key": v.key, "zh": v("zh"), "en": v("en")}
@@ -258,7 +277,9 @@ class Plan:
             "sensitivity": self.sensitivity,
             "sensitivity_dropped": [f("en") for f in self.sensitivity_dropped],
             "thresholds": self.thresholds,
-            "build_log": _plain_log(self.index.log),
+            "settings": self.settings,
+            "cfa_model": None if self.cfa_model is None else {"set": self.cfa_model[0], "model": self.cfa_model[1]},
+            "build_log": _plain_log(self.index.log) if built else [],
         }
 
 
@@ -274,7 +295,7 @@ def load_inputs(cfg: RunConfig) -> dict[str, Any]:
     d = cfg.data
     return {
         "framework": fw,
-        "panel": load_indicators(d.indicators, fw, groups=cfg.groups),
+        "panel": load_indicators(d.indicators, fw, groups=cfg.groups) if d.indicators and fw.has_index else None,
         "survey": load_survey(d.survey, fw) if d.survey else None,
         "delphi": load_delphi(d.delphi, fw) if d.delphi else None,
         "experts": load_experts(d.experts) if d.experts else None,
@@ -294,13 +315,17 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
         problems.append(Problem(file, f"field {where}", message))
 
     fw: Framework = inputs["framework"]
-    panel: pd.DataFrame = inputs["panel"]
-    cfg = _resolve_year(cfg, panel, problem)
+    panel: pd.DataFrame | None = inputs.get("panel")
     if lang is not None:
         cfg = cfg.model_copy(update={"lang": lang})
+    _check_inputs(cfg, fw, inputs, problem)
+    if problems or panel is None:
+        return _survey_only_plan(cfg, inputs, file, problems)
+    cfg = _resolve_year(cfg, panel, problem)
     _check_groups(cfg, panel, problem)
     for where, msg in check_options(cfg.options):
         problem(where, msg)
+    cfa_model = resolve_cfa_model(cfg, fw, problem)
     spec, method = _resolve_spec(cfg, problem, root=fw.index.code)
     meta = fw.to_meta()
     if spec is not None and spec.denominate is not None:
@@ -323,7 +348,7 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
         experts=inputs.get("experts"), ahp=inputs.get("ahp"),
         panel_imputation=impute_panel(panel, cfg, fw),
         spec=spec, weights_method=method, weights_override=override,
-        bands=None, capabilities={}, options=dict(cfg.options),
+        bands=None, capabilities={}, options=dict(cfg.options), cfa_model=cfa_model,
     )
     _build_or_refuse(plan, file)
     plan.bands = _resolve_bands(plan)
@@ -332,6 +357,131 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
         plan.sensitivity, plan.sensitivity_dropped = _resolve_sensitivity(plan, file)
     plan.capabilities = _capabilities(plan)
     return plan
+
+
+def _check_inputs(cfg: RunConfig, fw: Framework, inputs: Mapping[str, Any], problem: Any) -> None:
+    """The data files the framework calls for: indicator data for an index tree, survey data for a
+    framework of scales only (nothing else to analyse), no indicator data without an index."""
+    if fw.has_index and cfg.data.indicators is None:
+        problem("data.indicators", "required field is missing: the framework has an index tree, so the run "
+                                   "needs its indicator data")
+    if not fw.has_index:
+        if cfg.data.indicators is not None:
+            problem("data.indicators", "the framework has no index tree (scales only); drop data.indicators "
+                                       "or add an index: tree to the framework")
+        if inputs.get("survey") is None:
+            problem("data.survey", "required field is missing: the framework has survey scales only, so the "
+                                   "run needs the survey data")
+        for where, given in (("build", cfg.build), ("panel_impute", cfg.panel_impute), ("bands", cfg.bands),
+                             ("sensitivity", cfg.sensitivity)):
+            if given:
+                problem(where, "applies to the index, and the framework has no index tree (a survey-only run)")
+
+
+def _survey_only_plan(cfg: RunConfig, inputs: Mapping[str, Any], file: str, problems: list[Problem]) -> Plan:
+    """The plan of a framework without an index tree: the survey's reliability and factor structure,
+    every index section skipped (``plan.has("index")`` is False). Raises the problems found so far."""
+    fw: Framework = inputs["framework"]
+    for where, msg in check_options(cfg.options):
+        problems.append(Problem(file, f"field {where}", msg))
+    cfa_model = resolve_cfa_model(cfg, fw, lambda where, msg: problems.append(Problem(file, f"field {where}", msg)))
+    if problems:
+        raise ConfigError(problems, title=f"{file}: {len(problems)} problem(s) in the run config")
+    plan = Plan(
+        config=cfg.model_copy(update={"year": None}), framework=fw, meta=fw.to_meta(),
+        panel=pd.DataFrame(columns=["unit_id"]), units=pd.DataFrame(index=pd.Index([], name="unit_id")),
+        survey=inputs.get("survey"), delphi=None, experts=None, ahp=None, panel_imputation=None,
+        spec=None, weights_method="none", weights_override=None, bands=None, capabilities={},
+        options=dict(cfg.options), cfa_model=cfa_model,
+    )
+    plan.capabilities = _capabilities(plan)
+    return plan
+
+
+_LAVAAN_OPERATORS = ("=~", "~~")
+
+
+def model_variables(model: str) -> tuple[list[str], list[str]]:
+    """The latent and observed variable names of a CFA model in lavaan syntax (``=~`` loadings and
+    ``~~`` (co)variances; modifiers such as ``0.8*x`` or ``NA*x`` stripped), in order of appearance.
+    Raises ValueError naming a statement with another operator (regressions, constraints).
+
+    >>> model_variables("visual =~ x1 + 0.8*x2 + x3\\nx1 ~~ x2")
+    (['visual'], ['x1', 'x2', 'x3'])
+    """
+    try:  # the methods' own parser, where it exists, checks the syntax fully
+        from methods.psychometrics.model_syntax import parse_model
+    except ImportError:
+        parse_model = None
+    if parse_model is not None:
+        from methods import MethodError
+
+        try:
+            parsed = parse_model(model)
+        except (MethodError, ValueError) as exc:
+            raise ValueError(str(exc)) from None
+        return list(parsed.factors), [i for i in dict.fromkeys(
+            [*parsed.items, *(v for c in parsed.covariances for v in (c.lhs, c.rhs))]) if i not in parsed.factors]
+    return _model_names(model)
+
+
+def _model_names(model: str) -> tuple[list[str], list[str]]:
+    """:func:`model_variables` without the methods' parser: the names around ``=~`` and ``~~``."""
+    latent: list[str] = []
+    named: list[str] = []
+    for line in re.split(r"[\n;]", model):
+        text = line.split("#", 1)[0].strip()
+        if not text:
+            continue
+        op = next((o for o in _LAVAAN_OPERATORS if o in text), None)
+        if op is None or any(o in text for o in ("~1", ":=", "==", "<", ">")) or text.count("~") != (1 if op == "=~" else 2):
+            raise ValueError(f"'{text}': a CFA model takes '=~' (loadings) and '~~' (variances, covariances) only")
+        lhs, rhs = (part.strip() for part in text.split(op, 1))
+        terms = [t.strip().split("*")[-1].strip() for t in rhs.split("+")]
+        if not lhs or not all(terms):
+            raise ValueError(f"'{text}': a name is missing")
+        if op == "=~":
+            latent.append(lhs)
+            named.extend(terms)
+        else:
+            named.extend([lhs, *terms])
+    observed = [v for v in dict.fromkeys(named) if v not in latent]
+    return list(dict.fromkeys(latent)), observed
+
+
+def resolve_cfa_model(cfg: RunConfig, fw: Framework, problem: Any) -> tuple[str, str] | None:
+    """``options.cfa.model`` (or the text of ``model_file``, relative to the run config) with the
+    data set it applies to: the survey when it names survey items only, the indicators when it names
+    indicators only; every other case is a problem naming the field."""
+    block = cfg.options.get("cfa") if isinstance(cfg.options.get("cfa"), Mapping) else {}
+    text, name = block.get("model"), block.get("model_file")
+    if text is None and name is None or not isinstance(text or name, str):
+        return None
+    where = "options.cfa.model"
+    if text is not None and name is not None:
+        problem("options.cfa", "give model or model_file, not both")
+        return None
+    if name is not None:
+        where = "options.cfa.model_file"
+        base = Path(str(cfg.source)).parent if cfg.source else Path.cwd()
+        path = Path(name) if Path(name).is_absolute() else base / name
+        if not path.is_file():
+            problem(where, f"file not found: {path}")
+            return None
+        text = path.read_text(encoding="utf-8")
+    try:
+        latent, observed = model_variables(str(text))
+    except ValueError as exc:
+        problem(where, str(exc))
+        return None
+    for key, columns in (("survey", fw.scale_items()), ("indicators", fw.indicator_codes)):
+        if observed and set(observed) <= set(columns):
+            return key, str(text)
+    known = set(fw.scale_items()) | set(fw.indicator_codes)
+    unknown = [v for v in observed if v not in known]
+    problem(where, f"names {unknown} that are neither survey items nor indicators of the framework" if unknown
+            else "names survey items and indicators together; a model is fitted to one data set")
+    return None
 
 
 def _collapse(problems: list[Any]) -> list[tuple[str, str]]:
@@ -523,9 +673,11 @@ def _resolve_bands(plan: Plan) -> dict[str, float] | None:
 
 def _capabilities(plan: Plan) -> dict[str, Finding | None]:
     fw = plan.framework
+    built = plan.spec is not None
     kinds = plan.meta.loc[plan.meta["level"] == 1, "kind"] if "kind" in plan.meta else pd.Series(dtype=object)
     kinds = kinds.dropna().astype(str)
     have = {
+        "index": built,
         "survey": plan.survey is not None and bool(fw.scales),
         "ahp": bool(plan.ahp),
         "delphi": plan.delphi is not None,
@@ -535,12 +687,14 @@ def _capabilities(plan: Plan) -> dict[str, Finding | None]:
         "years": len(plan.years) >= 2,
         "sensitivity": bool(plan.sensitivity.get("uncertainties")),
         "bands": plan.bands is not None,
-        "subdimensions": any(fw.children(c) and not fw.node(c).is_indicator
-                             for d in fw.children(plan.index.index_code) for c in fw.children(d)),
+        "subdimensions": built and any(fw.children(c) and not fw.node(c).is_indicator
+                                       for d in fw.children(plan.index.index_code) for c in fw.children(d)),
     }
     out: dict[str, Finding | None] = {}
     for cap, ok in have.items():
-        out[cap] = None if ok else Finding(CAPABILITIES[cap], {}, "info")
+        # without an index, what the index would need is missing for that one reason
+        key = CAPABILITIES[cap] if built or cap in ("survey", "ahp", "delphi", "experts") else CAPABILITIES["index"]
+        out[cap] = None if ok else Finding(key, {}, "info")
     if plan.config.bands and plan.bands is None:
         out["bands"] = _band_reason(plan)
     return out

@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from dgpe.config import RunConfig
-from dgpe.method_note import framework_title, write_method_note
+from dgpe.method_note import framework_title, skipped_analyses, write_method_note
 from dgpe.record import RECORDS_DIR, read_recorded_table
 
 __all__ = ["assemble_report", "excel_sheet_name", "write_workbook", "collect"]
@@ -133,12 +133,11 @@ def write_index(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]
         cls = " class='warn'" if f.get("level") == "warning" else ""
         parts.append(f"<li{cls}><span class='muted'>[{e(nb)}]</span> {e(f.get(lang) or f.get('en', ''))}</li>")
     parts.append("</ul>")
-    skipped = [(nb, f) for nb, rec in records.items() for f in rec.get("findings", []) if f.get("skipped")]
+    skipped = skipped_analyses(records, lang)
     if skipped:
         parts.append(f"<h2>{e(t('未做的分析', 'Analyses not run'))}</h2><ul>")
-        for nb, f in skipped:
-            parts.append(f"<li><span class='muted'>[{e(nb)} · {e(f.get('section') or '')}]</span> "
-                         f"{e(f.get(lang) or f.get('en', ''))}</li>")
+        for nb, text, sections in skipped:
+            parts.append(f"<li><span class='muted'>[{e(nb)} · {e(', '.join(sections))}]</span> {e(text)}</li>")
         parts.append("</ul>")
     # notebooks
     parts.append(f"<h2>{e(t('分析笔记本', 'Notebooks'))}</h2><ul>")

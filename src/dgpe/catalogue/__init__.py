@@ -1,10 +1,12 @@
 """The catalogue of the report's words: findings, skip reasons and thresholds, as data.
 
-Each topic has a YAML file beside this module (``index.yaml``, ``reliability.yaml`` …) with two
-blocks::
+Each topic has a YAML file beside this module (``index.yaml``, ``reliability.yaml`` …) with up to
+three blocks::
 
     thresholds:                      # numbers verdicts compare against; a run config overrides them
       alpha_good: {value: 0.7, doc: "Cronbach's alpha from which a scale counts as reliable"}
+    options:                         # analysis choices that are not numbers: a default and what is allowed
+      efa_rotation: {value: oblimin, choices: [oblimin, varimax, promax, none], doc: "..."}
     messages:                        # findings and skip reasons, in both languages
       summary:
         zh: "{n} 个单位的综合指数均值 {mean:.1f}。"
@@ -12,7 +14,11 @@ blocks::
 
 A message is addressed as ``"<topic>.<key>"`` and formatted with :meth:`str.format`; parameters that
 are :class:`dgpe.text.Text` (a node's name) or lists of them are rendered in the message's language
-first. A run config overrides a threshold with ``options: {<topic>: {<name>: value}}``.
+first. A run config overrides a threshold or an option with ``options: {<topic>: {<name>: value}}``.
+An option's spec says what it takes: ``choices`` (one of these words; with ``whole_number: true`` a
+whole number ≥ 1 as well), ``subset`` (a non-empty list of these words), ``text`` (a string, e.g. a
+model in lavaan syntax), ``path`` (a file path, relative to the run config) or, when the default is
+``true``/``false``, a flag. :func:`check_options` refuses anything else, naming the field.
 
 >>> from dgpe.catalogue import message
 >>> message("plan.skipped_no_survey", "en")
@@ -31,7 +37,8 @@ import yaml
 
 from dgpe.text import Text, render
 
-__all__ = ["message", "message_text", "threshold", "thresholds", "topics", "catalogue", "check_options"]
+__all__ = ["message", "message_text", "threshold", "thresholds", "topics", "catalogue", "check_options",
+           "option_specs", "settings"]
 
 
 @functools.cache
@@ -44,6 +51,7 @@ def catalogue() -> dict[str, dict[str, Any]]:
             out[entry.name[: -len(".yaml")]] = {
                 "messages": data.get("messages") or {},
                 "thresholds": data.get("thresholds") or {},
+                "options": data.get("options") or {},
             }
     return out
 
@@ -96,6 +104,22 @@ def threshold(key: str, options: Mapping[str, Any] | None = None) -> Any:
     return values[key]
 
 
+def option_specs() -> dict[str, dict[str, Any]]:
+    """Every non-numeric analysis option as ``{"<topic>.<name>": spec}`` (``value`` is the default)."""
+    return {f"{topic}.{name}": dict(spec) for topic, data in catalogue().items()
+            for name, spec in data["options"].items()}
+
+
+def settings(options: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Every analysis option as ``{"<topic>.<name>": value}``, with the run config's choices applied
+    (``settings({"factor": {"efa_rotation": "varimax"}})["factor.efa_rotation"]`` → ``'varimax'``)."""
+    out = {key: spec.get("value") for key, spec in option_specs().items()}
+    for key, value in _flatten(options or {}).items():
+        if key in out:
+            out[key] = value
+    return out
+
+
 def _flatten(options: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for k, v in options.items():
@@ -109,20 +133,45 @@ def _flatten(options: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 
 def check_options(options: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Problems with a run config's ``options`` block as ``(field, message)`` pairs: unknown names
-    (with the known ones of the topic) and values whose type differs from the default's."""
+    (with the known ones of the topic), threshold values whose type differs from the default's, and
+    option values their spec does not allow (with the allowed ones)."""
     known = thresholds()
+    specs = option_specs()
     problems = []
     for key, value in _flatten(options).items():
-        if key not in known:
+        if key in specs:
+            msg = _option_problem(specs[key], value)
+        elif key in known:
+            msg = _type_problem(known[key], value)
+        else:
             topic = key.partition(".")[0]
-            names = sorted(k for k in known if k.startswith(topic + "."))
+            names = sorted(k for k in (*known, *specs) if k.startswith(topic + "."))
             hint = f"; known: {', '.join(names)}" if names else f"; topics: {', '.join(topics())}"
-            problems.append((f"options.{key}", f"unknown option{hint}"))
-            continue
-        msg = _type_problem(known[key], value)
+            msg = f"unknown option{hint}"
         if msg:
             problems.append((f"options.{key}", msg))
     return problems
+
+
+def _option_problem(spec: Mapping[str, Any], value: Any) -> str:
+    """Why ``value`` is not allowed by an option's ``spec`` (see the module doc), or ''."""
+    if "choices" in spec:
+        choices = [str(c) for c in spec["choices"]]
+        if spec.get("whole_number") and isinstance(value, int) and not isinstance(value, bool):
+            return "" if value >= 1 else f"expected a whole number ≥ 1, found {value!r}"
+        if isinstance(value, str) and value in choices:
+            return ""
+        extra = " or a whole number ≥ 1" if spec.get("whole_number") else ""
+        return f"expected one of {', '.join(choices)}{extra}; found {value!r}"
+    if "subset" in spec:
+        allowed = [str(c) for c in spec["subset"]]
+        if isinstance(value, list) and value and all(isinstance(v, str) and v in allowed for v in value):
+            return ""
+        return f"expected a non-empty list of {', '.join(allowed)}; found {value!r}"
+    if spec.get("text") or spec.get("path"):
+        what = "a file path" if spec.get("path") else "text"
+        return "" if value is None or (isinstance(value, str) and value.strip()) else f"expected {what}, found {value!r}"
+    return _type_problem(spec.get("value"), value)
 
 
 def _type_problem(default: Any, value: Any) -> str:

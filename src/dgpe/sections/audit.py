@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from dgpe import plotting
-from dgpe.sections.base import Section
+from dgpe.sections.base import Section, requires
 from dgpe.text import Text
 from methods.index import audit
 
@@ -40,6 +40,7 @@ def _limit(run: Run, name: str) -> Any:
     return run.plan.threshold(f"audit.{name}")
 
 
+@requires("index", "audit.coverage")
 def coverage(run: Run) -> Section:
     """How complete are the ranked year's data, by indicator and by unit?"""
     sec = Section("audit.coverage", Text("数据完整性", "Coverage"))
@@ -66,6 +67,7 @@ def coverage(run: Run) -> Section:
     return sec
 
 
+@requires("index", "audit.distributions")
 def distributions(run: Run) -> Section:
     """Which indicators are so skewed that a few units would dominate a min-max scale (JRC rule)?"""
     sec = Section("audit.distributions", Text("分布与离群值", "Distributions and outliers"))
@@ -96,6 +98,7 @@ def _histograms(run: Run, flagged: list[str]) -> Any:
     return fig
 
 
+@requires("index", "audit.bounds")
 def bounds(run: Run) -> Section:
     """Which bounded indicators have most units at their ceiling, so that they barely discriminate?"""
     sec = Section("audit.bounds", Text("边界与天花板", "Bounds and ceilings"))
@@ -130,6 +133,7 @@ def correlation_groups(run: Run) -> pd.Series:
     return pd.Series(out)
 
 
+@requires("index", "audit.correlations")
 def correlations(run: Run) -> Section:
     """Do the oriented indicators correlate more with their own group than with the others?"""
     sec = Section("audit.correlations", Text("相关结构", "Correlations within and across dimensions"))
@@ -161,6 +165,7 @@ def correlations(run: Run) -> Section:
     return sec
 
 
+@requires("index", "audit.pairs")
 def pairs(run: Run) -> Section:
     """Where does availability (an input indicator) run ahead of actual use (its outcome pair)?"""
     title = Text("可办与实办", "Availability versus actual use")
@@ -201,6 +206,7 @@ def _pair_scatter(run: Run, div: Any, pair_list: list[tuple[str, str]]) -> Any:
     return fig
 
 
+@requires("index", "audit.years")
 def years(run: Run) -> Section:
     """How many units does each year observe, and how complete is each year?"""
     title = Text("多年数据", "Years")
@@ -212,6 +218,7 @@ def years(run: Run) -> Section:
     return sec
 
 
+@requires("index", "audit.panel_filled")
 def panel_filled(run: Run) -> Section:
     """Which of the ranked year's missing cells did ``panel_impute`` fill from the unit's other years,
     and how many of them from later years (scores that change when a later edition arrives)?"""
@@ -240,6 +247,7 @@ def panel_filled(run: Run) -> Section:
     return sec
 
 
+@requires("index", "audit.denominators")
 def denominators(run: Run) -> Section:
     """Which indicators does the build divide by a denominator (``build.denominate``), and what are
     their values before and after (medians over the ranked year's units)?"""

@@ -8,20 +8,25 @@ report (:class:`dgpe.record.Recorder`) and displays the findings as Markdown, th
 and the figures; the method note and the landing page read the same records.
 
 A section whose data are absent is returned *skipped*: no tables, and a reason (a catalogue
-message) that the notebook shows and the report lists.
+message) that the notebook shows and the report lists. A section that needs a part of the run the
+plan may lack (the index of a survey-only run) says so with :func:`requires`.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
 from dgpe.catalogue import message_level, message_text
 from dgpe.text import Text
 
-__all__ = ["Finding", "TableItem", "FigureItem", "ResultItem", "Section"]
+__all__ = ["Finding", "TableItem", "FigureItem", "ResultItem", "Section", "requires"]
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @dataclass(frozen=True)
@@ -144,3 +149,22 @@ def _text(t: Text | tuple[str, str] | dict[str, str] | str) -> Text:
     if isinstance(t, tuple):
         return Text(*t)
     return Text.of(t)
+
+
+def requires(capability: str, name: str) -> Callable[[F], F]:
+    """Decorate a section function ``fn(run, ...)`` so that it returns the section ``name``
+    skipped, with the plan's reason (:meth:`dgpe.plan.Plan.why_not`), when the run lacks
+    ``capability``; e.g. ``@requires("index", "index.ranking")`` on a section of a survey-only run
+    returns ``Section.skip("index.ranking", …, "plan.skipped_no_index")`` without running it."""
+
+    def wrap(fn: F) -> F:
+        @functools.wraps(fn)
+        def section(run: Any, *args: Any, **kwargs: Any) -> Any:
+            if not run.plan.has(capability):
+                reason = run.plan.why_not(capability)
+                return Section(name, Text(name, name), skipped=reason)
+            return fn(run, *args, **kwargs)
+
+        return section  # type: ignore[return-value]
+
+    return wrap

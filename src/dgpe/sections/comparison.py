@@ -33,7 +33,7 @@ import pandas as pd
 from dgpe import plotting
 from dgpe.catalogue import message_text
 from dgpe.plan import scale_label
-from dgpe.sections.base import Section
+from dgpe.sections.base import Section, requires
 from dgpe.text import Text
 from methods import MethodError
 from methods import weights as wt
@@ -201,6 +201,7 @@ def _evaluation(run: Any, base: Section | None) -> Evaluation:
     return evaluate(run)
 
 
+@requires("index", "comparison.rankings")
 def rankings(run: Any) -> Section:
     """Do the methods rank the units alike? Rank correlations with the run's composite, the units
     whose rank moves most, and (when the indicators had to be rescaled) a note saying so."""
@@ -240,6 +241,7 @@ def rankings(run: Any) -> Section:
     return sec
 
 
+@requires("index", "comparison.grades")
 def grades(run: Any, base: Section | None = None) -> Section:
     """How do the RSR grades (probit regression) sit against the fuzzy maximum-membership verdicts?"""
     sec = Section("comparison.grades", Text("秩和比分档与模糊评语", "RSR grades and fuzzy verdicts"))
@@ -255,6 +257,7 @@ def grades(run: Any, base: Section | None = None) -> Section:
     return sec
 
 
+@requires("index", "comparison.weights")
 def indicator_weights(run: Any, base: Section | None = None) -> Section:
     """Information over judgement? Independence (1 − R²), information (CV) and entropy weights of
     the indicators against the framework's nominal expert weights."""
@@ -298,6 +301,7 @@ def fuzzy_ahp(run: Any) -> Section:
     return sec
 
 
+@requires("index", "comparison.coupling")
 def coupling(run: Any, base: Section | None = None) -> Section:
     """Are inputs matched by outputs and outcomes (重投入轻产出)? The coupling coordination
     (Wang et al. 2021 corrected C) of the input against the output and outcome indicators, each side
@@ -366,6 +370,7 @@ SURVEY_COMMENTS = [Text("很不满意", "very dissatisfied"), Text("不满意", 
                    Text("满意", "satisfied"), Text("很满意", "very satisfied")]
 
 
+@requires("index", "comparison.survey_fuzzy")
 def survey_fuzzy(run: Any) -> Section:
     """Do the residents' verdicts agree with the indicator-based ranking? Fuzzy comprehensive
     evaluation of the satisfaction survey by fuzzy statistics (share of a unit's respondents per

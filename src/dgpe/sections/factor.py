@@ -18,6 +18,8 @@ becomes a finding, and a section none of whose analyses can run is skipped with 
 
 from __future__ import annotations
 
+import importlib.util
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,7 +36,7 @@ from methods import MethodError
 from methods.psychometrics import factor, reliability
 
 __all__ = ["Instruments", "instruments", "adequacy", "parallel", "efa", "cfa", "validity",
-           "unidimensionality", "SET_NAMES"]
+           "unidimensionality", "survey_correlation", "efa_factors", "SET_NAMES"]
 
 #: The instruments' names in findings and table titles (the English form is the set's key).
 SET_NAMES: dict[str, Text] = {"indicators": Text("指标体系", "indicators"),
@@ -53,6 +55,12 @@ class Instruments:
     blocks: dict[str, pd.DataFrame]
     survey_skipped: Finding | None = None
     errors: dict[str, str] = field(default_factory=dict)
+    cor: dict[str, str] = field(default_factory=dict)
+
+    def correlation(self, key: str) -> str:
+        """The correlations the EFA of a set uses: ``pearson`` (indicators, continuous or Likert
+        items by default), ``polychoric`` (ordinal items) or ``tetrachoric`` (binary items)."""
+        return self.cor.get(key, "pearson")
 
     def overview(self) -> pd.DataFrame:
         """Rows, columns, intended factors and complete rows of each set."""
@@ -93,24 +101,50 @@ def instruments(run: Any) -> Section:
     sets: dict[str, tuple[pd.DataFrame, dict[str, list[str]]]] = {}
     blocks: dict[str, pd.DataFrame] = {}
     errors: dict[str, str] = {}
-    try:
-        sets["indicators"], blocks = _indicator_set(run)
-    except _FAILS as exc:
-        errors["indicators"] = str(exc)
-        sec.finding("factor.set_failed", set=SET_NAMES["indicators"], error=str(exc),
-                    analysis=Text("因子分析", "factor analysis"))
+    cor: dict[str, str] = {}
+    if not run.plan.has("index"):
+        sec.finding("factor.indicators_absent", reason=run.plan.why_not("index").text)
+    else:
+        try:
+            sets["indicators"], blocks = _indicator_set(run)
+        except _FAILS as exc:
+            errors["indicators"] = str(exc)
+            sec.finding("factor.set_failed", set=SET_NAMES["indicators"], error=str(exc),
+                        analysis=Text("因子分析", "factor analysis"))
     skipped = None
     if run.plan.has("survey"):
         scales = list(run.framework.scales)
-        survey = pd.concat([reliability.recode_reverse(run.survey[list(s.items)], list(s.reverse), tuple(s.likert))
+        survey = pd.concat([reliability.recode_reverse(run.survey[list(s.items)], list(s.reverse), s.bounds)
                             for s in scales], axis=1)
         sets["survey"] = (survey, {s.code: list(s.items) for s in scales})
         blocks.update({s.code: survey[list(s.items)] for s in scales})
+        cor["survey"] = survey_correlation(run)
+        if cor["survey"] != "pearson":
+            sec.finding("factor.survey_correlation", cor=cor["survey"])
     else:
         skipped = run.plan.why_not("survey")
         sec.finding("factor.survey_absent", reason=skipped.text)
-    sec.data["sets"] = Instruments(sets, blocks, skipped, errors)
+    sec.data["sets"] = Instruments(sets, blocks, skipped, errors, cor)
     return sec
+
+
+def survey_correlation(run: Any) -> str:
+    """The correlations the survey's EFA uses, from its item types: binary items tetrachoric,
+    ordinal items polychoric (binary and ordinal together: polychoric), continuous items Pearson
+    (with any other type too), Likert items ``options.factor.likert_correlation`` (Pearson by
+    default; polychoric treats them as ordinal)."""
+    types = {s.type for s in run.framework.scales}
+    if "likert" in types and run.plan.setting("factor.likert_correlation") == "polychoric":
+        types = (types - {"likert"}) | {"ordinal"}
+    if "continuous" in types or "likert" in types:
+        return "pearson"
+    return "tetrachoric" if types == {"binary"} else "polychoric"
+
+
+def _supports(fn: Callable[..., Any], parameter: str) -> bool:
+    """Whether a method takes a keyword (the polychoric/missing-data options of
+    :mod:`methods.psychometrics` arrive with its newer versions)."""
+    return parameter in inspect.signature(fn).parameters
 
 
 def _sets(run: Any, sets: Instruments | None) -> Instruments:
@@ -149,8 +183,19 @@ def adequacy(run: Any, sets: Instruments | None = None) -> Section:
     sets = _sets(run, sets)
     sec = Section("factor.adequacy", Text("抽样适切性", "Sampling adequacy: KMO and Bartlett"))
     min_msa = _th(run, "min_msa")
-    tests = _per_set(sec, sets, Text("KMO 与 Bartlett 检验", "KMO and Bartlett test"),
-                     lambda _k, x, _m: factor.sampling_adequacy(x, min_msa=min_msa))
+    missing = (run.plan.setting("factor.kmo_missing"), run.plan.setting("factor.bartlett_missing"))
+    if missing != ("pairwise", "complete") and not _supports(factor.kmo, "missing"):
+        sec.finding("factor.not_available", option="options.factor.kmo_missing / bartlett_missing",
+                    feature=Text("KMO/Bartlett 的缺失数据选项", "the KMO/Bartlett missing-data policy"))
+        missing = ("pairwise", "complete")
+
+    def test(_k: str, x: pd.DataFrame, _m: Any) -> Any:
+        if missing == ("pairwise", "complete"):  # psych's KMO and cortest.bartlett on na.omit
+            return factor.sampling_adequacy(x, min_msa=min_msa)
+        return factor.AdequacyResult(factor.kmo(x, missing=missing[0]),
+                                     factor.bartlett_sphericity(x, missing=missing[1]), float(min_msa))
+
+    tests = _per_set(sec, sets, Text("KMO 与 Bartlett 检验", "KMO and Bartlett test"), test)
     if (skipped := _skip_if_empty(sec, tests, sets)) is not None:
         return skipped
     table = pd.DataFrame({key: a.summary().to_frame()["value"] for key, a in tests.items()}).T
@@ -215,15 +260,25 @@ def parallel(run: Any, sets: Instruments | None = None) -> Section:
 
 
 def efa(run: Any, sets: Instruments | None = None) -> Section:
-    """Does an exploratory solution reproduce the intended structure? Minres with the intended
-    number of factors, oblimin rotation; an item is flagged when its loading on its own dimension's
-    factor is low or another loading is high."""
+    """Does an exploratory solution reproduce the intended structure? By default minres with the
+    intended number of factors, oblimin rotation, Pearson correlations (``options.factor.efa_*``
+    and the survey's item types change these); an item is flagged when its loading on its own
+    dimension's factor is low or another loading is high."""
     sets = _sets(run, sets)
     sec = Section("factor.efa", Text("探索性因子分析", "Exploratory factor analysis against the intended structure"))
     own_min, cross_max = _th(run, "own_min"), _th(run, "cross_max")
+    method, rotation = run.plan.setting("factor.efa_extraction"), run.plan.setting("factor.efa_rotation")
+    cors = _efa_correlations(run, sec, sets)
 
     def one(key: str, x: pd.DataFrame, model: dict[str, list[str]]) -> tuple[Any, pd.DataFrame]:
-        res = factor.efa(x, len(model), method="minres", rotation="oblimin")
+        n = efa_factors(run, x, model)
+        kw = {"cor": cors[key]} if cors[key] != "pearson" else {}
+        res = factor.efa(x, n, method=method, rotation=None if rotation == "none" else rotation, **kw)
+        if not _efa_is_default(run, cors[key]):
+            sec.finding("factor.efa_options", set=SET_NAMES[key], n=n, intended=len(model), method=method,
+                        rotation=rotation, cor=cors[key])
+        if n < len(model):  # fewer factors than constructs: nothing to match the constructs to
+            return res, res.loadings.round(12).assign(set=key)
         fl = factor.loading_flags(res.loadings, model, own_min=own_min, cross_max=cross_max)
         return res, fl.join(res.loadings.round(12)).assign(set=key)
 
@@ -234,19 +289,55 @@ def efa(run: Any, sets: Instruments | None = None) -> Section:
     sec.table("efa_loadings", flags, ("探索性因子载荷与预设结构", "EFA loadings against the intended structure"), note=True)
     for key, (res, _) in results.items():
         sec.table(f"efa_phi_{key}", res.phi, (f"因子相关({SET_NAMES[key].zh})", f"Factor correlations ({key})"), show=0)
-    cuts = {"own_min": _cut(own_min), "cross_max": _cut(cross_max)}
-    for key in results:
-        f = flags[flags["set"] == key]
-        bad = f[f["low_own"] | f["cross_loading"]]
-        if bad.empty and len(sets.sets[key][1]) == 1:
-            sec.finding("factor.efa_single", set=SET_NAMES[key], own_min=cuts["own_min"], lowest=f["own"].abs().min())
-        elif bad.empty:
-            sec.finding("factor.efa_agrees", set=SET_NAMES[key], **cuts)
-        else:
-            items = [message_text("factor.efa_item", item=i, construct=r["construct"], own=r["own"],
-                                  cross_factor=r["cross_factor"], cross=r["max_cross"]) for i, r in bad.iterrows()]
-            sec.finding("factor.efa_misfit", set=SET_NAMES[key], n=len(bad), items=_join(items, "; ", "; "))
+    for key, (res, fl) in results.items():
+        _efa_findings(sec, key, fl, res.n_factors, len(sets.sets[key][1]), own_min, cross_max)
     return sec
+
+
+def efa_factors(run: Any, x: pd.DataFrame, model: dict[str, list[str]]) -> int:
+    """The number of EFA factors ``options.factor.efa_factors`` asks for: the intended number (the
+    framework's dimensions or scales), the number parallel analysis suggests (as :func:`parallel`,
+    same seed), or a given number."""
+    how = run.plan.setting("factor.efa_factors")
+    if how == "intended":
+        return len(model)
+    if how == "parallel":
+        n_iter = int(_th(run, "parallel_iterations"))
+        return max(1, factor.parallel_analysis(x, n_iter=n_iter, seed=run.rng(2)).n_factors)
+    return int(how)
+
+
+def _efa_is_default(run: Any, cor: str) -> bool:
+    return (run.plan.setting("factor.efa_factors"), run.plan.setting("factor.efa_extraction"),
+            run.plan.setting("factor.efa_rotation"), cor) == ("intended", "minres", "oblimin", "pearson")
+
+
+def _efa_correlations(run: Any, sec: Section, sets: Instruments) -> dict[str, str]:
+    """Each set's EFA correlations; polychoric/tetrachoric only where the methods offer them."""
+    cors = {key: sets.correlation(key) for key in sets.sets}
+    if any(c != "pearson" for c in cors.values()) and not _supports(factor.efa, "cor"):
+        sec.finding("factor.not_available", option="efa(cor=...)",
+                    feature=Text("多分格/四分相关的因子分析(使用 Pearson 相关)",
+                                 "factor analysis of polychoric/tetrachoric correlations (Pearson used)"))
+        cors = dict.fromkeys(cors, "pearson")
+    return cors
+
+
+def _efa_findings(sec: Section, key: str, f: pd.DataFrame, n: int, intended: int, own_min: float,
+                  cross_max: float) -> None:
+    cuts = {"own_min": _cut(own_min), "cross_max": _cut(cross_max)}
+    if n < intended:
+        sec.finding("factor.efa_fewer", set=SET_NAMES[key], n=n, intended=intended)
+        return
+    bad = f[f["low_own"] | f["cross_loading"]]
+    if bad.empty and intended == 1:
+        sec.finding("factor.efa_single", set=SET_NAMES[key], own_min=cuts["own_min"], lowest=f["own"].abs().min())
+    elif bad.empty:
+        sec.finding("factor.efa_agrees", set=SET_NAMES[key], **cuts)
+    else:
+        items = [message_text("factor.efa_item", item=i, construct=r["construct"], own=r["own"],
+                              cross_factor=r["cross_factor"], cross=r["max_cross"]) for i, r in bad.iterrows()]
+        sec.finding("factor.efa_misfit", set=SET_NAMES[key], n=len(bad), items=_join(items, "; ", "; "))
 
 
 def cfa(run: Any, sets: Instruments | None = None) -> Section:
@@ -256,7 +347,9 @@ def cfa(run: Any, sets: Instruments | None = None) -> Section:
     :func:`validity`."""
     sets = _sets(run, sets)
     sec = Section("factor.cfa", Text("验证性因子分析", "Confirmatory factor analysis of the intended structure"))
-    fits = _per_set(sec, sets, Text("验证性因子分析", "confirmatory factor analysis"), lambda _k, x, m: factor.cfa(x, m))
+    models = cfa_models(run, sec, sets)
+    fits = _per_set(sec, sets, Text("验证性因子分析", "confirmatory factor analysis"),
+                    lambda k, x, m: factor.cfa(x[_model_columns(models[k], x)], models[k]))
     if (skipped := _skip_if_empty(sec, fits, sets)) is not None:
         return skipped
     fit = pd.DataFrame({key: c.fit_table() for key, c in fits.items()}).T
@@ -270,6 +363,41 @@ def cfa(run: Any, sets: Instruments | None = None) -> Section:
         _cfa_findings(sec, key, c, verdict[verdict["set"] == key])
     sec.data["cfas"] = fits
     return sec
+
+
+def cfa_models(run: Any, sec: Section, sets: Instruments) -> dict[str, Any]:
+    """Each set's CFA model: the framework-implied one (factor → its columns), or for the set it
+    names the run config's ``options.cfa.model`` in lavaan syntax (the plan checked its names)."""
+    models: dict[str, Any] = {key: model for key, (_x, model) in sets.sets.items()}
+    given = run.plan.cfa_model
+    if given is None or given[0] not in models:
+        return models
+    key, syntax = given
+    if not _takes_syntax(factor.cfa):
+        sec.finding("factor.not_available", option="options.cfa.model",
+                    feature=Text("lavaan 语法的 CFA 模型(使用框架隐含的模型)",
+                                 "a CFA model in lavaan syntax (the framework-implied model is used)"))
+        return models
+    models[key] = syntax
+    sec.finding("factor.cfa_model_given", set=SET_NAMES[key], model=" ; ".join(
+        line.strip() for line in syntax.splitlines() if line.split("#", 1)[0].strip()))
+    return models
+
+
+def _takes_syntax(fn: Callable[..., Any]) -> bool:
+    """Whether ``methods.psychometrics.factor.cfa`` takes a model in lavaan syntax (it does once
+    :mod:`methods.psychometrics.model_syntax` exists)."""
+    return importlib.util.find_spec("methods.psychometrics.model_syntax") is not None
+
+
+def _model_columns(model: Any, x: pd.DataFrame) -> list[str]:
+    """The columns of ``x`` a CFA model uses (all of them for the framework-implied model)."""
+    if not isinstance(model, str):
+        return list(x.columns)
+    from dgpe.plan import model_variables
+
+    observed = set(model_variables(model)[1])
+    return [c for c in x.columns if c in observed]
 
 
 def _cfa_findings(sec: Section, key: str, c: Any, verdict: pd.DataFrame) -> None:

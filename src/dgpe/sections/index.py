@@ -23,7 +23,7 @@ import pandas as pd
 from dgpe import plotting
 from dgpe.catalogue import message_text
 from dgpe.plan import scale_label
-from dgpe.sections.base import Finding, Section
+from dgpe.sections.base import Finding, Section, requires
 from dgpe.text import Text
 from methods import MethodError
 from methods.index import comparability as cmp
@@ -81,6 +81,7 @@ def _dims(run: Run) -> tuple[str, list[str]]:
 # -- 1. scores and ranks --------------------------------------------------------------------------
 
 
+@requires("index", "index.ranking")
 def ranking(run: Run) -> Section:
     """How do the units score and rank on the index and its dimensions (and in which grade bands)?"""
     sec = Section("index.ranking", Text("各层级得分与排名", "Scores and ranks at every level"))
@@ -139,6 +140,7 @@ def diagnosis_items(run: Run) -> tuple[list[str], int, bool]:
     return items, level, level > 1
 
 
+@requires("index", "index.cards")
 def cards(run: Run) -> Section:
     """Where does each unit stand best and worst against its peers? Cards of the first-, middle-
     and last-ranked units, every unit's strengths and weaknesses, and the most common weakness."""
@@ -202,6 +204,7 @@ def _weakness_finding(sec: Section, run: Run, table: pd.DataFrame, sub: bool, n_
 # -- 3. peer groups -------------------------------------------------------------------------------
 
 
+@requires("index", "index.peers")
 def peers(run: Run) -> Section:
     """How does each unit compare within its peer groups (the config's ``groups``)?"""
     title = Text("同类比较", "Peer groups")
@@ -262,6 +265,7 @@ def _years_skip(run: Run, name: str, title: Text) -> Section | None:
     return None
 
 
+@requires("index", "index.years")
 def years(run: Run) -> Section:
     """How did the units' scores change from year to year, on fixed goalposts, up to the ranked
     year?"""
@@ -315,6 +319,7 @@ def _yearly(run: Run, means: pd.DataFrame) -> Any:
 # -- 4b. comparability of the years ---------------------------------------------------------------
 
 
+@requires("index", "index.comparability")
 def comparability(run: Run) -> Section:
     """Are the data rescaled within each year (min-max on that year's worst and best unit), so that
     levels do not compare across years? Checked on the years up to the ranked one."""
@@ -380,6 +385,7 @@ def _rescaled_finding(sec: Section, drift: Any, discordant: pd.DataFrame) -> Non
 # -- 5. weight on input, output and outcome --------------------------------------------------------
 
 
+@requires("index", "index.weight_shares")
 def weight_shares(run: Run) -> Section:
     """Does the framework's nominal weight put results (outcome indicators) ahead of spending
     (input indicators)? Only for a framework that tags its indicators' kinds."""
@@ -400,6 +406,13 @@ def weight_shares(run: Run) -> Section:
     out_share = float(shares.loc[root].get("outcome", 0.0))
     in_share = float(shares.loc[root].get("input", 0.0))
     sec.result("outcome_weight_share", round(out_share, 6), ("成效类指标名义权重占比", "Nominal weight share of outcome indicators"))
+    if run.plan.setting("verdicts.outcome_share"):  # options.verdicts.outcome_share: false turns it off
+        _outcome_verdict(run, sec, shares, out_share, in_share)
+    return sec
+
+
+def _outcome_verdict(run: Run, sec: Section, shares: pd.DataFrame, out_share: float, in_share: float) -> None:
+    """Whether the weights put outcome indicators ahead of input indicators (or which kind is absent)."""
     if {"input", "outcome"} <= set(shares.columns):
         key = "index.outcome_ahead" if out_share > in_share else "index.outcome_behind"
         if run.plan.weights_method != "expert":  # the verdict is on the weights the run used
@@ -410,7 +423,6 @@ def weight_shares(run: Run) -> Section:
     else:
         missing = Text("成效", "outcome") if "outcome" not in shares.columns else Text("投入", "input")
         sec.finding("index.kinds_one_sided", missing=missing, outcome=out_share, input=in_share)
-    return sec
 
 
 def _shares_figure(run: Run, upper: pd.DataFrame) -> Any:

@@ -23,7 +23,7 @@ import pandas as pd
 
 from dgpe import plotting
 from dgpe.catalogue import message_text
-from dgpe.sections.base import Section
+from dgpe.sections.base import Section, requires
 from dgpe.text import Text
 from methods import MethodError
 from methods.psychometrics import reliability
@@ -31,7 +31,7 @@ from methods.psychometrics import reliability
 if TYPE_CHECKING:
     from dgpe.session import Run
 
-__all__ = ["survey_scales", "dimensions", "delphi", "verdicts", "grade", "W_GRADES", "ICC_GRADES"]
+__all__ = ["survey_scales", "dimensions", "delphi", "verdicts", "grade", "omega_factors", "W_GRADES", "ICC_GRADES"]
 
 #: Kendall's W grades (Schmidt 1997) and ICC grades (Koo & Li 2016), highest first; each grade's
 #: lower cut-off is the threshold ``reliability.<grade>``, its words the message ``label_<grade>``.
@@ -41,6 +41,13 @@ ICC_GRADES = ("icc_excellent", "icc_good", "icc_moderate")
 
 def _limit(run: Run, name: str) -> Any:
     return run.plan.threshold(f"reliability.{name}")
+
+
+def omega_factors(run: Run) -> int | None:
+    """Omega's group factors from ``options.reliability.omega_factors`` (None: ``auto``, 3 for a
+    block of nine or more items, else 1)."""
+    n = run.plan.setting("reliability.omega_factors")
+    return None if n == "auto" else int(n)
 
 
 def _cut(value: float) -> str:
@@ -92,9 +99,13 @@ def survey_scales(run: Run) -> Section:
     table, items = reliability.reliability_table(
         {s.code: answers[list(s.items)] for s in scales},
         reverse={s.code: list(s.reverse) for s in scales},
-        likert={s.code: (float(s.likert[0]), float(s.likert[1])) for s in scales},
+        likert={s.code: s.bounds for s in scales},
+        omega_factors=omega_factors(run),
         r_drop_min=_limit(run, "r_drop_min"),
     )
+    for s in scales:
+        if s.type == "binary":
+            sec.finding("reliability.kr20", code=s.code, name=run.name(s.code))
     table = _analysed(run, sec, table)
     sec.data["verdicts"] = [(table, "survey scale")]
     if table.empty:
@@ -133,10 +144,12 @@ def _blocks(run: Run, sec: Section, by: dict[str, str]) -> tuple[pd.DataFrame, p
     blocks = reliability.indicator_blocks(prepared, run.meta, by={c: b for c, b in by.items() if b in keep})
     if not blocks:
         return pd.DataFrame(), pd.DataFrame()
-    table, items = reliability.reliability_table(blocks, r_drop_min=_limit(run, "r_drop_min"))
+    table, items = reliability.reliability_table(blocks, omega_factors=omega_factors(run),
+                                                 r_drop_min=_limit(run, "r_drop_min"))
     return _analysed(run, sec, table), items
 
 
+@requires("index", "reliability.dimensions")
 def dimensions(run: Run) -> Section:
     """Do the indicators of each dimension and sub-dimension hang together once oriented?"""
     sec = Section("reliability.dimensions", Text("框架维度与子维度信度", "Reliability of dimensions and sub-dimensions"))

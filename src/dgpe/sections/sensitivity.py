@@ -24,7 +24,7 @@ import pandas as pd
 
 from dgpe.catalogue import message_text
 from dgpe.plan import scale_label
-from dgpe.sections.base import Section
+from dgpe.sections.base import Section, requires
 from dgpe.text import Text
 
 __all__ = ["uncertainty", "rank_intervals", "top_bottom", "tiers", "drivers", "importance",
@@ -86,6 +86,7 @@ def _skip_after(name: str, title: tuple[str, str], ua: Section) -> Section | Non
 # -- the analysis --------------------------------------------------------------------------------
 
 
+@requires("index", "sensitivity.uncertainty")
 def uncertainty(run: Any) -> Section:
     """Which methodological choices are uncertain, and how many alternative builds were evaluated.
 
@@ -119,6 +120,7 @@ def uncertainty(run: Any) -> Section:
     return sec
 
 
+@requires("index", "sensitivity.rank_intervals")
 def rank_intervals(run: Any, ua: Section) -> Section:
     """How far each unit's rank moves over the alternative builds (median and 5%–95% interval).
 
@@ -151,6 +153,7 @@ def rank_intervals(run: Any, ua: Section) -> Section:
     return sec
 
 
+@requires("index", "sensitivity.top_bottom")
 def top_bottom(run: Any, ua: Section) -> Section:
     """How sure the candidates for the first and the last k places are."""
     name, title = "sensitivity.top_bottom", ("前 k 名与后 k 名的概率", "Probability of the top k and the bottom k")
@@ -172,6 +175,7 @@ def top_bottom(run: Any, ua: Section) -> Section:
     return sec
 
 
+@requires("index", "sensitivity.tiers")
 def tiers(run: Any, ua: Section) -> Section:
     """Which units cannot be told apart: tiers formed from the top, a tier being its leader and
     every following unit not reliably behind it."""
@@ -190,6 +194,7 @@ def tiers(run: Any, ua: Section) -> Section:
     return sec
 
 
+@requires("index", "sensitivity.drivers")
 def drivers(run: Any, ua: Section) -> Section:
     """Which methodological choice drives the rank changes: first- and total-order Sobol' indices
     of the mean absolute rank shift, and of every unit's rank."""
@@ -215,6 +220,7 @@ def drivers(run: Any, ua: Section) -> Section:
     return sec
 
 
+@requires("index", "sensitivity.importance")
 def importance(run: Any, ua: Section) -> Section:
     """How much each indicator and dimension actually moves the index (its correlation ratio S,
     Paruolo, Saisana & Saltelli 2013) against its nominal weight; by kind when the framework tags
@@ -238,6 +244,7 @@ def importance(run: Any, ua: Section) -> Section:
     return sec
 
 
+@requires("index", "sensitivity.balance")
 def balance(run: Any) -> Section:
     """The dimension weights that would make each dimension as important as its nominal weight
     (COINr's "balance", on the correlation ratio), from the nominal build."""
@@ -254,6 +261,7 @@ def balance(run: Any) -> Section:
     return sec
 
 
+@requires("index", "sensitivity.leave_one_out")
 def leave_one_out(run: Any) -> Section:
     """How much the ranking leans on each indicator and (sub-)dimension: each removed in turn, the
     other weights rescaled, the mean absolute rank change."""
@@ -273,6 +281,7 @@ def leave_one_out(run: Any) -> Section:
     return sec
 
 
+@requires("index", "sensitivity.bands")
 def bands(run: Any, ua: Section) -> Section:
     """How sure each unit's published grade band is, over the samples on the index's score scale."""
     name, title = "sensitivity.bands", ("等级的稳定性", "Stability of the grade bands")
@@ -294,6 +303,7 @@ def bands(run: Any, ua: Section) -> Section:
     return sec
 
 
+@requires("index", "sensitivity.verdict")
 def verdict(run: Any, ua: Section, loo: Section) -> Section:
     """What the report should publish: tiers rather than single ranks where units cannot be told
     apart; which choice most deserves a decision; whether the outcome indicators weigh in the index

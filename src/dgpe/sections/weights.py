@@ -27,7 +27,7 @@ import pandas as pd
 
 from dgpe import plotting
 from dgpe.catalogue import message_text
-from dgpe.sections.base import Section
+from dgpe.sections.base import Section, requires
 from dgpe.text import Text
 from methods import MethodError, MethodWarning
 from methods import weights as wt
@@ -37,7 +37,7 @@ from methods.index.normalise import normalise
 from methods.weights import WEIGHTING, judgement_weights
 from methods.weights import delphi as dl
 
-__all__ = ["schemes", "ahp_consistency", "candidates", "by_kind", "rankings", "delphi", "run_scheme"]
+__all__ = ["schemes", "ahp_consistency", "candidates", "by_kind", "rankings", "delphi", "delphi_rule", "run_scheme"]
 
 #: The build spec's name of a scheme → its name in the tables (the coefficient of variation is
 #: the information weights, 信息量权重, of Chinese practice).
@@ -127,6 +127,7 @@ def _run_weights(run: Any) -> pd.Series:
     return run.plan.index.weights.drop(run.plan.index.index_code, errors="ignore")
 
 
+@requires("index", "weights.candidates")
 def candidates(run: Any) -> Section:
     """What weight does each dimension and indicator get under each scheme? Effective weights
     (products down the tree) of every scheme of :func:`schemes` the data allow, plus the run's own
@@ -175,6 +176,7 @@ def _weights(run: Any, weights: dict[str, pd.Series] | None) -> dict[str, pd.Ser
     return weights if weights is not None else candidates(run).data["weights"]
 
 
+@requires("index", "weights.kinds")
 def by_kind(run: Any, weights: dict[str, pd.Series] | None = None) -> Section:
     """How does each scheme balance input, output and outcome indicators? The weight share of each
     kind in the whole index (only when the framework tags its indicators by kind)."""
@@ -205,6 +207,7 @@ def by_kind(run: Any, weights: dict[str, pd.Series] | None = None) -> Section:
     return sec
 
 
+@requires("index", "weights.rankings")
 def rankings(run: Any, weights: dict[str, pd.Series] | None = None) -> Section:
     """How far apart are the rankings? The run's data aggregated as the run does with each
     scheme's weights; Spearman's rho between the rankings and each scheme's rank shifts against the
@@ -237,6 +240,18 @@ def rankings(run: Any, weights: dict[str, pd.Series] | None = None) -> Section:
     return sec
 
 
+def delphi_rule(run: Any) -> Any:
+    """The Delphi retention rule of ``options.weights.delphi_rule`` (criteria ``mean``, ``cv``,
+    ``full_score``) with the thresholds ``delphi_min_mean``, ``delphi_max_cv``,
+    ``delphi_min_full_score``; the default keeps an indicator with mean ≥ 3.5 and CV ≤ 0.25."""
+    rule = set(run.plan.setting("weights.delphi_rule"))
+    return dl.RetentionRule(
+        min_mean=_th(run, "delphi_min_mean") if "mean" in rule else None,
+        max_cv=_th(run, "delphi_max_cv") if "cv" in rule else None,
+        min_full_score_ratio=_th(run, "delphi_min_full_score") if "full_score" in rule else None,
+    )
+
+
 def delphi(run: Any) -> Section:
     """Did the Delphi rounds converge on the indicators? Per round and indicator the mean importance,
     CV and full-score ratio; Kendall's W; expert authority Cr = (Ca + Cs) / 2 (with the experts
@@ -245,7 +260,7 @@ def delphi(run: Any) -> Section:
     if not run.plan.has("delphi"):
         return Section.skip("weights.delphi", title, run.plan.why_not("delphi").key)
     sec = Section("weights.delphi", title)
-    rule = dl.RetentionRule(min_mean=_th(run, "delphi_min_mean"), max_cv=_th(run, "delphi_max_cv"))
+    rule = delphi_rule(run)
     experts = run.experts if run.plan.has("experts") else None
     res = dl.delphi_rounds(run.delphi, experts=experts, rule=rule)
     dropped = pd.DataFrame({"round": list(res.dropped), "n_dropped": [len(v) for v in res.dropped.values()],
