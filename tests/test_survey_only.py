@@ -146,22 +146,10 @@ def test_omega_factors_option(bfi):
     assert table.at["C", "omega_total"] == pytest.approx(ref["omega_C2"]["omega_tot"], abs=1e-3)
 
 
-def _psy(feature: str) -> bool:
-    import inspect
-
-    from methods.psychometrics import factor as methods_factor
-
-    fn, param = {"cor": (methods_factor.efa, "cor"), "missing": (methods_factor.kmo, "missing")}[feature]
-    return param in inspect.signature(fn).parameters
-
-
 def test_likert_correlation_option(bfi):
     sets = factor.instruments(_with(bfi, factor={"likert_correlation": "polychoric"})).data["sets"]
     assert sets.correlation("survey") == "polychoric"
     sec = factor.efa(_with(bfi, factor={"likert_correlation": "polychoric"}), sets)
-    if not _psy("cor"):
-        assert "factor.not_available" in [f.key for f in sec.findings]
-        return
     pearson = factor.efa(bfi, factor.instruments(bfi).data["sets"]).get_table("efa_loadings")
     assert not sec.get_table("efa_loadings")["own"].equals(pearson["own"])
 
@@ -169,9 +157,6 @@ def test_likert_correlation_option(bfi):
 def test_missing_data_options(bfi):
     sets = factor.instruments(bfi).data["sets"]
     sec = factor.adequacy(_with(bfi, factor={"kmo_missing": "complete", "bartlett_missing": "pairwise"}), sets)
-    if not _psy("missing"):
-        assert "factor.not_available" in [f.key for f in sec.findings]
-        return
     default = factor.adequacy(bfi, sets).get_table("adequacy")
     other = sec.get_table("adequacy")
     assert other.at["survey", "kmo"] != default.at["survey", "kmo"]
@@ -188,8 +173,6 @@ def test_cfa_model_option(bfi, tmp_path):
     assert run.plan.cfa_model == ("survey", model)
     sec = factor.cfa(run)
     keys = [f.key for f in sec.findings]
-    if "factor.not_available" in keys:
-        return  # the methods take a lavaan model once branch psy is merged
     assert "factor.cfa_model_given" in keys
     assert sec.get_table("cfa_fit").at["survey", "df"] == 33  # 10 items, 2 factors, one residual covariance
 
@@ -237,8 +220,6 @@ def test_every_option_is_documented_with_its_default():
 
 def test_ability_tetrachoric_efa_matches_psych():
     """psych::fa(ability, nfactors = 4, cor = "tet", fm = "minres", rotate = "oblimin")."""
-    if not _psy("cor"):
-        pytest.skip("efa(cor=...) arrives with branch psy")
     run = _run(ABILITY, "options.factor.efa_factors=4")
     sets = factor.instruments(run).data["sets"]
     assert sets.correlation("survey") == "tetrachoric"

@@ -120,7 +120,7 @@ def _cmd_plan(args: argparse.Namespace) -> int:
             summary = f": {step['summary']}" if step.get("summary") else ""
             print(f"  build.{step['step']}: {step['parameters']}{summary}")
     if plan.has("survey"):
-        print(f"  survey: {len(plan.survey)} respondents, scales "
+        print(f"  survey: {0 if plan.survey is None else len(plan.survey)} respondents, scales "
               + ", ".join(f"{s.code} ({len(s.items)} {s.type} items)" for s in plan.framework.scales))
     for f in plan.sensitivity_dropped:
         print(f"  {f(lang)}")

@@ -98,7 +98,7 @@ class ExampleData:
 def _dimension_of(framework: Framework) -> dict[str, str]:
     """Indicator code → code of the index's child (dimension) that contains it."""
     out: dict[str, str] = {}
-    for dim in framework.index.children:
+    for dim in framework.root.children:
         for n in dim.walk():
             if n.is_indicator:
                 out[n.code] = dim.code
@@ -162,7 +162,7 @@ def generate_example(
     rng = np.random.default_rng(seed)
     inds = framework.indicators
     dim_of = _dimension_of(framework)
-    dims = [d.code for d in framework.index.children]
+    dims = [d.code for d in framework.root.children]
     k = len(dims)
     corr = FACTOR_CORR[:k, :k] if k <= 4 else np.eye(k) * 0.5 + 0.5
     units = _units(rng, n_units, min(n_provinces, len(_PROVINCES)), input_heavy_share)
@@ -325,7 +325,7 @@ def _ahp(rng: np.random.Generator, framework: Framework, n_ahp: int) -> tuple[pd
     inconsistent (wide noise and one reversed judgement)."""
     ahp_rows = []
     ahp_truth = []
-    parents = [framework.index] + [d for d in framework.index.children if len(d.children) > 1]
+    parents = [framework.root] + [d for d in framework.root.children if len(d.children) > 1]
     inconsistent = set(rng.choice(n_ahp, size=max(1, n_ahp // 6), replace=False).tolist())
     for node in parents:
         kids = [c.code for c in node.children]

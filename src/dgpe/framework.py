@@ -177,6 +177,14 @@ class Framework(BaseModel):
 
     # -- navigation --------------------------------------------------------------------------
     @property
+    def root(self) -> Node:
+        """The index tree's root; a survey-only framework (no ``index:``) has none and raises."""
+        if self.index is None:
+            raise FrameworkError([Problem(self.source or "framework", "index",
+                                          "the framework has no index tree (a survey-only framework)")])
+        return self.index
+
+    @property
     def has_index(self) -> bool:
         """Whether the framework has an index tree (False for a survey-only framework)."""
         return self.index is not None

@@ -96,7 +96,7 @@ def framework_summary(cfg: RunConfig, lang: str) -> tuple[pd.DataFrame, pd.DataF
         for k in kids:
             walk(k, w * meta.loc[k, "weight"] / total if total > 0 else 0.0)
 
-    walk(fw.index.code, 1.0)
+    walk(fw.root.code, 1.0)
     rows = []
     for dim in fw.dimensions:
         leaves = [n for n in dim.walk() if n.is_indicator]

@@ -326,7 +326,7 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
     for where, msg in check_options(cfg.options):
         problem(where, msg)
     cfa_model = resolve_cfa_model(cfg, fw, problem)
-    spec, method = _resolve_spec(cfg, problem, root=fw.index.code)
+    spec, method = _resolve_spec(cfg, problem, root=fw.root.code)
     meta = fw.to_meta()
     if spec is not None and spec.denominate is not None:
         _check_denominate(spec.denominate, fw, problem)
@@ -398,7 +398,6 @@ def _survey_only_plan(cfg: RunConfig, inputs: Mapping[str, Any], file: str, prob
     return plan
 
 
-_LAVAAN_OPERATORS = ("=~", "~~")
 
 
 def model_variables(model: str) -> tuple[list[str], list[str]]:
@@ -409,51 +408,22 @@ def model_variables(model: str) -> tuple[list[str], list[str]]:
     >>> model_variables("visual =~ x1 + 0.8*x2 + x3\\nx1 ~~ x2")
     (['visual'], ['x1', 'x2', 'x3'])
     """
-    try:  # the methods' own parser, where it exists, checks the syntax fully
-        from methods.psychometrics.model_syntax import parse_model
-    except ImportError:
-        parse_model = None
-    if parse_model is not None:
-        from methods import MethodError
+    from methods import MethodError
+    from methods.psychometrics.model_syntax import parse_model
 
-        try:
-            parsed = parse_model(model)
-        except (MethodError, ValueError) as exc:
-            raise ValueError(str(exc)) from None
-        return list(parsed.factors), [i for i in dict.fromkeys(
-            [*parsed.items, *(v for c in parsed.covariances for v in (c.lhs, c.rhs))]) if i not in parsed.factors]
-    return _model_names(model)
-
-
-def _model_names(model: str) -> tuple[list[str], list[str]]:
-    """:func:`model_variables` without the methods' parser: the names around ``=~`` and ``~~``."""
-    latent: list[str] = []
-    named: list[str] = []
-    for line in re.split(r"[\n;]", model):
-        text = line.split("#", 1)[0].strip()
-        if not text:
-            continue
-        op = next((o for o in _LAVAAN_OPERATORS if o in text), None)
-        if op is None or any(o in text for o in ("~1", ":=", "==", "<", ">")) or text.count("~") != (1 if op == "=~" else 2):
-            raise ValueError(f"'{text}': a CFA model takes '=~' (loadings) and '~~' (variances, covariances) only")
-        lhs, rhs = (part.strip() for part in text.split(op, 1))
-        terms = [t.strip().split("*")[-1].strip() for t in rhs.split("+")]
-        if not lhs or not all(terms):
-            raise ValueError(f"'{text}': a name is missing")
-        if op == "=~":
-            latent.append(lhs)
-            named.extend(terms)
-        else:
-            named.extend([lhs, *terms])
-    observed = [v for v in dict.fromkeys(named) if v not in latent]
-    return list(dict.fromkeys(latent)), observed
+    try:
+        parsed = parse_model(model)
+    except (MethodError, ValueError) as exc:
+        raise ValueError(str(exc)) from None
+    return list(parsed.factors), [i for i in dict.fromkeys(
+        [*parsed.items, *(v for c in parsed.covariances for v in (c.lhs, c.rhs))]) if i not in parsed.factors]
 
 
 def resolve_cfa_model(cfg: RunConfig, fw: Framework, problem: Any) -> tuple[str, str] | None:
     """``options.cfa.model`` (or the text of ``model_file``, relative to the run config) with the
     data set it applies to: the survey when it names survey items only, the indicators when it names
     indicators only; every other case is a problem naming the field."""
-    block = cfg.options.get("cfa") if isinstance(cfg.options.get("cfa"), Mapping) else {}
+    block: Mapping[str, Any] = cfg.options["cfa"] if isinstance(cfg.options.get("cfa"), Mapping) else {}
     text, name = block.get("model"), block.get("model_file")
     if text is None and name is None or not isinstance(text or name, str):
         return None
@@ -502,14 +472,14 @@ def _resolve_year(cfg: RunConfig, panel: pd.DataFrame, problem: Any) -> RunConfi
         elif year not in have:
             problem("year", f"no data for year {year}; the data has {', '.join(map(str, have))}")
     elif cfg.panel_impute is not None:
-        problem("panel_impute", f"needs several years of data; {Path(cfg.data.indicators).name} has no year column")
+        problem("panel_impute", f"needs several years of data; {Path(str(cfg.data.indicators)).name} has no year column")
     return cfg.model_copy(update={"year": year})
 
 
 def _check_groups(cfg: RunConfig, panel: pd.DataFrame, problem: Any) -> None:
     for g in cfg.groups:
         if g not in panel.columns:
-            problem("groups", f"group column {g!r} is not a column of {Path(cfg.data.indicators).name}; "
+            problem("groups", f"group column {g!r} is not a column of {Path(str(cfg.data.indicators)).name}; "
                               "a run without peer groups says groups: []")
 
 

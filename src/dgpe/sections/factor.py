@@ -18,8 +18,6 @@ becomes a finding, and a section none of whose analyses can run is skipped with 
 
 from __future__ import annotations
 
-import importlib.util
-import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -141,12 +139,6 @@ def survey_correlation(run: Any) -> str:
     return "tetrachoric" if types == {"binary"} else "polychoric"
 
 
-def _supports(fn: Callable[..., Any], parameter: str) -> bool:
-    """Whether a method takes a keyword (the polychoric/missing-data options of
-    :mod:`methods.psychometrics` arrive with its newer versions)."""
-    return parameter in inspect.signature(fn).parameters
-
-
 def _sets(run: Any, sets: Instruments | None) -> Instruments:
     return sets if sets is not None else instruments(run).data["sets"]
 
@@ -184,10 +176,6 @@ def adequacy(run: Any, sets: Instruments | None = None) -> Section:
     sec = Section("factor.adequacy", Text("抽样适切性", "Sampling adequacy: KMO and Bartlett"))
     min_msa = _th(run, "min_msa")
     missing = (run.plan.setting("factor.kmo_missing"), run.plan.setting("factor.bartlett_missing"))
-    if missing != ("pairwise", "complete") and not _supports(factor.kmo, "missing"):
-        sec.finding("factor.not_available", option="options.factor.kmo_missing / bartlett_missing",
-                    feature=Text("KMO/Bartlett 的缺失数据选项", "the KMO/Bartlett missing-data policy"))
-        missing = ("pairwise", "complete")
 
     def test(_k: str, x: pd.DataFrame, _m: Any) -> Any:
         if missing == ("pairwise", "complete"):  # psych's KMO and cortest.bartlett on na.omit
@@ -272,7 +260,7 @@ def efa(run: Any, sets: Instruments | None = None) -> Section:
 
     def one(key: str, x: pd.DataFrame, model: dict[str, list[str]]) -> tuple[Any, pd.DataFrame]:
         n = efa_factors(run, x, model)
-        kw = {"cor": cors[key]} if cors[key] != "pearson" else {}
+        kw: dict[str, Any] = {"cor": cors[key]} if cors[key] != "pearson" else {}
         res = factor.efa(x, n, method=method, rotation=None if rotation == "none" else rotation, **kw)
         if not _efa_is_default(run, cors[key]):
             sec.finding("factor.efa_options", set=SET_NAMES[key], n=n, intended=len(model), method=method,
@@ -313,14 +301,8 @@ def _efa_is_default(run: Any, cor: str) -> bool:
 
 
 def _efa_correlations(run: Any, sec: Section, sets: Instruments) -> dict[str, str]:
-    """Each set's EFA correlations; polychoric/tetrachoric only where the methods offer them."""
-    cors = {key: sets.correlation(key) for key in sets.sets}
-    if any(c != "pearson" for c in cors.values()) and not _supports(factor.efa, "cor"):
-        sec.finding("factor.not_available", option="efa(cor=...)",
-                    feature=Text("多分格/四分相关的因子分析(使用 Pearson 相关)",
-                                 "factor analysis of polychoric/tetrachoric correlations (Pearson used)"))
-        cors = dict.fromkeys(cors, "pearson")
-    return cors
+    """Each set's EFA correlations (Pearson, polychoric or tetrachoric by item type and option)."""
+    return {key: sets.correlation(key) for key in sets.sets}
 
 
 def _efa_findings(sec: Section, key: str, f: pd.DataFrame, n: int, intended: int, own_min: float,
@@ -373,21 +355,10 @@ def cfa_models(run: Any, sec: Section, sets: Instruments) -> dict[str, Any]:
     if given is None or given[0] not in models:
         return models
     key, syntax = given
-    if not _takes_syntax(factor.cfa):
-        sec.finding("factor.not_available", option="options.cfa.model",
-                    feature=Text("lavaan 语法的 CFA 模型(使用框架隐含的模型)",
-                                 "a CFA model in lavaan syntax (the framework-implied model is used)"))
-        return models
     models[key] = syntax
     sec.finding("factor.cfa_model_given", set=SET_NAMES[key], model=" ; ".join(
         line.strip() for line in syntax.splitlines() if line.split("#", 1)[0].strip()))
     return models
-
-
-def _takes_syntax(fn: Callable[..., Any]) -> bool:
-    """Whether ``methods.psychometrics.factor.cfa`` takes a model in lavaan syntax (it does once
-    :mod:`methods.psychometrics.model_syntax` exists)."""
-    return importlib.util.find_spec("methods.psychometrics.model_syntax") is not None
 
 
 def _model_columns(model: Any, x: pd.DataFrame) -> list[str]:

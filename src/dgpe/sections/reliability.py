@@ -175,7 +175,7 @@ def dimensions(run: Run) -> Section:
     alpha = dims["alpha"].round(12).to_dict() if not dims.empty else {}
     sec.result("dimension_alpha", alpha, ("各维度 α", "Alpha by dimension"))
     _block_findings(run, sec, both, has_subs=not subs.empty,
-                    flat=subs.empty and list(dims.index) == [fw.index.code])
+                    flat=subs.empty and list(dims.index) == [fw.root.code])
     return sec
 
 

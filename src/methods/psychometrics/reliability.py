@@ -992,7 +992,7 @@ def reliability_table(
     scales: Mapping[str, pd.DataFrame],
     *,
     reverse: Mapping[str, Sequence[str]] | None = None,
-    likert: Mapping[str, tuple[float, float]] | None = None,
+    likert: Mapping[str, tuple[float, float] | None] | None = None,
     omega_factors: int | None = None,
     r_drop_min: float = 0.3,
     ci: float = 0.95,
