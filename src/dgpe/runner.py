@@ -29,6 +29,7 @@ from typing import Any
 import yaml
 
 from dgpe import manifest as mf
+from dgpe.checks import check_plan
 from dgpe.config import RunConfig, load_run_config
 from dgpe.errors import DgpeError, NotebookError, Problem, ReportError
 from dgpe.framework import load_framework
@@ -224,6 +225,9 @@ def run_report(
     cfg = load_run_config(config, list(overrides or []))
     plan = resolve_plan(cfg)  # every problem of inputs and options is reported before any notebook runs
     cfg = plan.config
+    notes = check_plan(plan)  # what the notebooks will leave out, said before they start
+    if notes:
+        echo(DgpeError(notes, title=f"{len(notes)} note(s) on the data (see dgpe validate)").render())
     root = project_root()
     nb_dir = Path(notebooks_dir) if notebooks_dir else root / "notebooks"
     sources = {name: notebook_source(name, nb_dir) for name in cfg.notebooks}
