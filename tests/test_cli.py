@@ -85,3 +85,38 @@ def test_methods_lists_every_registered_method():
     for fam in FAMILIES:
         for name in registry(fam).names():
             assert name in r.stdout, (fam, name)
+
+
+def test_validate_groups_cannot_swallow_the_files():
+    r = dgpe("validate", "--groups", "province,tier", "data/framework.yaml", "data/example/indicators.csv")
+    assert r.returncode == 0, r.stderr
+    assert "indicators data OK" in r.stdout
+    r = dgpe("validate", "--groups", "province", "--groups", "tier", "data/framework.yaml", "data/example/indicators.csv")
+    assert r.returncode == 0 and "indicators data OK" in r.stdout
+
+
+def test_validate_no_groups_and_missing_group_columns(tmp_path):
+    df = pd.read_csv(ROOT / "data" / "example" / "indicators.csv", dtype=str).drop(columns=["province", "tier"])
+    p = tmp_path / "ind.csv"
+    df.to_csv(p, index=False)
+    for flags in (["--groups", ""], ["--no-groups"]):
+        r = dgpe("validate", *flags, "data/framework.yaml", str(p))
+        assert r.returncode == 0 and "indicators data OK" in r.stdout, r.stderr
+    r = dgpe("validate", "--groups", "province", "data/framework.yaml", str(p))
+    assert r.returncode == 2 and "no group column 'province'" in r.stderr and "--groups ''" in r.stderr
+    # a run config whose groups the data lack: the message says how to run without groups
+    q = tmp_path / "ind_province.csv"
+    pd.read_csv(ROOT / "data" / "example" / "indicators.csv", dtype=str).drop(columns=["tier"]).to_csv(q, index=False)
+    r = dgpe("validate", "configs/default.yaml", "-p", f"data.indicators={q}")
+    assert r.returncode == 2 and "group column 'tier'" in r.stderr and "groups: []" in r.stderr
+    assert "Traceback" not in r.stderr
+    r = dgpe("validate", "configs/default.yaml", "-p", f"data.indicators={q}", "-p", "groups=[province]")
+    assert r.returncode == 0, r.stderr
+
+
+def test_validate_run_config_form():
+    r = dgpe("validate", "configs/default.yaml")
+    assert r.returncode == 0, r.stderr
+    assert "the plan resolves" in r.stdout and "validated in" in r.stdout
+    r = dgpe("validate", "configs/default.yaml", "data/example/indicators.csv")
+    assert r.returncode == 2 and "is a run config" in r.stderr

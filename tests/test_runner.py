@@ -79,19 +79,48 @@ def test_existing_report_is_never_replaced_without_force(audit_report):
         run_report(CONFIG, ["notebooks=[00_data_audit]"], reports_dir=audit_report.path.parent, date=DAY, progress=False)
 
 
-def test_failing_cell_leaves_no_report(tmp_path):
+def test_failing_cell_leaves_no_report_but_keeps_the_failed_notebook(tmp_path):
+    import nbformat
+
     nb_dir = tmp_path / "notebooks"
     nb_dir.mkdir()
     (nb_dir / "99_fail.py").write_text(
-        '# %% tags=["parameters"]\nconfig = ""\noutput_dir = None\nlang = None\n\n# %%\nx = 1\n\n# %%\nraise ValueError("deliberate failure")\n',
+        '# %% tags=["parameters"]\nconfig = ""\noutput_dir = None\nlang = None\n\n# %%\nx = 1\n\n'
+        '# %%\ndef inner():\n    raise ValueError("deliberate failure")\n\ninner()\n',
         encoding="utf-8",
     )
     reports = tmp_path / "reports"
     with pytest.raises(ReportError) as info:
         run_report(CONFIG, ["notebooks=[99_fail]"], reports_dir=reports, notebooks_dir=nb_dir, date=DAY, progress=False)
-    msg = str(info.value)
+    msg = info.value.render()
     assert "99_fail" in msg and "cell" in msg and "deliberate failure" in msg
-    assert list(reports.iterdir()) == []
+    # no report and no temporary folder; the failed notebook and its traceback are kept and named
+    assert [p.name for p in reports.iterdir()] == [".failed"]
+    (kept,) = (reports / ".failed").iterdir()
+    assert re.fullmatch(r"default-\d{8}-\d{6}", kept.name)
+    assert str(kept) in msg and "traceback.txt" in msg
+    assert sorted(p.name for p in kept.iterdir()) == ["99_fail.ipynb", "traceback.txt"]
+    trace = (kept / "traceback.txt").read_text(encoding="utf-8")
+    assert "ValueError: deliberate failure" in trace and "inner()" in trace and "\x1b[" not in trace
+    nb = nbformat.read(kept / "99_fail.ipynb", as_version=4)
+    ran = [c for c in nb.cells if c.cell_type == "code" and c.get("execution_count")]
+    assert any(o.get("ename") == "ValueError" for c in ran for o in c.get("outputs", []))
+
+
+def test_keep_failed_names_a_new_folder_per_failure(tmp_path):
+    from dgpe.errors import NotebookError
+    from dgpe.runner import keep_failed
+
+    now = dt.datetime(2030, 1, 2, 3, 4, 5)
+    folders = []
+    for _ in range(2):
+        nb = tmp_path / "x.ipynb"
+        nb.write_text("{}", encoding="utf-8")
+        exc = NotebookError([], failed={"x": (nb, "ValueError: v\n")})
+        folders.append(keep_failed(exc, tmp_path / "reports", "run", now=now))
+    assert [f.name for f in folders] == ["run-20300102-030405", "run-20300102-030405-2"]
+    assert (folders[1] / "traceback.txt").read_text(encoding="utf-8") == "ValueError: v\n"
+    assert keep_failed(NotebookError([]), tmp_path / "reports", "run") is None
 
 
 def test_data_errors_stop_before_any_notebook(tmp_path):

@@ -14,6 +14,9 @@ from dgpe.errors import DgpeError
 
 __all__ = ["main"]
 
+#: The group columns ``dgpe validate FRAMEWORK DATA`` allows by default (a run config's default).
+VALIDATE_GROUPS = ("province", "tier")
+
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from dgpe.runner import run_report
@@ -31,6 +34,59 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    if _is_run_config(args.target):
+        if args.data or args.kind or args.groups is not None or args.no_groups:
+            print(f"{args.target} is a run config: it names the data and the groups itself; "
+                  "use -p key=value to change them (e.g. -p groups=[])", file=sys.stderr)
+            return 2
+        return _validate_config(args)
+    if args.param:
+        print("-p applies to a run config (dgpe validate CONFIG.yaml -p key=value)", file=sys.stderr)
+        return 2
+    return _validate_files(args)
+
+
+def _is_run_config(path: str) -> bool:
+    """A YAML mapping with a ``framework:`` key (a framework file has ``index:`` or ``scales:``)."""
+    import yaml
+
+    if Path(path).suffix.lower() not in (".yaml", ".yml"):
+        return False
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return False
+    return isinstance(raw, dict) and "framework" in raw
+
+
+def _validate_config(args: argparse.Namespace) -> int:
+    """Load every input, resolve the plan and check what its notebooks need of the data."""
+    import time
+
+    from dgpe.checks import check_plan, load_inputs
+    from dgpe.config import load_run_config
+    from dgpe.errors import DgpeError
+    from dgpe.plan import resolve_plan
+
+    t0 = time.time()
+    cfg = load_run_config(args.target, args.param)
+    plan = resolve_plan(cfg, load_inputs(cfg))
+    notes = check_plan(plan)
+    cfg = plan.config
+    print(f"{args.target}: every input loads and the plan resolves (year {plan.year}, "
+          f"{len(plan.units)} units, {len(plan.framework.indicator_codes)} indicators)")
+    print(f"  notebooks: {', '.join(cfg.notebooks)}")
+    skipped = {k: v for k, v in plan.capabilities.items() if v is not None}
+    for cap, reason in skipped.items():
+        print(f"  left out: {cap}: {reason('en')}")
+    if notes:
+        print(DgpeError(notes, title=f"{len(notes)} note(s): the run goes on and its report says what "
+                                     "it leaves out").render())
+    print(f"validated in {time.time() - t0:.1f} s")
+    return 0
+
+
+def _validate_files(args: argparse.Namespace) -> int:
     from dgpe.data import (
         guess_kind,
         load_ahp,
@@ -43,15 +99,16 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     from dgpe.framework import load_framework
     from dgpe.io import read_table
 
+    groups = _groups(args)
     problems: list[Problem] = []
     try:
-        fw = load_framework(args.framework, encoding=args.encoding)
+        fw = load_framework(args.target, encoding=args.encoding)
     except DgpeError as exc:
-        print(exc.render(limit=None), file=sys.stderr)
+        print(exc.render(), file=sys.stderr)
         return 2
-    print(f"{args.framework}: framework OK ({len(fw.indicators)} indicators, {len(fw.scales)} scales)")
+    print(f"{args.target}: framework OK ({len(fw.indicators)} indicators, {len(fw.scales)} scales)")
     loaders = {
-        "indicators": lambda p: load_indicators(p, fw, encoding=args.encoding, groups=args.groups),
+        "indicators": lambda p: load_indicators(p, fw, encoding=args.encoding, groups=groups),
         "survey": lambda p: load_survey(p, fw, encoding=args.encoding),
         "delphi": lambda p: load_delphi(p, fw, encoding=args.encoding),
         "experts": lambda p: load_experts(p, encoding=args.encoding),
@@ -60,12 +117,25 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     for path in args.data:
         try:
             kind = args.kind or guess_kind(read_table(path, encoding=args.encoding).columns, fw)
-            loaders[kind](path)
+            df = loaders[kind](path)
+            missing = [g for g in groups if kind == "indicators" and g not in df.columns]
+            if missing and args.groups is not None:
+                raise DgpeError([Problem(Path(path).name, "header", f"no group column {g!r}; "
+                                         "--groups '' (and groups: [] in a run config) for none") for g in missing])
             print(f"{path}: {kind} data OK")
         except DgpeError as exc:
             problems.extend(exc.problems)
-            print(exc.render(limit=None), file=sys.stderr)
+            print(exc.render(), file=sys.stderr)
     return 2 if problems else 0
+
+
+def _groups(args: argparse.Namespace) -> list[str]:
+    """``--groups a,b --groups c`` → [a, b, c]; ``--groups ''`` or ``--no-groups`` → []."""
+    if args.no_groups:
+        return []
+    if args.groups is None:
+        return list(VALIDATE_GROUPS)
+    return [g.strip() for item in args.groups for g in item.split(",") if g.strip()]
 
 
 def _cmd_example(args: argparse.Namespace) -> int:
@@ -147,15 +217,25 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
     r.set_defaults(func=_cmd_run)
 
-    v = sub.add_parser("validate", help="check a framework and data files; list every problem")
-    v.add_argument("framework")
-    v.add_argument("data", nargs="*")
+    v = sub.add_parser(
+        "validate",
+        help="check a run config (every input, the plan, what its notebooks need of the data) or a "
+             "framework and data files; list every problem",
+        description="dgpe validate CONFIG.yaml [-p key=value]: load every input of a run config, resolve "
+                    "the plan and check what its notebooks need of the data (no notebook runs). "
+                    "dgpe validate FRAMEWORK [DATA ...]: check a framework and data files on their own.",
+    )
+    v.add_argument("target", metavar="CONFIG_OR_FRAMEWORK")
+    v.add_argument("data", nargs="*", help="data files (with a framework)")
+    v.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="override a run config field")
     v.add_argument("--kind", choices=["indicators", "survey", "delphi", "experts", "ahp"], help="data type (default: guessed from the header)")
     v.add_argument("--encoding", default=None, help="CSV encoding (default: UTF-8 or GBK/GB18030, detected)")
     v.add_argument(
-        "--groups", nargs="*", default=["province", "tier"], metavar="COLUMN",
-        help="peer-group columns allowed besides unit_id, unit_name, year and the indicators (as the run config's groups)",
+        "--groups", action="append", default=None, metavar="COL[,COL...]",
+        help="peer-group columns allowed besides unit_id, unit_name, year and the indicators, comma-separated, "
+             "repeatable (default province,tier; --groups '' for none), as the run config's groups",
     )
+    v.add_argument("--no-groups", action="store_true", help="the data have no peer-group columns")
     v.set_defaults(func=_cmd_validate)
 
     pl = sub.add_parser("plan", help="resolve a run config into its analysis plan (no notebook runs): "
@@ -193,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except DgpeError as exc:
-        print(exc.render(limit=None), file=sys.stderr)
+        print(exc.render(), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted; no report was written", file=sys.stderr)

@@ -8,9 +8,16 @@ fix everything in one pass. The command line prints the list and exits non-zero,
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
-__all__ = ["Problem", "DgpeError", "FrameworkError", "DataError", "ConfigError", "ReportError"]
+__all__ = ["Problem", "DgpeError", "FrameworkError", "DataError", "ConfigError", "ReportError", "NotebookError", "SHOWN"]
+
+#: How many problems :meth:`DgpeError.render` lists before it counts the rest by kind.
+SHOWN = 50
+_VARYING = re.compile(r"'[^']*'|\"[^\"]*\"|-?\d+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -46,13 +53,38 @@ class DgpeError(Exception):
         self.title = title or f"{len(self.problems)} problem(s) found"
         super().__init__(self.render())
 
-    def render(self, limit: int | None = 200) -> str:
+    def render(self, limit: int | None = SHOWN) -> str:
+        """The title and the first ``limit`` problems (all when None); the rest counted by kind.
+
+        >>> err = DgpeError([Problem("s.csv", f"row {i}", "Likert value outside 1-5", "9") for i in range(3)]
+        ...                 + [Problem("s.csv", "row 9", "expected a number", "x")])
+        >>> print(err.render(limit=1))
+        4 problem(s) found:
+          1. s.csv: row 0: Likert value outside 1-5 (found '9')
+          … and 3 more: 2 × 'Likert value outside 1-5', 1 × 'expected a number'
+        """
         lines = [self.title + ":"]
         shown = self.problems if limit is None else self.problems[:limit]
         lines += [f"  {i}. {p}" for i, p in enumerate(shown, 1)]
-        if limit is not None and len(self.problems) > limit:
-            lines.append(f"  … and {len(self.problems) - limit} more")
+        rest = self.problems[len(shown):]
+        if rest:
+            lines.append(f"  … and {len(rest)} more: {_count_kinds(rest)}")
         return "\n".join(lines)
+
+
+def _count_kinds(problems: list[Problem], top: int = 8) -> str:
+    """'600 × 'Likert value outside …', 14 × 'expected a number'': problems counted by message, with
+    quoted names and numbers masked so that one rule broken in many places counts as one kind."""
+    first: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    for p in problems:
+        key = _VARYING.sub("#", p.message)
+        first.setdefault(key, p.message if len(p.message) <= 70 else p.message[:69] + "…")
+        counts[key] += 1
+    parts = [f"{n} × {first[k]!r}" for k, n in counts.most_common(top)]
+    if len(counts) > top:
+        parts.append(f"{sum(n for _, n in counts.most_common()[top:])} of {len(counts) - top} other kind(s)")
+    return ", ".join(parts)
 
 
 class FrameworkError(DgpeError):
@@ -69,3 +101,18 @@ class ConfigError(DgpeError):
 
 class ReportError(DgpeError):
     """A report cannot be written, verified or compared."""
+
+
+class NotebookError(ReportError):
+    """A notebook of a run failed in a cell.
+
+    Attributes
+    ----------
+    failed : notebook name → (the executed notebook as papermill left it, the cell's error and
+        Python traceback as plain text)
+    """
+
+    def __init__(self, problems: list[Problem], *, title: str | None = None,
+                 failed: dict[str, tuple[Path, str]] | None = None) -> None:
+        self.failed: dict[str, tuple[Path, str]] = dict(failed or {})
+        super().__init__(problems, title=title)

@@ -5,8 +5,9 @@ any notebook starts), then executes each notebook with papermill (independent no
 time on this 2-core machine), exports each to offline HTML, gathers the recorded tables into one XLSX
 workbook, writes the landing page and ``manifest.json``, and only then renames the folder from its
 temporary name to ``reports/<date>-<name>``. A failing cell stops the run with the notebook, the cell
-and the error named, and leaves no half-written report; an existing report is never replaced unless
-``force=True``.
+and the error named, and leaves no half-written report: the failed notebook (executed up to the error)
+and ``traceback.txt`` are kept in ``reports/.failed/<name>-<YYYYmmdd-HHMMSS>/`` and the error says
+where; an interrupted run keeps nothing. An existing report is never replaced unless ``force=True``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 import sys
 import time
@@ -27,11 +29,13 @@ from typing import Any
 import yaml
 
 from dgpe import manifest as mf
+from dgpe.checks import check_plan
 from dgpe.config import RunConfig, load_run_config
-from dgpe.errors import DgpeError, Problem, ReportError
+from dgpe.errors import DgpeError, NotebookError, Problem, ReportError
 from dgpe.framework import load_framework
 
-__all__ = ["RunSummary", "run_report", "project_root", "notebook_source", "execute_notebook", "KERNEL_NAME"]
+__all__ = ["RunSummary", "run_report", "project_root", "notebook_source", "execute_notebook", "keep_failed",
+           "KERNEL_NAME"]
 
 KERNEL_NAME = "dgpe"
 
@@ -121,16 +125,37 @@ def execute_notebook(
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except pm.PapermillExecutionError as exc:
-        raise ReportError(
-            [
-                Problem(
-                    source.name,
-                    f"cell {exc.cell_index} (execution count {exc.exec_count})",
-                    f"{exc.ename}: {exc.evalue}",
-                )
-            ],
+        where = f"cell {exc.cell_index} (execution count {exc.exec_count})"
+        trace = "\n".join(_ANSI.sub("", line) for line in (exc.traceback or []))
+        text = f"notebook {source.stem}, {where}\n{exc.ename}: {exc.evalue}\n\n{trace}\n"
+        raise NotebookError(
+            [Problem(source.name, where, f"{exc.ename}: {exc.evalue}")],
             title=f"notebook {source.stem} failed",
+            failed={source.stem: (out_ipynb, text)},
         ) from None
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def keep_failed(exc: NotebookError, reports: Path, name: str, *, now: dt.datetime | None = None) -> Path | None:
+    """Move the failed notebooks (executed up to the error) and their tracebacks to
+    ``reports/.failed/<name>-<YYYYmmdd-HHMMSS>/`` and return that folder (None when nothing is left
+    to keep). ``traceback.txt`` holds each failed cell's error and the Python traceback."""
+    if not exc.failed:
+        return None
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    folder = reports / ".failed" / f"{name}-{stamp}"
+    n = 1
+    while folder.exists():  # two failures in the same second
+        n += 1
+        folder = reports / ".failed" / f"{name}-{stamp}-{n}"
+    folder.mkdir(parents=True)
+    for nb, (ipynb, _) in exc.failed.items():
+        if ipynb.is_file():
+            shutil.move(str(ipynb), folder / f"{nb}.ipynb")
+    (folder / "traceback.txt").write_text("\n\n".join(text for _, text in exc.failed.values()), encoding="utf-8")
+    return folder
 
 
 def export_html(ipynb: Path, html: Path, *, lang: str) -> None:
@@ -200,6 +225,9 @@ def run_report(
     cfg = load_run_config(config, list(overrides or []))
     plan = resolve_plan(cfg)  # every problem of inputs and options is reported before any notebook runs
     cfg = plan.config
+    notes = check_plan(plan)  # what the notebooks will leave out, said before they start
+    if notes:
+        echo(DgpeError(notes, title=f"{len(notes)} note(s) on the data (see dgpe validate)").render())
     root = project_root()
     nb_dir = Path(notebooks_dir) if notebooks_dir else root / "notebooks"
     sources = {name: notebook_source(name, nb_dir) for name in cfg.notebooks}
@@ -238,7 +266,14 @@ def run_report(
             shutil.rmtree(trash, ignore_errors=True)
         else:
             tmp.rename(final)
-    except BaseException:
+    except NotebookError as exc:
+        kept = keep_failed(exc, final.parent, cfg.name)
+        shutil.rmtree(tmp, ignore_errors=True)
+        if kept is not None:
+            exc.problems.append(Problem(str(kept), "", "the failed notebook (run up to the error) and "
+                                                        "traceback.txt are kept here"))
+        raise
+    except BaseException:  # an interruption or a failure outside the notebooks keeps nothing
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return RunSummary(final, time.time() - t0, timings, warnings)
@@ -328,6 +363,10 @@ def _execute_all(
                 except DgpeError as exc:
                     failures.append(exc)
     overall.close()
-    if failures:
+    if len(failures) == 1:
         raise failures[0]
+    if failures:  # notebooks running side by side failed both: report and keep them all
+        failed = {k: v for f in failures for k, v in getattr(f, "failed", {}).items()}
+        raise NotebookError([p for f in failures for p in f.problems],
+                            title=f"{len(failures)} notebooks failed", failed=failed)
 

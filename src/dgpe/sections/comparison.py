@@ -267,12 +267,14 @@ def indicator_weights(run: Any, base: Section | None = None) -> Section:
         ev = _evaluation(run, base)
     except IncompleteData as exc:
         return _skip_incomplete(sec.name, sec.title, exc)
-    w_table = pd.DataFrame({
-        "expert": wt.effective_weights(run.meta)[ev.indicators],
-        "independence": practice.independence_weights(ev.treated).weights,
-        "information": practice.information_weights(ev.treated).weights,
-        "entropy": ev.entropy_topsis.weights,
-    })
+    w_table = pd.DataFrame({"expert": wt.effective_weights(run.meta)[ev.indicators]})
+    n_units, n_ind = ev.treated.shape
+    if n_units > n_ind:  # 1 − R² regresses each indicator on all the others
+        w_table["independence"] = practice.independence_weights(ev.treated).weights
+    else:
+        sec.finding("comparison.independence_few_units", level="info", units=n_units, indicators=n_ind)
+    w_table["information"] = practice.information_weights(ev.treated).weights
+    w_table["entropy"] = ev.entropy_topsis.weights
     sec.table("indicator_weights_cn", w_table.round(5),
               ("指标权重：专家、独立性、信息量、熵权", "Indicator weights: expert, independence, information, entropy"))
     return sec

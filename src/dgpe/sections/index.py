@@ -215,7 +215,11 @@ def peers(run: Run) -> Section:
     root, dims = _dims(run)
     for g in run.plan.groups:
         name = GROUP_NAMES.get(g, Text(g, g))
-        pv = dg.peer_view(res.scores[root], run.units[g])
+        blank = run.units.index[run.units[g].isna()]
+        if len(blank):  # a unit without a group has no peers: left out of this grouping, said so
+            sec.finding("index.peers_ungrouped", level="warning", group=name, n=len(blank),
+                        units=", ".join(map(str, blank[:10])) + (" …" if len(blank) > 10 else ""))
+        pv = dg.peer_view(res.scores[root].drop(blank), run.units[g].drop(blank))
         sec.table(f"peers_{g}", pv.join(run.units[["unit_name"]]).sort_values(["group", "rank_in_group"]),
                   message_text("index.title_peers", group=name))
         summary = res.scores[[root, *dims]].groupby(run.units[g]).mean()
@@ -329,7 +333,12 @@ def comparability(run: Run) -> Section:
         return skipped
     sec = Section("index.comparability", title)
     panel = run.panel if run.plan.year is None else run.panel[run.panel["year"] <= run.plan.year]
-    drift = cmp.framework_rescaling_drift(panel, run.meta, list(run.framework.indicator_codes))
+    codes = list(run.framework.indicator_codes)
+    empty = [c for c in codes if panel.groupby("year")[c].count().eq(0).any()]
+    if empty:  # no anchors in a year where the indicator has no value: checked on the others
+        sec.finding("index.comparability_unobserved", level="warning", indicators=", ".join(empty))
+        codes = [c for c in codes if c not in empty]
+    drift = cmp.framework_rescaling_drift(panel, run.meta, codes)
     transitions, discordant = drift.transitions, drift.discordant.copy()
     names = panel.set_index(["unit_id", "year"])["unit_name"]
     discordant.insert(4, "unit_name", [names.get((u, y), u) for u, y in
