@@ -177,3 +177,12 @@ def test_load_inputs_raises_one_error_for_all_files(tmp_path):
     cfg = load_run_config(DEFAULT, [f"data.delphi={bad}"])
     with pytest.raises(DataError, match="delphi.csv"):
         load_inputs(cfg)
+
+
+@pytest.mark.parametrize("name", ["survey-bfi", "survey-ability", "asem", "egdi"])
+def test_validate_the_shipped_configs(capsys, name):
+    """Every shipped run config validates, a survey-only one (no indicator data) included."""
+    code = main(["validate", str(DEFAULT.parent / f"{name}.yaml")])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "the plan resolves" in out.out

@@ -72,6 +72,8 @@ def load_inputs(cfg: RunConfig) -> dict[str, Any]:
 def check_plan(plan: Any) -> list[Problem]:
     """Notes on the data for the notebooks of a resolved plan (see the module doc); [] when none."""
     cfg = plan.config
+    if cfg.data.indicators is None or not plan.has("index"):  # a survey-only run: no indicator data
+        return []
     file = Path(str(cfg.data.indicators)).name
     notes: list[Problem] = []
     if PEERS_NOTEBOOK in cfg.notebooks:
@@ -106,7 +108,7 @@ def _group_notes(plan: Any, file: str) -> list[Problem]:
     for g in plan.groups:
         for i, row in ranked[ranked[g].isna()].iterrows():
             unit = f"unit {row['unit_id']}" + (f", year {row['year']}" if "year" in row else "")
-            where = f"row {int(i) + 2}, column {g}" if wide else f"{unit}, column {g}"  # type: ignore[call-overload]
+            where = f"row {int(i) + 2}, column {g}" if wide else f"{unit}, column {g}"
             notes.append(Problem(file, where, f"no {g} for {unit}: the unit is left out of the peer "
                                               f"comparison by {g} ({PEERS_NOTEBOOK})"))
         values = ranked[g].dropna()
