@@ -231,3 +231,21 @@ def test_ability_tetrachoric_efa_matches_psych():
     order = [int(np.argmin(np.abs(ours - want[:, [j]]).max(axis=0))) for j in range(want.shape[1])]
     assert sorted(order) == [0, 1, 2, 3]
     assert ours[:, order] == pytest.approx(want, abs=1e-3)
+
+
+def test_cfa_democracy_config_reproduces_lavaan_and_bollen():
+    """configs/cfa-democracy.yaml (files and a config only): the measurement model of lavaan's
+    tutorial with its six residual covariances gives lavaan's fit (tests/reference/lavaan_syntax.json,
+    lavaan 0.6-14) and the tutorial's printed chi-square 38.125 on 35 df."""
+    run = _run(ROOT / "configs" / "cfa-democracy.yaml")
+    assert run.plan.cfa_model is not None and run.plan.cfa_model[0] == "survey"
+    sec = factor.cfa(run)
+    assert "factor.cfa_model_given" in [f.key for f in sec.findings]
+    fit = sec.get_table("cfa_fit").loc["survey"]
+    ref = json.loads((REF / "lavaan_syntax.json").read_text())["political_democracy"]["fit"]
+    assert fit["df"] == ref["df"] == 35
+    assert round(float(fit["chisq"]), 3) == 38.125
+    for name in ("chisq", "cfi", "tli", "rmsea", "srmr", "aic", "bic"):
+        assert float(fit[name]) == pytest.approx(ref[name], rel=1e-8, abs=5e-8), name
+    resid = sec.get_table("cfa_residual_covariances_survey")
+    assert len(resid) == 6 and {"est", "se", "std_all"} <= set(resid.columns)

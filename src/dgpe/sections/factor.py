@@ -341,6 +341,9 @@ def cfa(run: Any, sets: Instruments | None = None) -> Section:
     for key, c in fits.items():
         sec.table(f"cfa_loadings_{key}", c.loadings, (f"标准化载荷({SET_NAMES[key].zh})", f"CFA loadings ({key})"),
                   index=False, show=0)
+        if len(c.residual_covariances):
+            sec.table(f"cfa_residual_covariances_{key}", c.residual_covariances,
+                      (f"残差协方差({SET_NAMES[key].zh})", f"CFA residual covariances ({key})"), index=False)
     for key, c in fits.items():
         _cfa_findings(sec, key, c, verdict[verdict["set"] == key])
     sec.data["cfas"] = fits
