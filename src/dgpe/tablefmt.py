@@ -1,0 +1,168 @@
+"""One place for how the report writes a table for people: column labels and numbers.
+
+Every deliverable that shows a table to a reader (the method note in Word, the landing page, the
+workbook, the notebooks' HTML) takes its column headers from :func:`column_label` and its numbers
+from :func:`format_value`, so a header reads the same everywhere and in the report's language, and
+a p-value is never printed as ``0`` or ``4.11e-37``. The labels live in
+``catalogue/columns/labels.yaml`` (zh and en, with the *kind* of number a column holds); a column
+not listed there is labelled by the method registries (``entropy`` → 熵权法), then by the
+framework's node names when a ``names`` mapping is given, else shown as it is.
+
+Kinds of numbers (:data:`KINDS`):
+
+========  =====================================================  ====================
+kind      written as                                             example
+========  =====================================================  ====================
+``p``     ``< 0.001`` below 0.001, else 3 decimals               ``< 0.001``, ``0.042``
+``int``   whole number, thousands separated                      ``13,470``
+``share`` a fraction, 3 decimals                                 ``0.034``
+``score`` 2 decimals, thousands separated                        ``1,234.57``
+``stat``  3 decimals                                             ``0.812``
+``text``  as it is                                               ``优``
+========  =====================================================  ====================
+
+A column of unknown kind is guessed from its name (``rank…``/``n_…`` whole numbers, ``share…``
+fractions, ``p``/``…_p`` p-values) and otherwise from its values (whole numbers stay whole; other
+numbers get 3 significant decimals, thousands separated).
+
+>>> column_label("kmo_label", "zh")
+'KMO 评价'
+>>> format_value(4.11e-37, "bartlett_p")
+'< 0.001'
+>>> format_value(13470.0, "n")
+'13,470'
+>>> format_value(0.81234, "alpha")
+'0.812'
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+
+import pandas as pd
+import yaml
+
+__all__ = ["KINDS", "column_label", "column_kind", "format_value", "display_frame", "labels"]
+
+KINDS = ("p", "int", "share", "score", "stat", "text")
+
+
+@functools.cache
+def labels() -> dict[str, dict[str, str]]:
+    """The column catalogue: ``{column: {"zh": …, "en": …, "kind": …}}``."""
+    text = resources.files("dgpe.catalogue").joinpath("columns", "labels.yaml").read_text(encoding="utf-8")
+    raw = yaml.safe_load(text) or {}
+    return {str(k): {kk: str(vv) for kk, vv in v.items()} for k, v in raw.items()}
+
+
+@functools.cache
+def _registry_labels(lang: str) -> dict[str, str]:
+    from methods.registry import FAMILIES, registry
+
+    out: dict[str, str] = {}
+    for family in FAMILIES:
+        out.update(registry(family).labels(lang))
+    return out
+
+
+def column_label(column: Any, lang: str, names: Mapping[str, str] | None = None) -> str:
+    """The header of ``column`` in ``lang``: the column catalogue, the registries' labels (scheme
+    and method ids), ``names`` (e.g. the framework's node names), else the column itself."""
+    key = str(column)
+    entry = labels().get(key)
+    if entry is not None:
+        return entry.get(lang) or entry.get("en") or key
+    reg = _registry_labels(lang)
+    if key in reg:
+        return reg[key]
+    if names is not None and key in names:
+        return str(names[key])
+    return key
+
+
+_P_NAME = re.compile(r"^(p|pvalue|p_value)$|_p$|^p_(?!top|bottom)")
+_INT_NAME = re.compile(r"^(n|rank|df|dof|npar|ntotal|year|level|round)$|^n_|_rank$|^rank_|_n$|^number")
+_SHARE_NAME = re.compile(r"^share|_share$|^pct_|^p_(top|bottom)")
+
+
+def column_kind(column: Any) -> str:
+    """The kind of number a column holds (:data:`KINDS`), from the catalogue or its name; '' when
+    neither says (the values decide)."""
+    key = str(column)
+    entry = labels().get(key)
+    if entry is not None and entry.get("kind") in KINDS:
+        return entry["kind"]
+    if _P_NAME.search(key):
+        return "p"
+    if _INT_NAME.search(key):
+        return "int"
+    if _SHARE_NAME.search(key):
+        return "share"
+    return ""
+
+
+def format_value(value: Any, column: Any = None, kind: str | None = None) -> str:
+    """``value`` as the report writes it in column ``column`` (or of ``kind``); '' for missing."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    kind = kind or column_kind(column)
+    if not isinstance(value, int | float) or kind == "text":
+        try:
+            if pd.isna(value):
+                return ""
+        except (TypeError, ValueError):
+            pass
+        return str(value)
+    v = float(value)
+    if not math.isfinite(v):
+        return "∞" if v > 0 else ("−∞" if v < 0 else "")
+    if kind == "p":
+        return "< 0.001" if v < 0.001 else f"{v:.3f}"
+    if kind == "int" or (not kind and v.is_integer() and abs(v) < 1e15):
+        return f"{v:,.0f}" if v.is_integer() else f"{v:,.2f}"
+    if kind == "share":
+        return f"{v:.3f}"
+    if kind == "score":
+        return f"{v:,.2f}"
+    if kind == "stat":
+        return f"{v:.3f}"
+    return _significant(v)
+
+
+def _significant(v: float) -> str:
+    """3 decimals for ordinary magnitudes, fewer for large numbers, more for small ones."""
+    a = abs(v)
+    if a >= 1000:
+        return f"{v:,.0f}"
+    if a >= 100:
+        return f"{v:.1f}"
+    if a >= 0.01 or a == 0:
+        return f"{v:.3f}"
+    return f"{v:.2e}"
+
+
+def display_frame(frame: pd.DataFrame, lang: str, *, names: Mapping[str, str] | None = None,
+                  index: bool = True) -> pd.DataFrame:
+    """A copy of ``frame`` for readers: every value formatted as text by its column's kind and the
+    headers (and a named index, kept as the first column when ``index``) labelled in ``lang``.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"kmo": [0.8123], "bartlett_p": [0.0]}, index=pd.Index(["survey"], name="set"))
+    >>> display_frame(df, "en").to_dict("records")
+    [{'set': 'survey', 'KMO': '0.812', 'Bartlett p': '< 0.001'}]
+    """
+    df = frame.copy()
+    if index:
+        df = df.reset_index() if (df.index.name is not None or isinstance(df.index, pd.MultiIndex)
+                                  or not isinstance(df.index, pd.RangeIndex)) else df
+    out = pd.DataFrame({i: [format_value(v, c) for v in df.iloc[:, i].tolist()]
+                        for i, c in enumerate(df.columns)}, index=range(len(df)))
+    out.columns = [column_label(c, lang, names) for c in df.columns]
+    return out
