@@ -146,3 +146,16 @@ def test_misplaced_flag_needs_the_margin():
     assert not audit.correlation_structure(x, groups).by_indicator.loc["a1", "flag"]
     with pytest.raises(MethodError, match="margin"):
         audit.correlation_structure(x, groups, margin=-1)
+
+
+def test_an_indicator_against_its_own_group_is_flagged_as_such():
+    """Mean correlation with its own group below negative_tol: reason 'against_own' (checked before
+    the margin); about zero: not flagged."""
+    rng = np.random.default_rng(11)
+    f, g = rng.normal(size=(2, 500))
+    x = pd.DataFrame({"a1": f + rng.normal(scale=0.5, size=500), "a2": f + rng.normal(scale=0.5, size=500),
+                      "a3": -f + rng.normal(scale=0.5, size=500), "a4": rng.normal(size=500),
+                      "b1": g + rng.normal(scale=0.5, size=500), "b2": g + rng.normal(scale=0.5, size=500)})
+    res = audit.correlation_structure(x, pd.Series({"a1": "A", "a2": "A", "a3": "A", "a4": "A", "b1": "B", "b2": "B"}))
+    assert res.by_indicator.loc["a3", "reason"] == "against_own" and res.by_indicator.loc["a3", "flag"]
+    assert not res.by_indicator.loc["a4", "flag"] and res.by_indicator.loc["a4", "reason"] == ""

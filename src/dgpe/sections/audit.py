@@ -155,7 +155,7 @@ def correlations(run: Run) -> Section:
     sec.figure("correlation_heatmap", fig, ("指标相关矩阵", "Indicator correlations"), note=True)
     mis = corr.by_indicator[corr.by_indicator["flag"]]
     for c, row in mis.iterrows():
-        sec.finding("audit.misplaced", code=c, name=run.name(str(c)), own=row["own"], other=row["best_other"],
+        sec.finding("audit.misplaced" if row["reason"] == "other_group" else "audit.against_own", code=c, name=run.name(str(c)), own=row["own"], other=row["best_other"],
                     group=row["group"], other_group=row["best_other_group"], margin=margin,
                     negative_tol=negative_tol, n_negative=int(row["n_negative_own"]))
     if mis.empty and groups.nunique() > 1:

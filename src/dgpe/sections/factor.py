@@ -38,8 +38,8 @@ __all__ = ["Instruments", "instruments", "adequacy", "parallel", "efa", "cfa", "
 
 #: The instruments' names in findings and table titles (the English form is the set's key).
 SET_NAMES: dict[str, Text] = {"indicators": Text("指标体系", "indicators"),
-                              "survey": Text("满意度问卷", "survey")}
-_SET_LABELS = {"indicators": Text("指标体系", "indicator set"), "survey": Text("满意度问卷", "satisfaction survey")}
+                              "survey": Text("问卷", "survey")}
+_SET_LABELS = {"indicators": Text("指标体系", "indicator set"), "survey": Text("问卷", "survey")}
 _FAILS = (MethodError, np.linalg.LinAlgError, ValueError, ZeroDivisionError)
 
 

@@ -244,7 +244,8 @@ class CorrelationResult(Result):
         (``own``), the highest mean correlation with another group (``best_other``, ``best_other_group``),
         the count of correlations below ``negative_tol`` within its group (shown, not flagged on its
         own), and ``flag``: the indicator correlates with another group by more than ``margin``
-        above its own (``best_other - own > margin``) or against its own group (``own < 0``)
+        above its own (``best_other - own > margin``) or against its own group on average
+        (``own < negative_tol``); ``reason`` says which
     between_groups : group × group mean correlation (diagonal: mean within-group correlation)
     """
 
@@ -279,7 +280,9 @@ def correlation_structure(
     misplaced (the JRC/OECD Handbook's check that an indicator "belongs" to its dimension) when
 
     .. math:: \max_{g \ne own} \bar r_g - \bar r_{own} > \text{margin} \quad\text{or}\quad
-              \bar r_{own} < 0.
+              \bar r_{own} < \text{negative\_tol}
+
+    (``reason`` says which: ``other_group`` or ``against_own``).
 
     The margin keeps sampling noise from flagging indicators of dimensions whose groups correlate
     about equally (heterogeneous dimensions such as COINr's ASEM sub-indices); single negative
@@ -324,7 +327,10 @@ def correlation_structure(
                 "best_other_group": best,
                 "n_negative_own": n_neg,
                 "flag": bool(np.isfinite(own) and (
-                    (best is not None and others[best] - own > margin) or own < 0)),
+                    (best is not None and others[best] - own > margin) or own < negative_tol)),
+                "reason": ("against_own" if np.isfinite(own) and own < negative_tol
+                           else "other_group" if best is not None and np.isfinite(own) and others[best] - own > margin
+                           else ""),
             }
         )
     between = pd.DataFrame(index=names, columns=names, dtype=float)
