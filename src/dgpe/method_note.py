@@ -19,6 +19,7 @@ from dgpe.framework import load_framework
 from dgpe.note_docx import write_docx
 from dgpe.note_markdown import write_markdown
 from dgpe.record import read_recorded_table
+from dgpe.tablefmt import format_value
 
 __all__ = ["write_method_note", "SECTIONS", "framework_summary", "framework_title", "scales_summary",
            "skipped_analyses"]
@@ -77,7 +78,7 @@ def _caption(entry: dict[str, Any], lang: str, fallback: str) -> str:
 
 def _fmt(v: Any) -> str:
     if isinstance(v, float):
-        return f"{v:.4g}"
+        return format_value(v)  # 13,470 and 0.812, never 1.347e+04
     if isinstance(v, list):
         return "、".join(_fmt(x) for x in v[:15]) + (" …" if len(v) > 15 else "") if v else "—"
     if isinstance(v, dict):
@@ -248,11 +249,21 @@ def skipped_analyses(records: dict[str, dict[str, Any]], lang: str) -> list[tupl
     return [(nb, text, sections) for (nb, text), sections in out.items()]
 
 
+def node_names(cfg: RunConfig, lang: str) -> dict[str, str]:
+    """The framework's dimension and sub-dimension names by code (``{"A": "A 服务供给"}``), to
+    label table columns that are codes; indicators keep their codes (their names are long)."""
+    fw = load_framework(cfg.framework)
+    if not fw.has_index:
+        return {}
+    return {n.code: f"{n.code} {n.name.get(lang)}" for n in fw.root.walk() if not n.is_indicator and n is not fw.root}
+
+
 def write_method_note(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]) -> list[Path]:
     """Write ``method-note.md`` and ``method-note.docx`` into the report folder."""
     blocks = _blocks(folder, cfg, records)
     md = folder / "method-note.md"
     docx_path = folder / "method-note.docx"
-    write_markdown(md, blocks, cfg.lang)
-    write_docx(docx_path, blocks, cfg.lang)
+    names = node_names(cfg, cfg.lang)
+    write_markdown(md, blocks, cfg.lang, names=names)
+    write_docx(docx_path, blocks, cfg.lang, names=names)
     return [md, docx_path]
