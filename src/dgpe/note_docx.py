@@ -353,14 +353,14 @@ def _add_table(doc: Any, caption: str, full: pd.DataFrame, lang: str, names: Map
     doc.add_paragraph().paragraph_format.space_after = Pt(2)
 
 
-def _add_figure(doc: Any, caption: str, file: Path, lang: str, text_width: int) -> None:
-    """The figure at its print size (the PNG's pixels at its dpi), narrowed to the text width when
-    wider, with its caption below, kept together."""
+def _add_figure(doc: Any, caption: str, file: Path, lang: str, text_width: int, text_height: int) -> None:
+    """The figure at its print size (the PNG's pixels at its dpi), narrowed to the text width (or
+    to 3/4 of the text height) when larger, with its caption below, kept together."""
     from docx.image.image import Image
 
-    image = Image.from_file(str(file))
-    natural = image.width  # EMU at the image's own dpi
-    doc.add_picture(str(file), width=Emu(min(natural, text_width)))
+    image = Image.from_file(str(file))  # width and height: EMU at the image's own dpi
+    scale = min(1.0, text_width / image.width, 0.75 * text_height / image.height)
+    doc.add_picture(str(file), width=Emu(int(image.width * scale)))
     pic = doc.paragraphs[-1]
     pic.alignment = WD_ALIGN_PARAGRAPH.CENTER
     pic.paragraph_format.keep_with_next = True
@@ -388,6 +388,7 @@ def write_docx(path: Path, blocks: list[tuple[str, Any]], lang: str, max_rows: i
     _footer(doc)
     section = doc.sections[0]
     text_width = int(section.page_width - section.left_margin - section.right_margin)
+    text_height = int(section.page_height - section.top_margin - section.bottom_margin)
     mono = FONTS[lang][4]
     levels = {"h1": 1, "h2": 2, "h3": 3}
     headings = [(levels[k], str(p)) for k, p in blocks if k in levels]
@@ -405,7 +406,7 @@ def write_docx(path: Path, blocks: list[tuple[str, Any]], lang: str, max_rows: i
         elif kind == "table":
             _add_table(doc, payload[0], payload[1], lang, names, max_rows, text_width)
         elif kind == "figure":
-            _add_figure(doc, payload[0], Path(payload[1]), lang, text_width)
+            _add_figure(doc, payload[0], Path(payload[1]), lang, text_width, text_height)
         else:  # "p" and any kind this writer does not know
             _text(doc.add_paragraph(style="Body Text"), str(payload), mono)
     doc.save(str(path))
