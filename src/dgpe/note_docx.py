@@ -237,7 +237,7 @@ def _widths(frame: pd.DataFrame, text_width: int) -> list[int]:
     want = []
     for i, col in enumerate(frame.columns):
         cells = [length(str(col)) / 1.6] + [length(str(v)) for v in frame.iloc[:, i]]
-        want.append(min(max(max(cells), 4), 40) + 3)
+        want.append(min(max(max(cells), 4), 36) + 4)  # + cell margins
     total = sum(want)
     return [int(w * text_width / total) for w in want]  # 三线表 span the text width
 
