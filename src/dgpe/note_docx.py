@@ -336,14 +336,16 @@ def _add_table(doc: Any, caption: str, full: pd.DataFrame, lang: str, names: Map
     shown = df.head(max_rows)
     kinds = ["text" if column_kind(c) == "text" or not _numeric(shown[c]) else "number" for c in shown.columns]
     frame = display_frame(_readable_values(shown, lang), lang, names=names, index=False)
-    _table(doc, frame, kinds, lang, text_width)
+    table = _table(doc, frame, kinds, lang, text_width)
     more = max(0, len(df) - max_rows)
     parts = []
     if more:
         parts.append(_t(lang, f"仅列出前 {max_rows} 行(共 {len(df)} 行)", f"the first {max_rows} of {len(df)} rows"))
     if dropped:
         parts.append(_t(lang, f"另有 {dropped} 列未列出", f"{dropped} more columns not shown"))
-    if parts:
+    if parts:  # the note stays with the table's last row
+        for cell in table.rows[-1].cells:
+            cell.paragraphs[0].paragraph_format.keep_with_next = True
         text = _t(lang, "注:" + ";".join(parts) + "。完整表格见报告 tables 文件夹中的 CSV 文件。",
                   "Note: " + "; ".join(parts) + ". The full table is in the report's tables folder (CSV).")
         note = doc.add_paragraph(text)
