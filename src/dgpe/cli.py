@@ -264,6 +264,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     verify.add_commands(sub)
     importers.add_commands(sub)
+    from dgpe import note_pdf
+    note_pdf.add_commands(sub)
     return p
 
 

@@ -172,7 +172,8 @@ class Recorder:
     def figure(
         self, name: str, fig: Any, *, title: str | dict[str, str] | None = None, note: bool = False
     ) -> Any:
-        """Record a matplotlib figure (saved as PNG at 150 dpi); returns it for display.
+        """Record a matplotlib figure (saved as a 300-dpi PNG at print size, see
+        :func:`dgpe.plotting.save_for_print`); returns it for display.
 
         ``note=True`` puts the figure into the method note (numbered, with its title as caption).
         """
@@ -180,7 +181,9 @@ class Recorder:
         entry: dict[str, Any] = {"title": self._caption(title), "note": note, "file": None}
         if self._root is not None:
             rel = f"{FIGURES_DIR}/{self.notebook}__{name}.png"
-            fig.savefig(self._root / rel, dpi=150, bbox_inches="tight", metadata={"Software": None})
+            from dgpe.plotting import save_for_print
+
+            save_for_print(fig, self._root / rel)
             entry["file"] = rel
         self.figures[name] = entry
         self._flush()
