@@ -170,7 +170,7 @@ def results_chapter(nb: NoteBuilder) -> None:
         cols.append(nb.t("方法选择不确定性下的 90% 名次区间", "the 90% rank interval under the methodological choices"))
     label = nb.table(nb.t(f"{nb.plan.get('year') or ''} 年全部 {len(table)} 个单位的评价结果", f"Results of all {len(table)} units, {nb.plan.get('year') or ''}").replace("  ", " "),
                      table)
-    nb.p(nb.t(f"{label}按名次列出全部单位:{joined(cols, 'zh')}。", f"{label} lists every unit by rank: {joined(cols, 'en')}."))
+    nb.p(nb.t(f"{label} 按名次列出全部单位:{joined(cols, 'zh')}。", f"{label} lists every unit by rank: {joined(cols, 'en')}."))
     for name in ("index_distribution", "ranking_contributions"):
         nb.recorded_figure(rec, name)
     groups = nb.plan.get("groups") or []
