@@ -94,11 +94,11 @@ def framework_chapter(nb: NoteBuilder, title: str) -> None:
     if fw.has_index:
         what = nb.t(f"对 {n_units} 个单位 {year} 年的表现作出评价", f"evaluates {n_units} units in {year}") \
             if n_units and year else nb.t("对各单位的表现作出评价", "evaluates the units")
-        nb.p(nb.t(f"本评价依据“{title}”{what}。本章列出指标体系,第 2—4 章说明数据处理、权重与汇总方法,"
-                  "第 5—6 章检验其信度、效度与稳健性,第 7 章给出结果。",
+        nb.p(nb.t(f"本评价依据“{title}”{what}。本章列出指标体系;其后各章说明数据处理、权重与汇总方法,"
+                  "检验信度、效度与稳健性,并给出评价结果。",
                   f"This evaluation {what} with the framework “{title}”. This chapter sets out the framework; "
-                  "chapters 2–4 state how the data were processed, weighted and aggregated, chapters 5–6 test "
-                  "reliability, validity and robustness, and chapter 7 gives the results."))
+                  "the next chapters state how the data were processed, weighted and aggregated, test "
+                  "reliability, validity and robustness, and give the results."))
         _framework_structure(nb)
     else:
         nb.p(nb.t(f"“{title}”只有问卷量表,没有指数层级:本次评价分析量表的信度与结构效度,不构建综合指数。",
@@ -119,11 +119,14 @@ def _framework_structure(nb: NoteBuilder) -> None:
     kinds = pd.Series([n.kind for n in fw.indicators if n.kind]).value_counts()
     kind_text = joined([f"{nb.words(KIND[k])}类 {v} 项" if nb.lang == "zh" else f"{v} {nb.words(KIND[k])}"
                         for k, v in kinds.items() if k in KIND], nb.lang)
-    nb.p(nb.t(f"指标体系共设 {joined(parts, 'zh')}和 {n_ind} 项评价指标" + (f"(其中{kind_text})" if kind_text else "")
-              + f";负向指标 {sum(1 for n in fw.indicators if n.direction == 'negative')} 项,其余为正向指标。",
-              f"The framework has {joined(parts, 'en')} and {n_ind} indicators" + (f" ({kind_text})" if kind_text else "")
-              + f"; {sum(1 for n in fw.indicators if n.direction == 'negative')} indicators are negative "
-              "(lower is better), the others positive."))
+    n_neg = sum(1 for n in fw.indicators if n.direction == "negative")
+    tree_zh = f"{joined(parts, 'zh')}和 " if parts else ""
+    tree_en = f"{joined(parts, 'en')} and " if parts else ""
+    nb.p(nb.t(f"指标体系共设 {tree_zh}{n_ind} 项评价指标" + (f"(其中{kind_text})" if kind_text else "")
+              + (f";负向指标 {n_neg} 项,其余为正向指标。" if n_neg else ";全部为正向指标。"),
+              f"The framework has {tree_en}{n_ind} indicators" + (f" ({kind_text})" if kind_text else "")
+              + (f"; {n_neg} indicators are negative (lower is better), the others positive." if n_neg
+                 else "; all are positive (higher is better).")))
     method = nb.plan.get("weights_method", "")
     label = method_label("weighting", method, nb.lang)
     nodes = _node_table(nb)
@@ -322,6 +325,11 @@ def _normalisation(nb: NoteBuilder) -> None:
                "zscore": ("均值与标准差取自评价年份各单位,见下表", "the mean and standard deviation are those of the "
                           "units in the year evaluated (table below)")}
     extra = nb.words(anchors.get(m))
+    if m == "none":
+        nb.p(nb.t(f"指标不作标准化,按原值进入汇总,仅统一方向({method_label('normalisation', m, 'zh', 'formula')},"
+                  "d 为 +1 或 −1)。", f"The indicators are not normalised: they enter the aggregation as they are, "
+                  f"oriented only ({method_label('normalisation', m, 'en', 'formula')}, d = +1 or −1)."))
+        return
     nb.p(nb.t(f"标准化采用{method_label('normalisation', m, 'zh', 'label_long')},公式为 "
               f"{method_label('normalisation', m, 'zh', 'formula')}{given}" + (f";{extra}" if extra else "")
               + "。负向指标先取相反数,使所有指标都是数值越高越好。",
@@ -458,8 +466,11 @@ def _bands(nb: NoteBuilder) -> None:
     bands = nb.plan.get("bands")
     if not bands:
         why = nb.words((nb.plan.get("capabilities") or {}).get("bands") or {})
-        nb.p(nb.t(f"综合指数的得分范围为 {scale}。本次评价不划分等级:{why}",
-                  f"The index scores lie in {scale}. The evaluation grades no bands: {why}"))
+        bounded = bool((nb.plan.get("scale") or {}).get("bounded"))
+        nb.p(nb.t((f"综合指数的得分范围为 {scale}。" if bounded else "综合指数的得分没有固定的上下限。")
+                  + f"本次评价不划分等级:{why}",
+                  (f"The index scores lie in {scale}. " if bounded else "The index scores have no fixed bounds. ")
+                  + f"The evaluation grades no bands: {why}"))
         return
     order = sorted(bands.items(), key=lambda kv: -kv[1])
     rows, upper = [], None
