@@ -14,7 +14,8 @@ from dgpe.note.common import DIRECTION, KIND, NoteBuilder, cjk, joined, method_l
 
 __all__ = ["framework_chapter", "data_chapter", "weights_chapter", "aggregation_chapter", "indicator_table"]
 
-ORDINAL = {1: ("一", "first"), 2: ("二", "second"), 3: ("三", "third"), 4: ("四", "fourth"), 5: ("五", "fifth")}
+ORDINAL = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五"}
+LEVEL_EN = {1: "dimension", 2: "sub-dimension"}
 
 
 def _depths(nb: NoteBuilder) -> dict[str, int]:
@@ -31,9 +32,10 @@ def _depths(nb: NoteBuilder) -> dict[str, int]:
     return out
 
 
-def _level_word(nb: NoteBuilder, depth: int) -> str:
-    zh, en = ORDINAL.get(depth, (str(depth), f"level-{depth}"))
-    return nb.t(f"{zh}级指标", f"{en}-level indicators")
+def _level_word(nb: NoteBuilder, depth: int, count: int = 1) -> str:
+    """一级指标 … / dimension(s), sub-dimension(s), level-3 node(s)."""
+    en = LEVEL_EN.get(depth, f"level-{depth} node")
+    return nb.t(f"{ORDINAL.get(depth, str(depth))}级指标", en + ("s" if count != 1 else ""))
 
 
 def indicator_table(nb: NoteBuilder) -> pd.DataFrame:
@@ -92,11 +94,11 @@ def framework_chapter(nb: NoteBuilder, title: str) -> None:
     year = nb.plan.get("year") or nb.cfg.year
     n_units = nb.details.get("n_units")
     if fw.has_index:
-        what = nb.t(f"对 {n_units} 个单位 {year} 年的表现作出评价", f"evaluates {n_units} units in {year}") \
-            if n_units and year else nb.t("对各单位的表现作出评价", "evaluates the units")
+        what = nb.t(f"对 {n_units} 个单位 {year} 年的表现作出评价", f"covers {n_units} units in {year}") \
+            if n_units and year else nb.t("对各单位的表现作出评价", "covers the units")
         nb.p(nb.t(f"本评价依据“{title}”{what}。本章列出指标体系;其后各章说明数据处理、权重与汇总方法,"
                   "检验信度、效度与稳健性,并给出评价结果。",
-                  f"This evaluation {what} with the framework “{title}”. This chapter sets out the framework; "
+                  f"This evaluation {what}, using the framework “{title}”. This chapter sets out the framework; "
                   "the next chapters state how the data were processed, weighted and aggregated, test "
                   "reliability, validity and robustness, and give the results."))
         _framework_structure(nb)
@@ -113,7 +115,7 @@ def framework_chapter(nb: NoteBuilder, title: str) -> None:
 def _framework_structure(nb: NoteBuilder) -> None:
     fw, depth = nb.framework, _depths(nb)
     counts = pd.Series([depth[n.code] for n in fw.nodes() if n.code != fw.root.code and not n.is_indicator])
-    parts = [f"{int(k)} {_level_word(nb, int(d))}" if nb.lang == "en" else f"{int(k)} 个{_level_word(nb, int(d))}"
+    parts = [f"{int(k)} {_level_word(nb, int(d), int(k))}" if nb.lang == "en" else f"{int(k)} 个{_level_word(nb, int(d))}"
              for d, k in counts.value_counts().sort_index().items()]
     n_ind = len(fw.indicators)
     kinds = pd.Series([n.kind for n in fw.indicators if n.kind]).value_counts()
@@ -442,7 +444,7 @@ def aggregation_chapter(nb: NoteBuilder) -> None:
                   "Each level is aggregated as follows (x_c the children's scores, w_c their weights rescaled "
                   "within siblings):"))
         for d in sorted(by_depth, reverse=True):
-            target = root if d == 0 else _level_word(nb, d)
+            target = root if d == 0 else _level_word(nb, d, 2)
             nb.li(joined([f"{method_label('aggregation', m, nb.lang, 'label_long')}: "
                           f"{method_label('aggregation', m, nb.lang, 'formula')}" for m in sorted(by_depth[d])], nb.lang)
                   + nb.t(f"(汇总为{target})", f" (into the {target})"))
