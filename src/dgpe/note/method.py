@@ -16,6 +16,8 @@ __all__ = ["framework_chapter", "data_chapter", "weights_chapter", "aggregation_
 
 ORDINAL = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五"}
 LEVEL_EN = {1: "dimension", 2: "sub-dimension"}
+ITEM_TYPES = {"likert": ("李克特量表", "Likert"), "ordinal": ("有序等级", "ordinal"), "continuous": ("连续", "continuous"),
+              "binary": ("二分(0/1)", "binary (0/1)")}
 
 
 def _depths(nb: NoteBuilder) -> dict[str, int]:
@@ -80,7 +82,7 @@ def _node_table(nb: NoteBuilder) -> pd.DataFrame:
 
 def _scales_table(nb: NoteBuilder) -> pd.DataFrame:
     return pd.DataFrame([{
-        "scale": f"{s.code} {s.name.get(nb.lang)}", "n_items": len(s.items), "item_type": s.type,
+        "scale": f"{s.code} {s.name.get(nb.lang)}", "n_items": len(s.items), "item_type": nb.words(ITEM_TYPES.get(s.type)) or s.type,
         "range": "—" if s.bounds is None else f"{s.bounds[0]:g}–{s.bounds[1]:g}",
         "reverse": ", ".join(s.reverse) or "—",
     } for s in nb.framework.scales])

@@ -149,7 +149,8 @@ def ranking_table(nb: NoteBuilder) -> pd.DataFrame | None:
         out["rank_interval"] = [f"{int(a)}–{int(b)}" if pd.notna(a) and pd.notna(b) else "" for a, b in zip(lo, hi, strict=True)]
     out = out.sort_values("rank", kind="stable").reset_index(drop="unit_name" in top.columns)
     out.attrs["names"] = nb.names(codes)
-    out.attrs["kinds"] = dict.fromkeys(codes, "score")
+    small = bool(out[["score", *[c for c in codes if c in out]]].abs().max().max() <= 1.0)
+    out.attrs["kinds"] = dict.fromkeys(["score", *codes], "stat" if small else "score")  # 0.975, 89.21
     out.attrs["full"] = True  # the complete ranking: a writer shows every row
     return out
 
