@@ -40,7 +40,7 @@ def test_every_notebook_of_the_plan_is_in_the_report(report):
         assert not errors, name
         assert recs[name]["tables"], f"{name} recorded no table"
     md = (report / "method-note.md").read_text(encoding="utf-8")
-    for title in ("信度", "结构效度", "权重", "不确定性与敏感性", "指数结果与诊断"):
+    for title in ("信度", "结构效度", "权重", "不确定性与敏感性分析", "评价结果"):
         assert title in md, title
 
 
@@ -71,10 +71,13 @@ def test_survey_fuzzy_verdicts_follow_the_satisfaction_dimension(report):
 
 
 def test_outcome_weight_share_matches_the_framework(report):
-    from dgpe.method_note import framework_summary
+    from dgpe.framework import load_framework
+    from dgpe.plan import effective_weights
 
-    _, kinds = framework_summary(load_run_config(CONFIG), "en")
-    outcome = float(kinds.set_index("Kind").loc["outcome", "Nominal weight"])
+    meta = load_framework(load_run_config(CONFIG).framework).to_meta()
+    nominal = meta.set_index("code")["weight"] / meta.groupby("parent")["weight"].transform("sum").to_numpy()
+    eff = effective_weights(nominal.fillna(1.0), meta)
+    outcome = sum(eff[c] for c, k in zip(meta["code"], meta["kind"], strict=True) if k == "outcome")
     value = records(report)["05_index"]["results"]["outcome_weight_share"]["value"]
     assert value == pytest.approx(outcome, abs=1e-4)
 

@@ -141,17 +141,18 @@ def test_method_note_markdown_and_word(audit_report):
     page = (folder / "index.html").read_text(encoding="utf-8")
     assert "<h1>地方政府数字政务绩效评估体系评估报告</h1>" in page
     assert "incomplete" not in page.split("</title>")[0]
-    for fragment in ("## 1 指标体系", "**表 1 指标体系结构**", "## 2 数据与数据质量", "![图 1", "## 3 局限"):
+    for fragment in ("## 1 评价目的与指标体系", "**表 1 各级指标的权重**", "## 2 数据与处理", "![图 1", "## 5 局限"):
         assert fragment in md, fragment
     doc = Document(str(folder / "method-note.docx"))
     headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
-    assert "1 指标体系" in headings and "2 数据与数据质量" in headings
+    assert "1 评价目的与指标体系" in headings and "2 数据与处理" in headings
     captions = [p.text for p in doc.paragraphs if p.style.name == "Caption"]
-    assert captions[0] == "表 1 指标体系结构" and any(c.startswith("图 1") for c in captions)
+    assert captions[0] == "表 1 各级指标的权重" and any(c.startswith("图 1") for c in captions)
     assert len(doc.tables) >= 4 and len(doc.inline_shapes) >= 2
-    # the first table's numbers are the framework's: 4 dimensions, 42 indicators
+    # the first table's numbers are the framework's: 4 dimensions and 11 sub-dimensions over 42 indicators
     first = doc.tables[0]
-    assert len(first.rows) == 5 and sum(int(r.cells[2].text) for r in first.rows[1:]) == 42
+    assert len(first.rows) == 16 and sum(int(r.cells[3].text) for r in first.rows[1:] if "." not in r.cells[0].text
+                                         and len(r.cells[0].text) == 1) == 42
 
 
 def test_landing_page_links_resolve(audit_report):

@@ -75,6 +75,17 @@ class PanelImpute(BaseModel):
         return self
 
 
+class Issuer(BaseModel):
+    """The unit that issues the report, in both languages (the method note's title block)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    zh: str
+    en: str
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
 class RunConfig(BaseModel):
     """A validated run config (paths absolute)."""
 
@@ -93,6 +104,7 @@ class RunConfig(BaseModel):
     bands: dict[str, float] | None = None
     sensitivity: dict[str, Any] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict)
+    issuer: str | Issuer | None = None
     source: Path | None = None
 
     @field_validator("name")

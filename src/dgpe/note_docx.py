@@ -332,10 +332,14 @@ def _add_table(doc: Any, caption: str, full: pd.DataFrame, lang: str, names: Map
     rows or columns were left out."""
     cap = doc.add_paragraph(style="Caption")
     _text(cap, caption, FONTS[lang][4]).paragraph_format.keep_with_next = True
-    df, dropped = note_columns(full, lang)
+    complete = bool(full.attrs.get("full"))  # e.g. the ranking: every row and column
+    df, dropped = note_columns(full, lang, max_cols=len(full.columns) if complete else 7)
+    max_rows = len(df) if complete else max_rows
     shown = df.head(max_rows)
     kinds = ["text" if column_kind(c) == "text" or not _numeric(shown[c]) else "number" for c in shown.columns]
-    frame = display_frame(_readable_values(shown, lang), lang, names=names, index=False)
+    names = {**(names or {}), **full.attrs.get("names", {})}
+    frame = display_frame(_readable_values(shown, lang), lang, names=names, index=False,
+                          kinds=full.attrs.get("kinds"))
     table = _table(doc, frame, kinds, lang, text_width)
     more = max(0, len(df) - max_rows)
     parts = []
@@ -389,8 +393,9 @@ def write_docx(path: Path, blocks: list[tuple[str, Any]], lang: str, max_rows: i
     _setup_settings(doc)
     _footer(doc)
     section = doc.sections[0]
-    text_width = int(section.page_width - section.left_margin - section.right_margin)
-    text_height = int(section.page_height - section.top_margin - section.bottom_margin)
+    page_w, page_h = int(section.page_width or 0), int(section.page_height or 0)
+    text_width = page_w - int(section.left_margin or 0) - int(section.right_margin or 0)
+    text_height = page_h - int(section.top_margin or 0) - int(section.bottom_margin or 0)
     mono = FONTS[lang][4]
     levels = {"h1": 1, "h2": 2, "h3": 3}
     headings = [(levels[k], str(p)) for k, p in blocks if k in levels]

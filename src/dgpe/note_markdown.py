@@ -25,8 +25,12 @@ def note_columns(df: pd.DataFrame, lang: str, max_cols: int = 7) -> tuple[pd.Dat
 
 
 def _md_table(df: pd.DataFrame, max_rows: int, lang: str = "en", names: Mapping[str, str] | None = None) -> str:
-    df, dropped = note_columns(df, lang, max_cols=12)
-    shown = display_frame(df.head(max_rows), lang, names=names, index=False)
+    complete = bool(df.attrs.get("full"))  # e.g. the ranking: every row and column
+    attrs = dict(df.attrs)
+    df, dropped = note_columns(df, lang, max_cols=len(df.columns) if complete else 12)
+    max_rows = len(df) if complete else max_rows
+    names = {**(names or {}), **attrs.get("names", {})}
+    shown = display_frame(df.head(max_rows), lang, names=names, index=False, kinds=attrs.get("kinds"))
     cols = [str(c).replace("|", "\\|") for c in shown.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for row in shown.itertuples(index=False):

@@ -280,6 +280,7 @@ class Plan:
             "settings": self.settings,
             "cfa_model": None if self.cfa_model is None else {"set": self.cfa_model[0], "model": self.cfa_model[1]},
             "build_log": _plain_log(self.index.log) if built else [],
+            "build_details": build_details(self) if built else None,
         }
 
 
@@ -713,6 +714,85 @@ def impute_panel(panel: pd.DataFrame, cfg: RunConfig, framework: Framework) -> A
         warnings.simplefilter("ignore", MethodWarning)  # unfilled cells are reported, not warned
         return impute(panel, f"panel_{spec.method}", indicators=framework.indicator_codes,
                       unit_col="unit_id", time_col="year", max_time=spec.max_time)
+
+
+def effective_weights(weights: pd.Series, meta: pd.DataFrame) -> dict[str, float]:
+    """Every node's weight in the index: the product of the (sibling-rescaled) weights on the path
+    from the index down to it (the index itself 1).
+
+    >>> meta = pd.DataFrame({"code": ["I", "A", "a1", "a2"], "parent": [None, "I", "A", "A"]})
+    >>> effective_weights(pd.Series({"I": 1.0, "A": 1.0, "a1": 0.25, "a2": 0.75}), meta)["a2"]
+    0.75
+    """
+    parent = dict(zip(meta["code"].astype(str), meta["parent"], strict=True))
+    out: dict[str, float] = {}
+
+    def of(code: str) -> float:
+        if code not in out:
+            up = parent.get(code)
+            out[code] = 1.0 if up is None or pd.isna(up) else of(str(up)) * float(weights.get(code, 0.0))
+        return out[code]
+
+    for code in parent:
+        of(code)
+    return out
+
+
+def build_details(plan: Plan) -> dict[str, Any]:
+    """What the build did, cell by cell and indicator by indicator, for the method note: coverage of
+    the ranked year, the cells ``panel_impute`` and ``build.impute`` filled (per indicator), the units
+    screened out, the indicators the outlier treatment changed and how, each indicator's
+    normalisation anchors (goalposts), the denominators, every node's effective weight and each
+    aggregate node's aggregation method."""
+    res = plan.index
+    raw = plan.X
+    inds = list(raw.columns)
+
+    def per_indicator(frame: Any) -> dict[str, int]:
+        if frame is None or len(frame) == 0:
+            return {}
+        return {str(k): int(v) for k, v in frame.groupby("indicator").size().items()}
+
+    panel_filled = None
+    if plan.panel_imputation is not None and plan.year is not None:
+        filled = plan.panel_imputation.filled
+        panel_filled = per_indicator(filled[filled["year"] == plan.year] if "year" in filled else filled)
+    imp, tr = res.details.get("imputation"), res.details.get("treatment")
+    treated: list[dict[str, Any]] = []
+    if tr is not None:
+        d = tr.details
+        changed = tr.points.groupby("indicator").size() if len(tr.points) else pd.Series(dtype=int)
+        for code, row in d[d["failed"].astype(bool) | (d["n_winsorised"] > 0)].iterrows():
+            treated.append({"indicator": str(code), "skew": float(row["skew"]), "kurtosis": float(row["kurtosis"]),
+                            "n_winsorised": int(row["n_winsorised"]), "transform": str(row["transform"] or ""),
+                            "n_changed": int(changed.get(code, 0)), "skew_final": float(row["skew_final"]),
+                            "kurtosis_final": float(row["kurtosis_final"]),
+                            "passes_final": bool(row["passes_final"])})
+    norm = res.details["normalisation"].parameters
+    scr = res.details.get("screening")
+    den = res.details.get("denomination")
+    return {
+        "n_units": int(len(raw)), "n_indicators": len(inds), "n_ranked": int(res.scores[res.index_code].notna().sum()),
+        "missing": {c: int(v) for c, v in raw.isna().sum().items()},
+        "panel_imputed": panel_filled,
+        "imputed": per_indicator(imp.filled) if imp is not None else None,
+        "unfilled": per_indicator(imp.unfilled) if imp is not None else None,
+        "screened_out": [str(u) for u in scr.dropped["unit"]] if scr is not None else None,
+        "denominators": {str(k): str(v) for k, v in _denominator_map(plan).items()} if den is not None else None,
+        "treated": treated if tr is not None else None,
+        "n_treatment_checked": int(len(tr.details)) if tr is not None else None,
+        "normalisation": _plain_log([{str(k): {str(c): v for c, v in row.items() if not pd.isna(v)}
+                                      for k, row in norm.iterrows()}])[0],
+        "effective_weights": effective_weights(res.weights, plan.meta),
+        "aggregation": {str(k): str(v) for k, v in res.details["aggregation"].methods.items()},
+    }
+
+
+def _denominator_map(plan: Plan) -> dict[str, str]:
+    den = (plan.spec.denominate or {}).get("denominators")
+    if den == "meta":
+        return plan.framework.denominators()
+    return dict(den or {})
 
 
 def _plain_log(log: list[dict[str, Any]]) -> list[dict[str, Any]]:

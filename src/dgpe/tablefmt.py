@@ -149,9 +149,10 @@ def _significant(v: float) -> str:
 
 
 def display_frame(frame: pd.DataFrame, lang: str, *, names: Mapping[str, str] | None = None,
-                  index: bool = True) -> pd.DataFrame:
+                  index: bool = True, kinds: Mapping[str, str] | None = None) -> pd.DataFrame:
     """A copy of ``frame`` for readers: every value formatted as text by its column's kind and the
     headers (and a named index, kept as the first column when ``index``) labelled in ``lang``.
+    ``kinds`` gives the kind of columns the catalogue does not know (e.g. dimension scores).
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"kmo": [0.8123], "bartlett_p": [0.0]}, index=pd.Index(["survey"], name="set"))
@@ -162,7 +163,8 @@ def display_frame(frame: pd.DataFrame, lang: str, *, names: Mapping[str, str] | 
     if index:
         df = df.reset_index() if (df.index.name is not None or isinstance(df.index, pd.MultiIndex)
                                   or not isinstance(df.index, pd.RangeIndex)) else df
-    out = pd.DataFrame({i: [format_value(v, c) for v in df.iloc[:, i].tolist()]
+    kinds = kinds or {}
+    out = pd.DataFrame({i: [format_value(v, c, kinds.get(str(c))) for v in df.iloc[:, i].tolist()]
                         for i, c in enumerate(df.columns)}, index=range(len(df)))
     out.columns = [column_label(c, lang, names) for c in df.columns]
     return out

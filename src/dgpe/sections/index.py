@@ -94,6 +94,8 @@ def ranking(run: Run) -> Section:
     sec.table("dimension_scores", wide.round(4), ("各维度得分与排名", "Dimension scores and ranks"), show=0)
     sec.table("all_scores", table, ("全部层级得分与排名(长表)", "Scores and ranks at every level (long)"), show=0)
     sec.figure("index_distribution", _distribution(run, res.scores[root]), ("综合指数分布", "Distribution of the index"))
+    contributions, additive = _contributions(run, top)
+    sec.figure("ranking_contributions", contributions, CONTRIBUTION_TITLE[additive])
     best, worst = top.index[0], top.index[-1]
     mean = float(res.scores[root].mean())
     sec.result("index_mean", round(mean, 6), ("综合指数均值", "Mean index score"))
@@ -125,6 +127,57 @@ def _distribution(run: Run, scores: pd.Series) -> Any:
     ax.set_ylabel(Text("单位数", "units")(run.lang))
     ax.set_title(Text("综合指数分布", "Distribution of the index")(run.lang))
     return fig
+
+
+CONTRIBUTION_TITLE = {
+    True: Text("全部单位的排名与各维度的贡献", "Every unit's rank with the contributions of the dimensions"),
+    False: Text("全部单位的排名与各维度得分", "Every unit's rank with its dimension scores"),
+}
+#: Units per panel of the ranking figure (at most three panels side by side).
+ROWS_PER_PANEL = 70
+
+
+def _contributions(run: Run, top: pd.DataFrame) -> tuple[Any, bool]:
+    """Every ranked unit, best first: under an arithmetic mean at the index, bars stacked by each
+    dimension's contribution (its weight times its score, summing to the index score); under any
+    other aggregation, the dimension scores as dots beside the index score. Returns the figure and
+    whether it shows contributions (additive)."""
+    res = run.plan.index
+    root, dims = _dims(run)
+    order = [u for u in top.index if pd.notna(res.scores.loc[u, root])]
+    scores = res.scores.loc[order, dims]
+    additive = str(res.details["aggregation"].methods.get(root, "")) == "arithmetic"
+    w = res.weights[dims] / float(res.weights[dims].sum())
+    values = scores * w if additive else scores
+    panels = max(1, min(3, -(-len(order) // ROWS_PER_PANEL)))
+    per = -(-len(order) // panels)
+    fig, axes = plt.subplots(1, panels, figsize=(3.6 * panels + 1.5, max(3.0, 0.11 * per + 1.2)), squeeze=False,
+                             sharex=True)
+    names = top.loc[order, "unit_name"].astype(str) if "unit_name" in top else pd.Series(order, index=order)
+    for k, ax in enumerate(axes[0]):
+        part = values.iloc[k * per:(k + 1) * per]
+        y = range(len(part))
+        left = pd.Series(0.0, index=part.index)
+        for i, d in enumerate(dims):
+            colour = plotting.PALETTE[i % len(plotting.PALETTE)]
+            label = run.label(d) if k == 0 else None
+            if additive:
+                ax.barh(list(y), part[d].fillna(0.0), left=left, color=colour, label=label, height=0.8)
+                left = left + part[d].fillna(0.0)
+            else:
+                ax.scatter(part[d], list(y), s=8, color=colour, label=label)
+        if not additive:
+            ax.scatter(res.scores.loc[part.index, root], list(y), marker="|", s=40, color="black",
+                       label=Text("综合指数", "index")(run.lang) if k == 0 else None)
+        ax.set_yticks(list(y))
+        ax.set_yticklabels([f"{int(top.loc[u, 'rank'])} {names[u]}" for u in part.index], fontsize=5.5)
+        ax.set_ylim(len(part) - 0.5, -0.5)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.set_xlabel(Text("对综合得分的贡献", "contribution to the index score")(run.lang) if additive
+                      else Text("得分", "score")(run.lang), fontsize=8)
+    fig.legend(loc="upper center", ncol=min(len(dims) + 1, 5), fontsize=7, frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, 0.97 - 0.3 / fig.get_figheight()))
+    return fig, additive
 
 
 # -- 2. diagnosis cards ---------------------------------------------------------------------------
