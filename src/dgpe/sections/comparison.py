@@ -225,7 +225,7 @@ def rankings(run: Any) -> Section:
                       message_text("comparison.agreement_title", agg=agg), note=True)
     sec.table("biggest_movers", cmp.movers.head(15).join(run.units[["unit_name"]]),
               ("排名随方法变化最大的单位", "Units whose rank moves most between methods"))
-    title = Text("排名相关(Spearman)", "Rank correlation (Spearman)")
+    title = Text("排名相关（Spearman）", "Rank correlation (Spearman)")
     fig = plotting.correlation_heatmap(cmp.spearman, title=title(run.lang))
     sec.figure("rank_correlation_heatmap", fig, ("排名相关", "Rank correlations"))
     low = float(cmp.to_frame()["spearman"].min())
@@ -400,7 +400,7 @@ def survey_fuzzy(run: Any) -> Section:
     labels = SURVEY_COMMENTS if len(levels) == 5 else [Text(str(v), str(v)) for v in levels]
     comment = {v: t(run.lang) for v, t in zip(levels, labels, strict=True)}
     sec.table("survey_fuzzy_verdicts", res.verdict.map(comment).value_counts().rename("units").to_frame(),
-              ("各单位满意度调查的模糊评语(最大隶属度)", "Fuzzy verdicts of the satisfaction survey by unit (maximum membership)"))
+              ("各单位满意度调查的模糊评语（最大隶属度）", "Fuzzy verdicts of the satisfaction survey by unit (maximum membership)"))
     index = run.plan.index
     root = index.index_code
     against = pd.DataFrame({"survey_fuzzy_score": res.score}).join(index.scores)

@@ -40,9 +40,9 @@ GROUP_NAMES = {"province": Text("省份", "province"), "tier": Text("行政层�
 #: What the diagnosis items are: sub-dimensions (True) or indicators (False).
 DIAG_NOUN = {True: Text("二级指标", "sub-dimension"), False: Text("指标", "indicator")}
 SW_TITLE = {
-    True: Text("各单位相对同类的优势与短板(二级指标)",
+    True: Text("各单位相对同类的优势与短板（二级指标）",
                "Each unit's strengths and weaknesses against its peers (sub-dimensions)"),
-    False: Text("各单位相对同类的优势与短板(指标)",
+    False: Text("各单位相对同类的优势与短板（指标）",
                 "Each unit's strengths and weaknesses against its peers (indicators)"),
 }
 
@@ -92,7 +92,7 @@ def ranking(run: Run) -> Section:
               ("综合指数得分与排名", "Index scores and ranks"), note=True)
     wide = res.scores[[root, *dims]].join(res.ranks[[root, *dims]].add_suffix("_rank"))
     sec.table("dimension_scores", wide.round(4), ("各维度得分与排名", "Dimension scores and ranks"), show=0)
-    sec.table("all_scores", table, ("全部层级得分与排名(长表)", "Scores and ranks at every level (long)"), show=0)
+    sec.table("all_scores", table, ("全部层级得分与排名（长表）", "Scores and ranks at every level (long)"), show=0)
     sec.figure("index_distribution", _distribution(run, res.scores[root]), ("综合指数分布", "Distribution of the index"))
     best, worst = top.index[0], top.index[-1]
     mean = float(res.scores[root].mean())
@@ -160,7 +160,7 @@ def cards(run: Run) -> Section:
         rows.append({"unit": u, "unit_name": run.units.loc[u, "unit_name"],
                      "text": prof.text(run.lang, names=run.label, unit_name=name, digits=score_digits(scale))})
     sec.table("unit_cards", pd.DataFrame(rows).set_index("unit"),
-              ("单位诊断卡(文字)", "Unit diagnosis cards (text)"), show=None)
+              ("单位诊断卡（文字）", "Unit diagnosis cards (text)"), show=None)
     sw = dg.strengths_weaknesses(res.scores[items], n=n_sw, groups=peers)
     sec.table("strengths_weaknesses", sw.table, SW_TITLE[sub])
     _weakness_finding(sec, run, sw.table, sub, n_sw, peers is not None)
@@ -273,7 +273,7 @@ def _years_skip(run: Run, name: str, title: Text) -> Section | None:
 def years(run: Run) -> Section:
     """How did the units' scores change from year to year, on fixed goalposts, up to the ranked
     year?"""
-    title = Text("年度变化(固定目标值)", "Year-on-year change on fixed goalposts")
+    title = Text("年度变化（固定目标值）", "Year-on-year change on fixed goalposts")
     skipped = _years_skip(run, "index.years", title)
     if skipped is not None:
         return skipped
@@ -290,9 +290,9 @@ def years(run: Run) -> Section:
     yoy = dg.year_on_year(scores_by_year, nodes=[root, *dims])
     last = yoy[(yoy["year_to"] == max(scores_by_year)) & (yoy["node"] == root)].set_index("unit")
     last = last.join(run.units[["unit_name"]]).sort_values("change")
-    sec.table("year_on_year", yoy, ("年度变化(固定目标值)", "Year-on-year change (fixed goalposts)"))
+    sec.table("year_on_year", yoy, ("年度变化（固定目标值）", "Year-on-year change (fixed goalposts)"))
     means = pd.DataFrame({y: s[[root, *dims]].mean() for y, s in scores_by_year.items()}).T
-    sec.table("yearly_means", means.round(4), ("各年平均得分(固定目标值)", "Mean scores by year (fixed goalposts)"))
+    sec.table("yearly_means", means.round(4), ("各年平均得分（固定目标值）", "Mean scores by year (fixed goalposts)"))
     sec.figure("yearly_means", _yearly(run, means), ("各年平均得分", "Mean scores by year"))
     mean_change = float(last["change"].mean())
     sec.result("mean_change_last_year", round(mean_change, 6),
@@ -314,7 +314,7 @@ def _yearly(run: Run, means: pd.DataFrame) -> Any:
     means.rename(columns=run.label).plot(ax=ax, marker="o")
     ax.set_xticks(list(means.index))
     ax.set_ylabel(Text("平均得分", "mean score")(run.lang))
-    ax.set_title(Text("各年平均得分(固定目标值)", "Mean scores by year (fixed goalposts)")(run.lang))
+    ax.set_title(Text("各年平均得分（固定目标值）", "Mean scores by year (fixed goalposts)")(run.lang))
     ax.legend(fontsize=8, bbox_to_anchor=(1.02, 1), loc="upper left")
     fig.tight_layout()
     return fig
@@ -327,7 +327,7 @@ def _yearly(run: Run, means: pd.DataFrame) -> Any:
 def comparability(run: Run) -> Section:
     """Are the data rescaled within each year (min-max on that year's worst and best unit), so that
     levels do not compare across years? Checked on the years up to the ranked one."""
-    title = Text("年度可比性:数据是否逐年重新标准化?", "Year-to-year comparability: are the data rescaled every year?")
+    title = Text("年度可比性：数据是否逐年重新标准化?", "Year-to-year comparability: are the data rescaled every year?")
     skipped = _years_skip(run, "index.comparability", title)
     if skipped is not None:
         return skipped
@@ -343,14 +343,14 @@ def comparability(run: Run) -> Section:
     names = panel.set_index(["unit_id", "year"])["unit_name"]
     discordant.insert(4, "unit_name", [names.get((u, y), u) for u, y in
                                        zip(discordant["unit"], discordant["year_to"], strict=True)])
-    sec.table("rescaling_anchors", drift.anchors, ("各指标各年的最小值与最大值(锚点)",
+    sec.table("rescaling_anchors", drift.anchors, ("各指标各年的最小值与最大值（锚点）",
               "Each indicator's minimum and maximum by year (anchors)"), index=False, show=0)
     sec.table("rescaling_transitions", transitions, ("相邻年份之间得分与名次的变化",
               "Change of scores and ranks between consecutive years"), index=False, note=True)
     sec.table("rescaling_discordant", discordant, ("得分与名次反向变化的单位",
               "Units whose score and rank moved in opposite directions"), index=False, show=0)
     rescaled = list(drift.rescaled)
-    sec.result("rescaled_indicators", rescaled, ("逐年重新标准化(锚点落在量表两端)的指标",
+    sec.result("rescaled_indicators", rescaled, ("逐年重新标准化（锚点落在量表两端）的指标",
                "Indicators rescaled within each year (anchors on the scale's ends)"))
     sec.result("max_share_discordant", round(float(transitions["share_discordant"].max()), 6),
                ("得分与名次反向变化的单位最高占比",

@@ -158,7 +158,7 @@ def dimensions(run: Run) -> Section:
     subs, sub_items = _blocks(run, sec, fw.subdimension_of())
     sec.data["verdicts"] = [(dims, "dimension"), (subs, "sub-dimension")]
     if not dims.empty:
-        sec.table("dimension_reliability", dims, ("维度信度(指标已统一方向并标准化)",
+        sec.table("dimension_reliability", dims, ("维度信度（指标已统一方向并标准化）",
                                                   "Reliability of the dimensions (oriented, standardised indicators)"))
     if not subs.empty:
         sec.table("subdimension_reliability", subs, ("子维度信度", "Reliability of the sub-dimensions"))
@@ -199,7 +199,7 @@ def _block_findings(run: Run, sec: Section, both: pd.DataFrame, *, has_subs: boo
 
 def delphi(run: Run) -> Section:
     """Do the Delphi experts agree on the indicators' importance, and more so in later rounds?"""
-    title = Text("专家一致性(德尔菲)", "Expert agreement (Delphi)")
+    title = Text("专家一致性（德尔菲）", "Expert agreement (Delphi)")
     ratings = run.delphi
     if not run.plan.has("delphi") or ratings is None:
         return Section.skip("reliability.delphi", title, run.plan.why_not("delphi").key)
