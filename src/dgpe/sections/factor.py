@@ -166,7 +166,7 @@ def _skip_if_empty(sec: Section, done: dict[str, Any], sets: Instruments) -> Sec
     errors = [f.params["error"] for f in sec.findings if f.key == "factor.set_failed"]
     errors += list(sets.errors.values())
     texts = [Text.of(e) for e in errors] or [Text("没有可分析的数据", "no data set")]
-    return Section.skip(sec.name, sec.title, "factor.skipped_cannot_run", error=_join(texts, ";", "; "))
+    return Section.skip(sec.name, sec.title, "factor.skipped_cannot_run", error=_join(texts, "；", "; "))
 
 
 def adequacy(run: Any, sets: Instruments | None = None) -> Section:
@@ -319,7 +319,7 @@ def _efa_findings(sec: Section, key: str, f: pd.DataFrame, n: int, intended: int
     else:
         items = [message_text("factor.efa_item", item=i, construct=r["construct"], own=r["own"],
                               cross_factor=r["cross_factor"], cross=r["max_cross"]) for i, r in bad.iterrows()]
-        sec.finding("factor.efa_misfit", set=SET_NAMES[key], n=len(bad), items=_join(items, "; ", "; "))
+        sec.finding("factor.efa_misfit", set=SET_NAMES[key], n=len(bad), items=_join(items, "；", "; "))
 
 
 def cfa(run: Any, sets: Instruments | None = None) -> Section:
@@ -437,13 +437,13 @@ def _validity_findings(run: Any, sec: Section, table: pd.DataFrame, single: list
             problems.append(message_text("factor.validity_htmt", other=row["max_htmt_with"], value=row["max_htmt"],
                                          cut=_cut(cuts["htmt"])))
         if problems:
-            sec.finding("factor.validity_problems", code=str(f), name=run.name(str(f)), problems=_join(problems, ";", "; "))
+            sec.finding("factor.validity_problems", code=str(f), name=run.name(str(f)), problems=_join(problems, "；", "; "))
     multi = table[~table["set"].isin(single)]
     if table[["cr_ok", "ave_ok"]].all().all() and multi[["fornell_larcker_ok", "htmt_ok"]].all().all():
         if multi.empty:
             cr_ave = [message_text("factor.validity_cr_ave", code=str(f), cr=r["composite_reliability"], ave=r["ave"])
                       for f, r in table.iterrows()]
-            sec.finding("factor.validity_ok_single", cr_ave=_join(cr_ave, "; ", "; "))
+            sec.finding("factor.validity_ok_single", cr_ave=_join(cr_ave, "；", "; "))
         else:
             sec.finding("factor.validity_ok")
 

@@ -23,7 +23,7 @@ import pandas as pd
 from dgpe import plotting
 from dgpe.catalogue import message_text
 from dgpe.plan import scale_label
-from dgpe.sections.base import Finding, Section, requires
+from dgpe.sections.base import Finding, Section, band_label, localise_bands, requires
 from dgpe.text import Text
 from methods import MethodError
 from methods.index import comparability as cmp
@@ -59,7 +59,7 @@ def score_digits(scale: Any) -> int:
     return 3 if scale.high - scale.low <= 1 else 1
 
 
-def _joined(items: list[Text], zh: str = ",", en: str = ", ") -> Text:
+def _joined(items: list[Text], zh: str = "，", en: str = ", ") -> Text:
     """Catalogue fragments joined the way the findings always joined them."""
     return Text(zh.join(t.zh for t in items), en.join(t.en for t in items))
 
@@ -68,9 +68,18 @@ def _ranked(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The long score table of every node, and the index rows with unit attributes by rank."""
     res = run.plan.index
     table = dg.score_table(res.scores, run.meta, bands=run.plan.bands)
+    if run.plan.bands:
+        table["band"] = localise_bands(table["band"], run.plan.bands, run.lang)
     top = table[table["node"] == res.index_code].set_index("unit")
     top = top.join(run.units[["unit_name", *run.plan.groups]])
     return table, top.sort_values("rank")
+
+
+def _band_text(run: Run, shown: str) -> Text:
+    """The band shown in the table (in the report's language) as a Text of both languages."""
+    bands = run.plan.bands or {}
+    below = band_label("<" + min(bands, key=lambda k: float(bands[k])), bands) if bands else None
+    return below if below is not None and shown == below(run.lang) else band_label(shown, bands)
 
 
 def _dims(run: Run) -> tuple[str, list[str]]:
@@ -110,7 +119,8 @@ def ranking(run: Run) -> Section:
         return sec
     counts = top["band"].value_counts()
     sec.table("band_counts", counts.rename("units").to_frame(), ("各等级单位数", "Units per grade band"))
-    bands = _joined([message_text("index.band_count", band=str(k), n=int(v)) for k, v in counts.items()])
+    bands = _joined([message_text("index.band_count", band=_band_text(run, str(k)), n=int(v))
+                     for k, v in counts.items()])
     sec.finding("index.summary_bands", bands=bands, **params)
     return sec
 
@@ -158,7 +168,8 @@ def cards(run: Run) -> Section:
         name = str(run.units.loc[u, "unit_name"])
         sec.figure(f"card_{u}", _radar(run, u, prof, peers, limits), message_text("index.title_card", unit=name))
         rows.append({"unit": u, "unit_name": run.units.loc[u, "unit_name"],
-                     "text": prof.text(run.lang, names=run.label, unit_name=name, digits=score_digits(scale))})
+                     "text": localise_bands(prof.text(run.lang, names=run.label, unit_name=name,
+                                                      digits=score_digits(scale)), run.plan.bands, run.lang)})
     sec.table("unit_cards", pd.DataFrame(rows).set_index("unit"),
               ("单位诊断卡（文字）", "Unit diagnosis cards (text)"), show=None)
     sw = dg.strengths_weaknesses(res.scores[items], n=n_sw, groups=peers)
@@ -387,7 +398,7 @@ def _rescaled_finding(sec: Section, drift: Any, discordant: pd.DataFrame) -> Non
                                score_from=float(u["score_from"]), score_to=float(u["score_to"]),
                                rank_from=float(u["rank_from"]), rank_to=float(u["rank_to"]))
     sec.finding("index.rescaled", n_rescaled=len(rescaled), n_ind=len(drift.pinned_years),
-                which=_joined(which, ";", "; "), year_from=y0, year_to=y1, moves=_joined(moves, ";", "; "),
+                which=_joined(which, "；", "; "), year_from=y0, year_to=y1, moves=_joined(moves, "；", "; "),
                 example=example, rho_low=float(tr["spearman"].min()), rho_high=float(tr["spearman"].max()))
 
 

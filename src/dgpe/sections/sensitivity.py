@@ -24,7 +24,7 @@ import pandas as pd
 
 from dgpe.catalogue import message_text
 from dgpe.plan import scale_label
-from dgpe.sections.base import Section, requires
+from dgpe.sections.base import Section, localise_bands, requires
 from dgpe.text import Text
 
 __all__ = ["uncertainty", "rank_intervals", "top_bottom", "tiers", "drivers", "importance",
@@ -296,6 +296,7 @@ def bands(run: Any, ua: Section) -> Section:
     sure = run.plan.threshold("sensitivity.band_sure_share")
     unsure = bp[bp.max(axis=1) < sure]
     table = bp.copy()
+    table.columns = localise_bands(table.columns, run.plan.bands, run.lang)
     table.insert(0, "unit_name", [unit_name(run, u) for u in table.index])
     sec = Section(name, Text(*title))
     sec.table("band_probability", table.round(6), ("各单位落入各等级的概率", "Probability of each grade band"), show=15)
@@ -354,7 +355,7 @@ def _tier_finding(run: Any, res: Any, sec: Section) -> None:
 def _kind_finding(run: Any, by_kind: pd.DataFrame, sec: Section) -> None:
     parts = [message_text("sensitivity.kind_share", kind=KIND_NAMES.get(str(k), Text(str(k), str(k))),
                           weight=r["weight_share"], importance=r["importance_share"]) for k, r in by_kind.iterrows()]
-    shares = Text(";".join(p.zh for p in parts), "; ".join(p.en for p in parts))
+    shares = Text("；".join(p.zh for p in parts), "; ".join(p.en for p in parts))
     if "outcome" not in by_kind.index:
         sec.finding("sensitivity.kinds_no_outcome", shares=shares)
         return
