@@ -34,6 +34,7 @@ from dgpe import plotting
 from dgpe.catalogue import message_text
 from dgpe.plan import scale_label
 from dgpe.sections.base import Section, requires
+from dgpe.tablefmt import column_label
 from dgpe.text import Text
 from methods import MethodError
 from methods import weights as wt
@@ -229,7 +230,8 @@ def rankings(run: Any) -> Section:
     sec.table("biggest_movers", cmp.movers.head(15).join(run.units[["unit_name"]]),
               ("排名随方法变化最大的单位", "Units whose rank moves most between methods"))
     title = Text("排名相关（Spearman）", "Rank correlation (Spearman)")
-    fig = plotting.correlation_heatmap(cmp.spearman, title=title(run.lang))
+    labelled = cmp.spearman.rename(index=lambda k: column_label(k, run.lang), columns=lambda k: column_label(k, run.lang))
+    fig = plotting.correlation_heatmap(labelled, title=title(run.lang))
     sec.figure("rank_correlation_heatmap", fig, ("排名相关", "Rank correlations"))
     low = float(cmp.to_frame()["spearman"].min())
     top = cmp.movers.iloc[0]

@@ -24,6 +24,7 @@ from dgpe import plotting
 from dgpe.catalogue import message_text
 from dgpe.plan import scale_label
 from dgpe.sections.base import Finding, Section, band_label, localise_bands, requires
+from dgpe.tablefmt import column_label
 from dgpe.text import Text
 from methods import MethodError
 from methods.index import comparability as cmp
@@ -248,7 +249,9 @@ def peers(run: Run) -> Section:
 
 def _bars(run: Run, summary: pd.DataFrame, title: Text) -> Any:
     fig, ax = plt.subplots(figsize=(7, 3.8))
-    summary.rename(columns=run.label).plot.bar(ax=ax)
+    summary.rename(columns=run.label).rename_axis(columns=None).plot.bar(ax=ax)
+    group = summary.index.name
+    ax.set_xlabel(GROUP_NAMES.get(group, Text(str(group), str(group)))(run.lang) if group else "")
     ax.set_ylabel(Text("平均得分", "mean score")(run.lang))
     ax.set_title(title(run.lang))
     ax.legend(fontsize=8, bbox_to_anchor=(1.02, 1), loc="upper left")
@@ -322,7 +325,8 @@ def years(run: Run) -> Section:
 
 def _yearly(run: Run, means: pd.DataFrame) -> Any:
     fig, ax = plt.subplots(figsize=(7, 4))
-    means.rename(columns=run.label).plot(ax=ax, marker="o")
+    means.rename(columns=run.label).rename_axis(index=None, columns=None).plot(ax=ax, marker="o")
+    ax.set_xlabel(Text("年份", "year")(run.lang))
     ax.set_xticks(list(means.index))
     ax.set_ylabel(Text("平均得分", "mean score")(run.lang))
     ax.set_title(Text("各年平均得分（固定目标值）", "Mean scores by year (fixed goalposts)")(run.lang))
@@ -447,7 +451,8 @@ def _outcome_verdict(run: Run, sec: Section, shares: pd.DataFrame, out_share: fl
 
 def _shares_figure(run: Run, upper: pd.DataFrame) -> Any:
     fig, ax = plt.subplots(figsize=(7, 3.8))
-    upper.rename(index=lambda c: f"{c} {run.label(c)}").plot.barh(stacked=True, ax=ax)
+    shown = upper.rename(index=lambda c: f"{c} {run.label(c)}", columns=lambda k: column_label(k, run.lang))
+    shown.rename_axis(index=None, columns=None).plot.barh(stacked=True, ax=ax)
     ax.set_xlabel(Text("名义权重占比", "nominal weight share")(run.lang))
     ax.set_title(Text("投入/产出/成效权重占比", "Weight share by indicator kind")(run.lang))
     ax.invert_yaxis()

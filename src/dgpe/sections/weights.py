@@ -28,6 +28,7 @@ import pandas as pd
 from dgpe import plotting
 from dgpe.catalogue import message_text
 from dgpe.sections.base import Section, requires
+from dgpe.tablefmt import column_label
 from dgpe.text import Text
 from methods import MethodError, MethodWarning
 from methods import weights as wt
@@ -164,7 +165,8 @@ def candidates(run: Any) -> Section:
 
 def _dimension_figure(run: Any, dim_table: pd.DataFrame) -> Any:
     fig, ax = plt.subplots(figsize=(7, 4))
-    dim_table.rename(index=lambda c: f"{c} {run.label(c)}").T.plot.bar(stacked=True, ax=ax)
+    shown = dim_table.rename(index=lambda c: f"{c} {run.label(c)}", columns=lambda k: column_label(k, run.lang))
+    shown.rename_axis(index=None, columns=None).T.plot.bar(stacked=True, ax=ax)
     ax.set_ylabel(Text("有效权重", "effective weight")(run.lang))
     ax.set_title(Text("维度权重：各方案比较", "Dimension weights by scheme")(run.lang))
     ax.legend(fontsize=8, bbox_to_anchor=(1.02, 1), loc="upper left")
@@ -224,7 +226,7 @@ def rankings(run: Any, weights: dict[str, pd.Series] | None = None) -> Section:
     sec.table("rank_spearman", agree.spearman.round(4), ("各权重方案排名的 Spearman 相关", "Spearman correlation of the rankings"),
               note=True)
     sec.table("rank_shifts", agree.shifts.round(3), against)
-    fig = plotting.correlation_heatmap(agree.spearman, title=Text("排名相关（Spearman）", "Rank correlation (Spearman)")(lang))
+    fig = plotting.correlation_heatmap(_labelled(agree.spearman, lang), title=Text("排名相关（Spearman）", "Rank correlation (Spearman)")(lang))
     sec.figure("rank_spearman", fig, ("排名相关", "Rank correlation"))
     worst = agree.shifts.drop(index=own)["max_abs_shift"].idxmax()
     rho_min = agree.spearman.loc[own].drop(own).min()
@@ -285,3 +287,8 @@ def delphi(run: Any) -> Section:
         authority = message_text("weights.authority_adequate" if res.mean_authority >= cut else "weights.authority_weak", cut=cut)
         sec.finding("weights.delphi_last_round", level=level, cr=res.mean_authority, authority=authority, **params)
     return sec
+
+
+def _labelled(matrix: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A method-by-method matrix with the methods' names in ``lang`` (``entropy`` → 熵权法)."""
+    return matrix.rename(index=lambda k: column_label(k, lang), columns=lambda k: column_label(k, lang))
