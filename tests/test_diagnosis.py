@@ -114,7 +114,7 @@ def test_unit_profile_text():
     score = float(_scores().loc["u1", prof.index_code])
     assert f"scores {score:.1f}," in en
     assert f"scores {score:.3f}," in prof.text("en", digits=3)
-    assert f"综合得分 {score:.3f}," in prof.text("zh", digits=3)
+    assert f"综合得分 {score:.3f}，" in prof.text("zh", digits=3)
     with pytest.raises(MethodError, match="'u9'"):
         unit_profile("u9", _scores(), _meta())
 

@@ -344,7 +344,7 @@ def _add_table(doc: Any, caption: str, full: pd.DataFrame, lang: str, names: Map
     more = max(0, len(df) - max_rows)
     parts = []
     if more:
-        parts.append(_t(lang, f"仅列出前 {max_rows} 行(共 {len(df)} 行)", f"the first {max_rows} of {len(df)} rows"))
+        parts.append(_t(lang, f"仅列出前 {max_rows} 行（共 {len(df)} 行）", f"the first {max_rows} of {len(df)} rows"))
     if dropped:
         parts.append(_t(lang, f"另有 {dropped} 列未列出", f"{dropped} more columns not shown"))
     if parts:  # the note stays with the table's last row

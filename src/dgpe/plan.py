@@ -685,11 +685,11 @@ def scale_label(scale: Any) -> Text:
         return Text(f"[{scale.low:g}, {scale.high:g}]", f"[{scale.low:g}, {scale.high:g}]")
     kind = getattr(scale, "kind", "score")
     if kind == "rank":
-        return Text("名次(无固定上下限)", "ranks (no fixed bounds)")
+        return Text("名次（无固定上下限）", "ranks (no fixed bounds)")
     if kind == "count":
-        return Text("计数(无固定上下限)", "counts (no fixed bounds)")
+        return Text("计数（无固定上下限）", "counts (no fixed bounds)")
     if getattr(scale, "centre", None) is not None:
-        return Text("无界(如 z 分数)", "unbounded (e.g. z-scores)")
+        return Text("无界（如 z 分数）", "unbounded (e.g. z-scores)")
     return Text("无固定上下限", "unbounded")
 
 

@@ -146,8 +146,8 @@ def write_index(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]
     parts.append("</ul>")
     if (folder / "method-note.md").exists():
         parts.append(
-            f"<p><a href='method-note.md'>{e(t('方法说明 (Markdown)', 'Method note (Markdown)'))}</a>"
-            + (f" · <a href='method-note.docx'>{e(t('方法说明 (Word)', 'Method note (Word)'))}</a>" if (folder / "method-note.docx").exists() else "")
+            f"<p><a href='method-note.md'>{e(t('方法说明（Markdown）', 'Method note (Markdown)'))}</a>"
+            + (f" · <a href='method-note.docx'>{e(t('方法说明（Word）', 'Method note (Word)'))}</a>" if (folder / "method-note.docx").exists() else "")
             + "</p>"
         )
     # figures

@@ -34,7 +34,7 @@ from dgpe.config import RunConfig, load_run_config
 from dgpe.errors import DgpeError, NotebookError, Problem, ReportError
 from dgpe.framework import load_framework
 
-__all__ = ["RunSummary", "run_report", "project_root", "notebook_source", "execute_notebook", "keep_failed",
+__all__ = ["cells_in_language", "RunSummary", "run_report", "project_root", "notebook_source", "execute_notebook", "keep_failed",
            "KERNEL_NAME"]
 
 KERNEL_NAME = "dgpe"
@@ -94,6 +94,24 @@ def ensure_kernel(name: str = KERNEL_NAME) -> None:
     install(kernel_name=name, display_name=name, prefix=sys.prefix)
 
 
+def cells_in_language(cells: list[Any], lang: str | None) -> list[Any]:
+    """The cells a report in ``lang`` shows: a cell tagged ``zh`` or ``en`` only in that language.
+
+    A notebook's narrative is written twice, as a markdown cell tagged ``zh`` followed by one tagged
+    ``en`` (``# %% [markdown] tags=["zh"]`` in the py:percent file); JupyterLab shows both, a report
+    only its own. Untagged cells (code, parameters) are always kept; ``lang=None`` keeps all.
+
+    >>> from nbformat.v4 import new_markdown_cell as md
+    >>> cells = [md("# 标题", metadata={"tags": ["zh"]}), md("# Title", metadata={"tags": ["en"]})]
+    >>> [c.source for c in cells_in_language(cells, "en")]
+    ['# Title']
+    """
+    if lang is None:
+        return list(cells)
+    other = {"zh": "en", "en": "zh"}.get(lang)
+    return [c for c in cells if other not in (c.get("metadata", {}).get("tags") or [])]
+
+
 def execute_notebook(
     source: Path,
     out_ipynb: Path,
@@ -108,6 +126,7 @@ def execute_notebook(
     import papermill as pm
 
     nb = jupytext.read(source)
+    nb.cells = cells_in_language(nb.cells, parameters.get("lang"))
     nb.metadata["kernelspec"] = {"name": KERNEL_NAME, "display_name": KERNEL_NAME, "language": "python"}
     try:
         pm.execute_notebook(

@@ -17,7 +17,7 @@ __all__ = ["framework_chapter", "data_chapter", "weights_chapter", "aggregation_
 ORDINAL = {1: "一", 2: "二", 3: "三", 4: "四", 5: "五"}
 LEVEL_EN = {1: "dimension", 2: "sub-dimension"}
 ITEM_TYPES = {"likert": ("李克特量表", "Likert"), "ordinal": ("有序等级", "ordinal"), "continuous": ("连续", "continuous"),
-              "binary": ("二分(0/1)", "binary (0/1)")}
+              "binary": ("二分（0/1）", "binary (0/1)")}
 
 
 def _depths(nb: NoteBuilder) -> dict[str, int]:
@@ -106,11 +106,11 @@ def framework_chapter(nb: NoteBuilder, title: str) -> None:
                   "reliability, validity and robustness, and give the results."))
         _framework_structure(nb)
     else:
-        nb.p(nb.t(f"“{title}”只有问卷量表,没有指数层级:本次评价分析量表的信度与结构效度,不构建综合指数。",
+        nb.p(nb.t(f"“{title}”只有问卷量表，没有指数层级：本次评价分析量表的信度与结构效度，不构建综合指数。",
                   f"“{title}” has survey scales and no index tree: this evaluation analyses the scales' "
                   "reliability and construct validity and builds no composite index."))
     if fw.source:
-        nb.p(nb.t(f"指标体系依据:{fw.source}。", f"Source of the framework: {fw.source}."))
+        nb.p(nb.t(f"指标体系依据：{fw.source}。", f"Source of the framework: {fw.source}."))
     if fw.scales:
         nb.table(nb.t("问卷量表", "Survey scales"), _scales_table(nb))
 
@@ -142,7 +142,7 @@ def _framework_structure(nb: NoteBuilder) -> None:
                   f"In {ref} and the next table, “weight” is the final weight the run used ({label}, rescaled "
                   "within siblings); “effective weight” is the product of the weights down the tree, the node's "
                   "share of the index (the indicators' effective weights sum to 1)."))
-    nb.table(nb.t("指标体系(全部评价指标)", "The indicator framework (every indicator)"), indicator_table(nb))
+    nb.table(nb.t("指标体系（全部评价指标）", "The indicator framework (every indicator)"), indicator_table(nb))
 
 
 # -- 2 data and processing ----------------------------------------------------------------------------
@@ -190,7 +190,7 @@ def _coverage(nb: NoteBuilder) -> None:
                   f"are missing ({number(missing / cells, 'pct')})."))
         years = [y for y in nb.plan.get("years", []) if y != year]
         if years:
-            nb.p(nb.t(f"数据另含 {joined(years, 'zh')} 年,用于年度比较(按固定目标值计算)。",
+            nb.p(nb.t(f"数据另含 {joined(years, 'zh')} 年，用于年度比较（按固定目标值计算）。",
                       f"The data also hold {joined(years, 'en')}, used for year-on-year comparison (on fixed goalposts)."))
     if nb.cfg.data.survey:
         file = Path(str(nb.cfg.data.survey)).name
@@ -198,7 +198,7 @@ def _coverage(nb: NoteBuilder) -> None:
             n = len(pd.read_csv(nb.cfg.data.survey, encoding="utf-8-sig"))
         except (OSError, ValueError):
             n = None
-        count = nb.t(f",共 {number(n, 'int')} 份问卷", f", {number(n, 'int')} responses") if n else ""
+        count = nb.t(f"，共 {number(n, 'int')} 份问卷", f", {number(n, 'int')} responses") if n else ""
         nb.p(nb.t(f"问卷数据取自 {file}{count}。", f"The survey data come from {file}{count}."))
 
 
@@ -224,9 +224,9 @@ def _imputation(nb: NoteBuilder) -> None:
     if imp:
         m = imp.get("method", "mean")
         by = imp.get("by")
-        group = nb.t(f",分组变量为 {by}", f", grouped by {by}") if by else ""
+        group = nb.t(f"，分组变量为 {by}", f", grouped by {by}") if by else ""
         unfilled = sum((d.get("unfilled") or {}).values())
-        left = nb.t(f";仍有 {unfilled} 个单元无法填补,在聚合时略去", f"; {unfilled} cells could not be filled and are "
+        left = nb.t(f"；仍有 {unfilled} 个单元无法填补，在聚合时略去", f"; {unfilled} cells could not be filled and are "
                     "left out of the aggregation") if unfilled else ""
         nb.p(nb.t(f"缺失值采用{method_label('imputation', m, 'zh', 'label_long')}填补"
                   f"({method_label('imputation', m, 'zh', 'formula')}{group}),共填补 {sum(imputed.values())} 个单元,"
@@ -235,7 +235,7 @@ def _imputation(nb: NoteBuilder) -> None:
                   f"({method_label('imputation', m, 'en', 'formula')}{group}): {sum(imputed.values())} cells of "
                   f"{len(imputed)} indicators were filled{left}."))
     else:
-        nb.p(nb.t("构建指数时不插补缺失值:某单位缺失的指标在聚合时略去,其余同级指标的权重重新归一。",
+        nb.p(nb.t("构建指数时不插补缺失值：某单位缺失的指标在聚合时略去，其余同级指标的权重重新归一。",
                   "The build imputes no missing value: an indicator a unit lacks is left out of its aggregation "
                   "and the weights of the siblings it has are rescaled."))
     table = _imputation_table(nb)
@@ -264,8 +264,8 @@ def _screening_and_denominators(nb: NoteBuilder) -> None:
     den = d.get("denominators")
     if den:
         scale = build["denominate"].get("scale", 1)
-        per = nb.t(f"(每 {number(scale, 'int')} 单位)", f" (per {number(scale, 'int')})") if scale not in (1, 1.0, None) else ""
-        nb.p(nb.t(f"下列 {len(den)} 项指标先除以规模变量{per}再参与后续处理:",
+        per = nb.t(f"（每 {number(scale, 'int')} 单位）", f" (per {number(scale, 'int')})") if scale not in (1, 1.0, None) else ""
+        nb.p(nb.t(f"下列 {len(den)} 项指标先除以规模变量{per}再参与后续处理：",
                   f"These {len(den)} indicators are divided by a size variable{per} before the other steps:"))
         nb.table(nb.t("以规模变量为分母的指标", "Indicators divided by a size variable"),
                  pd.DataFrame([{"code": c, "indicator": nb.name(c), "denominator": v} for c, v in den.items()]))
@@ -276,7 +276,7 @@ def _treatment(nb: NoteBuilder) -> None:
     nb.h2("异常值处理", "Outliers")
     tr = build.get("treat")
     if not tr or tr.get("method") == "none":
-        nb.p(nb.t("未作异常值处理:指标按原值(统一方向后)进入标准化。",
+        nb.p(nb.t("未作异常值处理：指标按原值（统一方向后）进入标准化。",
                   "No outlier treatment: the indicators enter the normalisation as they are (oriented)."))
         return
     from methods.registry import registry
@@ -297,7 +297,7 @@ def _treatment(nb: NoteBuilder) -> None:
         nb.table(nb.t("经异常值处理的指标", "Indicators treated for outliers"), _treated_table(nb, treated))
         still = [t["indicator"] for t in treated if not t["passes_final"]]
         if still:
-            nb.p(nb.t(f"处理后仍未满足判据的指标:{joined(still, 'zh')}。",
+            nb.p(nb.t(f"处理后仍未满足判据的指标：{joined(still, 'zh')}。",
                       f"Still failing the rule after treatment: {joined(still, 'en')}."))
 
 
@@ -321,13 +321,13 @@ def _normalisation(nb: NoteBuilder) -> None:
     m = norm.get("method", "minmax")
     nb.h2("标准化", "Normalisation")
     params = _params_text(nb, norm)
-    given = nb.t(f",参数 {params}", f", parameters {params}") if params else ""
-    anchors = {"minmax": ("min、max 为该指标在评价年份各单位中的最小值与最大值(目标值),见下表",
+    given = nb.t(f"，参数 {params}", f", parameters {params}") if params else ""
+    anchors = {"minmax": ("min、max 为该指标在评价年份各单位中的最小值与最大值（目标值），见下表",
                           "min and max are the indicator's lowest and highest values among the units in the year "
                           "evaluated (its goalposts, table below)"),
-               "goalposts": ("low、high 为配置给定的固定目标值,见下表", "low and high are the fixed goalposts "
+               "goalposts": ("low、high 为配置给定的固定目标值，见下表", "low and high are the fixed goalposts "
                              "given in the config (table below)"),
-               "zscore": ("均值与标准差取自评价年份各单位,见下表", "the mean and standard deviation are those of the "
+               "zscore": ("均值与标准差取自评价年份各单位，见下表", "the mean and standard deviation are those of the "
                           "units in the year evaluated (table below)")}
     extra = nb.words(anchors.get(m))
     if m == "none":
@@ -371,7 +371,7 @@ def weights_chapter(nb: NoteBuilder) -> None:
     dims = nb.names(nb.framework.children(nb.framework.root.code))
     if nb.recorded_frame(rec, "ahp_group") is not None:
         nb.h2("层次分析法判断矩阵的一致性", "Consistency of the AHP judgement matrices")
-        nb.p(nb.t("一致性比率 CR < 0.1 视为判断矩阵可以接受;群组判断矩阵由各专家矩阵按元素几何平均得到。",
+        nb.p(nb.t("一致性比率 CR < 0.1 视为判断矩阵可以接受；群组判断矩阵由各专家矩阵按元素几何平均得到。",
                   "A consistency ratio CR < 0.1 is acceptable; the group matrix is the element-wise geometric mean "
                   "of the experts' matrices."))
         nb.recorded_table(rec, "ahp_group")
@@ -399,23 +399,23 @@ def _weights_origin(nb: NoteBuilder) -> None:
     formula = info.text("formula", nb.lang) if info else ""
     needs = info.needs if info else "nominal"
     if isinstance(cfg_w, dict) and "file" in cfg_w:
-        text = nb.t(f"权重取自文件 {Path(str(cfg_w['file'])).name}(同级内归一)。",
+        text = nb.t(f"权重取自文件 {Path(str(cfg_w['file'])).name}（同级内归一）。",
                     f"The weights are read from {Path(str(cfg_w['file'])).name} (rescaled within siblings).")
     elif needs == "judgements":
-        text = nb.t(f"权重由 {Path(str(nb.cfg.data.ahp)).name} 中专家的两两比较判断矩阵按{label}求得({formula}),同级内归一。",
+        text = nb.t(f"权重由 {Path(str(nb.cfg.data.ahp)).name} 中专家的两两比较判断矩阵按{label}求得（{formula}），同级内归一。",
                     f"The weights are derived from the experts' pairwise judgement matrices in "
                     f"{Path(str(nb.cfg.data.ahp)).name} by the {label} ({formula}), rescaled within siblings.")
     elif needs == "data":
         scope = w.get("scope", "group") if isinstance(w, dict) else "group"
         where = nb.t("同级指标之间" if scope == "group" else "全部指标之间",
                      "among siblings" if scope == "group" else "across all indicators")
-        text = nb.t(f"权重在标准化后的指标上按{label}计算({formula}),{where}归一。",
+        text = nb.t(f"权重在标准化后的指标上按{label}计算（{formula}），{where}归一。",
                     f"The weights are computed on the normalised indicators by {label} ({formula}), rescaled {where}.")
     else:
-        text = nb.t(f"权重采用{label}({formula})。", f"The weights are {label} ({formula}).")
+        text = nb.t(f"权重采用{label}（{formula}）。", f"The weights are {label} ({formula}).")
     note = next((e.get("summary") for e in nb.plan.get("build_log", []) if e.get("step") == "weights"), "")
     if note and needs == "data" and "negative" in note:
-        text += nb.t("由于标准化后的指标含负值,计算前先按极差缩放到 [0, 1]。",
+        text += nb.t("由于标准化后的指标含负值，计算前先按极差缩放到 [0, 1]。",
                      " As the normalised indicators have negative values, they are min-max rescaled to [0, 1] first.")
     nb.p(text + nb.t("各级最终权重见第 1 章。", " The final weights of every node are in chapter 1."))
 
@@ -443,17 +443,17 @@ def aggregation_chapter(nb: NoteBuilder) -> None:
                   f"{method_label('aggregation', m, 'en', 'formula')}, where x_c are the children's scores and w_c "
                   f"their weights rescaled within siblings, from the indicators up to the {root}."))
     else:
-        nb.p(nb.t("各层级的汇总方法如下(x_c 为下一级各项得分,w_c 为同级内归一的权重):",
+        nb.p(nb.t("各层级的汇总方法如下（x_c 为下一级各项得分，w_c 为同级内归一的权重）：",
                   "Each level is aggregated as follows (x_c the children's scores, w_c their weights rescaled "
                   "within siblings):"))
         for d in sorted(by_depth, reverse=True):
             target = root if d == 0 else _level_word(nb, d, 2)
             nb.li(joined([f"{method_label('aggregation', m, nb.lang, 'label_long')}: "
                           f"{method_label('aggregation', m, nb.lang, 'formula')}" for m in sorted(by_depth[d])], nb.lang)
-                  + nb.t(f"(汇总为{target})", f" (into the {target})"))
+                  + nb.t(f"（汇总为{target}）", f" (into the {target})"))
     agg = nb.plan["build"].get("aggregate", {})
     if agg.get("dat_thresh") is not None:
-        nb.p(nb.t(f"某节点下可得数据的比例低于 {number(agg['dat_thresh'], 'pct')} 时,该节点得分记为缺失。",
+        nb.p(nb.t(f"某节点下可得数据的比例低于 {number(agg['dat_thresh'], 'pct')} 时，该节点得分记为缺失。",
                   f"A node's score is missing when less than {number(agg['dat_thresh'], 'pct')} of its children are available."))
     _bands(nb)
 

@@ -21,15 +21,15 @@ PARTS = {"01_reliability": ("信度", "Reliability"), "02_factor_structure": ("�
          "07_method_comparison": ("与其他评价方法的比较", "Other evaluation methods compared")}
 
 _EXAMPLE_LIMIT = (
-    "示例数据由潜变量模型生成,不代表任何真实地区;用于真实评估前须替换为实测数据。",
+    "示例数据由潜变量模型生成，不代表任何真实地区；用于真实评估前须替换为实测数据。",
     "The example data come from a latent model and describe no real place; replace them with measured data "
     "before any real evaluation.",
 )
 _INDEX_LIMITS = [
-    ("排名区间反映的是方法选择(权重、标准化、聚合、异常值处理)带来的不确定性,不包括测量误差与抽样误差。",
+    ("排名区间反映的是方法选择（权重、标准化、聚合、异常值处理）带来的不确定性，不包括测量误差与抽样误差。",
      "Rank intervals reflect methodological choices (weights, normalisation, aggregation, outlier treatment), "
      "not measurement or sampling error."),
-    ("投入、产出、成效的分类依据指标设计意图,部分指标兼具多种属性。",
+    ("投入、产出、成效的分类依据指标设计意图，部分指标兼具多种属性。",
      "The input/output/outcome tags follow each indicator's design intent; some indicators have more than one character."),
 ]
 
@@ -53,7 +53,7 @@ def notebook_part(nb: NoteBuilder, notebook: str, *, skip: tuple[str, ...] = ())
     for text in found:
         nb.li(text)
     if not (shown or found):
-        nb.p(nb.t("本部分的分析均未进行(原因见“局限”)。", "None of these analyses ran (see Limitations for why)."))
+        nb.p(nb.t("本部分的分析均未进行（原因见“局限”）。", "None of these analyses ran (see Limitations for why)."))
     return True
 
 
@@ -62,7 +62,7 @@ def validity_chapter(nb: NoteBuilder) -> None:
     if not any(n in nb.records for n in ("01_reliability", "02_factor_structure")):
         return
     nb.h1("信度与效度", "Reliability and validity")
-    nb.p(nb.t("信度检验量表与各维度的内部一致性及专家评分的一致性;结构效度检验数据的因子结构是否与指标体系的设计一致。",
+    nb.p(nb.t("信度检验量表与各维度的内部一致性及专家评分的一致性；结构效度检验数据的因子结构是否与指标体系的设计一致。",
               "Reliability: the internal consistency of the scales and dimensions and the agreement among experts. "
               "Construct validity: whether the factor structure of the data matches the framework's design."))
     notebook_part(nb, "01_reliability")
@@ -118,7 +118,7 @@ def robustness_chapter(nb: NoteBuilder) -> None:
         for line in design:
             nb.li(line)
         for f in nb.plan.get("sensitivity_dropped") or []:
-            nb.li(nb.t(f"未纳入:{f}", f"Left out: {f}"))
+            nb.li(nb.t(f"未纳入：{f}", f"Left out: {f}"))
     notebook_part(nb, "04_sensitivity", skip=("rank_uncertainty",))
     if "04_sensitivity" in nb.records:
         nb.p(nb.t("每个单位的名次区间列在第 7 章的排名表中。", "Each unit's rank interval is in the ranking table of chapter 7."))
@@ -171,7 +171,7 @@ def results_chapter(nb: NoteBuilder) -> None:
         cols.append(nb.t("方法选择不确定性下的 90% 名次区间", "the 90% rank interval under the methodological choices"))
     label = nb.table(nb.t(f"{nb.plan.get('year') or ''} 年全部 {len(table)} 个单位的评价结果", f"Results of all {len(table)} units, {nb.plan.get('year') or ''}").replace("  ", " "),
                      table)
-    nb.p(nb.t(f"{label} 按名次列出全部单位:{joined(cols, 'zh')}。", f"{label} lists every unit by rank: {joined(cols, 'en')}."))
+    nb.p(nb.t(f"{label} 按名次列出全部单位：{joined(cols, 'zh')}。", f"{label} lists every unit by rank: {joined(cols, 'en')}."))
     for name in ("index_distribution", "ranking_contributions"):
         nb.recorded_figure(rec, name)
     groups = nb.plan.get("groups") or []
@@ -196,7 +196,7 @@ def limits_chapter(nb: NoteBuilder) -> None:
     if cfg.data.indicators is not None and (Path(cfg.data.indicators).parent / "truth").is_dir():  # `dgpe example`
         nb.li(nb.words(_EXAMPLE_LIMIT))
     elif data is not None:
-        nb.li(nb.t(f"数据来源:{Path(data).name}(文件哈希见 manifest.json)。", f"Data: {Path(data).name} (file hashes in manifest.json)."))
+        nb.li(nb.t(f"数据来源：{Path(data).name}（文件哈希见 manifest.json）。", f"Data: {Path(data).name} (file hashes in manifest.json)."))
     if nb.built:
         for pair in _INDEX_LIMITS:
             nb.li(nb.words(pair))
@@ -207,7 +207,7 @@ def limits_chapter(nb: NoteBuilder) -> None:
                 seen.setdefault((notebook, str(f.get(nb.lang) or f.get("en") or "")), []).append(str(f.get("section") or ""))
     for (notebook, text), sections in seen.items():
         where = f"{notebook}: {', '.join(sections)}"
-        nb.li(nb.t(f"未做的分析({where}):{text}", f"Not analysed ({where}): {text}"))
+        nb.li(nb.t(f"未做的分析（{where}）：{text}", f"Not analysed ({where}): {text}"))
 
 
 def _parameters(nb: NoteBuilder) -> pd.DataFrame:
@@ -255,6 +255,6 @@ def appendix(nb: NoteBuilder) -> None:
               "inputs and seed recorded in manifest.json and compares every recorded table and result (listing any "
               "difference):"))
     nb.p(f"dgpe verify reports/{report}")
-    nb.p(nb.t("以修改后的配置重新生成报告:", "To produce the report again, with a changed config if needed:"))
-    nb.p(f"dgpe run reports/{report}/config.yaml" + nb.t("(或 configs/ 下的原配置,可加 -p 参数覆盖任一字段)",
+    nb.p(nb.t("以修改后的配置重新生成报告：", "To produce the report again, with a changed config if needed:"))
+    nb.p(f"dgpe run reports/{report}/config.yaml" + nb.t("（或 configs/ 下的原配置，可加 -p 参数覆盖任一字段）",
                                                " (or the original config under configs/; -p overrides any field)"))

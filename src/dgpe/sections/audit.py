@@ -93,7 +93,7 @@ def _histograms(run: Run, flagged: list[str]) -> Any:
         ax.tick_params(labelsize=7)
     for ax in list(axes.flat)[len(codes):]:
         ax.set_visible(False)
-    fig.suptitle(Text("指标分布(红色:需离群值处理)", "Indicator distributions (red: outlier treatment needed)")(run.lang))
+    fig.suptitle(Text("指标分布（红色：需离群值处理）", "Indicator distributions (red: outlier treatment needed)")(run.lang))
     fig.tight_layout()
     return fig
 
@@ -143,13 +143,13 @@ def correlations(run: Run) -> Section:
     corr = audit.correlation_structure(audit.oriented(run.X_denominated, run.meta), groups, method="spearman",
                                        negative_tol=negative_tol, margin=margin)
     sec.table("correlation_matrix", corr.matrix.round(10),
-              ("指标相关矩阵(Spearman,已统一方向)", "Indicator correlations (Spearman, oriented)"))
+              ("指标相关矩阵（Spearman，已统一方向）", "Indicator correlations (Spearman, oriented)"))
     sec.table("correlation_by_indicator", corr.by_indicator,
               ("指标与本维度及其他维度的平均相关", "Mean correlation with own and other dimensions"))
     sec.table("correlation_between_dimensions", corr.between_groups,
               ("维度内与维度间平均相关", "Mean correlation within and between dimensions"), note=True)
     fig = plotting.correlation_heatmap(
-        corr.matrix, title=Text("指标相关矩阵(按维度分块)", "Indicator correlations (blocks = dimensions)")(run.lang),
+        corr.matrix, title=Text("指标相关矩阵（按维度分块）", "Indicator correlations (blocks = dimensions)")(run.lang),
         groups=groups.reindex(corr.matrix.index).tolist(),
     )
     sec.figure("correlation_heatmap", fig, ("指标相关矩阵", "Indicator correlations"), note=True)
@@ -236,7 +236,7 @@ def panel_filled(run: Run) -> Section:
         "from_later_years": later.groupby("indicator").size().reindex(missing_any, fill_value=0),
         "still_missing": run.X_input[missing_any].isna().sum(),
     })
-    sec.table("panel_filled", per_ind, ("本年度由其他年份填补的单元格(按指标)",
+    sec.table("panel_filled", per_ind, ("本年度由其他年份填补的单元格（按指标）",
                                         "Cells of this year filled from other years, by indicator"))
     sec.result("panel_filled_cells", len(this_year), ("跨年填补的单元格数", "Cells filled from other years"))
     n_later = int(per_ind["from_later_years"].sum())
@@ -266,7 +266,7 @@ def denominators(run: Run) -> Section:
         for ind, d, scale in den.table[["indicator", "denominator", "scale"]].itertuples(index=False)
     ]).set_index("indicator")
     sec.table("denominators", table,
-              ("分母:原始值与比值的中位数", "Denominators: medians of the raw and denominated values"))
+              ("分母：原始值与比值的中位数", "Denominators: medians of the raw and denominated values"))
     sec.result("n_denominated", len(table), ("除以分母的指标数", "Indicators divided by a denominator"))
     by = table.groupby("denominator").size()
     sec.finding("audit.denominated", n=len(table), by=", ".join(f"{d} ({n})" for d, n in by.items()))

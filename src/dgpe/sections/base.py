@@ -24,7 +24,7 @@ import pandas as pd
 from dgpe.catalogue import message_level, message_text
 from dgpe.text import Text
 
-__all__ = ["Finding", "TableItem", "FigureItem", "ResultItem", "Section", "requires"]
+__all__ = ["Finding", "TableItem", "FigureItem", "ResultItem", "Section", "requires", "band_label", "localise_bands", "in_language"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -168,3 +168,46 @@ def requires(capability: str, name: str) -> Callable[[F], F]:
         return section  # type: ignore[return-value]
 
     return wrap
+
+
+def band_label(value: object, bands: dict[str, float] | None) -> Text:
+    """A grade band as the report names it: the config's band names are data (the same in both
+    languages); the label for scores below the lowest band, which the methods write ``"<中"``, is
+    the report's own words ("低于中" / "below 中").
+
+    >>> band_label("<中", {"高": 80, "中": 60})("en")
+    'below 中'
+    >>> band_label("高", {"高": 80, "中": 60})("zh")
+    '高'
+    """
+    text = str(value)
+    if bands and text.startswith("<"):
+        lowest = min(bands, key=lambda k: float(bands[k]))
+        if text == f"<{lowest}":
+            return Text(f"低于{lowest}", f"below {lowest}")
+    return Text(text, text)
+
+
+def localise_bands(values: Any, bands: dict[str, float] | None, lang: str) -> Any:
+    """``values`` (a Series of bands, an Index of them or a text) with the below-lowest label in ``lang``."""
+    if not bands:
+        return values
+    lowest = min(bands, key=lambda k: float(bands[k]))
+    below = band_label(f"<{lowest}", bands)(lang)
+    if isinstance(values, str):
+        return values.replace(f"<{lowest}", below)
+    return values.map(lambda v: below if isinstance(v, str) and v == f"<{lowest}" else v)
+
+
+def in_language(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``df`` with each pair of ``<name>_zh``/``<name>_en`` columns reduced to ``<name>`` in ``lang``.
+
+    >>> in_language(pd.DataFrame({"a": [1], "label_en": ["good"], "label_zh": ["良好"]}), "en")
+       a label
+    0  1  good
+    """
+    other = "en" if lang == "zh" else "zh"
+    pairs = [c[: -len(lang) - 1] for c in df.columns
+             if isinstance(c, str) and c.endswith(f"_{lang}") and f"{c[: -len(lang) - 1]}_{other}" in df.columns]
+    out = df.drop(columns=[f"{p}_{other}" for p in pairs])
+    return out.rename(columns={f"{p}_{lang}": p for p in pairs})

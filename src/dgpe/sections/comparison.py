@@ -34,6 +34,7 @@ from dgpe import plotting
 from dgpe.catalogue import message_text
 from dgpe.plan import scale_label
 from dgpe.sections.base import Section, requires
+from dgpe.tablefmt import column_label
 from dgpe.text import Text
 from methods import MethodError
 from methods import weights as wt
@@ -50,6 +51,9 @@ __all__ = ["Evaluation", "evaluate", "rankings", "grades", "indicator_weights", 
 
 #: The comment set of the fuzzy evaluation of indicator values (labels as published: 差/中/良/优).
 FUZZY_GRADES = ["差", "中", "良", "优"]
+#: Their names in the report's language.
+FUZZY_GRADE_NAMES = {"差": Text("差", "poor"), "中": Text("中", "fair"), "良": Text("良", "good"),
+                     "优": Text("优", "excellent")}
 
 
 @dataclass
@@ -225,8 +229,9 @@ def rankings(run: Any) -> Section:
                       message_text("comparison.agreement_title", agg=agg), note=True)
     sec.table("biggest_movers", cmp.movers.head(15).join(run.units[["unit_name"]]),
               ("排名随方法变化最大的单位", "Units whose rank moves most between methods"))
-    title = Text("排名相关(Spearman)", "Rank correlation (Spearman)")
-    fig = plotting.correlation_heatmap(cmp.spearman, title=title(run.lang))
+    title = Text("排名相关（Spearman）", "Rank correlation (Spearman)")
+    labelled = cmp.spearman.rename(index=lambda k: column_label(k, run.lang), columns=lambda k: column_label(k, run.lang))
+    fig = plotting.correlation_heatmap(labelled, title=title(run.lang))
     sec.figure("rank_correlation_heatmap", fig, ("排名相关", "Rank correlations"))
     low = float(cmp.to_frame()["spearman"].min())
     top = cmp.movers.iloc[0]
@@ -252,6 +257,7 @@ def grades(run: Any, base: Section | None = None) -> Section:
     sec.table("rsr_regression", ev.rsr.summary().to_frame().round(6),
               ("RSR 概率单位回归与分档界值", "RSR probit regression and grade cut points"))
     cross = pd.crosstab(ev.rsr.grade.rename("rsr_grade"), ev.fuzzy.verdict.rename("fuzzy_verdict"))
+    cross.columns = cross.columns.map(lambda g: FUZZY_GRADE_NAMES.get(g, Text(str(g), str(g)))(run.lang))
     sec.table("rsr_grade_vs_fuzzy_verdict", cross, ("RSR 分档与模糊评语交叉表", "RSR grade against fuzzy verdict"))
     sec.finding("comparison.rsr_fuzzy", r2=float(ev.rsr.r_squared), ties=int(ev.fuzzy.verdict_ties.sum()))
     return sec
@@ -331,7 +337,10 @@ def coupling(run: Any, base: Section | None = None) -> Section:
     tol = float(run.plan.threshold("comparison.lag_tolerance"))
     cc = cp.coupling_coordination(u, variant="wang2021", tolerance=tol)
     sec.table("coupling_sides", sides.to_frame(), ("耦合协调的两个子系统", "The two subsystems of the coupling"))
-    sec.table("coupling_bands", cc.summary().to_frame(),
+    band_names = {zh: Text(zh, en) for _, zh, en in cp.COORDINATION_BANDS}
+    bands_table = cc.summary().to_frame()
+    bands_table.index = bands_table.index.map(lambda b: band_names.get(b, Text(str(b), str(b)))(run.lang))
+    sec.table("coupling_bands", bands_table,
               ("投入—产出耦合协调等级分布", "Coupling coordination bands, inputs vs outputs"))
     if cc.lagging is None:
         sec.finding("comparison.lag_undefined")
@@ -400,7 +409,7 @@ def survey_fuzzy(run: Any) -> Section:
     labels = SURVEY_COMMENTS if len(levels) == 5 else [Text(str(v), str(v)) for v in levels]
     comment = {v: t(run.lang) for v, t in zip(levels, labels, strict=True)}
     sec.table("survey_fuzzy_verdicts", res.verdict.map(comment).value_counts().rename("units").to_frame(),
-              ("各单位满意度调查的模糊评语(最大隶属度)", "Fuzzy verdicts of the satisfaction survey by unit (maximum membership)"))
+              ("各单位满意度调查的模糊评语（最大隶属度）", "Fuzzy verdicts of the satisfaction survey by unit (maximum membership)"))
     index = run.plan.index
     root = index.index_code
     against = pd.DataFrame({"survey_fuzzy_score": res.score}).join(index.scores)

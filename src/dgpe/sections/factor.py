@@ -166,7 +166,7 @@ def _skip_if_empty(sec: Section, done: dict[str, Any], sets: Instruments) -> Sec
     errors = [f.params["error"] for f in sec.findings if f.key == "factor.set_failed"]
     errors += list(sets.errors.values())
     texts = [Text.of(e) for e in errors] or [Text("没有可分析的数据", "no data set")]
-    return Section.skip(sec.name, sec.title, "factor.skipped_cannot_run", error=_join(texts, ";", "; "))
+    return Section.skip(sec.name, sec.title, "factor.skipped_cannot_run", error=_join(texts, "；", "; "))
 
 
 def adequacy(run: Any, sets: Instruments | None = None) -> Section:
@@ -189,7 +189,7 @@ def adequacy(run: Any, sets: Instruments | None = None) -> Section:
     table = pd.DataFrame({key: a.summary().to_frame()["value"] for key, a in tests.items()}).T
     msa = pd.concat([a.to_frame().assign(set=key) for key, a in tests.items()])
     sec.table("adequacy", table, ("KMO 与 Bartlett 球形检验", "KMO and Bartlett's test of sphericity"), note=True)
-    sec.table("msa_by_item", msa, ("各指标/题项的抽样适切性 (MSA)", "Sampling adequacy (MSA) by indicator / item"), show=0)
+    sec.table("msa_by_item", msa, ("各指标/题项的抽样适切性（MSA）", "Sampling adequacy (MSA) by indicator / item"), show=0)
     for key, row in table.iterrows():
         low = list(msa.index[(msa["set"] == key) & msa["low"]])
         params = dict(set=SET_NAMES[str(key)], kmo=row["kmo"], label=row["kmo_label"], df=row["bartlett_df"],
@@ -204,8 +204,8 @@ def adequacy(run: Any, sets: Instruments | None = None) -> Section:
 def _scree_figure(run: Any, results: dict[str, Any], sets: Instruments) -> Any:
     lang = run.lang
     fig, axes = plt.subplots(1, len(results), figsize=(6 * len(results), 4.2), squeeze=False)
-    lines = (("pc_observed", "o-", 0, 1.0, Text("主成分(观测)", "components (observed)")),
-             ("fa_observed", "s-", 2, 1.0, Text("因子(观测)", "factors (observed)")),
+    lines = (("pc_observed", "o-", 0, 1.0, Text("主成分（观测）", "components (observed)")),
+             ("fa_observed", "s-", 2, 1.0, Text("因子（观测）", "factors (observed)")),
              ("pc_sim_q", "--", 0, 0.7, Text("主成分 随机 95%", "components, random 95%")),
              ("fa_sim_q", "--", 2, 0.7, Text("因子 随机 95%", "factors, random 95%")))
     for ax, (key, pa) in zip(axes.flat, results.items(), strict=False):
@@ -240,7 +240,7 @@ def parallel(run: Any, sets: Instruments | None = None) -> Section:
                ("平行分析建议的因子数", "Factors suggested by parallel analysis"))
     for key, pa in results.items():
         name = SET_NAMES[key]
-        sec.table(f"parallel_{key}", pa.table, (f"平行分析({name.zh})", f"Parallel analysis ({key})"), show=0)
+        sec.table(f"parallel_{key}", pa.table, (f"平行分析（{name.zh}）", f"Parallel analysis ({key})"), show=0)
         intended = len(sets.sets[key][1])
         sec.finding("factor.parallel_agrees" if pa.n_factors == intended else "factor.parallel_differs",
                     set=name, n_factors=pa.n_factors, n_components=pa.n_components, intended=intended)
@@ -276,7 +276,7 @@ def efa(run: Any, sets: Instruments | None = None) -> Section:
     flags = pd.concat([fl for _, fl in results.values()])
     sec.table("efa_loadings", flags, ("探索性因子载荷与预设结构", "EFA loadings against the intended structure"), note=True)
     for key, (res, _) in results.items():
-        sec.table(f"efa_phi_{key}", res.phi, (f"因子相关({SET_NAMES[key].zh})", f"Factor correlations ({key})"), show=0)
+        sec.table(f"efa_phi_{key}", res.phi, (f"因子相关（{SET_NAMES[key].zh}）", f"Factor correlations ({key})"), show=0)
     for key, (res, fl) in results.items():
         _efa_findings(sec, key, fl, res.n_factors, len(sets.sets[key][1]), own_min, cross_max)
     return sec
@@ -319,7 +319,7 @@ def _efa_findings(sec: Section, key: str, f: pd.DataFrame, n: int, intended: int
     else:
         items = [message_text("factor.efa_item", item=i, construct=r["construct"], own=r["own"],
                               cross_factor=r["cross_factor"], cross=r["max_cross"]) for i, r in bad.iterrows()]
-        sec.finding("factor.efa_misfit", set=SET_NAMES[key], n=len(bad), items=_join(items, "; ", "; "))
+        sec.finding("factor.efa_misfit", set=SET_NAMES[key], n=len(bad), items=_join(items, "；", "; "))
 
 
 def cfa(run: Any, sets: Instruments | None = None) -> Section:
@@ -339,11 +339,11 @@ def cfa(run: Any, sets: Instruments | None = None) -> Section:
     sec.table("cfa_fit", fit, ("验证性因子分析拟合指标", "CFA fit measures"), note=True)
     sec.table("cfa_fit_verdict", verdict, ("拟合指标与 Hu & Bentler 标准", "Fit against Hu & Bentler's cut-offs"))
     for key, c in fits.items():
-        sec.table(f"cfa_loadings_{key}", c.loadings, (f"标准化载荷({SET_NAMES[key].zh})", f"CFA loadings ({key})"),
+        sec.table(f"cfa_loadings_{key}", c.loadings, (f"标准化载荷（{SET_NAMES[key].zh}）", f"CFA loadings ({key})"),
                   index=False, show=0)
         if len(c.residual_covariances):
             sec.table(f"cfa_residual_covariances_{key}", c.residual_covariances,
-                      (f"残差协方差({SET_NAMES[key].zh})", f"CFA residual covariances ({key})"), index=False)
+                      (f"残差协方差（{SET_NAMES[key].zh}）", f"CFA residual covariances ({key})"), index=False)
     for key, c in fits.items():
         _cfa_findings(sec, key, c, verdict[verdict["set"] == key])
     sec.data["cfas"] = fits
@@ -415,9 +415,9 @@ def validity(run: Any, sets: Instruments | None = None, cfas: dict[str, Any] | N
             sec.finding("factor.validity_single_factor", set=SET_NAMES[key])
             continue
         x, model = sets.sets[key]
-        sec.table(f"htmt_{key}", factor.htmt(x, model), (f"HTMT 矩阵({SET_NAMES[key].zh})", f"HTMT matrix ({key})"), show=0)
+        sec.table(f"htmt_{key}", factor.htmt(x, model), (f"HTMT 矩阵（{SET_NAMES[key].zh}）", f"HTMT matrix ({key})"), show=0)
         sec.table(f"fornell_larcker_{key}", factor.fornell_larcker(cfas[key]),
-                  (f"Fornell-Larcker 表({SET_NAMES[key].zh})", f"Fornell-Larcker table ({key})"), show=0)
+                  (f"Fornell-Larcker 表（{SET_NAMES[key].zh}）", f"Fornell-Larcker table ({key})"), show=0)
     _validity_findings(run, sec, table, single, {"cr": cr_min, "ave": ave_min, "htmt": htmt_max})
     return sec
 
@@ -437,13 +437,13 @@ def _validity_findings(run: Any, sec: Section, table: pd.DataFrame, single: list
             problems.append(message_text("factor.validity_htmt", other=row["max_htmt_with"], value=row["max_htmt"],
                                          cut=_cut(cuts["htmt"])))
         if problems:
-            sec.finding("factor.validity_problems", code=str(f), name=run.name(str(f)), problems=_join(problems, ";", "; "))
+            sec.finding("factor.validity_problems", code=str(f), name=run.name(str(f)), problems=_join(problems, "；", "; "))
     multi = table[~table["set"].isin(single)]
     if table[["cr_ok", "ave_ok"]].all().all() and multi[["fornell_larcker_ok", "htmt_ok"]].all().all():
         if multi.empty:
             cr_ave = [message_text("factor.validity_cr_ave", code=str(f), cr=r["composite_reliability"], ave=r["ave"])
                       for f, r in table.iterrows()]
-            sec.finding("factor.validity_ok_single", cr_ave=_join(cr_ave, "; ", "; "))
+            sec.finding("factor.validity_ok_single", cr_ave=_join(cr_ave, "；", "; "))
         else:
             sec.finding("factor.validity_ok")
 

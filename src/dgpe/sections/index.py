@@ -23,7 +23,8 @@ import pandas as pd
 from dgpe import plotting
 from dgpe.catalogue import message_text
 from dgpe.plan import scale_label
-from dgpe.sections.base import Finding, Section, requires
+from dgpe.sections.base import Finding, Section, band_label, localise_bands, requires
+from dgpe.tablefmt import column_label
 from dgpe.text import Text
 from methods import MethodError
 from methods.index import comparability as cmp
@@ -40,9 +41,9 @@ GROUP_NAMES = {"province": Text("省份", "province"), "tier": Text("行政层�
 #: What the diagnosis items are: sub-dimensions (True) or indicators (False).
 DIAG_NOUN = {True: Text("二级指标", "sub-dimension"), False: Text("指标", "indicator")}
 SW_TITLE = {
-    True: Text("各单位相对同类的优势与短板(二级指标)",
+    True: Text("各单位相对同类的优势与短板（二级指标）",
                "Each unit's strengths and weaknesses against its peers (sub-dimensions)"),
-    False: Text("各单位相对同类的优势与短板(指标)",
+    False: Text("各单位相对同类的优势与短板（指标）",
                 "Each unit's strengths and weaknesses against its peers (indicators)"),
 }
 
@@ -59,7 +60,7 @@ def score_digits(scale: Any) -> int:
     return 3 if scale.high - scale.low <= 1 else 1
 
 
-def _joined(items: list[Text], zh: str = ",", en: str = ", ") -> Text:
+def _joined(items: list[Text], zh: str = "，", en: str = ", ") -> Text:
     """Catalogue fragments joined the way the findings always joined them."""
     return Text(zh.join(t.zh for t in items), en.join(t.en for t in items))
 
@@ -68,9 +69,18 @@ def _ranked(run: Run) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The long score table of every node, and the index rows with unit attributes by rank."""
     res = run.plan.index
     table = dg.score_table(res.scores, run.meta, bands=run.plan.bands)
+    if run.plan.bands:
+        table["band"] = localise_bands(table["band"], run.plan.bands, run.lang)
     top = table[table["node"] == res.index_code].set_index("unit")
     top = top.join(run.units[["unit_name", *run.plan.groups]])
     return table, top.sort_values("rank")
+
+
+def _band_text(run: Run, shown: str) -> Text:
+    """The band shown in the table (in the report's language) as a Text of both languages."""
+    bands = run.plan.bands or {}
+    below = band_label("<" + min(bands, key=lambda k: float(bands[k])), bands) if bands else None
+    return below if below is not None and shown == below(run.lang) else band_label(shown, bands)
 
 
 def _dims(run: Run) -> tuple[str, list[str]]:
@@ -92,7 +102,7 @@ def ranking(run: Run) -> Section:
               ("综合指数得分与排名", "Index scores and ranks"), note=True)
     wide = res.scores[[root, *dims]].join(res.ranks[[root, *dims]].add_suffix("_rank"))
     sec.table("dimension_scores", wide.round(4), ("各维度得分与排名", "Dimension scores and ranks"), show=0)
-    sec.table("all_scores", table, ("全部层级得分与排名(长表)", "Scores and ranks at every level (long)"), show=0)
+    sec.table("all_scores", table, ("全部层级得分与排名（长表）", "Scores and ranks at every level (long)"), show=0)
     sec.figure("index_distribution", _distribution(run, res.scores[root]), ("综合指数分布", "Distribution of the index"))
     contributions, additive = _contributions(run, top)
     sec.figure("ranking_contributions", contributions, CONTRIBUTION_TITLE[additive])
@@ -112,7 +122,8 @@ def ranking(run: Run) -> Section:
         return sec
     counts = top["band"].value_counts()
     sec.table("band_counts", counts.rename("units").to_frame(), ("各等级单位数", "Units per grade band"))
-    bands = _joined([message_text("index.band_count", band=str(k), n=int(v)) for k, v in counts.items()])
+    bands = _joined([message_text("index.band_count", band=_band_text(run, str(k)), n=int(v))
+                     for k, v in counts.items()])
     sec.finding("index.summary_bands", bands=bands, **params)
     return sec
 
@@ -211,9 +222,10 @@ def cards(run: Run) -> Section:
         name = str(run.units.loc[u, "unit_name"])
         sec.figure(f"card_{u}", _radar(run, u, prof, peers, limits), message_text("index.title_card", unit=name))
         rows.append({"unit": u, "unit_name": run.units.loc[u, "unit_name"],
-                     "text": prof.text(run.lang, names=run.label, unit_name=name, digits=score_digits(scale))})
+                     "text": localise_bands(prof.text(run.lang, names=run.label, unit_name=name,
+                                                      digits=score_digits(scale)), run.plan.bands, run.lang)})
     sec.table("unit_cards", pd.DataFrame(rows).set_index("unit"),
-              ("单位诊断卡(文字)", "Unit diagnosis cards (text)"), show=None)
+              ("单位诊断卡（文字）", "Unit diagnosis cards (text)"), show=None)
     sw = dg.strengths_weaknesses(res.scores[items], n=n_sw, groups=peers)
     sec.table("strengths_weaknesses", sw.table, SW_TITLE[sub])
     _weakness_finding(sec, run, sw.table, sub, n_sw, peers is not None)
@@ -290,7 +302,9 @@ def peers(run: Run) -> Section:
 
 def _bars(run: Run, summary: pd.DataFrame, title: Text) -> Any:
     fig, ax = plt.subplots(figsize=(7, 3.8))
-    summary.rename(columns=run.label).plot.bar(ax=ax)
+    summary.rename(columns=run.label).rename_axis(columns=None).plot.bar(ax=ax)
+    group = summary.index.name
+    ax.set_xlabel(GROUP_NAMES.get(group, Text(str(group), str(group)))(run.lang) if group else "")
     ax.set_ylabel(Text("平均得分", "mean score")(run.lang))
     ax.set_title(title(run.lang))
     ax.legend(fontsize=8, bbox_to_anchor=(1.02, 1), loc="upper left")
@@ -326,7 +340,7 @@ def _years_skip(run: Run, name: str, title: Text) -> Section | None:
 def years(run: Run) -> Section:
     """How did the units' scores change from year to year, on fixed goalposts, up to the ranked
     year?"""
-    title = Text("年度变化(固定目标值)", "Year-on-year change on fixed goalposts")
+    title = Text("年度变化（固定目标值）", "Year-on-year change on fixed goalposts")
     skipped = _years_skip(run, "index.years", title)
     if skipped is not None:
         return skipped
@@ -343,9 +357,9 @@ def years(run: Run) -> Section:
     yoy = dg.year_on_year(scores_by_year, nodes=[root, *dims])
     last = yoy[(yoy["year_to"] == max(scores_by_year)) & (yoy["node"] == root)].set_index("unit")
     last = last.join(run.units[["unit_name"]]).sort_values("change")
-    sec.table("year_on_year", yoy, ("年度变化(固定目标值)", "Year-on-year change (fixed goalposts)"))
+    sec.table("year_on_year", yoy, ("年度变化（固定目标值）", "Year-on-year change (fixed goalposts)"))
     means = pd.DataFrame({y: s[[root, *dims]].mean() for y, s in scores_by_year.items()}).T
-    sec.table("yearly_means", means.round(4), ("各年平均得分(固定目标值)", "Mean scores by year (fixed goalposts)"))
+    sec.table("yearly_means", means.round(4), ("各年平均得分（固定目标值）", "Mean scores by year (fixed goalposts)"))
     sec.figure("yearly_means", _yearly(run, means), ("各年平均得分", "Mean scores by year"))
     mean_change = float(last["change"].mean())
     sec.result("mean_change_last_year", round(mean_change, 6),
@@ -364,10 +378,11 @@ def years(run: Run) -> Section:
 
 def _yearly(run: Run, means: pd.DataFrame) -> Any:
     fig, ax = plt.subplots(figsize=(7, 4))
-    means.rename(columns=run.label).plot(ax=ax, marker="o")
+    means.rename(columns=run.label).rename_axis(index=None, columns=None).plot(ax=ax, marker="o")
+    ax.set_xlabel(Text("年份", "year")(run.lang))
     ax.set_xticks(list(means.index))
     ax.set_ylabel(Text("平均得分", "mean score")(run.lang))
-    ax.set_title(Text("各年平均得分(固定目标值)", "Mean scores by year (fixed goalposts)")(run.lang))
+    ax.set_title(Text("各年平均得分（固定目标值）", "Mean scores by year (fixed goalposts)")(run.lang))
     ax.legend(fontsize=8, bbox_to_anchor=(1.02, 1), loc="upper left")
     fig.tight_layout()
     return fig
@@ -380,7 +395,7 @@ def _yearly(run: Run, means: pd.DataFrame) -> Any:
 def comparability(run: Run) -> Section:
     """Are the data rescaled within each year (min-max on that year's worst and best unit), so that
     levels do not compare across years? Checked on the years up to the ranked one."""
-    title = Text("年度可比性:数据是否逐年重新标准化?", "Year-to-year comparability: are the data rescaled every year?")
+    title = Text("年度可比性：数据是否逐年重新标准化?", "Year-to-year comparability: are the data rescaled every year?")
     skipped = _years_skip(run, "index.comparability", title)
     if skipped is not None:
         return skipped
@@ -396,14 +411,14 @@ def comparability(run: Run) -> Section:
     names = panel.set_index(["unit_id", "year"])["unit_name"]
     discordant.insert(4, "unit_name", [names.get((u, y), u) for u, y in
                                        zip(discordant["unit"], discordant["year_to"], strict=True)])
-    sec.table("rescaling_anchors", drift.anchors, ("各指标各年的最小值与最大值(锚点)",
+    sec.table("rescaling_anchors", drift.anchors, ("各指标各年的最小值与最大值（锚点）",
               "Each indicator's minimum and maximum by year (anchors)"), index=False, show=0)
     sec.table("rescaling_transitions", transitions, ("相邻年份之间得分与名次的变化",
               "Change of scores and ranks between consecutive years"), index=False, note=True)
     sec.table("rescaling_discordant", discordant, ("得分与名次反向变化的单位",
               "Units whose score and rank moved in opposite directions"), index=False, show=0)
     rescaled = list(drift.rescaled)
-    sec.result("rescaled_indicators", rescaled, ("逐年重新标准化(锚点落在量表两端)的指标",
+    sec.result("rescaled_indicators", rescaled, ("逐年重新标准化（锚点落在量表两端）的指标",
                "Indicators rescaled within each year (anchors on the scale's ends)"))
     sec.result("max_share_discordant", round(float(transitions["share_discordant"].max()), 6),
                ("得分与名次反向变化的单位最高占比",
@@ -440,7 +455,7 @@ def _rescaled_finding(sec: Section, drift: Any, discordant: pd.DataFrame) -> Non
                                score_from=float(u["score_from"]), score_to=float(u["score_to"]),
                                rank_from=float(u["rank_from"]), rank_to=float(u["rank_to"]))
     sec.finding("index.rescaled", n_rescaled=len(rescaled), n_ind=len(drift.pinned_years),
-                which=_joined(which, ";", "; "), year_from=y0, year_to=y1, moves=_joined(moves, ";", "; "),
+                which=_joined(which, "；", "; "), year_from=y0, year_to=y1, moves=_joined(moves, "；", "; "),
                 example=example, rho_low=float(tr["spearman"].min()), rho_high=float(tr["spearman"].max()))
 
 
@@ -489,7 +504,8 @@ def _outcome_verdict(run: Run, sec: Section, shares: pd.DataFrame, out_share: fl
 
 def _shares_figure(run: Run, upper: pd.DataFrame) -> Any:
     fig, ax = plt.subplots(figsize=(7, 3.8))
-    upper.rename(index=lambda c: f"{c} {run.label(c)}").plot.barh(stacked=True, ax=ax)
+    shown = upper.rename(index=lambda c: f"{c} {run.label(c)}", columns=lambda k: column_label(k, run.lang))
+    shown.rename_axis(index=None, columns=None).plot.barh(stacked=True, ax=ax)
     ax.set_xlabel(Text("名义权重占比", "nominal weight share")(run.lang))
     ax.set_title(Text("投入/产出/成效权重占比", "Weight share by indicator kind")(run.lang))
     ax.invert_yaxis()

@@ -23,7 +23,7 @@ import pandas as pd
 
 from dgpe import plotting
 from dgpe.catalogue import message_text
-from dgpe.sections.base import Section, requires
+from dgpe.sections.base import Section, in_language, requires
 from dgpe.text import Text
 from methods import MethodError
 from methods.psychometrics import reliability
@@ -65,8 +65,8 @@ def grade(run: Run, value: float, grades: tuple[str, ...], floor: str) -> Text:
     return message_text(f"reliability.label_{floor}")
 
 
-def _joined(texts: list[Text], sep: str = "; ") -> Text:
-    return Text(sep.join(t.zh for t in texts), sep.join(t.en for t in texts))
+def _joined(texts: list[Text], zh: str = "；", en: str = "; ") -> Text:
+    return Text(zh.join(t.zh for t in texts), en.join(t.en for t in texts))
 
 
 def _analysed(run: Run, sec: Section, verdicts: pd.DataFrame) -> pd.DataFrame:
@@ -110,7 +110,7 @@ def survey_scales(run: Run) -> Section:
     sec.data["verdicts"] = [(table, "survey scale")]
     if table.empty:
         return sec
-    sec.table("survey_reliability", table, ("问卷量表信度", "Reliability of the survey scales"), note=True)
+    sec.table("survey_reliability", in_language(table, run.lang), ("问卷量表信度", "Reliability of the survey scales"), note=True)
     sec.table("survey_items", items, ("问卷题项分析", "Item analysis of the survey scales"))
     fig = _alpha_bar(run, table["alpha"], Text("问卷量表 Cronbach α", "Cronbach's alpha of the survey scales"))
     sec.figure("survey_alpha", fig, ("问卷量表 α", "Survey scale alpha"))
@@ -158,10 +158,10 @@ def dimensions(run: Run) -> Section:
     subs, sub_items = _blocks(run, sec, fw.subdimension_of())
     sec.data["verdicts"] = [(dims, "dimension"), (subs, "sub-dimension")]
     if not dims.empty:
-        sec.table("dimension_reliability", dims, ("维度信度(指标已统一方向并标准化)",
+        sec.table("dimension_reliability", in_language(dims, run.lang), ("维度信度（指标已统一方向并标准化）",
                                                   "Reliability of the dimensions (oriented, standardised indicators)"))
     if not subs.empty:
-        sec.table("subdimension_reliability", subs, ("子维度信度", "Reliability of the sub-dimensions"))
+        sec.table("subdimension_reliability", in_language(subs, run.lang), ("子维度信度", "Reliability of the sub-dimensions"))
     elif not run.plan.has("subdimensions"):
         sec.finding("reliability.no_subdimensions")
     both = pd.concat([v for v in (dims, subs) if not v.empty]) if not (dims.empty and subs.empty) else dims
@@ -199,7 +199,7 @@ def _block_findings(run: Run, sec: Section, both: pd.DataFrame, *, has_subs: boo
 
 def delphi(run: Run) -> Section:
     """Do the Delphi experts agree on the indicators' importance, and more so in later rounds?"""
-    title = Text("专家一致性(德尔菲)", "Expert agreement (Delphi)")
+    title = Text("专家一致性（德尔菲）", "Expert agreement (Delphi)")
     ratings = run.delphi
     if not run.plan.has("delphi") or ratings is None:
         return Section.skip("reliability.delphi", title, run.plan.why_not("delphi").key)
@@ -214,7 +214,7 @@ def delphi(run: Run) -> Section:
     for lang in ("en", "zh"):
         agreement[f"w_label_{lang}"] = [grade(run, w, W_GRADES, "w_very_weak")(lang) for w in agreement["kendall_w"]]
         agreement[f"icc2k_label_{lang}"] = [grade(run, v, ICC_GRADES, "icc_poor")(lang) for v in agreement["icc2k"]]
-    sec.table("delphi_agreement", agreement, ("各轮专家意见协调程度", "Expert agreement per Delphi round"), note=True)
+    sec.table("delphi_agreement", in_language(agreement, run.lang), ("各轮专家意见协调程度", "Expert agreement per Delphi round"), note=True)
     sec.table("delphi_icc_last_round", icc_last, message_text("reliability.icc_title", round=last))
     sec.result("kendall_w_by_round", agreement["kendall_w"].round(12).to_dict(), ("各轮 Kendall W", "Kendall's W by round"))
     alpha = _limit(run, "p_value")

@@ -24,7 +24,7 @@ import pandas as pd
 
 from dgpe.catalogue import message_text
 from dgpe.plan import scale_label
-from dgpe.sections.base import Section, requires
+from dgpe.sections.base import Section, localise_bands, requires
 from dgpe.text import Text
 
 __all__ = ["uncertainty", "rank_intervals", "top_bottom", "tiers", "drivers", "importance",
@@ -132,7 +132,7 @@ def rank_intervals(run: Any, ua: Section) -> Section:
     res = _result(ua)
     sec = Section(name, Text(*title))
     s = res.units
-    sec.figure("rank_intervals", _rank_interval_figure(s, run.lang), ("排名区间(按名义排名排序)", "Rank intervals ordered by nominal rank"), note=True)
+    sec.figure("rank_intervals", _rank_interval_figure(s, run.lang), ("排名区间（按名义排名排序）", "Rank intervals ordered by nominal rank"), note=True)
     table = s.copy()
     table.insert(0, "unit_name", [unit_name(run, u) for u in table.index])
     table["interval_width"] = table["q95"] - table["q05"]
@@ -208,7 +208,7 @@ def drivers(run: Any, ua: Section) -> Section:
     sec = Section(name, Text(*title))
     so = res.sobol.rename(index=lambda c: input_name(c)(lang))
     sec.figure("sobol_indices", _sobol_figure(so, lang), ("各方法选择的 Sobol 敏感性指数", "Sobol' indices of the methodological choices"), note=True)
-    sec.table("sobol_indices", res.sobol, ("Sobol 一阶与总效应指数(含自助法区间)", "First- and total-order Sobol' indices (bootstrap intervals)"), note=True)
+    sec.table("sobol_indices", res.sobol, ("Sobol 一阶与总效应指数（含自助法区间）", "First- and total-order Sobol' indices (bootstrap intervals)"), note=True)
     ranked = res.sobol["total"].sort_values(ascending=False)
     sec.result("main_driver", ranked.index[0], ("最主要的方法选择", "Choice that matters most"))
     if res.sobol_units is not None:
@@ -296,10 +296,11 @@ def bands(run: Any, ua: Section) -> Section:
     sure = run.plan.threshold("sensitivity.band_sure_share")
     unsure = bp[bp.max(axis=1) < sure]
     table = bp.copy()
+    table.columns = localise_bands(table.columns, run.plan.bands, run.lang)
     table.insert(0, "unit_name", [unit_name(run, u) for u in table.index])
     sec = Section(name, Text(*title))
     sec.table("band_probability", table.round(6), ("各单位落入各等级的概率", "Probability of each grade band"), show=15)
-    sec.result("units_band_uncertain", len(unsure), (f"等级不确定(最大概率 < {sure:.0%})的单位数", f"Units whose band is uncertain (max probability < {sure:.0%})"))
+    sec.result("units_band_uncertain", len(unsure), (f"等级不确定（最大概率 < {sure:.0%}）的单位数", f"Units whose band is uncertain (max probability < {sure:.0%})"))
     return sec
 
 
@@ -354,7 +355,7 @@ def _tier_finding(run: Any, res: Any, sec: Section) -> None:
 def _kind_finding(run: Any, by_kind: pd.DataFrame, sec: Section) -> None:
     parts = [message_text("sensitivity.kind_share", kind=KIND_NAMES.get(str(k), Text(str(k), str(k))),
                           weight=r["weight_share"], importance=r["importance_share"]) for k, r in by_kind.iterrows()]
-    shares = Text(";".join(p.zh for p in parts), "; ".join(p.en for p in parts))
+    shares = Text("；".join(p.zh for p in parts), "; ".join(p.en for p in parts))
     if "outcome" not in by_kind.index:
         sec.finding("sensitivity.kinds_no_outcome", shares=shares)
         return
@@ -377,7 +378,7 @@ def _rank_interval_figure(s: pd.DataFrame, lang: str) -> Any:
     ax.scatter(x, s["median"], s=10, color=plotting.PALETTE[1], zorder=3, label=Text("中位排名", "median rank")(lang))
     ax.scatter(x, s["nominal_rank"], s=10, marker="_", color="black", zorder=4, label=Text("名义排名", "nominal rank")(lang))
     ax.invert_yaxis()
-    ax.set_xlabel(Text("单位(按名义排名)", "units (by nominal rank)")(lang))
+    ax.set_xlabel(Text("单位（按名义排名）", "units (by nominal rank)")(lang))
     ax.set_ylabel(Text("排名", "rank")(lang))
     ax.set_title(Text("综合指数的排名区间", "Rank intervals of the index")(lang))
     ax.legend(loc="lower right", fontsize=8)
@@ -419,7 +420,7 @@ def _sobol_figure(so: pd.DataFrame, lang: str) -> Any:
     ax.set_yticks(y, so.index)
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
-    ax.set_xlabel(Text("敏感性指数(平均绝对排名变动)", "Sobol' index (mean absolute rank shift)")(lang))
+    ax.set_xlabel(Text("敏感性指数（平均绝对排名变动）", "Sobol' index (mean absolute rank shift)")(lang))
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig

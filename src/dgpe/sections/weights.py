@@ -28,6 +28,7 @@ import pandas as pd
 from dgpe import plotting
 from dgpe.catalogue import message_text
 from dgpe.sections.base import Section, requires
+from dgpe.tablefmt import column_label
 from dgpe.text import Text
 from methods import MethodError, MethodWarning
 from methods import weights as wt
@@ -85,7 +86,7 @@ def ahp_consistency(run: Any) -> Section:
     group = cons[cons["expert"] == "group"]
     sec.table("ahp_cr", per_expert.pivot(index="expert", columns="node", values="cr").round(4),
               ("各专家判断矩阵的一致性比率 CR", "Consistency ratio CR of each expert's matrices"))
-    sec.table("ahp_group", group.set_index("node").round(4), ("群组(AIJ)判断矩阵", "Group (AIJ) matrices"), show=0)
+    sec.table("ahp_group", group.set_index("node").round(4), ("群组（AIJ）判断矩阵", "Group (AIJ) matrices"), show=0)
     n_bad = int((~per_expert["consistent"].astype(bool)).sum())
     sec.result("ahp_inconsistent_matrices", n_bad, ("CR ≥ 0.1 的判断矩阵数", "Matrices with CR ≥ 0.1"))
     pooled = "weights.ahp_pooled_consistent" if (group["cr"] < cr).all() else "weights.ahp_pooled_inconsistent"
@@ -157,16 +158,17 @@ def candidates(run: Any) -> Section:
               ("各方案下维度的有效权重", "Effective dimension weights under each scheme"), note=True)
     sec.table("weights_indicators", effective.loc[run.framework.indicator_codes].round(5),
               ("各方案下指标的有效权重", "Effective indicator weights under each scheme"), show=0)
-    sec.figure("weights_dimensions", _dimension_figure(run, dim_table), ("维度权重:各方案比较", "Dimension weights by scheme"))
+    sec.figure("weights_dimensions", _dimension_figure(run, dim_table), ("维度权重：各方案比较", "Dimension weights by scheme"))
     sec.data["weights"] = weights
     return sec
 
 
 def _dimension_figure(run: Any, dim_table: pd.DataFrame) -> Any:
     fig, ax = plt.subplots(figsize=(7, 4))
-    dim_table.rename(index=lambda c: f"{c} {run.label(c)}").T.plot.bar(stacked=True, ax=ax)
+    shown = dim_table.rename(index=lambda c: f"{c} {run.label(c)}", columns=lambda k: column_label(k, run.lang))
+    shown.rename_axis(index=None, columns=None).T.plot.bar(stacked=True, ax=ax)
     ax.set_ylabel(Text("有效权重", "effective weight")(run.lang))
-    ax.set_title(Text("维度权重:各方案比较", "Dimension weights by scheme")(run.lang))
+    ax.set_title(Text("维度权重：各方案比较", "Dimension weights by scheme")(run.lang))
     ax.legend(fontsize=8, bbox_to_anchor=(1.02, 1), loc="upper left")
     fig.tight_layout()
     return fig
@@ -220,11 +222,11 @@ def rankings(run: Any, weights: dict[str, pd.Series] | None = None) -> Section:
                            for k, w in weights.items()})
     agree = dg.ranking_agreement(scores, reference=own)
     against = (("相对专家权重的名次变动", "Rank shifts against the expert weights") if own == "expert"
-               else (f"相对本次运行权重({own})的名次变动", f"Rank shifts against the run's weights ({own})"))
+               else (f"相对本次运行权重（{own}）的名次变动", f"Rank shifts against the run's weights ({own})"))
     sec.table("rank_spearman", agree.spearman.round(4), ("各权重方案排名的 Spearman 相关", "Spearman correlation of the rankings"),
               note=True)
     sec.table("rank_shifts", agree.shifts.round(3), against)
-    fig = plotting.correlation_heatmap(agree.spearman, title=Text("排名相关(Spearman)", "Rank correlation (Spearman)")(lang))
+    fig = plotting.correlation_heatmap(_labelled(agree.spearman, lang), title=Text("排名相关（Spearman）", "Rank correlation (Spearman)")(lang))
     sec.figure("rank_spearman", fig, ("排名相关", "Rank correlation"))
     worst = agree.shifts.drop(index=own)["max_abs_shift"].idxmax()
     rho_min = agree.spearman.loc[own].drop(own).min()
@@ -266,7 +268,7 @@ def delphi(run: Any) -> Section:
     dropped = pd.DataFrame({"round": list(res.dropped), "n_dropped": [len(v) for v in res.dropped.values()],
                             "dropped": [", ".join(v) for v in res.dropped.values()]}).set_index("round")
     sec.table("delphi_concordance", res.concordance.drop(columns="experts_excluded").round(4),
-              ("各轮专家协调系数(Kendall's W)", "Kendall's W per round"))
+              ("各轮专家协调系数（Kendall's W）", "Kendall's W per round"))
     sec.table("delphi_stats", res.stats.set_index(["round", "indicator"]).round(4), ("各轮指标统计", "Indicator statistics per round"),
               show=0)
     sec.table("delphi_dropped", dropped, ("各轮按保留规则将删除的指标", "Indicators each round's rule would drop"), note=True)
@@ -285,3 +287,8 @@ def delphi(run: Any) -> Section:
         authority = message_text("weights.authority_adequate" if res.mean_authority >= cut else "weights.authority_weak", cut=cut)
         sec.finding("weights.delphi_last_round", level=level, cr=res.mean_authority, authority=authority, **params)
     return sec
+
+
+def _labelled(matrix: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A method-by-method matrix with the methods' names in ``lang`` (``entropy`` → 熵权法)."""
+    return matrix.rename(index=lambda k: column_label(k, lang), columns=lambda k: column_label(k, lang))

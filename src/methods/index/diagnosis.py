@@ -294,24 +294,25 @@ class UnitProfile(Result):
             return names(c) if callable(names) else str(names.get(c, c))
 
         who = unit_name or str(self.unit)
-        s_items = [f"{nm(r.item)} ({r.percentile:.0%})" for r in self.strengths.itertuples()]
-        w_items = [f"{nm(r.item)} ({r.percentile:.0%})" for r in self.weaknesses.itertuples()]
+        paren = ("（", "）") if lang == "zh" else (" (", ")")
+        s_items = [f"{nm(r.item)}{paren[0]}{r.percentile:.0%}{paren[1]}" for r in self.strengths.itertuples()]
+        w_items = [f"{nm(r.item)}{paren[0]}{r.percentile:.0%}{paren[1]}" for r in self.weaknesses.itertuples()]
         best = self.dimensions.sort_values("score", ascending=False).index
         if lang == "zh":
-            parts = [f"{who}综合得分 {self.score:.{digits}f},在 {self.n_units} 个单位中排名第 "
+            parts = [f"{who}综合得分 {self.score:.{digits}f}，在 {self.n_units} 个单位中排名第 "
                      f"{self.rank:.0f}"]
             if self.band:
-                parts[0] += f"(等级:{self.band})"
+                parts[0] += f"（等级：{self.band}）"
             if self.group is not None and self.rank_in_group is not None:
-                parts.append(f"在{self.group}({self.group_size} 个单位)中排名第 "
+                parts.append(f"在{self.group}（{self.group_size} 个单位）中排名第 "
                              f"{self.rank_in_group:.0f}")
             if len(best):
-                parts.append(f"最强维度为{nm(best[0])},最弱维度为{nm(best[-1])}")
+                parts.append(f"最强维度为{nm(best[0])}，最弱维度为{nm(best[-1])}")
             if s_items:
-                parts.append("相对同类的优势指标:" + "、".join(s_items))
+                parts.append("相对同类的优势指标：" + "、".join(s_items))
             if w_items:
-                parts.append("短板指标:" + "、".join(w_items))
-            return ";".join(parts) + "。(括号内为相对同类的百分位)"
+                parts.append("短板指标：" + "、".join(w_items))
+            return "；".join(parts) + "。（括号内为相对同类的百分位）"
         parts = [f"{who} scores {self.score:.{digits}f}, rank {self.rank:.0f} of {self.n_units}"]
         if self.band:
             parts[0] += f" (band: {self.band})"

@@ -603,12 +603,12 @@ IMPUTATION = Registry("imputation", {"en": "imputation method", "zh": "缺失值
          "min_j + 行均值 × (max_j − min_j)"),
     _imp("regression", "cross", _fill_regression, "OLS on the complete sibling indicators", "回归插补",
          "x_ij = OLS fit on the siblings", "x_ij = 同级指标的最小二乘拟合值"),
-    _imp("panel_latest", "panel", _fill_panel, "the unit's latest earlier observation", "面板:最近值",
+    _imp("panel_latest", "panel", _fill_panel, "the unit's latest earlier observation", "面板：最近值",
          "x_it = x_i,t-k, smallest k", "x_it = 最近一期观测值", _MAX_T),
     _imp("panel_linear", "panel", _fill_panel, "linear interpolation along time within a unit",
-         "面板:线性插值", "linear in t, constant beyond the ends", "按时间线性插值,两端取常数"),
+         "面板：线性插值", "linear in t, constant beyond the ends", "按时间线性插值，两端取常数"),
     _imp("panel_constant", "panel", _fill_panel, "step interpolation along time within a unit",
-         "面板:阶梯插值", "step in t, constant beyond the ends", "按时间阶梯插值,两端取常数"),
+         "面板：阶梯插值", "step in t, constant beyond the ends", "按时间阶梯插值，两端取常数"),
 ])
 #: Names of the imputation methods: a live view of :data:`IMPUTATION`.
 IMPUTE_METHODS = IMPUTATION.view()

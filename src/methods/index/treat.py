@@ -359,7 +359,7 @@ TREATMENT = Registry("treatment", {"en": "treatment method", "zh": "异常值处
                label={"en": "JRC rule", "zh": "JRC 规则"},
                label_long={"en": "winsorise up to winmax points, then log if still skewed "
                                  "(COINr default)",
-                           "zh": "先缩尾至多 winmax 个点,仍偏态则取对数(COINr 默认)"},
+                           "zh": "先缩尾至多 winmax 个点，仍偏态则取对数（COINr 默认）"},
                formula={"en": "fails if |skew| >= 2 and kurtosis >= 3.5",
                         "zh": "|偏度| ≥ 2 且峰度 ≥ 3.5 判为异常"}),
     MethodInfo("winsorise", "treatment", function=treat, params=_WIN,
@@ -368,7 +368,7 @@ TREATMENT = Registry("treatment", {"en": "treatment method", "zh": "异常值处
                formula={"en": "extreme values set to the next value", "zh": "极端值替换为次极值"}),
     MethodInfo("log", "treatment", function=treat, params=_APPLY,
                label={"en": "log", "zh": "对数"},
-               label_long={"en": "log transform without winsorisation", "zh": "对数变换(不缩尾)"},
+               label_long={"en": "log transform without winsorisation", "zh": "对数变换（不缩尾）"},
                formula={"en": "log(x - min + 0.01 (max - min))",
                         "zh": "log(x − min + 0.01 (max − min))"}),
     MethodInfo("boxcox", "treatment", function=treat,
