@@ -52,11 +52,11 @@ def default_note(tmp_path_factory):
 def test_method_chapters_state_the_configured_build(default_note):
     text = text_of(default_note)
     assert headings(default_note)[:4] == ["1 评价目的与指标体系", "2 数据与处理", "3 权重", "4 汇总与等级"]
-    assert "缺失值采用组内均值插补填补(x_ij = 所在组的均值,分组变量为 province),共填补 214 个单元,涉及 42 项指标" in text
-    assert "异常值处理采用 JRC 规则" in text and "42 项指标中有 2 项触发处理,共改动 2 个数据点" in text
-    assert "标准化采用极差标准化(默认 0–100),公式为 l + (u − l)(x − min)/(max − min),参数 range = [0, 100]" in text
-    assert "权重采用指标框架中的专家权重(w = 框架权重,同级内归一)" in text
-    assert "各层级均采用加权算术平均(完全补偿)逐级汇总:得分 = Σ w_c x_c" in text
+    assert "缺失值采用组内均值插补填补（x_ij = 所在组的均值，分组变量为 province），共填补 214 个单元，涉及 42 项指标" in text
+    assert "异常值处理采用 JRC 规则" in text and "42 项指标中有 2 项触发处理，共改动 2 个数据点" in text
+    assert "标准化采用极差标准化（默认 0–100），公式为 l + (u − l)(x − min)/(max − min)，参数 range = [0, 100]" in text
+    assert "权重采用指标框架中的专家权重（w = 框架权重，同级内归一）" in text
+    assert "各层级均采用加权算术平均（完全补偿）逐级汇总：得分 = Σ w_c x_c" in text
     assert "低于最低分数线 60 的单位不定等级" in text
     treated = table(default_note, "经异常值处理的指标")
     assert treated["code"].tolist() == ["A1.4", "B3.1"]
@@ -78,16 +78,16 @@ def test_a_changed_config_changes_the_method_sentences(tmp_path, default_note):
     blocks = plan_note(tmp_path, CONFIG, ["build.normalise={method: zscore}", "build.weights=entropy",
                                           "build.impute={method: median}", "build.treat=null", "bands=null"])
     text, before = text_of(blocks), text_of(default_note)
-    assert "标准化采用 Z 分数标准化,公式为 m + s (x − 均值)/标准差" in text and "极差标准化" not in text.split("3 权重")[0]
-    assert "权重在标准化后的指标上按熵权法(离散程度越大权重越大)计算" in text
+    assert "标准化采用 Z 分数标准化，公式为 m + s (x − 均值)/标准差" in text and "极差标准化" not in text.split("3 权重")[0]
+    assert "权重在标准化后的指标上按熵权法（离散程度越大权重越大）计算" in text
     assert "缺失值采用全体中位数插补填补" in text and "未作异常值处理" in text
-    assert "本次评价不划分等级:运行配置没有设置等级(bands)。" in text
-    for sentence in ("组内均值插补", "JRC 规则", "专家权重(w = 框架权重"):
+    assert "本次评价不划分等级：运行配置没有设置等级（bands）。" in text
+    for sentence in ("组内均值插补", "JRC 规则", "专家权重（w = 框架权重"):
         assert sentence in before and sentence not in text, sentence
     mixed = text_of(plan_note(tmp_path, CONFIG, ["build.normalise={method: minmax, range: [1, 100]}",
                                                  "build.aggregate={default: arithmetic, 4: geometric}"]))
     assert "参数 range = [1, 100]" in mixed and "各层级的汇总方法如下" in mixed
-    assert "加权几何平均(部分补偿;要求 x > 0): Π x_c^{w_c}(汇总为地方政府数字政务绩效指数)" in mixed
+    assert "加权几何平均（部分补偿；要求 x > 0）：Π x_c^{w_c}（汇总为地方政府数字政务绩效指数）" in mixed
 
 
 def test_english_note_has_no_chinese_in_the_method_sentences(tmp_path):
@@ -131,5 +131,5 @@ def test_ranking_table_has_every_ranked_unit(index_report):
     figures = [p[0] for kind, p in blocks if kind == "figure"]
     assert any("各维度的贡献" in f for f in figures) and any("综合指数分布" in f for f in figures)
     text = text_of(blocks)
-    assert "编制单位:某省数据局" in text and "编制日期:2030-01-02" in text
+    assert "编制单位：某省数据局" in text and "编制日期：2030-01-02" in text
     assert "dgpe verify reports/2030-01-02-default" in text

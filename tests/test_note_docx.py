@@ -132,7 +132,7 @@ def test_no_markdown_backticks_and_no_zero_row_notes(zh_docx):
     doc = Document(str(zh_docx))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "`" not in text and "dgpe verify" in text
-    assert "另有 0" not in text and "仅列出前 30 行(共 40 行)" in text
+    assert "另有 0" not in text and "仅列出前 30 行（共 40 行）" in text
 
 
 def test_figures_at_print_size(zh_docx, tmp_path):

@@ -220,23 +220,28 @@ def zh_literals(tree: ast.AST) -> list[ast.expr]:
 
 
 def fix_python(source: str) -> str:
-    """Python source with :func:`fullwidth` applied to the Chinese halves of bilingual literals."""
+    """Python source with :func:`fullwidth` applied to the Chinese halves of bilingual literals
+    (each string token of an implicitly concatenated literal over several lines too)."""
+    import io
+    import tokenize
+
     lines = source.splitlines(keepends=True)
-    unique = {(n.lineno, n.col_offset): n for n in zh_literals(ast.parse(source))}
-    nodes = [unique[k] for k in sorted(unique, reverse=True)]
-    for node in nodes:
-        if node.lineno != node.end_lineno or node.end_col_offset is None:
-            continue
-        line = lines[node.lineno - 1]
-        start, end = _char_offsets(line, node.col_offset, node.end_col_offset)
-        new = _fix_literal(line[start:end], fields_chinese=isinstance(node, ast.Constant))
-        lines[node.lineno - 1] = line[:start] + new + line[end:]
+    nodes = {(n.lineno, n.col_offset): n for n in zh_literals(ast.parse(source))}.values()
+    spans = [((n.lineno, n.col_offset), (n.end_lineno or n.lineno, n.end_col_offset or 0), isinstance(n, ast.Constant))
+             for n in nodes]
+    tokens = [t for t in tokenize.generate_tokens(io.StringIO(source).readline) if t.type == tokenize.STRING]
+    todo = []
+    for tok in tokens:
+        for start, end, constant in spans:
+            if start <= tok.start and tok.end <= end and tok.start[0] == tok.end[0]:
+                todo.append((tok, constant))
+                break
+    for tok, constant in sorted(todo, key=lambda x: x[0].start, reverse=True):
+        row, col = tok.start
+        line = lines[row - 1]
+        end_col = tok.end[1]
+        lines[row - 1] = line[:col] + _fix_literal(line[col:end_col], fields_chinese=constant) + line[end_col:]
     return "".join(lines)
-
-
-def _char_offsets(line: str, *byte_offsets: int) -> list[int]:
-    raw = line.encode("utf-8")
-    return [len(raw[:b].decode("utf-8")) for b in byte_offsets]
 
 
 def _fix_literal(literal: str, *, fields_chinese: bool = True) -> str:

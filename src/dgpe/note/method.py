@@ -35,7 +35,7 @@ def _depths(nb: NoteBuilder) -> dict[str, int]:
 
 
 def _level_word(nb: NoteBuilder, depth: int, count: int = 1) -> str:
-    """一级指标 … / dimension(s), sub-dimension(s), level-3 node(s)."""
+    """一级指标 … / dimension(s)，sub-dimension(s)，level-3 node(s)."""
     en = LEVEL_EN.get(depth, f"level-{depth} node")
     return nb.t(f"{ORDINAL.get(depth, str(depth))}级指标", en + ("s" if count != 1 else ""))
 
@@ -99,8 +99,8 @@ def framework_chapter(nb: NoteBuilder, title: str) -> None:
     if fw.has_index:
         what = nb.t(f"对 {n_units} 个单位 {year} 年的表现作出评价", f"covers {n_units} units in {year}") \
             if n_units and year else nb.t("对各单位的表现作出评价", "covers the units")
-        nb.p(nb.t(f"本评价依据“{title}”{what}。本章列出指标体系;其后各章说明数据处理、权重与汇总方法,"
-                  "检验信度、效度与稳健性,并给出评价结果。",
+        nb.p(nb.t(f"本评价依据“{title}”{what}。本章列出指标体系；其后各章说明数据处理、权重与汇总方法，"
+                  "检验信度、效度与稳健性，并给出评价结果。",
                   f"This evaluation {what}, using the framework “{title}”. This chapter sets out the framework; "
                   "the next chapters state how the data were processed, weighted and aggregated, test "
                   "reliability, validity and robustness, and give the results."))
@@ -127,8 +127,8 @@ def _framework_structure(nb: NoteBuilder) -> None:
     n_neg = sum(1 for n in fw.indicators if n.direction == "negative")
     tree_zh = f"{joined(parts, 'zh')}和 " if parts else ""
     tree_en = f"{joined(parts, 'en')} and " if parts else ""
-    nb.p(nb.t(f"指标体系共设 {tree_zh}{n_ind} 项评价指标" + (f"(其中{kind_text})" if kind_text else "")
-              + (f";负向指标 {n_neg} 项,其余为正向指标。" if n_neg else ";全部为正向指标。"),
+    nb.p(nb.t(f"指标体系共设 {tree_zh}{n_ind} 项评价指标" + (f"（其中{kind_text}）" if kind_text else "")
+              + (f"；负向指标 {n_neg} 项，其余为正向指标。" if n_neg else "；全部为正向指标。"),
               f"The framework has {tree_en}{n_ind} indicators" + (f" ({kind_text})" if kind_text else "")
               + (f"; {n_neg} indicators are negative (lower is better), the others positive." if n_neg
                  else "; all are positive (higher is better).")))
@@ -137,8 +137,8 @@ def _framework_structure(nb: NoteBuilder) -> None:
     nodes = _node_table(nb)
     if len(nodes):
         ref = nb.table(nb.t("各级指标的权重", "Weights of the aggregate nodes"), nodes)
-        nb.p(nb.t(f"{ref} 与下表中的“权重”为本次运行采用的最终权重({label},同级内归一);“有效权重”为自上而下"
-                  "各级权重之积,即该项在综合指数中的份额,全部评价指标的有效权重合计为 1。",
+        nb.p(nb.t(f"{ref} 与下表中的“权重”为本次运行采用的最终权重（{label}，同级内归一）；“有效权重”为自上而下"
+                  "各级权重之积，即该项在综合指数中的份额，全部评价指标的有效权重合计为 1。",
                   f"In {ref} and the next table, “weight” is the final weight the run used ({label}, rescaled "
                   "within siblings); “effective weight” is the product of the weights down the tree, the node's "
                   "share of the index (the indicators' effective weights sum to 1)."))
@@ -183,8 +183,8 @@ def _coverage(nb: NoteBuilder) -> None:
         missing = sum(d.get("missing", {}).values())
         file = Path(str(nb.cfg.data.indicators)).name
         year = nb.plan.get("year")
-        nb.p(nb.t(f"指标数据取自 {file}。{year} 年数据覆盖 {d['n_units']} 个单位、{d['n_indicators']} 项指标,"
-                  f"共 {number(cells, 'int')} 个数据单元,其中缺失 {number(missing, 'int')} 个(占 {number(missing / cells, 'pct')})。",
+        nb.p(nb.t(f"指标数据取自 {file}。{year} 年数据覆盖 {d['n_units']} 个单位、{d['n_indicators']} 项指标，"
+                  f"共 {number(cells, 'int')} 个数据单元，其中缺失 {number(missing, 'int')} 个（占 {number(missing / cells, 'pct')}）。",
                   f"The indicator data come from {file}. In {year} they cover {d['n_units']} units and "
                   f"{d['n_indicators']} indicators, {number(cells, 'int')} cells, of which {number(missing, 'int')} "
                   f"are missing ({number(missing / cells, 'pct')})."))
@@ -215,8 +215,8 @@ def _imputation(nb: NoteBuilder) -> None:
     if nb.cfg.panel_impute is not None:
         m = f"panel_{nb.cfg.panel_impute.method}"
         n = sum((panel or {}).values())
-        nb.p(nb.t(f"构建指数前,先用同一单位其他年份的数据填补缺失值({method_label('imputation', m, 'zh', 'label_long')}:"
-                  f"{method_label('imputation', m, 'zh', 'formula')}),{nb.plan.get('year')} 年共填补 {n} 个单元。",
+        nb.p(nb.t(f"构建指数前，先用同一单位其他年份的数据填补缺失值（{method_label('imputation', m, 'zh', 'label_long')}："
+                  f"{method_label('imputation', m, 'zh', 'formula')}），{nb.plan.get('year')} 年共填补 {n} 个单元。",
                   f"Before the build, missing cells are filled from the same unit's other years "
                   f"({method_label('imputation', m, 'en', 'label_long')}: {method_label('imputation', m, 'en', 'formula')}); "
                   f"{n} cells of {nb.plan.get('year')} were filled."))
@@ -229,7 +229,7 @@ def _imputation(nb: NoteBuilder) -> None:
         left = nb.t(f"；仍有 {unfilled} 个单元无法填补，在聚合时略去", f"; {unfilled} cells could not be filled and are "
                     "left out of the aggregation") if unfilled else ""
         nb.p(nb.t(f"缺失值采用{method_label('imputation', m, 'zh', 'label_long')}填补"
-                  f"({method_label('imputation', m, 'zh', 'formula')}{group}),共填补 {sum(imputed.values())} 个单元,"
+                  f"（{method_label('imputation', m, 'zh', 'formula')}{group}），共填补 {sum(imputed.values())} 个单元，"
                   f"涉及 {len(imputed)} 项指标{left}。",
                   f"Missing values are imputed by the {method_label('imputation', m, 'en', 'label_long')} "
                   f"({method_label('imputation', m, 'en', 'formula')}{group}): {sum(imputed.values())} cells of "
@@ -258,7 +258,7 @@ def _screening_and_denominators(nb: NoteBuilder) -> None:
     if build.get("screen"):
         dropped = d.get("screened_out") or []
         share = build["screen"].get("min_coverage")
-        nb.p(nb.t(f"数据覆盖率低于 {number(share, 'pct')} 的单位不参与排名:" + (joined(dropped, "zh") if dropped else "本次无此类单位") + "。",
+        nb.p(nb.t(f"数据覆盖率低于 {number(share, 'pct')} 的单位不参与排名：" + (joined(dropped, "zh") if dropped else "本次无此类单位") + "。",
                   f"Units with less than {number(share, 'pct')} of their data are not ranked: "
                   + (joined(dropped, "en") if dropped else "none this time") + "."))
     den = d.get("denominators")
@@ -287,9 +287,9 @@ def _treatment(nb: NoteBuilder) -> None:
     ptext = joined([f"{k} = {v}" for k, v in params.items()], nb.lang)
     treated = d.get("treated") or []
     changed = sum(t["n_changed"] for t in treated)
-    nb.p(nb.t(f"异常值处理采用{cjk(info.text('label', 'zh'))}:{info.text('label_long', 'zh')};判据为 {info.text('formula', 'zh')}"
-              f"(参数 {ptext})。{d.get('n_treatment_checked')} 项指标中有 {len(treated)} 项触发处理,共改动 {changed} 个数据点"
-              + (",见下表。" if treated else "。"),
+    nb.p(nb.t(f"异常值处理采用{cjk(info.text('label', 'zh'))}：{info.text('label_long', 'zh')}；判据为 {info.text('formula', 'zh')}"
+              f"（参数 {ptext}）。{d.get('n_treatment_checked')} 项指标中有 {len(treated)} 项触发处理，共改动 {changed} 个数据点"
+              + ("，见下表。" if treated else "。"),
               f"Outliers are treated by the {info.text('label', 'en')}: {info.text('label_long', 'en')}; an indicator "
               f"{info.text('formula', 'en')} (parameters {ptext}). Of {d.get('n_treatment_checked')} indicators, "
               f"{len(treated)} were treated and {changed} values changed" + (" (table below)." if treated else ".")))
@@ -331,13 +331,13 @@ def _normalisation(nb: NoteBuilder) -> None:
                           "units in the year evaluated (table below)")}
     extra = nb.words(anchors.get(m))
     if m == "none":
-        nb.p(nb.t(f"指标不作标准化,按原值进入汇总,仅统一方向({method_label('normalisation', m, 'zh', 'formula')},"
-                  "d 为 +1 或 −1)。", f"The indicators are not normalised: they enter the aggregation as they are, "
+        nb.p(nb.t(f"指标不作标准化，按原值进入汇总，仅统一方向（{method_label('normalisation', m, 'zh', 'formula')}，"
+                  "d 为 +1 或 −1）。", f"The indicators are not normalised: they enter the aggregation as they are, "
                   f"oriented only ({method_label('normalisation', m, 'en', 'formula')}, d = +1 or −1)."))
         return
-    nb.p(nb.t(f"标准化采用{method_label('normalisation', m, 'zh', 'label_long')},公式为 "
+    nb.p(nb.t(f"标准化采用{method_label('normalisation', m, 'zh', 'label_long')}，公式为 "
               f"{method_label('normalisation', m, 'zh', 'formula')}{given}" + (f";{extra}" if extra else "")
-              + "。负向指标先取相反数,使所有指标都是数值越高越好。",
+              + "。负向指标先取相反数，使所有指标都是数值越高越好。",
               f"The indicators are normalised by {method_label('normalisation', m, 'en', 'label_long')}: "
               f"{method_label('normalisation', m, 'en', 'formula')}{given}" + (f"; {extra}" if extra else "")
               + ". Negative indicators are reversed first, so that higher is better for every indicator."))
@@ -436,8 +436,8 @@ def aggregation_chapter(nb: NoteBuilder) -> None:
     root = nb.name(nb.framework.root.code)
     if len({m for ms in by_depth.values() for m in ms}) == 1:
         m = next(iter(next(iter(by_depth.values()))))
-        nb.p(nb.t(f"各层级均采用{method_label('aggregation', m, 'zh', 'label_long')}逐级汇总:得分 = "
-                  f"{method_label('aggregation', m, 'zh', 'formula')},其中 x_c 为下一级各项得分,w_c 为其同级内归一的权重;"
+        nb.p(nb.t(f"各层级均采用{method_label('aggregation', m, 'zh', 'label_long')}逐级汇总：得分 = "
+                  f"{method_label('aggregation', m, 'zh', 'formula')}，其中 x_c 为下一级各项得分，w_c 为其同级内归一的权重；"
                   f"由评价指标汇总到{root}。",
                   f"Every level is aggregated by the {method_label('aggregation', m, 'en', 'label_long')}: score = "
                   f"{method_label('aggregation', m, 'en', 'formula')}, where x_c are the children's scores and w_c "
@@ -448,7 +448,8 @@ def aggregation_chapter(nb: NoteBuilder) -> None:
                   "within siblings):"))
         for d in sorted(by_depth, reverse=True):
             target = root if d == 0 else _level_word(nb, d, 2)
-            nb.li(joined([f"{method_label('aggregation', m, nb.lang, 'label_long')}: "
+            colon = nb.t("：", ": ")
+            nb.li(joined([f"{method_label('aggregation', m, nb.lang, 'label_long')}{colon}"
                           f"{method_label('aggregation', m, nb.lang, 'formula')}" for m in sorted(by_depth[d])], nb.lang)
                   + nb.t(f"（汇总为{target}）", f" (into the {target})"))
     agg = nb.plan["build"].get("aggregate", {})
@@ -473,7 +474,7 @@ def _bands(nb: NoteBuilder) -> None:
         why = nb.words((nb.plan.get("capabilities") or {}).get("bands") or {})
         bounded = bool((nb.plan.get("scale") or {}).get("bounded"))
         nb.p(nb.t((f"综合指数的得分范围为 {scale}。" if bounded else "综合指数的得分没有固定的上下限。")
-                  + f"本次评价不划分等级:{why}",
+                  + f"本次评价不划分等级：{why}",
                   (f"The index scores lie in {scale}. " if bounded else "The index scores have no fixed bounds. ")
                   + f"The evaluation grades no bands: {why}"))
         return
@@ -489,9 +490,9 @@ def _bands(nb: NoteBuilder) -> None:
     lowest = order[-1]
     below = f"<{lowest[0]}"
     n_below = int(dict(zip(counts["band"], counts["units"], strict=True)).get(below, 0)) if counts is not None else None
-    nb.p(nb.t(f"综合指数的得分范围为 {scale}。等级由运行配置给定的分数线划分(每个等级的下限,含下限),各分数线均落在"
-              f"得分范围之内,因此适用;低于最低分数线 {number(lowest[1])} 的单位不定等级,排名表中记为“{below}”"
-              + (f"(本次 {n_below} 个)" if n_below is not None else "") + "。",
+    nb.p(nb.t(f"综合指数的得分范围为 {scale}。等级由运行配置给定的分数线划分（每个等级的下限，含下限），各分数线均落在"
+              f"得分范围之内，因此适用；低于最低分数线 {number(lowest[1])} 的单位不定等级，排名表中记为“{below}”"
+              + (f"（本次 {n_below} 个）" if n_below is not None else "") + "。",
               f"The index scores lie in {scale}. The bands are the run config's cut-offs (each band's lower bound, "
               f"inclusive); every cut-off lies within the scale, so they apply. Units below the lowest cut-off "
               f"{number(lowest[1])} get no band and are shown as “{below}” in the ranking"

@@ -58,7 +58,7 @@ def notebook_part(nb: NoteBuilder, notebook: str, *, skip: tuple[str, ...] = ())
 
 
 def validity_chapter(nb: NoteBuilder) -> None:
-    """5 信度与效度: notebooks 01 and 02."""
+    """5 信度与效度：notebooks 01 and 02."""
     if not any(n in nb.records for n in ("01_reliability", "02_factor_structure")):
         return
     nb.h1("信度与效度", "Reliability and validity")
@@ -101,7 +101,7 @@ def uncertainty_design(nb: NoteBuilder) -> list[str]:
 
 
 def robustness_chapter(nb: NoteBuilder) -> None:
-    """6 稳健性: the uncertainty design, rank intervals, Sobol indices; other evaluation methods."""
+    """6 稳健性：the uncertainty design，rank intervals，Sobol indices；other evaluation methods."""
     sens = "04_sensitivity" in nb.records
     if not (sens or "07_method_comparison" in nb.records) or not nb.built:
         return
@@ -110,8 +110,8 @@ def robustness_chapter(nb: NoteBuilder) -> None:
     if design and sens:
         n = (nb.plan.get("sensitivity") or {}).get("n")
         evals = nb.result("04_sensitivity", "n_evaluations")
-        nb.p(nb.t(f"不确定性分析同时改变以下方法选择,按 Sobol 设计抽样(基础样本 n = {n},共计算 {number(evals, 'int')} 次指数),"
-                  "得到每个单位名次的分布(90% 区间为第 5 至第 95 百分位)和各方法选择对名次变动的一阶与总效应 Sobol 指数:",
+        nb.p(nb.t(f"不确定性分析同时改变以下方法选择，按 Sobol 设计抽样（基础样本 n = {n}，共计算 {number(evals, 'int')} 次指数），"
+                  "得到每个单位名次的分布（90% 区间为第 5 至第 95 百分位）和各方法选择对名次变动的一阶与总效应 Sobol 指数：",
                   f"The uncertainty analysis varies these choices together in a Sobol design (base sample n = {n}, "
                   f"{number(evals, 'int')} index evaluations), giving each unit's rank distribution (the 90% interval "
                   "runs from the 5th to the 95th percentile) and the first-order and total Sobol indices of each choice:"))
@@ -249,8 +249,8 @@ def appendix(nb: NoteBuilder) -> None:
     nb.table(nb.t("运行参数", "Run parameters"), _parameters(nb))
     nb.table(nb.t("软件版本", "Software versions"), _versions(nb))
     report = nb.folder.name.split(".incomplete-")[0].lstrip(".")
-    nb.p(nb.t("复核:在项目目录下运行以下命令,按 manifest.json 记录的配置、输入与随机种子重新运行全部分析,并逐项比较"
-              "记录的表格与结果(不一致之处逐条列出):",
+    nb.p(nb.t("复核：在项目目录下运行以下命令，按 manifest.json 记录的配置、输入与随机种子重新运行全部分析，并逐项比较"
+              "记录的表格与结果（不一致之处逐条列出）：",
               "To re-check: run the command below in the project folder; it reruns every analysis with the config, "
               "inputs and seed recorded in manifest.json and compares every recorded table and result (listing any "
               "difference):"))
