@@ -502,7 +502,7 @@ class Uncertainties:
             out = []
             for i in d["inputs"]:
                 prm = dict(i.get("parameters", {}))
-                if "noise" in prm:
+                if "noise" in prm and i["name"] == "weights":
                     prm["noise"] = {int(k): float(v) for k, v in prm["noise"].items()}
                 out.append(UncertainInput(i["name"], i["kind"], tuple(i.get("alternatives", ())),
                                           prm))
