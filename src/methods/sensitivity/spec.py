@@ -19,8 +19,13 @@ The section (see :meth:`SensitivitySpec.from_dict`)::
         normalise: [minmax, zscore]              # names or {method: zscore, mean_sd: [10, 2]}
         aggregate: [arithmetic, geometric]       # names or {default: arithmetic, "3": geometric}
         treat: {winmax: [0, 1, 2, 3, 4, 5, none]}
-        impute: [mean_group, median_group, regression]
-        exclude: {level: 1}                      # or {codes: [A1.1, B2]}: one removed per sample
+        impute: [mean_group, median_group, regression]   # or {stochastic: pmm, draws: 20}
+        exclude: {level: 1}                      # or {codes: [A1.1, B2]}: one removed per sample;
+                                                 # {level: 1, keep: 0.9}: random subsets
+        parameters:                              # continuous, drawn at `levels` quantiles
+          p: {dist: uniform, low: 0.5, high: 3, levels: 20}
+          skew_thresh: {dist: normal, mean: 2, sd: 0.25}
+        data: {noise: {D2.1: 0.05}, draws: 20}   # measurement error, sd in indicator units
 """
 
 from __future__ import annotations
@@ -87,9 +92,10 @@ class UncertainInput:
     name : str
         Name in results (``weights``, ``weight_set``, ``normalise``, ``aggregate``, ``treat``,
         ``impute``, ``exclude``).
-    kind : {"discrete", "continuous"}
+    kind : {"discrete", "continuous", "stochastic"}
         Discrete inputs pick one of ``alternatives`` with equal probability; continuous ones
-        (weights) are described by ``parameters``.
+        (weights, parameters) and stochastic ones (imputation draws, data replicates) are
+        described by ``parameters``.
     alternatives : tuple
         The alternatives as written in the config (names or mappings).
     parameters : mapping
@@ -473,7 +479,22 @@ class Uncertainties:
       a treat section merged onto the nominal one).
     - ``impute``: alternatives, names of cross-sectional imputation methods or impute sections.
     - ``exclude``: ``{level: 1}`` or ``{codes: [..]}``: "none" or one of these nodes removed (its
-      weight set to 0), each with equal probability.
+      weight set to 0), each with equal probability; with ``keep: q`` each node is kept
+      independently with probability q (random subsets; one design variable per node, one Sobol'
+      input ``exclude``).
+    - ``weights`` options: ``groups: L`` (one Sobol' input ``weights[<node>]`` per node at level L,
+      for the weights at and below it; default ``all``: one input ``weights``); with ``ranges``,
+      ``scale: rescaled | raw`` (ranges on the weights rescaled among siblings, the default,
+      warned about when a raw weight differs; or on the framework's raw weights).
+    - ``parameters``: ``{name: {dist: uniform|normal|triangular, ..., levels: 20}}`` for the
+      names of :data:`methods.sensitivity.assumptions.PARAMETERS` (``p``, ``dat_thresh``,
+      ``skew_thresh``, ``kurt_thresh``, ``range_low``, ``range_high``): one continuous input each,
+      drawn at ``levels`` equiprobable quantiles (:func:`methods.sensitivity.assumptions.parameter_grid`).
+    - ``impute: {stochastic: pmm|norm|iterative, draws: M, iterations: 5, donors: 5}``: M
+      stochastic imputations replace the build's imputation
+      (:func:`methods.sensitivity.assumptions.impute_draws`); kind ``stochastic``.
+    - ``data: {noise: {indicator: sd}, draws: M}``: M replicates of the data with N(0, sd²)
+      measurement error (:func:`methods.sensitivity.assumptions.noise_draws`); kind ``stochastic``.
 
     Unknown keys, single alternatives and repeated alternatives are errors. Whether each
     alternative applies to the nominal build is checked by :class:`methods.sensitivity.IndexSampler`.
