@@ -73,6 +73,7 @@ from methods.sensitivity.importance import (
     node_importance,
     optimise_weights,
 )
+from methods.sensitivity.sampler_assumptions import AssumptionsMixin
 from methods.sensitivity.sobol import random_design, saltelli_design, sobol_frame, sobol_indices
 from methods.sensitivity.spec import (
     DESIGNS,
@@ -137,7 +138,7 @@ def _agg_label(a: Any) -> str:
     return ", ".join(parts)
 
 
-class IndexSampler:
+class IndexSampler(AssumptionsMixin):
     """The index as a vectorised function of the uncertain inputs (the "model" of SALib's scheme).
 
     Construction resolves every alternative against the nominal build (``spec``) and computes
@@ -155,6 +156,8 @@ class IndexSampler:
         What varies (see :class:`Uncertainties`).
     weight_sets : mapping of name -> Series
         Named weight sets for ``weights.alternatives`` (``ahp`` must be given here).
+    seed : int or SeedSequence
+        Seeds the stochastic inputs (imputation draws, data replicates); same seed, same draws.
 
     Raises
     ------
@@ -187,8 +190,10 @@ class IndexSampler:
         weights: Mapping[str, float] | pd.Series | None = None,
         weight_sets: Mapping[str, Mapping[str, float] | pd.Series] | None = None,
         unit_col: str | None = None,
+        seed: int | np.random.SeedSequence | None = None,
     ) -> None:
         self.spec = IndexSpec.from_dict(spec) if not isinstance(spec, IndexSpec) else spec
+        self._init_assumptions(seed)
         if uncertainties is None:
             raise MethodError("IndexSampler: no uncertainties given")
         self.uncertainties = Uncertainties.from_dict(uncertainties)
@@ -234,22 +239,29 @@ class IndexSampler:
             out[self.tree.pos[code]] = kind
         return out
 
-    def _needs_positive(self, methods: Mapping[int, str]) -> list[int]:
-        return [p for p, k in methods.items()
-                if AGGREGATION.get(k).input_domain({"p": self.p}) == "positive"]
+    alt_type = _Alt
+
+    def _needs_positive(self, methods: Mapping[int, str], p: float | None = None) -> list[int]:
+        pp = self.p if p is None else p
+        return [i for i, k in methods.items()
+                if AGGREGATION.get(k).input_domain({"p": pp}) == "positive"]
 
     def _resolve(self) -> None:
         """Resolve every uncertain input into its alternatives (aggregation, imputation,
         treatment, normalisation, weights, exclusion) and the design's dimensions."""
         self._resolve_aggregations()
-        need_pos = any(self._needs_positive(a.value) for a in self.agg_alts)
+        self._expand_aggregations(self.p, self.dat_thresh)
+        need_pos = any(self._needs_positive(a.value, pd_[0])
+                       for a, pd_ in zip(self.agg_alts, self._agg_pd, strict=True))
         self._resolve_imputations()
         self._resolve_treatments()
+        self._expand_treatments()
         raw = self._resolve_normalisations(need_pos)
+        named = self._expand_normalisations([named for _, named in raw])
         # branch matrices
         self.branches: dict[tuple[int, int, int], BranchMatrix] = {}
         self._oriented: dict[tuple[int, str], np.ndarray] = {}
-        self._compute_branches(need_pos, [named for _, named in raw])
+        self._compute_branches(need_pos, named)
         self._resolve_weights()
         self._resolve_exclusions()
         self._resolve_problem()
@@ -275,7 +287,9 @@ class IndexSampler:
         """The imputation alternatives (one evaluator each; the units must not change)."""
         inp = self._inputs
         spec = self.spec
-        if "impute" in inp:
+        if "impute" in inp and inp["impute"].kind == "stochastic":
+            self.imp_alts = self._imputation_draws(inp["impute"].parameters)
+        elif "impute" in inp:
             if spec.impute is None:
                 raise MethodError(
                     "sensitivity.uncertainties.impute: the nominal build has no imputation step "
@@ -316,6 +330,9 @@ class IndexSampler:
                 self.imp_alts.append(_Alt(str(sec["method"]), ev))
         else:
             self.imp_alts = [_Alt("nominal", self.evaluator)]
+        self._nbase["impute"] = len(self.imp_alts)
+        if "data" in inp:
+            self._data_draws(inp["data"].parameters)
 
     def _resolve_treatments(self) -> None:
         """The outlier-treatment alternatives."""
@@ -417,6 +434,9 @@ class IndexSampler:
                     raise MethodError(
                         f"sensitivity.uncertainties.exclude.codes: unknown node(s) {unknown}"
                     )
+            if "keep" in prm:
+                self._keep_subsets(codes, prm["keep"])
+                return
             for c in codes:
                 self._check_removable(c, "sensitivity.uncertainties.exclude")
                 self.excl_alts.append(_Alt(f"-{c}", self.tree.pos[c]))
@@ -425,20 +445,15 @@ class IndexSampler:
         """The design's dimensions, per uncertain input in order (SALib's problem)."""
         dims: list[str] = []
         groups: list[str] = []
+        self._dim_slices: dict[str, slice] = {}
         for i in self.uncertainties.inputs:
-            k = self._weight_dims if i.name == "weights" else 1
-            for j in range(k):
-                dims.append(f"{i.name}[{self._weight_names[j]}]" if i.name == "weights"
-                            else i.name)
-                groups.append(i.name)
+            k = self._input_dims(i.name)
+            self._dim_slices[i.name] = slice(len(dims), len(dims) + k)
+            nm, gr = self._input_groups(i.name, k)
+            dims += nm
+            groups += gr
         self.problem = {"num_vars": len(dims), "names": dims, "groups": groups,
                         "bounds": [[0.0, 1.0]] * len(dims)}
-        self._dim_slices: dict[str, slice] = {}
-        start = 0
-        for i in self.uncertainties.inputs:
-            k = self._weight_dims if i.name == "weights" else 1
-            self._dim_slices[i.name] = slice(start, start + k)
-            start += k
 
     def _check_removable(self, code: str, where: str) -> None:
         if code == self.tree.root_code:
@@ -505,8 +520,8 @@ class IndexSampler:
                             self._normalised(ia.value, ta.value, na.value))
         self._oriented.clear()
         # positivity where an aggregation needs it
-        for aa in self.agg_alts:
-            for par in self._needs_positive(aa.value):
+        for aa, (pa, _) in zip(self.agg_alts, self._agg_pd, strict=True):
+            for par in self._needs_positive(aa.value, pa):
                 below = [c for c in self.tree.aggregates_below(par) if aa.value.get(c) in JOINT_KINDS]
                 if below:
                     raise MethodError(
@@ -610,6 +625,7 @@ class IndexSampler:
                 self._wlo, self._whi = np.array(lo), np.array(hi)
             self._weight_dims = int(self._wpos.size)
             self._weight_names = [self.tree.codes[p] for p in self._wpos]
+            self._weight_options(prm)
 
     def _named_weight_set(self, name: str, normed: pd.DataFrame,
                           sets: Mapping[str, Any]) -> np.ndarray:
@@ -659,6 +675,8 @@ class IndexSampler:
         for i in self.uncertainties.inputs:
             if i.name == "weights":
                 alts = f"{self._wmode}: {plain_json(i.parameters)}"
+            elif i.name not in lab or i.kind == "stochastic" or "keep" in i.parameters:
+                alts = json.dumps(plain_json(i.parameters), ensure_ascii=False)
             else:
                 alts = " | ".join(a.label for a in lab[i.name])
             rows.append({"input": i.name, "kind": i.kind,
@@ -689,10 +707,10 @@ class IndexSampler:
                 f"{self.problem['num_vars']})"
             )
         out = {
-            "impute": self._discrete(x, "impute", len(self.imp_alts)),
-            "treat": self._discrete(x, "treat", len(self.treat_alts)),
-            "normalise": self._discrete(x, "normalise", len(self.norm_alts)),
-            "aggregate": self._discrete(x, "aggregate", len(self.agg_alts)),
+            "impute": self._step_index(x, "impute"),
+            "treat": self._step_index(x, "treat"),
+            "normalise": self._step_index(x, "normalise"),
+            "aggregate": self._step_index(x, "aggregate"),
             "exclude": self._discrete(x, "exclude", len(self.excl_alts)),
             "weight_set": self._discrete(x, "weight_set", len(self.wset_alts)),
         }
@@ -725,6 +743,7 @@ class IndexSampler:
             cols = np.array([self.excl_alts[i].value for i in ex[rows]], dtype=int)
             w[rows, cols] = 0.0
         out["weights"] = w
+        self._decode_assumptions(x, out)
         return out
 
     def labels(self, x: np.ndarray) -> pd.DataFrame:
@@ -737,6 +756,7 @@ class IndexSampler:
             if i.name in lab:
                 names = np.array([a.label for a in lab[i.name]], dtype=object)
                 cols[i.name] = names[dec[i.name]]
+        self._assumption_labels(dec, cols)
         return pd.DataFrame(cols)
 
     # ------------------------------------------------------------------ evaluation
@@ -759,10 +779,11 @@ class IndexSampler:
             tidx, iidx = rest % nt, rest // nt
             bm = self.branches[(iidx, tidx, nidx)]
             methods = self.agg_alts[ai].value
+            p, dat_thresh = self._agg_pd[ai]
             for s in range(0, idx.size, sb):
                 part = idx[s:s + sb]
-                out[part] = aggregate_batch(self.tree, bm, w[part], methods, p=self.p,
-                                            dat_thresh=self.dat_thresh)[0]
+                out[part] = aggregate_batch(self.tree, bm, w[part], methods, p=p,
+                                            dat_thresh=dat_thresh)[0]
         return out
 
     def evaluate(self, x: np.ndarray, *, batch_size: int | None = None,
@@ -792,15 +813,21 @@ class IndexSampler:
         rebuild one decoded sample (for checks and the naive benchmark): ``row`` holds the
         alternative index per discrete input and ``weights`` (one row of :meth:`decode`)."""
         d = self.spec.to_dict()
+        if "data" in self._inputs or self._inputs.get("impute") and \
+                self._inputs["impute"].kind == "stochastic":
+            raise MethodError("build_spec: a sample with drawn data has no build spec")
         if "impute" in self._inputs:
             d["impute"] = self.imp_alts[int(row["impute"])].value.spec.to_dict()["impute"]
         if "treat" in self._inputs:
             d["treat"] = self.treat_alts[int(row["treat"])].value
         d["normalise"] = self.norm_alts[int(row["normalise"])].value
-        if "aggregate" in self._inputs:
+        if self.treat_alts[0].value is not None:
+            d["treat"] = self.treat_alts[int(row["treat"])].value
+        if "aggregate" in self._inputs or len(self.agg_alts) > 1:
             m = self.agg_alts[int(row["aggregate"])].value
             agg = {self.tree.codes[p]: k for p, k in m.items()}
-            extra = {k: v for k, v in self.spec.aggregate.items() if k in ("dat_thresh", "p")}
+            p, dt = self._agg_pd[int(row["aggregate"])]
+            extra = {"p": p} if dt is None else {"p": p, "dat_thresh": dt}
             d["aggregate"] = {"default": "arithmetic", **agg, **extra}
         w = pd.Series(np.asarray(row["weights"], dtype=float), index=list(self.tree.codes))
         return IndexSpec.from_dict(d), w.drop(self.tree.root_code)
@@ -1004,7 +1031,7 @@ def _ua_design(sampler: IndexSampler, design: str, n: int,
     """The design matrix, its block alignment (rows per base sample) and the positions of the UA
     rows within a block (Saltelli: the A and B rows, as COINr; random: every row)."""
     if design == "saltelli":
-        dg = len(sampler.uncertainties.names)
+        dg = len(sampler.group_names)
         return saltelli_design(sampler.problem, n, seed=seed), dg + 2, np.array([0, dg + 1])
     return random_design(sampler.problem, n, seed=seed), 1, np.array([0])
 
@@ -1279,13 +1306,14 @@ def uncertainty_analysis(
     """
     n = _check_ua_args(uncertainties, n, design, top_k=top_k, n_boot=n_boot,
                        conf_level=conf_level, pair_confidence=pair_confidence)
+    d_seed, b_seed = _seeds(seed)
     sampler = IndexSampler(data, meta, spec, uncertainties, weights=weights,
-                           weight_sets=weight_sets, unit_col=unit_col)
+                           weight_sets=weight_sets, unit_col=unit_col,
+                           seed=np.random.SeedSequence([d_seed, 15]))
     units = sampler.units
     if top_k >= len(units):
         raise MethodError(f"uncertainty_analysis: top_k={top_k} >= number of units {len(units)}")
-    d_seed, b_seed = _seeds(seed)
-    names = sampler.uncertainties.names
+    names = sampler.group_names
     x, align, ua_pos = _ua_design(sampler, design, n, d_seed)
     scale_ok, agg_ok, scale_basis = _score_scale(sampler)
     ua, band_names = _ua_accumulator(sampler, pair_window, bands)

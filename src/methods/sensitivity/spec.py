@@ -19,8 +19,13 @@ The section (see :meth:`SensitivitySpec.from_dict`)::
         normalise: [minmax, zscore]              # names or {method: zscore, mean_sd: [10, 2]}
         aggregate: [arithmetic, geometric]       # names or {default: arithmetic, "3": geometric}
         treat: {winmax: [0, 1, 2, 3, 4, 5, none]}
-        impute: [mean_group, median_group, regression]
-        exclude: {level: 1}                      # or {codes: [A1.1, B2]}: one removed per sample
+        impute: [mean_group, median_group, regression]   # or {stochastic: pmm, draws: 20}
+        exclude: {level: 1}                      # or {codes: [A1.1, B2]}: one removed per sample;
+                                                 # {level: 1, keep: 0.9}: random subsets
+        parameters:                              # continuous, drawn at `levels` quantiles
+          p: {dist: uniform, low: 0.5, high: 3, levels: 20}
+          skew_thresh: {dist: normal, mean: 2, sd: 0.25}
+        data: {noise: {D2.1: 0.05}, draws: 20}   # measurement error, sd in indicator units
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from methods.index.normalise import NORMALISATION
 from methods.index.prepare import IMPUTATION
 from methods.index.treat import TREATMENT
 from methods.registry import suggest
+from methods.sensitivity.assumptions import IMPUTE_DRAW_METHODS, PARAMETERS, parse_parameter
 from methods.weights.registry import WEIGHTING
 
 __all__ = [
@@ -61,8 +67,9 @@ def weight_set_names() -> tuple[str, ...]:
 
 #: :func:`weight_set_names` at import (kept for old code; the registry is the list).
 WEIGHT_SET_NAMES = weight_set_names()
-_INPUT_STEPS = ("weights", "normalise", "aggregate", "treat", "impute", "exclude")
-_WEIGHT_KEYS = {"noise", "levels", "dirichlet", "ranges", "alternatives"}
+_INPUT_STEPS = ("weights", "normalise", "aggregate", "treat", "impute", "exclude", "parameters",
+                "data")
+_WEIGHT_KEYS = {"noise", "levels", "dirichlet", "ranges", "alternatives", "groups", "scale"}
 _SECTION_KEYS = ("n", "design", "uncertainties", "top_k", "n_boot", "conf_level",
                  "pair_confidence")
 
@@ -85,9 +92,10 @@ class UncertainInput:
     name : str
         Name in results (``weights``, ``weight_set``, ``normalise``, ``aggregate``, ``treat``,
         ``impute``, ``exclude``).
-    kind : {"discrete", "continuous"}
+    kind : {"discrete", "continuous", "stochastic"}
         Discrete inputs pick one of ``alternatives`` with equal probability; continuous ones
-        (weights) are described by ``parameters``.
+        (weights, parameters) and stochastic ones (imputation draws, data replicates) are
+        described by ``parameters``.
     alternatives : tuple
         The alternatives as written in the config (names or mappings).
     parameters : mapping
@@ -156,7 +164,29 @@ def _parse_weights(d: Any) -> list[UncertainInput]:
         return out
     params = {"noise": _noise_params, "dirichlet": _dirichlet_params,
               "ranges": _ranges_params}[modes[0]](d)
+    params.update(_weight_options(d, modes[0]))
     out.append(UncertainInput("weights", "continuous", (), params))
+    return out
+
+
+def _weight_options(d: Mapping[str, Any], mode: str) -> dict[str, Any]:
+    """``groups`` (``all``: one Sobol' input; a level n: one per node at level n, with the
+    weights below it) and, for ranges, ``scale`` (``rescaled`` | ``raw``)."""
+    out: dict[str, Any] = {}
+    g = d.get("groups", "all")
+    if g != "all":
+        if not isinstance(g, int) or isinstance(g, bool) or g < 2:
+            raise MethodError(
+                f"sensitivity.uncertainties.weights.groups: {g!r}; expected 'all' or a level >= 2 "
+                "(one Sobol' input per node at that level, e.g. 3 for the dimensions)"
+            )
+        out["groups"] = int(g)
+    if "scale" in d:
+        if mode != "ranges" or d["scale"] not in ("rescaled", "raw"):
+            raise MethodError(
+                "sensitivity.uncertainties.weights.scale: 'rescaled' or 'raw', with ranges only"
+            )
+        out["scale"] = d["scale"]
     return out
 
 
@@ -345,20 +375,81 @@ def _parse_exclude(v: Any) -> dict[str, Any]:
             f"sensitivity.uncertainties.exclude: {v!r}; expected {{level: 1}}, {{codes: [...]}} or "
             "a list of codes"
         )
-    bad = sorted(set(map(str, v)) - {"level", "codes"})
-    if bad or len(v) != 1:
+    bad = sorted(set(map(str, v)) - {"level", "codes", "keep"})
+    if bad or len(set(v) - {"keep"}) != 1:
         raise MethodError(
             "sensitivity.uncertainties.exclude: expected exactly one of {level: n} or {codes: [...]}"
+            " (and optionally keep: q)"
         )
+    out: dict[str, Any] = {}
+    if "keep" in v:
+        q = v["keep"]
+        if not isinstance(q, int | float) or isinstance(q, bool) or not 0 < q < 1:
+            raise MethodError(
+                f"sensitivity.uncertainties.exclude.keep: {q!r}; expected 0 < q < 1 (each node kept "
+                "with probability q)"
+            )
+        out["keep"] = float(q)
     if "level" in v:
         lv = v["level"]
         if not isinstance(lv, int) or isinstance(lv, bool) or lv < 1:
             raise MethodError(f"sensitivity.uncertainties.exclude.level: {lv!r}; expected >= 1")
-        return {"level": int(lv)}
+        return {"level": int(lv), **out}
     codes = [str(c) for c in _as_list("exclude.codes", v["codes"])]
     if not codes:
         raise MethodError("sensitivity.uncertainties.exclude.codes: empty")
-    return {"codes": codes}
+    return {"codes": codes, **out}
+
+
+def _parse_impute(v: Any) -> UncertainInput:
+    """``impute``: alternatives (a list) or stochastic draws ``{stochastic: pmm, draws: 20}``."""
+    if not isinstance(v, Mapping):
+        cross = list(IMPUTATION.names(needs="cross"))
+        return UncertainInput("impute", "discrete", tuple(_parse_named("impute", v, cross, "method")))
+    bad = sorted(set(map(str, v)) - {"stochastic", "draws", "iterations", "donors"})
+    if bad or v.get("stochastic") not in IMPUTE_DRAW_METHODS:
+        raise MethodError(
+            f"sensitivity.uncertainties.impute: {dict(v)!r}; expected a list of alternatives or "
+            f"{{stochastic: {'|'.join(IMPUTE_DRAW_METHODS)}, draws: M, iterations: 5, donors: 5}}"
+        )
+    prm = {"stochastic": v["stochastic"], "draws": _count("impute.draws", v.get("draws", 20), 2),
+           "iterations": _count("impute.iterations", v.get("iterations", 5), 1),
+           "donors": _count("impute.donors", v.get("donors", 5), 1)}
+    return UncertainInput("impute", "stochastic", (), prm)
+
+
+def _count(where: str, v: Any, least: int) -> int:
+    if not isinstance(v, int) or isinstance(v, bool) or v < least:
+        raise MethodError(f"sensitivity.uncertainties.{where}: {v!r}; expected an integer >= {least}")
+    return int(v)
+
+
+def _parse_data(v: Any) -> UncertainInput:
+    """``data: {noise: {indicator: sd}, draws: 20}``: replicates of the data with measurement
+    error (sd in the indicator's own unit)."""
+    if not isinstance(v, Mapping) or not isinstance(v.get("noise"), Mapping) or not v["noise"] \
+            or set(map(str, v)) - {"noise", "draws"}:
+        raise MethodError(
+            f"sensitivity.uncertainties.data: {v!r}; expected {{noise: {{indicator: sd}}, draws: M}}"
+        )
+    sd = {}
+    for k, x in v["noise"].items():
+        if not isinstance(x, int | float) or isinstance(x, bool) or not x > 0:
+            raise MethodError(f"sensitivity.uncertainties.data.noise[{k!r}]: {x!r}; expected sd > 0")
+        sd[str(k)] = float(x)
+    return UncertainInput("data", "stochastic", (),
+                          {"noise": sd, "draws": _count("data.draws", v.get("draws", 20), 2)})
+
+
+def _parse_parameters(v: Any) -> list[UncertainInput]:
+    """``parameters: {name: {dist: ..., ...}}``: one continuous input per parameter."""
+    if not isinstance(v, Mapping) or not v:
+        raise MethodError(
+            "sensitivity.uncertainties.parameters: expected {parameter: {dist: uniform, low: .., "
+            f"high: ..}}}} with parameters among {list(PARAMETERS)}"
+        )
+    return [UncertainInput(str(k), "continuous", (), parse_parameter(str(k), d))
+            for k, d in v.items()]
 
 
 @dataclass(frozen=True)
@@ -388,7 +479,22 @@ class Uncertainties:
       a treat section merged onto the nominal one).
     - ``impute``: alternatives, names of cross-sectional imputation methods or impute sections.
     - ``exclude``: ``{level: 1}`` or ``{codes: [..]}``: "none" or one of these nodes removed (its
-      weight set to 0), each with equal probability.
+      weight set to 0), each with equal probability; with ``keep: q`` each node is kept
+      independently with probability q (random subsets; one design variable per node, one Sobol'
+      input ``exclude``).
+    - ``weights`` options: ``groups: L`` (one Sobol' input ``weights[<node>]`` per node at level L,
+      for the weights at and below it; default ``all``: one input ``weights``); with ``ranges``,
+      ``scale: rescaled | raw`` (ranges on the weights rescaled among siblings, the default,
+      warned about when a raw weight differs; or on the framework's raw weights).
+    - ``parameters``: ``{name: {dist: uniform|normal|triangular, ..., levels: 20}}`` for the
+      names of :data:`methods.sensitivity.assumptions.PARAMETERS` (``p``, ``dat_thresh``,
+      ``skew_thresh``, ``kurt_thresh``, ``range_low``, ``range_high``): one continuous input each,
+      drawn at ``levels`` equiprobable quantiles (:func:`methods.sensitivity.assumptions.parameter_grid`).
+    - ``impute: {stochastic: pmm|norm|iterative, draws: M, iterations: 5, donors: 5}``: M
+      stochastic imputations replace the build's imputation
+      (:func:`methods.sensitivity.assumptions.impute_draws`); kind ``stochastic``.
+    - ``data: {noise: {indicator: sd}, draws: M}``: M replicates of the data with N(0, sd²)
+      measurement error (:func:`methods.sensitivity.assumptions.noise_draws`); kind ``stochastic``.
 
     Unknown keys, single alternatives and repeated alternatives are errors. Whether each
     alternative applies to the nominal build is checked by :class:`methods.sensitivity.IndexSampler`.
@@ -417,7 +523,7 @@ class Uncertainties:
             out = []
             for i in d["inputs"]:
                 prm = dict(i.get("parameters", {}))
-                if "noise" in prm:
+                if "noise" in prm and i["name"] == "weights":
                     prm["noise"] = {int(k): float(v) for k, v in prm["noise"].items()}
                 out.append(UncertainInput(i["name"], i["kind"], tuple(i.get("alternatives", ())),
                                           prm))
@@ -441,9 +547,11 @@ class Uncertainties:
             elif k == "treat":
                 inputs.append(UncertainInput("treat", "discrete", tuple(_parse_treat(v))))
             elif k == "impute":
-                cross = list(IMPUTATION.names(needs="cross"))
-                inputs.append(UncertainInput("impute", "discrete",
-                                             tuple(_parse_named("impute", v, cross, "method"))))
+                inputs.append(_parse_impute(v))
+            elif k == "parameters":
+                inputs.extend(_parse_parameters(v))
+            elif k == "data":
+                inputs.append(_parse_data(v))
             elif k == "exclude":
                 inputs.append(UncertainInput("exclude", "discrete", (), _parse_exclude(v)))
         return cls(tuple(inputs))
