@@ -910,6 +910,9 @@ class UncertaintyResult(Result):
     n_second_order_evaluations : int
         Evaluations added for the second-order indices (the N d rows B_A; ``n_evaluations``
         counts the first- and total-order design only).
+    design_rows : DataFrame or None
+        The design's values in [0, 1) of the kept (UA) samples, one column per design variable
+        (``keep_samples``): the sampled value of continuous inputs such as weight noise.
     """
 
     units: pd.DataFrame
@@ -943,6 +946,7 @@ class UncertaintyResult(Result):
     design_target: np.ndarray | None = field(default=None, repr=False)
     n_boot: int = 100
     n_second_order_evaluations: int = 0
+    design_rows: pd.DataFrame | None = field(default=None, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """The per-unit table (rank intervals, probabilities, score statistics)."""
@@ -1374,6 +1378,8 @@ def uncertainty_analysis(
         seeds=(d_seed, b_seed), uncertainties=sampler.uncertainties, spec=sampler.spec,
         mc_intervals=mc, sobol_second=second, design_target=target, n_boot=n_boot,
         n_second_order_evaluations=n_second,
+        design_rows=(pd.DataFrame(np.vstack(stream.kept_x), columns=sampler.problem["names"])
+                     if keep_samples else None),
     )
 
 
