@@ -434,7 +434,8 @@ def _sobol_figure(so: pd.DataFrame, lang: str) -> Any:
         if f"{key}_low" in so:
             # percentile intervals need not contain the estimate (small n): drawn as lines
             ax.hlines(y + off, so[f"{key}_low"], so[f"{key}_high"], color="black", lw=1.2)
-            ax.vlines([so[f"{key}_low"], so[f"{key}_high"]], y + off - 0.08, y + off + 0.08, color="black", lw=1.2)
+            for end in ("low", "high"):
+                ax.vlines(so[f"{key}_{end}"], y + off - 0.08, y + off + 0.08, color="black", lw=1.2)
     for ref in (0, 1):
         ax.axvline(ref, color="grey", lw=0.8, ls="-" if ref == 0 else "--")
     ax.set_yticks(y, so.index)
@@ -629,12 +630,15 @@ def _convergence_figure(conv: Any, lang: str) -> Any:
     return fig
 
 
-def _input_columns(res: Any) -> list[tuple[str, pd.Series, bool]]:
+def _input_columns(res: Any) -> list[tuple[str, Any, bool]]:
     """Each uncertain input's sampled value: (input, values, discrete)."""
     out = []
     for inp in res.inputs.index:
         if inp in res.samples:
-            out.append((inp, res.samples[inp].astype(str), True))
+            order = [a.strip() for a in str(res.inputs.loc[inp, "alternatives"]).split(" | ")]
+            seen = set(res.samples[inp].astype(str))
+            cats = [a for a in order if a in seen] + sorted(seen - set(order))
+            out.append((inp, pd.Categorical(res.samples[inp].astype(str), categories=cats), True))
         elif res.design_rows is not None:
             cols = [c for c in res.design_rows.columns if c == inp or c.startswith(f"{inp}[")]
             if cols:
@@ -653,8 +657,8 @@ def _input_scatter_figure(res: Any, lang: str) -> Any:
     rng = np.random.default_rng(0)
     for ax, (inp, vals, discrete) in zip(axes[0], cols, strict=True):
         if discrete:
-            cats = list(pd.unique(vals))
-            pos = vals.map({c: i for i, c in enumerate(cats)}).to_numpy(dtype=float)
+            cats = list(vals.categories)
+            pos = vals.codes.astype(float)
             ax.scatter(pos + rng.uniform(-0.25, 0.25, pos.size), y, s=3, alpha=0.25, color=plotting.PALETTE[0])
             means = pd.Series(y).groupby(pos).mean()
             ax.scatter(means.index, means.to_numpy(), marker="D", s=40, color=plotting.PALETTE[1], zorder=3,
@@ -682,10 +686,10 @@ def _rank_shift_box_figure(res: Any, lang: str) -> Any:
     cols = [(inp, v) for inp, v, discrete in _input_columns(res) if discrete]
     fig, axes = plt.subplots(1, max(1, len(cols)), figsize=(3.4 * max(1, len(cols)), 3.8), sharey=True, squeeze=False)
     for ax, (inp, vals) in zip(axes[0], cols, strict=False):
-        cats = list(pd.unique(vals))
+        cats = list(vals.categories)
         data = []
         for c in cats:
-            d = shift[(vals == c).to_numpy()].ravel()
+            d = shift[np.asarray(vals == c)].ravel()
             d = d[~np.isnan(d)]
             data.append(d[:: max(1, d.size // 200_000)])  # at most ~200,000 values a box
         ax.boxplot(data, whis=(5, 95), showfliers=False)
