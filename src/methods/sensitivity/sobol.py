@@ -23,7 +23,10 @@ small N (they vanish as N grows, which is why both agree on ASEM at N = 2000-409
    uncentred estimate carries the extra term :math:`m\,\overline{(y_{AB_j} - y_A)} / V`, zero in
    expectation but with standard deviation about :math:`|m|\,\mathrm{sd}(y_{AB_j}-y_A)/(V\sqrt
    N)`. For the mean absolute rank shift (all values positive, mean several times its standard
-   deviation) this term dominates the error at small N (measured below). The total-order
+   deviation) this term dominates the error at small N. Measured on the example data's mean rank
+   shift (mean 3.25, sd 1.32; the default config's four inputs), over 64 disjoint subsets of
+   N = 32 base samples, the first-order estimates' standard deviation is 0.09-0.12 centred and
+   0.13-0.20 uncentred (COINr's formula), at N = 128 0.02-0.07 and 0.05-0.08. The total-order
    estimator is a sum of squared differences and is not affected.
 2. **Variance.** COINr divides by R's ``var`` (denominator 2N - 1), this module by the
    population variance (2N): every index differs by the factor (2N - 1) / 2N.
