@@ -54,6 +54,8 @@ print(*ua.data.get("notes", []), sep="\n")
 # ## 1. 排名区间 · Rank intervals, ordered by nominal rank
 # For every unit: the nominal rank (the published build), the median rank over the samples and the
 # 5%–95% interval. A long bar means the unit's place depends on choices nobody can call wrong.
+# A unit whose nominal rank lies outside its own interval is flagged: for it, the published build is
+# itself an extreme among the plausible ones.
 
 # %%
 intervals = run.show(sa_sections.rank_intervals(run, ua))
@@ -85,6 +87,27 @@ tiers = run.show(sa_sections.tiers(run, ua))
 
 # %%
 drivers = run.show(sa_sections.drivers(run, ua))
+
+# %% [markdown]
+# ### 4a. 交互作用 · Interactions (second-order indices)
+# Where a choice's total-order index exceeds its first order, it acts through interactions. The
+# second-order index of a pair is the share of the rank-shift variance due to the two choices
+# together, beyond their separate effects (Saltelli 2002; `sensitivity.second_order: true` adds the
+# N·d design rows it needs). Intervals are bootstrap percentiles, not clipped: a negative value is
+# estimation error around zero.
+
+# %%
+inter = run.show(sa_sections.interactions(run, ua))
+
+# %% [markdown]
+# ### 4b. 审计图 · The plots of an audit
+# The mean absolute rank shift of every sampled build against each uncertain input (diamonds: the
+# mean under each alternative — the spread of these means is what the first-order index
+# measures); the rank shifts of all units under each alternative (box: quartiles, whiskers 5%–95%);
+# and how often each unit takes each rank (red: its nominal rank).
+
+# %%
+plots = run.show(sa_sections.audit_plots(run, ua))
 
 # %% [markdown]
 # ## 5. 有效重要性与名义权重 · Effective importance versus nominal weight
@@ -123,7 +146,20 @@ loo = run.show(sa_sections.leave_one_out(run))
 bands = run.show(sa_sections.bands(run, ua))
 
 # %% [markdown]
-# ## 8. 结论 · Verdict
+# ## 8. 样本量是否足够 · Was N enough
+# Every probability and rank quantile above is itself an estimate from a finite number of samples.
+# The first table gives its Monte Carlo error: the half-width of its bootstrap interval over the
+# samples (exact, at the level of the Sobol' intervals). The figure recomputes the Sobol' indices
+# and the rank intervals on the first N/32, N/16, … of the samples (no new evaluations): N is
+# enough when they have settled — within 0.05 for an index, one rank on average for the interval
+# ends — by N/2, and no total-order index has an interval half-width above 0.05. Otherwise the
+# verdict says so: double `sensitivity.n` and run again.
+
+# %%
+conv = run.show(sa_sections.convergence(run, ua))
+
+# %% [markdown]
+# ## 9. 结论 · Verdict
 # What the ranking can bear: tiers rather than single ranks where units cannot be told apart, the
 # methodological choice that most deserves an explicit decision, and — when the framework tags
 # kinds — whether the outcome indicators weigh in the index as much as their weights promise.

@@ -27,8 +27,9 @@ from dgpe.plan import scale_label
 from dgpe.sections.base import Section, localise_bands, requires
 from dgpe.text import Text
 
-__all__ = ["uncertainty", "rank_intervals", "top_bottom", "tiers", "drivers", "importance",
-           "leave_one_out", "bands", "verdict", "INPUT_NAMES"]
+__all__ = ["uncertainty", "rank_intervals", "top_bottom", "tiers", "drivers", "interactions",
+           "convergence", "audit_plots", "importance", "leave_one_out", "bands", "verdict",
+           "INPUT_NAMES"]
 
 #: The uncertain inputs of :mod:`methods.sensitivity`, named for readers.
 INPUT_NAMES: dict[str, Text] = {
@@ -149,8 +150,23 @@ def rank_intervals(run: Any, ua: Section) -> Section:
         sec.finding("sensitivity.scores_off_scale", scale=scale_label(run.plan.scale))
     for step, (nominal, alternatives) in _unsampled_nominal(run).items():
         sec.finding("sensitivity.nominal_not_sampled", step=STEP_NAMES[step], nominal=nominal, alternatives=alternatives)
+    _outside_finding(run, res, sec)
     sec.data["table"] = table
     return sec
+
+
+def _outside_finding(run: Any, res: Any, sec: Section) -> None:
+    """Flag the units whose nominal rank lies outside their 5%–95% interval."""
+    out = res.outside_interval()
+    sec.result("units_nominal_outside", len(out), ("名义排名落在 5%–95% 区间之外的单位数", "Units whose nominal rank lies outside their 5%–95% interval"))
+    if out.empty:
+        sec.finding("sensitivity.nominal_inside", n=len(res.units))
+        return
+    table = out.copy()
+    table.insert(0, "unit_name", [unit_name(run, u) for u in table.index])
+    sec.table("nominal_outside_interval", table, ("名义排名落在 5%–95% 区间之外的单位", "Units whose nominal rank lies outside their 5%–95% interval"))
+    names = ", ".join(f"{unit_name(run, u)} (#{int(r.nominal_rank)}, {r.q05:g}–{r.q95:g})" for u, r in out.head(8).iterrows())
+    sec.finding("sensitivity.nominal_outside", level="warning", count=len(out), units=names)
 
 
 @requires("index", "sensitivity.top_bottom")
@@ -405,29 +421,31 @@ def _top_bottom_figure(top: pd.Series, bottom: pd.Series, labels: dict[Any, str]
 
 
 def _sobol_figure(so: pd.DataFrame, lang: str) -> Any:
+    """First- and total-order indices with their bootstrap intervals, as estimated: not clipped
+    to [0, 1] (a negative first-order index or an interval beyond 1 is Monte Carlo error)."""
     import matplotlib.pyplot as plt
 
     from dgpe import plotting
 
     fig, ax = plt.subplots(figsize=(7, 0.6 * len(so) + 1.5))
     y = np.arange(len(so))
-    first = so["first"].clip(lower=0)
-    # a bootstrap interval need not contain the estimate (small n): no whisker on that side then
-    ax.barh(y - 0.18, first, height=0.36, color=plotting.PALETTE[0], label=Text("一阶效应", "first order")(lang),
-            xerr=_whiskers(first, so["first_low"].clip(lower=0), so["first_high"]), capsize=3)
-    ax.barh(y + 0.18, so["total"], height=0.36, color=plotting.PALETTE[1], label=Text("总效应", "total order")(lang),
-            xerr=_whiskers(so["total"], so["total_low"], so["total_high"]), capsize=3)
+    for off, key, color, label in ((-0.18, "first", plotting.PALETTE[0], Text("一阶效应", "first order")),
+                                   (0.18, "total", plotting.PALETTE[1], Text("总效应", "total order"))):
+        ax.barh(y + off, so[key], height=0.36, color=color, label=label(lang))
+        if f"{key}_low" in so:
+            # percentile intervals need not contain the estimate (small n): drawn as lines
+            ax.hlines(y + off, so[f"{key}_low"], so[f"{key}_high"], color="black", lw=1.2)
+            for end in ("low", "high"):
+                ax.vlines(so[f"{key}_{end}"], y + off - 0.08, y + off + 0.08, color="black", lw=1.2)
+    for ref in (0, 1):
+        ax.axvline(ref, color="grey", lw=0.8, ls="-" if ref == 0 else "--")
     ax.set_yticks(y, so.index)
     ax.invert_yaxis()
-    ax.set_xlim(0, 1)
-    ax.set_xlabel(Text("敏感性指数（平均绝对排名变动）", "Sobol' index (mean absolute rank shift)")(lang))
+    ax.set_xlabel(Text("敏感性指数（平均绝对排名变动；区间未截断）", "Sobol' index (mean absolute rank shift; intervals not clipped)")(lang))
+    ax.set_title(Text("Sobol 指数及其自助法区间", "Sobol' indices and their bootstrap intervals")(lang))
     ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
     return fig
-
-
-def _whiskers(value: pd.Series, low: pd.Series, high: pd.Series) -> np.ndarray:
-    return np.vstack([(value - low).clip(lower=0).fillna(0), (high - value).clip(lower=0).fillna(0)])
 
 
 def _importance_figure(table: pd.DataFrame, label_ratio: float, lang: str) -> Any:
@@ -468,5 +486,240 @@ def _leave_one_out_figure(table: pd.DataFrame, lang: str) -> Any:
         ax.set_title(ttl)
         ax.set_xlabel(Text("平均绝对排名变化", "mean absolute rank change")(lang))
         ax.tick_params(axis="y", labelsize=7)
+    fig.tight_layout()
+    return fig
+
+
+# -- interactions, convergence and the audit's plots ---------------------------------------------
+
+
+@requires("index", "sensitivity.interactions")
+def interactions(run: Any, ua: Section) -> Section:
+    """Which pairs of choices interact: second-order Sobol' indices of the mean absolute rank shift
+    (``sensitivity.second_order: true``), with their bootstrap intervals, not clipped."""
+    name, title = "sensitivity.interactions", ("方法选择之间的交互作用", "Interactions between the choices")
+    if (skip := _skip_after(name, title, ua)) is not None:
+        return skip
+    res = _result(ua)
+    if res.sobol_second is None:
+        return Section.skip(name, title, "sensitivity.skipped_no_second_order")
+    lang = run.lang
+    s2 = res.sobol_second.copy()
+    sec = Section(name, Text(*title))
+    sec.table("sobol_second_order", s2.round(6), ("二阶 Sobol 指数（含自助法区间）", "Second-order Sobol' indices (bootstrap intervals)"), note=True)
+    sec.figure("sobol_second_order", _second_order_figure(s2, lang), ("二阶 Sobol 指数", "Second-order Sobol' indices"), note=True)
+    sec.result("n_second_order_evaluations", int(res.n_second_order_evaluations), ("二阶指数追加的指数重算次数", "Index evaluations added for the second-order indices"))
+    top = s2.loc[s2["second"].idxmax()]
+    real = bool("second_low" in s2 and top["second_low"] > 0)
+    first_sum = float(res.sobol["first"].sum())
+    sec.finding("sensitivity.interaction" if real else "sensitivity.interaction_none",
+                a=input_name(top["input_a"]), b=input_name(top["input_b"]), s2=float(top["second"]),
+                low=float(top.get("second_low", np.nan)), high=float(top.get("second_high", np.nan)),
+                first_sum=first_sum, second_sum=float(s2["second"].sum()))
+    return sec
+
+
+@requires("index", "sensitivity.convergence")
+def convergence(run: Any, ua: Section) -> Section:
+    """Was N enough: the Monte Carlo error of the reported rank statistics (exact bootstrap
+    intervals) and the Sobol' indices and rank intervals against N, from nested subsets of the
+    samples (no new evaluations)."""
+    name, title = "sensitivity.convergence", ("样本量是否足够", "Was the sample large enough")
+    if (skip := _skip_after(name, title, ua)) is not None:
+        return skip
+    res = _result(ua)
+    lang = run.lang
+    conv = res.convergence()
+    sec = Section(name, Text(*title))
+    mc = res.mc_intervals
+    worst = mc.groupby("statistic")["half_width"].agg(["mean", "max"])
+    sec.table("mc_error", worst.round(6), ("各统计量的蒙特卡罗误差（自助法区间半宽）", "Monte Carlo error of each statistic (half-width of the bootstrap interval)"), note=True)
+    sec.table("mc_intervals", mc.round(6), ("各单位统计量的自助法区间", "Bootstrap intervals of every unit's statistics"), show=0)
+    sec.figure("convergence", _convergence_figure(conv, lang), ("Sobol 指数与排名区间随样本量的变化", "Sobol' indices and rank intervals against N"), note=True)
+    if conv.sobol is not None:
+        sec.table("convergence_sobol", conv.sobol.round(6), ("嵌套子样本上的 Sobol 指数", "Sobol' indices on nested subsets"), show=0)
+    if conv.ranks is not None:
+        sec.table("convergence_ranks", conv.ranks.round(6), ("嵌套子样本上的排名区间", "Rank intervals on nested subsets"))
+    q = mc[mc["statistic"].isin(["q05", "q95"])]["half_width"]
+    p = mc[mc["statistic"].isin(["p_top_k", "p_bottom_k"])]["half_width"]
+    params = {"n": res.n, "stable_sobol": _n_text(conv.stable_n["sobol"]), "stable_ranks": _n_text(conv.stable_n["ranks"]),
+              "tol_index": conv.tol_index, "tol_rank": conv.tol_rank, "half": conv.max_half_width,
+              "q_half": float(q.max()), "p_half": float(p.max())}
+    sec.result("n_enough", bool(conv.enough), ("样本量是否足够", "Sample size enough"))
+    sec.finding("sensitivity.n_enough" if conv.enough else "sensitivity.n_too_small",
+                level=None if conv.enough else "warning", **params)
+    sec.data["convergence"] = conv
+    return sec
+
+
+def _n_text(v: float) -> str:
+    return "—" if np.isnan(v) else f"{int(v)}"
+
+
+@requires("index", "sensitivity.audit_plots")
+def audit_plots(run: Any, ua: Section) -> Section:
+    """The plots of a JRC audit: the mean rank shift against each uncertain input (with each
+    alternative's mean), the rank shifts under each alternative (box plots) and the rank-frequency
+    heatmap (units × ranks)."""
+    name, title = "sensitivity.audit_plots", ("审计图", "Audit plots")
+    if (skip := _skip_after(name, title, ua)) is not None:
+        return skip
+    res = _result(ua)
+    if res.ranks is None or res.samples is None:
+        return Section.skip(name, title, "sensitivity.skipped_no_samples")
+    lang = run.lang
+    sec = Section(name, Text(*title))
+    sec.figure("shift_vs_inputs", _input_scatter_figure(res, lang), ("平均绝对排名变动与各不确定输入", "Mean absolute rank shift against each uncertain input"), note=True)
+    sec.figure("rank_shift_boxplots", _rank_shift_box_figure(res, lang), ("各备选方案下的排名变动", "Rank shifts under each alternative"), note=True)
+    sec.figure("rank_frequency", _rank_frequency_figure(res, lang), ("排名频率热图", "Rank-frequency heatmap"), note=True)
+    return sec
+
+
+def _second_order_figure(s2: pd.DataFrame, lang: str) -> Any:
+    import matplotlib.pyplot as plt
+
+    from dgpe import plotting
+
+    labels = [f"{input_name(a)(lang)} × {input_name(b)(lang)}" for a, b in zip(s2["input_a"], s2["input_b"], strict=True)]
+    fig, ax = plt.subplots(figsize=(7, 0.45 * len(s2) + 1.5))
+    y = np.arange(len(s2))
+    ax.barh(y, s2["second"], height=0.5, color=plotting.PALETTE[2])
+    if "second_low" in s2:
+        ax.hlines(y, s2["second_low"], s2["second_high"], color="black", lw=1.2)
+    ax.axvline(0, color="grey", lw=0.8)
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(Text("二阶指数（区间未截断）", "second-order index (intervals not clipped)")(lang))
+    ax.set_title(Text("方法选择两两之间的交互作用", "Interactions of pairs of choices")(lang))
+    fig.tight_layout()
+    return fig
+
+
+def _convergence_figure(conv: Any, lang: str) -> Any:
+    import matplotlib.pyplot as plt
+
+    from dgpe import plotting
+
+    panels = int(conv.sobol is not None) * 2 + int(conv.ranks is not None)
+    fig, grid = plt.subplots(1, max(panels, 1), figsize=(4.3 * max(panels, 1), 3.8), squeeze=False)
+    axes = list(grid[0])
+    if conv.sobol is not None:
+        for key, ttl in (("first", Text("一阶效应", "first order")), ("total", Text("总效应", "total order"))):
+            ax = axes.pop(0)
+            for i, (inp, part) in enumerate(conv.sobol.groupby("input", sort=False)):
+                c = plotting.PALETTE[i % len(plotting.PALETTE)]
+                ax.plot(part["n"], part[key], marker="o", ms=3, color=c, label=input_name(inp)(lang))
+                if f"{key}_low" in part:
+                    ax.fill_between(part["n"], part[f"{key}_low"], part[f"{key}_high"], color=c, alpha=0.15)
+            ax.set_xscale("log", base=2)
+            ax.axhline(0, color="grey", lw=0.6)
+            ax.set_xlabel(Text("基础样本量 N", "base sample size N")(lang))
+            ax.set_title(Text("Sobol 指数：", "Sobol' index: ")(lang) + ttl(lang))
+            ax.legend(fontsize=7)
+    if conv.ranks is not None:
+        ax = axes.pop(0)
+        r = conv.ranks
+        ax.plot(r["n"], r["mean_width"], marker="o", ms=3, color=plotting.PALETTE[0], label=Text("区间平均宽度", "mean interval width")(lang))
+        ax.plot(r["n"], r["mean_change"], marker="s", ms=3, color=plotting.PALETTE[1], label=Text("区间端点平均变化", "mean change of the ends")(lang))
+        ax.axhline(conv.tol_rank, color="grey", ls="--", lw=0.8)
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel(Text("基础样本量 N", "base sample size N")(lang))
+        ax.set_ylabel(Text("排名", "ranks")(lang))
+        ax.set_title(Text("5%–95% 排名区间", "5%–95% rank intervals")(lang))
+        ax.legend(fontsize=7)
+    fig.tight_layout()
+    return fig
+
+
+def _input_columns(res: Any) -> list[tuple[str, Any, bool]]:
+    """Each uncertain input's sampled value: (input, values, discrete)."""
+    out = []
+    for inp in res.inputs.index:
+        if inp in res.samples:
+            order = [a.strip() for a in str(res.inputs.loc[inp, "alternatives"]).split(" | ")]
+            seen = set(res.samples[inp].astype(str))
+            cats = [a for a in order if a in seen] + sorted(seen - set(order))
+            out.append((inp, pd.Categorical(res.samples[inp].astype(str), categories=cats), True))
+        elif res.design_rows is not None:
+            cols = [c for c in res.design_rows.columns if c == inp or c.startswith(f"{inp}[")]
+            if cols:
+                out.append((inp, res.design_rows[cols].mean(axis=1), False))
+    return out
+
+
+def _input_scatter_figure(res: Any, lang: str) -> Any:
+    import matplotlib.pyplot as plt
+
+    from dgpe import plotting
+
+    cols = _input_columns(res)
+    y = res.shift.to_numpy()
+    fig, axes = plt.subplots(1, len(cols), figsize=(3.4 * len(cols), 3.6), sharey=True, squeeze=False)
+    rng = np.random.default_rng(0)
+    for ax, (inp, vals, discrete) in zip(axes[0], cols, strict=True):
+        if discrete:
+            cats = list(vals.categories)
+            pos = vals.codes.astype(float)
+            ax.scatter(pos + rng.uniform(-0.25, 0.25, pos.size), y, s=3, alpha=0.25, color=plotting.PALETTE[0])
+            means = pd.Series(y).groupby(pos).mean()
+            ax.scatter(means.index, means.to_numpy(), marker="D", s=40, color=plotting.PALETTE[1], zorder=3,
+                       label=Text("备选方案均值", "alternative's mean")(lang))
+            ax.set_xticks(range(len(cats)), cats, rotation=30, ha="right", fontsize=7)
+        else:
+            x = vals.to_numpy()
+            ax.scatter(x, y, s=3, alpha=0.25, color=plotting.PALETTE[0])
+            bins = pd.cut(x, 10)
+            m = pd.Series(y).groupby(bins, observed=True).mean()
+            ax.plot([b.mid for b in m.index], m.to_numpy(), color=plotting.PALETTE[1], marker="D", ms=4,
+                    label=Text("分箱均值", "binned mean")(lang))
+            ax.set_xlabel(Text("扰动（0–1，各权重平均）", "perturbation (0–1, mean over weights)")(lang), fontsize=8)
+        ax.set_title(input_name(inp)(lang))
+        ax.legend(fontsize=7)
+    axes[0][0].set_ylabel(Text("平均绝对排名变动", "mean absolute rank shift")(lang))
+    fig.tight_layout()
+    return fig
+
+
+def _rank_shift_box_figure(res: Any, lang: str) -> Any:
+    import matplotlib.pyplot as plt
+
+    shift = res.ranks.to_numpy(dtype=float) - res.units["nominal_rank"].reindex(res.ranks.columns).to_numpy()[None, :]
+    cols = [(inp, v) for inp, v, discrete in _input_columns(res) if discrete]
+    fig, axes = plt.subplots(1, max(1, len(cols)), figsize=(3.4 * max(1, len(cols)), 3.8), sharey=True, squeeze=False)
+    for ax, (inp, vals) in zip(axes[0], cols, strict=False):
+        cats = list(vals.categories)
+        data = []
+        for c in cats:
+            d = shift[np.asarray(vals == c)].ravel()
+            d = d[~np.isnan(d)]
+            data.append(d[:: max(1, d.size // 200_000)])  # at most ~200,000 values a box
+        ax.boxplot(data, whis=(5, 95), showfliers=False)
+        ax.set_xticks(range(1, len(cats) + 1), cats, rotation=30, ha="right", fontsize=7)
+        ax.axhline(0, color="grey", lw=0.8)
+        ax.set_title(input_name(inp)(lang))
+    axes[0][0].set_ylabel(Text("排名变动（样本排名 − 名义排名）", "rank shift (sample − nominal)")(lang))
+    fig.suptitle(Text("须线：5%–95%", "whiskers: 5%–95%")(lang), fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def _rank_frequency_figure(res: Any, lang: str, max_units: int = 60) -> Any:
+    import matplotlib.pyplot as plt
+
+    units = list(res.units.index[:max_units])
+    r = res.ranks[units].to_numpy(dtype=float)
+    n_rank = int(np.nanmax(r))
+    freq = np.stack([np.bincount(r[~np.isnan(r[:, j]), j].astype(int) - 1, minlength=n_rank) for j in range(len(units))])
+    freq = freq / np.maximum(freq.sum(axis=1, keepdims=True), 1)
+    fig, ax = plt.subplots(figsize=(min(14, 3 + 0.1 * n_rank), 2 + 0.16 * len(units)))
+    im = ax.imshow(freq, aspect="auto", cmap="Blues", interpolation="nearest",
+                   extent=(0.5, n_rank + 0.5, len(units) - 0.5, -0.5))
+    ax.scatter(res.units["nominal_rank"].iloc[:max_units], np.arange(len(units)), marker="|", s=30, color="red",
+               label=Text("名义排名", "nominal rank")(lang))
+    ax.set_yticks(np.arange(len(units)), [str(u) for u in units], fontsize=6)
+    ax.set_xlabel(Text("排名", "rank")(lang))
+    ax.set_title(Text(f"排名频率（名义前 {len(units)} 个单位）", f"Rank frequency (nominal top {len(units)} units)")(lang))
+    ax.legend(fontsize=7, loc="lower right")
+    fig.colorbar(im, ax=ax, label=Text("样本占比", "share of samples")(lang))
     fig.tight_layout()
     return fig

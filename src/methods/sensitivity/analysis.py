@@ -53,6 +53,12 @@ from methods.index.build import IndexEvaluator, IndexSpec, agg_options, plain_js
 from methods.index.normalisation_kernels import vectorisable
 from methods.index.normalise import normalise_array
 from methods.registry import suggest
+from methods.sensitivity.convergence import (
+    Convergence,
+    convergence,
+    outside_interval,
+    rank_statistic_intervals,
+)
 from methods.sensitivity.engine import (
     JOINT_KINDS,
     VECTOR_KINDS,
@@ -74,7 +80,13 @@ from methods.sensitivity.importance import (
     optimise_weights,
 )
 from methods.sensitivity.sampler_assumptions import AssumptionsMixin
-from methods.sensitivity.sobol import random_design, saltelli_design, sobol_frame, sobol_indices
+from methods.sensitivity.sobol import (
+    random_design,
+    saltelli_design,
+    second_order_indices,
+    sobol_frame,
+    sobol_indices,
+)
 from methods.sensitivity.spec import (
     DESIGNS,
     SensitivitySpec,
@@ -87,6 +99,7 @@ from methods.summary import Result, Summary
 from methods.weights.registry import WEIGHTING, weights_for
 
 __all__ = [
+    "Convergence",
     "EffectiveImportance",
     "IndexSampler",
     "LeaveOneOut",
@@ -101,6 +114,7 @@ __all__ = [
     "optimise_weights",
     "random_design",
     "saltelli_design",
+    "second_order_indices",
     "sobol_indices",
     "uncertainty_analysis",
 ]
@@ -905,6 +919,27 @@ class UncertaintyResult(Result):
         How named alternatives were resolved, and anything else to report.
     seeds : (int, int)
         The seeds of the design and of the bootstrap, derived from ``seed``.
+    mc_intervals : DataFrame or None
+        Monte Carlo error of every reported rank statistic: long, ``unit``, ``statistic``
+        (``median``, ``q05``, ``q95``, ``p_top_k``, ``p_bottom_k``, ``band <name>``),
+        ``estimate``, ``low``, ``high``, ``half_width``, ``n_samples``: exact percentile-bootstrap
+        intervals over the samples at ``conf_level``
+        (:func:`methods.sensitivity.convergence.rank_statistic_intervals`).
+    sobol_second : DataFrame or None
+        Second-order indices of the mean absolute rank shift per pair of inputs (``input_a``,
+        ``input_b``, ``second``, ``second_low``, ``second_high``, ``second_conf``), with
+        ``second_order=True`` (:func:`methods.sensitivity.sobol.second_order_indices`).
+    design_target : ndarray or None
+        The mean absolute rank shift of every row of the Saltelli design (N (d + 2) values, the
+        design's order): the Sobol' estimates at any smaller N (:meth:`convergence`).
+    n_boot : int
+        Bootstrap resamples of the Sobol' intervals.
+    n_second_order_evaluations : int
+        Evaluations added for the second-order indices (the N d rows B_A; ``n_evaluations``
+        counts the first- and total-order design only).
+    design_rows : DataFrame or None
+        The design's values in [0, 1) of the kept (UA) samples, one column per design variable
+        (``keep_samples``): the sampled value of continuous inputs such as weight noise.
     """
 
     units: pd.DataFrame
@@ -933,6 +968,12 @@ class UncertaintyResult(Result):
     seeds: tuple[int, int]
     uncertainties: Uncertainties = field(repr=False)
     spec: IndexSpec = field(repr=False)
+    mc_intervals: pd.DataFrame | None = field(default=None, repr=False)
+    sobol_second: pd.DataFrame | None = None
+    design_target: np.ndarray | None = field(default=None, repr=False)
+    n_boot: int = 100
+    n_second_order_evaluations: int = 0
+    design_rows: pd.DataFrame | None = field(default=None, repr=False)
 
     def to_frame(self) -> pd.DataFrame:
         """The per-unit table (rank intervals, probabilities, score statistics)."""
@@ -977,6 +1018,17 @@ class UncertaintyResult(Result):
     def indistinguishable(self) -> pd.DataFrame:
         """The pairs that cannot be told apart."""
         return self.pairs[~self.pairs["distinguishable"]]
+
+    def outside_interval(self) -> pd.DataFrame:
+        """The units whose nominal rank lies outside their 5%-95% rank interval
+        (:func:`methods.sensitivity.convergence.outside_interval`)."""
+        return outside_interval(self.units)
+
+    def convergence(self, *, tol_index: float = 0.05, tol_rank: float = 1.0,
+                    sizes: Sequence[int] | None = None) -> Convergence:
+        """Sobol' indices and rank intervals against N, from nested subsets of the samples
+        (:func:`methods.sensitivity.convergence.convergence`)."""
+        return convergence(self, tol_index=tol_index, tol_rank=tol_rank, sizes=sizes)
 
 
 def _n_threads(n: int | None) -> int:
@@ -1108,6 +1160,7 @@ class _SampleStream:
     kept_s: list[np.ndarray] = field(default_factory=list)
     kept_x: list[np.ndarray] = field(default_factory=list)
     shifts: list[np.ndarray] = field(default_factory=list)
+    targets: list[np.ndarray] = field(default_factory=list)
 
     def run(self, x: np.ndarray, batch_size: int | None, progress: Progress | bool | None,
             n_threads: int | None) -> None:
@@ -1148,6 +1201,7 @@ class _SampleStream:
         if self.sob is not None:
             y = np.column_stack([tgt, rk, sc]) if self.unit_sobol else tgt[:, None]
             out["sobol"] = self.sob.partial(_fill_missing(y), start // align)
+            out["target"] = tgt
         if self.keep_samples:
             out["keep"] = (rk[is_ua], sc[is_ua], block[is_ua])
         return out
@@ -1158,6 +1212,7 @@ class _SampleStream:
         self.shifts.append(res["shift"])
         if self.sob is not None:
             self.sob.add(res["sobol"])
+            self.targets.append(res["target"])
         if self.keep_samples:
             self.kept_r.append(res["keep"][0])
             self.kept_s.append(res["keep"][1])
@@ -1228,6 +1283,7 @@ def uncertainty_analysis(
     n_threads: int | None = None,
     progress: Progress | bool | None = None,
     unit_col: str | None = None,
+    second_order: bool = False,
 ) -> UncertaintyResult:
     r"""Monte Carlo uncertainty and variance-based sensitivity analysis of the index's ranks.
 
@@ -1274,6 +1330,10 @@ def uncertainty_analysis(
         depend on it (each chunk is cut into the same blocks whatever the number of threads);
         another ``batch_size`` changes float sums in the last digits only.
     progress : callable (done, total), True (a tqdm bar) or None
+    second_order : bool
+        Also estimate second-order (interaction) indices of the mean absolute rank shift
+        (``design="saltelli"``): the N d rows :math:`B_A` of Saltelli's design are evaluated after
+        the others (the A, B and :math:`A_B` rows, hence every other number, stay the same).
 
     Returns
     -------
@@ -1330,6 +1390,11 @@ def uncertainty_analysis(
     ranks_df, scores_df, samples_df = stream.sample_frames()
     imp = node_importance(sampler.nominal_scores, sampler.meta, sampler.tree,
                           sampler.base_weights) if importance else None
+    mc = _mc_intervals(ua, units, top_k, conf_level, band_names, summary.index)
+    target = np.concatenate(stream.targets) if sob is not None else None
+    second, n_second = (_second_order(sampler, n, d_seed, target, n_boot, b_seed, conf_level,
+                                      batch_size)
+                        if second_order and target is not None else (None, 0))
     return UncertaintyResult(
         units=summary, mean_abs_shift=float(np.nanmean(shift_s)), sobol=sobol,
         sobol_units=sobol_units, pairs=pairs, rank_groups=groups, band_probability=band_prob,
@@ -1339,7 +1404,54 @@ def uncertainty_analysis(
         n_branches=sampler.n_branches, top_k=top_k, conf_level=conf_level,
         pair_confidence=pair_confidence, index_code=sampler.tree.root_code,
         seeds=(d_seed, b_seed), uncertainties=sampler.uncertainties, spec=sampler.spec,
+        mc_intervals=mc, sobol_second=second, design_target=target, n_boot=n_boot,
+        n_second_order_evaluations=n_second,
+        design_rows=(pd.DataFrame(np.vstack(stream.kept_x), columns=sampler.problem["names"])
+                     if keep_samples else None),
     )
+
+
+def _mc_intervals(ua: UAAccumulator, units: list[Any], top_k: int, conf_level: float,
+                  band_names: list[str], order: pd.Index) -> pd.DataFrame:
+    """Bootstrap intervals of the rank statistics (rows by unit in ``order``)."""
+    mc = rank_statistic_intervals(ua.histogram(), units, top_k=top_k, conf_level=conf_level,
+                                  band_counts=ua.band_counts if ua.band_n else None,
+                                  band_n=ua.band_n, band_names=band_names)
+    pos = {u: i for i, u in enumerate(order)}
+    key = mc["unit"].map(pos)
+    return mc.iloc[np.argsort(key.to_numpy(), kind="stable")].reset_index(drop=True)
+
+
+def _row_targets(sampler: IndexSampler, x: np.ndarray, batch_size: int | None) -> np.ndarray:
+    """The mean absolute rank shift of each design row of ``x``, evaluated in batches."""
+    bs = batch_size or sampler.default_batch(1)
+    out = np.empty(x.shape[0])
+    for s0 in range(0, x.shape[0], bs):
+        rk = rank_rows(sampler.evaluate(x[s0:s0 + bs], batch_size=bs))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            out[s0:s0 + rk.shape[0]] = np.nanmean(np.abs(rk - sampler.nominal_rank[None, :]), axis=1)
+    return out
+
+
+def _second_order(sampler: IndexSampler, n: int, d_seed: int, target: np.ndarray, n_boot: int,
+                  b_seed: int, conf_level: float,
+                  batch_size: int | None) -> tuple[pd.DataFrame, int]:
+    """Second-order indices of the mean rank shift: the design's B_A rows evaluated, set
+    between the A_B and B rows of ``target`` (SALib's layout), and the number of evaluations."""
+    names = sampler.uncertainties.names
+    g = len(names)
+    d = int(sampler.problem["num_vars"])
+    x2 = saltelli_design(sampler.problem, n, seed=d_seed, calc_second_order=True)
+    ba = x2.reshape(n, 2 * g + 2, d)[:, g + 1:2 * g + 1].reshape(-1, d)
+    t = target.reshape(n, g + 2)
+    y = np.empty((n, 2 * g + 2))
+    y[:, :g + 1] = t[:, :g + 1]
+    y[:, g + 1:2 * g + 1] = _row_targets(sampler, ba, batch_size).reshape(n, g)
+    y[:, -1] = t[:, -1]
+    res = second_order_indices(y.ravel(), {"num_vars": g, "names": names}, n_boot=n_boot,
+                               conf_level=conf_level, seed=b_seed)
+    return res, ba.shape[0]
 
 def _fill_missing(y: np.ndarray) -> np.ndarray:
     if np.isnan(y).any():

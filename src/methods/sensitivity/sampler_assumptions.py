@@ -55,6 +55,20 @@ class AssumptionsMixin:
     _dim_slices: dict[str, slice]
     base_weights: np.ndarray
     alt_type: Callable[[str, Any], Any]
+    agg_alts: list[Any]
+    treat_alts: list[Any]
+    norm_alts: list[Any]
+    imp_alts: list[Any]
+    problem: dict[str, Any]
+    _data: pd.DataFrame
+    _weights_override: Any
+    _unit_col: str | None
+    _wpos: Any
+    _wlo: Any
+    _whi: Any
+    _weight_dims: Any
+    _weight_names: list[str]
+    _discrete: Any
 
     def _init_assumptions(self, seed: int | np.random.SeedSequence | None) -> None:
         ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed)

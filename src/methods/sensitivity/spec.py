@@ -71,7 +71,7 @@ _INPUT_STEPS = ("weights", "normalise", "aggregate", "treat", "impute", "exclude
                 "data")
 _WEIGHT_KEYS = {"noise", "levels", "dirichlet", "ranges", "alternatives", "groups", "scale"}
 _SECTION_KEYS = ("n", "design", "uncertainties", "top_k", "n_boot", "conf_level",
-                 "pair_confidence")
+                 "pair_confidence", "second_order")
 
 
 def freeze(obj: Any) -> Any:
@@ -573,7 +573,8 @@ class SensitivitySpec:
     ``uncertainties`` (see :class:`Uncertainties`), ``top_k`` (10), ``n_boot`` (bootstrap
     resamples of the Sobol' indices, 100), ``conf_level`` (of the bootstrap intervals, 0.9, i.e.
     5%-95% as COINr), ``pair_confidence`` (a pair of units is told apart when one is ahead in at
-    least this share of samples, 0.95).
+    least this share of samples, 0.95), ``second_order`` (also estimate the interactions of pairs
+    of inputs, N d more evaluations; false).
     """
 
     uncertainties: Uncertainties
@@ -583,6 +584,7 @@ class SensitivitySpec:
     n_boot: int = 100
     conf_level: float = 0.9
     pair_confidence: float = 0.95
+    second_order: bool = False
 
     def __post_init__(self) -> None:
         if not isinstance(self.n, int) or isinstance(self.n, bool) or self.n < 2:
@@ -595,6 +597,8 @@ class SensitivitySpec:
             raise MethodError(f"sensitivity.n_boot = {self.n_boot!r}; expected an integer >= 0")
         if not 0 < self.conf_level < 1:
             raise MethodError(f"sensitivity.conf_level = {self.conf_level}; expected in (0, 1)")
+        if not isinstance(self.second_order, bool):
+            raise MethodError(f"sensitivity.second_order = {self.second_order!r}; expected true or false")
         if not 0.5 < self.pair_confidence < 1:
             raise MethodError(
                 f"sensitivity.pair_confidence = {self.pair_confidence}; expected in (0.5, 1)"
@@ -623,10 +627,10 @@ class SensitivitySpec:
     def to_dict(self) -> dict[str, Any]:
         return {"n": self.n, "design": self.design, "top_k": self.top_k, "n_boot": self.n_boot,
                 "conf_level": self.conf_level, "pair_confidence": self.pair_confidence,
-                "uncertainties": self.uncertainties.to_dict()}
+                "second_order": self.second_order, "uncertainties": self.uncertainties.to_dict()}
 
     def kwargs(self) -> dict[str, Any]:
         """Keyword arguments of :func:`methods.sensitivity.uncertainty_analysis`."""
         return {"uncertainties": self.uncertainties, "n": self.n, "design": self.design,
                 "top_k": self.top_k, "n_boot": self.n_boot, "conf_level": self.conf_level,
-                "pair_confidence": self.pair_confidence}
+                "pair_confidence": self.pair_confidence, "second_order": self.second_order}
