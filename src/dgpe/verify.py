@@ -29,6 +29,7 @@ import pandas as pd
 from dgpe.errors import Problem, ReportError
 from dgpe.io import sha256_file
 from dgpe.manifest import read_manifest
+from dgpe.record import TABLE_ENCODING
 from dgpe.report import collect
 
 __all__ = ["VerifyResult", "verify_report", "compare_reports", "diff_reports", "add_commands"]
@@ -97,7 +98,7 @@ def _compare_values(a: Any, b: Any, tol: float) -> bool:
 
 
 def _read(folder: Path, rel: str) -> pd.DataFrame:
-    return pd.read_csv(folder / rel, encoding="utf-8", keep_default_na=True)
+    return pd.read_csv(folder / rel, encoding=TABLE_ENCODING, keep_default_na=True)
 
 
 def compare_tables(a: pd.DataFrame, b: pd.DataFrame, tol: float, name: str, limit: int = 5) -> list[str]:
@@ -262,8 +263,8 @@ def _diff_inputs(ma: dict[str, Any], mb: dict[str, Any], t: Any) -> list[str]:
 
 
 def _diff_framework(fa: Path, fb: Path, t: Any) -> list[str]:
-    ta = pd.read_csv(fa, dtype=str, keep_default_na=False).set_index("code")
-    tb = pd.read_csv(fb, dtype=str, keep_default_na=False).set_index("code")
+    ta = pd.read_csv(fa, dtype=str, keep_default_na=False, encoding=TABLE_ENCODING).set_index("code")
+    tb = pd.read_csv(fb, dtype=str, keep_default_na=False, encoding=TABLE_ENCODING).set_index("code")
     added, removed = sorted(set(tb.index) - set(ta.index)), sorted(set(ta.index) - set(tb.index))
     out = []
     if added:
