@@ -114,18 +114,21 @@ def sheet_name_for(prefix: str, title: str, limit: int = SHEET_LIMIT) -> str:
     '05 综合指数得分与排名'
     """
     head = f"{prefix} " if prefix else ""
-    room = limit - len(head)
-    text = _clean(title)
+    # Excel refuses a sheet name that begins or ends with an apostrophe ("experts'", "Sobol'")
+    return (head + _shorten(_clean(title), limit - len(head))).rstrip(" '")
+
+
+def _shorten(text: str, room: int) -> str:
     if len(text) <= room:
-        return head + text
+        return text
     if any(unicodedata.east_asian_width(ch) in "WF" for ch in text):
-        return head + _fit_cjk(text, room)
+        return _fit_cjk(text, room)
     kept = [w for i, w in enumerate(_words(text)) if i == 0 or w.lower() not in _FILLER]
     short = kept[:1] + [_ABBREVIATIONS.get(w.lower(), w) for w in kept[1:]]
     for cand in (kept, short):
         if len(" ".join(cand)) <= room:
-            return head + " ".join(cand)
-    return head + (_fit_words(short, room) or short[0][:room])
+            return " ".join(cand)
+    return _fit_words(short, room) or short[0][:room]
 
 
 def excel_sheet_name(text: str, taken: set[str], prefix: str = "") -> str:
