@@ -260,7 +260,7 @@ def _print_setup(ws: Any, header_row: int, n_cols: int) -> None:
 
 def _write_table(ws: Any, sheet: _Sheet, lang: str, back: tuple[str, str]) -> None:
     """One table: back link and title (row 1), labelled header (row 2), formatted data."""
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
     df = sheet.frame
@@ -273,6 +273,12 @@ def _write_table(ws: Any, sheet: _Sheet, lang: str, back: tuple[str, str]) -> No
     for j, h in enumerate(headers, start=1):
         ws.cell(row=2, column=j, value=h)
     _style_header(ws, 2, len(columns))
+    # numbers right-aligned with a space on their right, so a text column after them stays apart
+    right = Alignment(horizontal="right", indent=1)
+    for j, col in enumerate(columns, start=1):
+        if pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col]):
+            ws.cell(row=2, column=j).alignment = Alignment(horizontal="right", indent=1, wrap_text=True,
+                                                           vertical="center")
     for i, row in enumerate(df.itertuples(index=False, name=None), start=3):
         for j, (col, raw) in enumerate(zip(columns, row, strict=True), start=1):
             value = _cell_value(raw)
@@ -282,8 +288,9 @@ def _write_table(ws: Any, sheet: _Sheet, lang: str, back: tuple[str, str]) -> No
             fmt = number_format(value, col)
             if fmt is not None:
                 cell.number_format = fmt
+                cell.alignment = right
             shown = format_value(value, col) if fmt is not None else str(value)
-            widths[j - 1] = max(widths[j - 1], display_width(shown))
+            widths[j - 1] = max(widths[j - 1], display_width(shown) + (1 if fmt is not None else 0))
     widths[0] = max(widths[0], display_width(ws.cell(row=1, column=1).value) - 1)
     _fit_widths(ws, widths)
     last = get_column_letter(max(1, len(columns)))
