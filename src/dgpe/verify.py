@@ -2,9 +2,9 @@
 
 ``dgpe verify REPORT`` first checks, in seconds, every file of the report against the digests the
 manifest holds (tables, workbook, records, method note, HTML, figures, notebooks) and says
-``edited after writing: <file>`` for each one changed since the run wrote it, and the input files'
-hashes (and which input changed); ``--quick`` stops there. Then it reruns the report from its own ``config.yaml`` into a temporary folder and compares every
-recorded table, key result and finding: integers and text exactly, floats within the tolerance each
+``edited after writing: <file>`` for each one changed since the run wrote it, then the input files'
+hashes (and which input changed); ``--quick`` stops there. Then it reruns the report from its own
+``config.yaml`` into a temporary folder and compares every recorded table, key result and finding: integers and text exactly, floats within the tolerance each
 table or result declared (default 1e-9, relative to max(1, |value|)). It ends with ``verified`` (exit 0)
 or a readable list of differences (exit 1).
 
@@ -12,8 +12,8 @@ or a readable list of differences (exit 1).
 added or removed, weights, directions), every common table (rows added or removed, cells changed, the
 largest change, the units whose rank moved most; unchanged tables as a count, tables whose numbers
 are the same but whose labels differ — another language, renamed bands — apart from tables whose
-numbers changed) and the verdicts in words — as Markdown, the "what
-changed since last year" section of an annual note.
+numbers changed) and the verdicts in words — as Markdown, the "what changed since last year"
+section of an annual note.
 """
 
 from __future__ import annotations
@@ -59,22 +59,25 @@ class VerifyResult:
     def ok(self) -> bool:
         return not self.changed_inputs and not self.differences and not self.edited
 
-    def render_digests(self) -> str:
-        """The first, fast pass: files changed since the run wrote them."""
+    def render_first_pass(self) -> str:
+        """The fast first pass: files changed since the run wrote them, inputs and notebook sources
+        changed since the run."""
         if not self.edited:
-            return f"all {self.n_files} files of {self.report.name} are as the run wrote them"
-        return "\n".join([f"{len(self.edited)} of {self.n_files} files changed since the run wrote them:"]
-                         + [f"  - {e}" for e in self.edited])
-
-    def render(self, digests: bool = True) -> str:
-        """The whole account; ``digests=False`` leaves out the first pass (already shown)."""
-        lines: list[str] = [self.render_digests()] if digests else []
+            lines = [f"all {self.n_files} files of {self.report.name} are as the run wrote them"]
+        else:
+            lines = [f"{len(self.edited)} of {self.n_files} files changed since the run wrote them:"]
+            lines += [f"  - {e}" for e in self.edited]
         if self.changed_inputs:
             lines.append("input files changed since the report was made:")
             lines += [f"  - {c}" for c in self.changed_inputs]
         if self.changed_sources:
             lines.append("notebook sources changed since the report was made (results may differ because of them):")
             lines += [f"  - {c}" for c in self.changed_sources]
+        return "\n".join(lines)
+
+    def render(self, first_pass: bool = True) -> str:
+        """The whole account; ``first_pass=False`` leaves out the first pass (already shown)."""
+        lines: list[str] = [self.render_first_pass()] if first_pass else []
         if self.differences:
             lines.append(f"{len(self.differences)} difference(s) between the report and its rerun:")
             lines += [f"  - {d}" for d in self.differences[:200]]
@@ -224,8 +227,6 @@ def verify_report(report: str | Path, *, progress: bool = False, keep: Path | No
     root = project_root()
     result = VerifyResult(folder, quick=quick)
     result.edited, result.n_files = check_digests(folder, manifest)
-    if echo is not None:
-        echo(result.render_digests())
     overrides: list[str] = []
     for role, entry in manifest.get("inputs", {}).items():
         p = Path(entry["path"])
@@ -243,6 +244,8 @@ def verify_report(report: str | Path, *, progress: bool = False, keep: Path | No
         p = root / src.get("path", "")
         if src.get("path") and (not p.exists() or sha256_file(p) != src.get("sha256")):
             result.changed_sources.append(f"{name}: {src.get('path')}")
+    if echo is not None:
+        echo(result.render_first_pass())
     if quick:
         return result
     with tempfile.TemporaryDirectory(prefix="dgpe-verify-") as tmp:
@@ -455,7 +458,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
 
     result = verify_report(args.report, progress=not args.quiet and sys.stderr.isatty(), quick=args.quick,
                            echo=first_pass)
-    print(result.render(digests=args.quick))
+    print(result.render(first_pass=args.quick))
     return 0 if result.ok else 1
 
 
