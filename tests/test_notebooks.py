@@ -48,7 +48,7 @@ def test_survey_structure_is_recovered(report):
     """Every survey item loads most on the factor of its true scale; parallel analysis finds 3 factors."""
     recs = records(report)
     assert recs["02_factor_structure"]["results"]["parallel_n_factors"]["value"]["survey"] == 3
-    loadings = pd.read_csv(report / "tables" / "02_factor_structure__efa_loadings.csv")
+    loadings = pd.read_csv(report / "tables" / "02_factor_structure__efa_loadings.csv", encoding="utf-8-sig")
     survey = loadings[loadings["set"] == "survey"].set_index("item")
     factor_cols = [c for c in survey.columns if c.startswith("MR")]
     best = survey[factor_cols].abs().idxmax(axis=1)
@@ -63,10 +63,10 @@ def test_survey_fuzzy_verdicts_follow_the_satisfaction_dimension(report):
     score (weighted-average operator, comment values 1-5) equals the unit's weighted mean
     rating, checked here from the raw survey."""
     corr = pd.read_csv(report / "tables" / "07_method_comparison__survey_fuzzy_vs_index.csv",
-                       index_col=0)["spearman"]
+                       index_col=0, encoding="utf-8-sig")["spearman"]
     assert corr.drop("DGPE").idxmax() == "D" and corr["D"] > 0.5, corr
     verdicts = pd.read_csv(report / "tables" / "07_method_comparison__survey_fuzzy_verdicts.csv",
-                           index_col=0)["units"]
+                           index_col=0, encoding="utf-8-sig")["units"]
     assert verdicts.sum() == 150
 
 

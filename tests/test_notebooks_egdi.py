@@ -94,7 +94,7 @@ def test_index_reproduces_the_component_mean(y2024, recs):
 
 def test_rescaling_drift_is_reported(report, recs, egdi):
     assert result(recs, "05_index", "rescaled_indicators") == COMPONENTS
-    tr = pd.read_csv(report / "tables" / "05_index__rescaling_transitions.csv")
+    tr = pd.read_csv(report / "tables" / "05_index__rescaling_transitions.csv", encoding="utf-8-sig")
     assert len(tr) == 3 * 6  # three components x six pairs of consecutive editions
     row = tr[(tr["indicator"] == "HCI") & (tr["year_from"] == 2022) & (tr["year_to"] == 2024)].iloc[0]
     w = egdi.pivot(index="unit_id", columns="year", values="HCI")[[2022, 2024]].dropna()

@@ -46,7 +46,7 @@ def test_recorder_writes_everything(tmp_path):
     rec.finding("中", "en text", level="warning")
     data = json.loads((tmp_path / "records" / "99_test.json").read_text(encoding="utf-8"))
     assert data["tables"]["t"]["file"] == "tables/99_test__t.csv"
-    assert (tmp_path / "tables" / "99_test__t.csv").read_text(encoding="utf-8").splitlines()[1] == "x,1.5"
+    assert (tmp_path / "tables" / "99_test__t.csv").read_text(encoding="utf-8-sig").splitlines()[1] == "x,1.5"
     assert (tmp_path / data["figures"]["f"]["file"]).stat().st_size > 1000
     assert data["results"]["n"]["value"] == 3 and data["results"]["r"]["value"] is None
     assert data["findings"][0]["level"] == "warning"
@@ -61,3 +61,19 @@ def test_recorder_in_memory_writes_nothing(tmp_path):
     rec.table("t", pd.DataFrame({"a": [1]}))
     assert rec.tables["t"]["file"] is None
     assert rec.text("中", "en") == "中"
+
+
+def test_tables_are_written_with_a_bom_and_read_back(tmp_path):
+    """Excel on a Chinese Windows opens a BOM-less UTF-8 CSV as GBK; the BOM makes it read UTF-8.
+    Every reader in the project gets the header without the BOM."""
+    from dgpe.record import read_recorded_table
+    from dgpe.verify import compare_tables
+
+    rec = Recorder(tmp_path, notebook="00_x", lang="zh")
+    df = pd.DataFrame({"单位": ["甲", "乙"], "得分": [1.5, 2.0]})
+    rec.table("t", df, index=False)
+    raw = (tmp_path / "tables" / "00_x__t.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") and raw[3:].decode("utf-8").startswith("单位,得分")
+    back = read_recorded_table(tmp_path, rec.tables["t"])
+    assert list(back.columns) == ["单位", "得分"]
+    assert compare_tables(df, back, 1e-9, "t") == []

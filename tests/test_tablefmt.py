@@ -33,7 +33,7 @@ def test_kinds_from_names():
 
 
 def test_labels_from_catalogue_registries_and_names():
-    assert column_label("unit_name", "zh") == "单位名称" and column_label("unit_name", "en") == "Unit"
+    assert column_label("unit_name", "zh") == "单位名称" and column_label("unit_name", "en") == "Unit name"
     assert column_label("entropy", "zh") == "熵权法"
     assert column_label("A1.1", "zh", {"A1.1": "高频事项网上可办率"}) == "高频事项网上可办率"
     assert column_label("no_such_column", "zh") == "no_such_column"

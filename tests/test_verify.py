@@ -6,11 +6,12 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dgpe.errors import ReportError
 from dgpe.runner import run_report
-from dgpe.verify import compare_tables, diff_reports, verify_report
+from dgpe.verify import compare_tables, diff_reports, table_change, verify_report
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -70,8 +71,6 @@ def test_verify_fails_after_one_cell_changes(setup):
 
 
 def test_compare_tables_tolerance():
-    import pandas as pd
-
     a = pd.DataFrame({"k": ["x", "y"], "v": [1.0, float("inf")], "t": ["p", "q"]})
     b = pd.DataFrame({"k": ["x", "y"], "v": [1.0 + 1e-12, float("inf")], "t": ["p", "q"]})
     assert compare_tables(a, b, 1e-9, "t") == []
@@ -92,3 +91,85 @@ def test_verify_a_moved_report(setup, tmp_path):
     shutil.copytree(report, moved)
     result = verify_report(moved)
     assert result.ok, result.render()
+
+
+def _edit_copy(report: Path, tmp_path: Path, rel: str) -> Path:
+    copy = tmp_path / report.name
+    shutil.copytree(report, copy)
+    p = copy / rel
+    if p.suffix == ".csv":
+        p.write_text(p.read_text(encoding="utf-8-sig").replace("1", "2", 1), encoding="utf-8-sig")
+    else:
+        p.write_bytes(p.read_bytes() + b"\0")
+    return copy
+
+
+def test_manifest_digests_every_file_of_the_report(setup):
+    import json
+
+    _, _, _, report = setup
+    files = json.loads((report / "manifest.json").read_text(encoding="utf-8"))["digests"]["files"]
+    written = {p.relative_to(report).as_posix() for p in report.rglob("*") if p.is_file()} - {"manifest.json"}
+    assert set(files) == written
+    kinds = {Path(f).suffix for f in files}
+    assert {".csv", ".xlsx", ".json", ".docx", ".html", ".png", ".ipynb"} <= kinds, kinds
+
+
+@pytest.mark.parametrize("rel", ["tables/00_data_audit__distributions.csv", "method-note.docx", "figure", "tables/tables.xlsx"])
+def test_quick_verify_names_a_file_edited_after_writing_within_seconds(setup, tmp_path, rel):
+    import time
+
+    _, _, _, report = setup
+    if rel == "figure":
+        rel = sorted(p.relative_to(report).as_posix() for p in (report / "figures").glob("*.png"))[0]
+    edited = _edit_copy(report, tmp_path, rel)
+    shown: list[str] = []
+    t0 = time.time()
+    result = verify_report(edited, quick=True, echo=shown.append)
+    assert time.time() - t0 < 10
+    assert not result.ok and result.edited == [f"edited after writing: {rel}"]
+    assert f"edited after writing: {rel}" in shown[0] and "NOT verified" in result.render()
+    assert verify_report(report, quick=True).ok  # the original is as written
+
+
+def test_quick_verify_of_an_untouched_report_and_a_removed_file(setup, tmp_path):
+    _, _, _, report = setup
+    result = verify_report(report, quick=True)
+    assert result.ok and result.n_files > 20 and "quick check passed" in result.render()
+    copy = tmp_path / report.name
+    shutil.copytree(report, copy)
+    (copy / "index.html").unlink()
+    assert verify_report(copy, quick=True).edited == ["missing since writing: index.html"]
+
+
+def test_diff_counts_unchanged_tables_and_separates_label_only_changes(setup, tmp_path):
+    _, _, _, report = setup
+    copy = tmp_path / report.name
+    shutil.copytree(report, copy)
+    tables = sorted((copy / "tables").glob("*.csv"))
+    labels, numbers = tables[0], tables[1]
+    df = pd.read_csv(labels, encoding="utf-8-sig")
+    text_col = next(c for c in df.columns if not pd.api.types.is_numeric_dtype(df[c]))
+    df[text_col] = df[text_col].astype(str) + " (en)"
+    df.to_csv(labels, index=False, encoding="utf-8-sig", lineterminator="\n")
+    df = pd.read_csv(numbers, encoding="utf-8-sig")
+    num_col = next(c for c in df.columns if pd.api.types.is_float_dtype(df[c]) and df[c].notna().any())
+    df[num_col] = df[num_col] + 1.0
+    df.to_csv(numbers, index=False, encoding="utf-8-sig", lineterminator="\n")
+    md = diff_reports(report, copy)
+    section = md.split("## Tables", 1)[1].split("## ", 1)[0]
+    n = len(tables)
+    assert f"- tables unchanged: {n - 2}" in section
+    assert f"- labels only (same numbers): 1: 00_data_audit/{labels.stem.split('__', 1)[1]}" in section
+    assert "tables whose numbers changed" in section and numbers.stem.split("__", 1)[1] in section
+    zh = diff_reports(report, copy, lang="zh")
+    assert f"未变化的表: {n - 2}" in zh and "仅标签变化(数值相同)" in zh
+
+
+def test_table_change_kinds():
+    a = pd.DataFrame({"unit": ["A", "B"], "band": ["优", None], "score": [71.5, float("nan")]})
+    assert table_change(a, a.copy()) == "same"
+    assert table_change(a, a.assign(band=["Excellent", None])) == "labels"
+    assert table_change(a, a.rename(columns={"band": "等级"})) == "labels"
+    assert table_change(a, a.assign(score=[71.5, 3.0])) == "numbers"
+    assert table_change(a, a.iloc[:1]) == "numbers"

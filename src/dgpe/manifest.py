@@ -60,11 +60,15 @@ def file_entry(path: Path, root: Path) -> dict[str, Any]:
     return {"path": shown, "sha256": sha256_file(p), "bytes": p.stat().st_size}
 
 
-def digest_dir(folder: Path, pattern: str) -> dict[str, str]:
-    """SHA-256 of each file matching ``pattern`` below ``folder`` (relative names, sorted)."""
-    return {
-        str(p.relative_to(folder)): sha256_file(p) for p in sorted(folder.glob(pattern)) if p.is_file()
-    }
+def digest_dir(folder: Path, pattern: str, exclude: tuple[str, ...] = ()) -> dict[str, str]:
+    """SHA-256 of each file matching ``pattern`` below ``folder`` (relative POSIX names, sorted),
+    leaving out the relative names in ``exclude``."""
+    out = {}
+    for p in sorted(folder.glob(pattern)):
+        rel = p.relative_to(folder).as_posix()
+        if p.is_file() and rel not in exclude:
+            out[rel] = sha256_file(p)
+    return out
 
 
 def write_manifest(path: Path, content: dict[str, Any]) -> None:

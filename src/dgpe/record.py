@@ -2,8 +2,10 @@
 
 A notebook creates a :class:`Recorder` (usually through :func:`dgpe.session.open_run`) and calls
 
-- :meth:`Recorder.table` for every table worth publishing (written as UTF-8 CSV, collected into the
-  report's XLSX workbook and compared by ``dgpe verify``),
+- :meth:`Recorder.table` for every table worth publishing (written as UTF-8 CSV with a byte-order mark,
+  so Excel on a Chinese Windows reads it as UTF-8 rather than GBK; collected into the report's XLSX
+  workbook and compared by ``dgpe verify``; read back with :func:`read_recorded_table` or
+  ``encoding="utf-8-sig"``),
 - :meth:`Recorder.figure` for every figure (PNG),
 - :meth:`Recorder.result` for key scalar results (numbers, text, short lists),
 - :meth:`Recorder.finding` for verdicts in words (zh and en) and warnings for the run summary.
@@ -25,11 +27,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["Recorder", "neutralise_formulas", "read_recorded_table", "RECORDS_DIR", "TABLES_DIR", "FIGURES_DIR"]
+__all__ = ["Recorder", "neutralise_formulas", "read_recorded_table", "RECORDS_DIR", "TABLES_DIR", "FIGURES_DIR",
+           "TABLE_ENCODING"]
 
 RECORDS_DIR = "records"
 TABLES_DIR = "tables"
 FIGURES_DIR = "figures"
+#: How report tables are written and read: UTF-8 with a byte-order mark (Excel on a Chinese Windows
+#: opens a BOM-less CSV as GBK and shows mojibake); reading with it also accepts files without one.
+TABLE_ENCODING = "utf-8-sig"
 _NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?%?$")
@@ -163,7 +169,7 @@ class Recorder:
         if self._root is not None:
             rel = f"{TABLES_DIR}/{self.notebook}__{name}.csv"
             out = neutralise_formulas(frame)
-            out.to_csv(self._root / rel, index=index, encoding="utf-8", lineterminator="\n")
+            out.to_csv(self._root / rel, index=index, encoding=TABLE_ENCODING, lineterminator="\n")
             entry["file"] = rel
         self.tables[name] = entry
         self._flush()
@@ -263,7 +269,7 @@ class Recorder:
 
 def read_recorded_table(folder: str | Path, entry: dict[str, Any]) -> pd.DataFrame:
     """Read a recorded table back as a flat frame (the index, if any, as the first column)."""
-    df = pd.read_csv(Path(folder) / entry["file"], encoding="utf-8")
+    df = pd.read_csv(Path(folder) / entry["file"], encoding=TABLE_ENCODING)
     first = str(df.columns[0]) if len(df.columns) else ""
     if entry.get("index", True) and first.startswith("Unnamed"):
         df = df.rename(columns={df.columns[0]: ""})

@@ -330,6 +330,9 @@ def _manifest(
         "digests": {
             "tables": mf.digest_dir(tmp, "tables/*.csv"),
             "records": mf.digest_dir(tmp, "records/*.json"),
+            # every file of the assembled report (tables, workbook, records, method note, HTML,
+            # figures, notebooks): `dgpe verify` checks them first and names a file edited since
+            "files": mf.digest_dir(tmp, "**/*", exclude=("manifest.json",)),
         },
     }
     return manifest

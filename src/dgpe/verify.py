@@ -1,15 +1,19 @@
 """Check a report, and compare two reports.
 
-``dgpe verify REPORT`` first checks the input files' hashes against the manifest (and says which file
-changed), then reruns the report from its own ``config.yaml`` into a temporary folder and compares every
-recorded table, key result and finding: integers and text exactly, floats within the tolerance each
+``dgpe verify REPORT`` first checks, in seconds, every file of the report against the digests the
+manifest holds (tables, workbook, records, method note, HTML, figures, notebooks) and says
+``edited after writing: <file>`` for each one changed since the run wrote it, then the input files'
+hashes (and which input changed); ``--quick`` stops there. Then it reruns the report from its own
+``config.yaml`` into a temporary folder and compares every recorded table, key result and finding: integers and text exactly, floats within the tolerance each
 table or result declared (default 1e-9, relative to max(1, |value|)). It ends with ``verified`` (exit 0)
 or a readable list of differences (exit 1).
 
 ``dgpe diff A B`` says what changed between two reports — run config, inputs, framework (indicators
 added or removed, weights, directions), every common table (rows added or removed, cells changed, the
-largest change, the units whose rank moved most) and the verdicts in words — as Markdown, the "what
-changed since last year" section of an annual note.
+largest change, the units whose rank moved most; unchanged tables as a count, tables whose numbers
+are the same but whose labels differ — another language, renamed bands — apart from tables whose
+numbers changed) and the verdicts in words — as Markdown, the "what changed since last year"
+section of an annual note.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import json
 import math
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,9 +34,11 @@ import pandas as pd
 from dgpe.errors import Problem, ReportError
 from dgpe.io import sha256_file
 from dgpe.manifest import read_manifest
+from dgpe.record import TABLE_ENCODING
 from dgpe.report import collect
 
-__all__ = ["VerifyResult", "verify_report", "compare_reports", "diff_reports", "add_commands"]
+__all__ = ["VerifyResult", "verify_report", "check_digests", "compare_reports", "diff_reports", "table_change",
+           "add_commands"]
 
 DEFAULT_TOL = 1e-9
 
@@ -44,25 +51,42 @@ class VerifyResult:
     differences: list[str] = field(default_factory=list)
     n_tables: int = 0
     n_results: int = 0
+    edited: list[str] = field(default_factory=list)
+    n_files: int = 0
+    quick: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.changed_inputs and not self.differences
+        return not self.changed_inputs and not self.differences and not self.edited
 
-    def render(self) -> str:
-        lines: list[str] = []
+    def render_first_pass(self) -> str:
+        """The fast first pass: files changed since the run wrote them, inputs and notebook sources
+        changed since the run."""
+        if not self.edited:
+            lines = [f"all {self.n_files} files of {self.report.name} are as the run wrote them"]
+        else:
+            lines = [f"{len(self.edited)} of {self.n_files} files changed since the run wrote them:"]
+            lines += [f"  - {e}" for e in self.edited]
         if self.changed_inputs:
             lines.append("input files changed since the report was made:")
             lines += [f"  - {c}" for c in self.changed_inputs]
         if self.changed_sources:
             lines.append("notebook sources changed since the report was made (results may differ because of them):")
             lines += [f"  - {c}" for c in self.changed_sources]
+        return "\n".join(lines)
+
+    def render(self, first_pass: bool = True) -> str:
+        """The whole account; ``first_pass=False`` leaves out the first pass (already shown)."""
+        lines: list[str] = [self.render_first_pass()] if first_pass else []
         if self.differences:
             lines.append(f"{len(self.differences)} difference(s) between the report and its rerun:")
             lines += [f"  - {d}" for d in self.differences[:200]]
             if len(self.differences) > 200:
                 lines.append(f"  … and {len(self.differences) - 200} more")
-        if self.ok:
+        if self.ok and self.quick:
+            lines.append(f"quick check passed: {self.report.name} is as written and its inputs are unchanged "
+                         "(not rerun; run without --quick to reproduce it)")
+        elif self.ok:
             lines.append(
                 f"verified: {self.n_tables} tables and {self.n_results} key results of {self.report.name} "
                 "reproduced within their tolerances"
@@ -97,7 +121,7 @@ def _compare_values(a: Any, b: Any, tol: float) -> bool:
 
 
 def _read(folder: Path, rel: str) -> pd.DataFrame:
-    return pd.read_csv(folder / rel, encoding="utf-8", keep_default_na=True)
+    return pd.read_csv(folder / rel, encoding=TABLE_ENCODING, keep_default_na=True)
 
 
 def compare_tables(a: pd.DataFrame, b: pd.DataFrame, tol: float, name: str, limit: int = 5) -> list[str]:
@@ -172,8 +196,27 @@ def compare_reports(original: Path, rerun: Path) -> tuple[list[str], int, int]:
     return diffs, n_tables, n_results
 
 
-def verify_report(report: str | Path, *, progress: bool = False, keep: Path | None = None) -> VerifyResult:
-    """Rerun a report from its manifest and config, and compare; see the module docstring."""
+def check_digests(folder: Path, manifest: dict[str, Any]) -> tuple[list[str], int]:
+    """Files of the report changed or removed since the run wrote them (by the manifest's digests;
+    a manifest from before every file was digested covers its tables and records), and how many
+    files were checked."""
+    digests = manifest.get("digests", {})
+    files = digests.get("files") or {**digests.get("tables", {}), **digests.get("records", {})}
+    out = []
+    for rel, sha in files.items():
+        p = folder / rel
+        if not p.is_file():
+            out.append(f"missing since writing: {rel}")
+        elif sha256_file(p) != sha:
+            out.append(f"edited after writing: {rel}")
+    return out, len(files)
+
+
+def verify_report(report: str | Path, *, progress: bool = False, keep: Path | None = None, quick: bool = False,
+                  echo: Callable[[str], None] | None = None) -> VerifyResult:
+    """Check a report's files and inputs against its manifest, then rerun it from its config and
+    compare (not with ``quick``); see the module docstring. ``echo`` receives the fast first pass
+    as soon as it is done, before the rerun."""
     from dgpe.runner import project_root, run_report
 
     folder = Path(report).resolve()
@@ -182,7 +225,8 @@ def verify_report(report: str | Path, *, progress: bool = False, keep: Path | No
         raise ReportError([Problem(str(folder), "", "no manifest.json here: is this a dgpe report folder?")])
     manifest = read_manifest(mpath)
     root = project_root()
-    result = VerifyResult(folder)
+    result = VerifyResult(folder, quick=quick)
+    result.edited, result.n_files = check_digests(folder, manifest)
     overrides: list[str] = []
     for role, entry in manifest.get("inputs", {}).items():
         p = Path(entry["path"])
@@ -200,6 +244,10 @@ def verify_report(report: str | Path, *, progress: bool = False, keep: Path | No
         p = root / src.get("path", "")
         if src.get("path") and (not p.exists() or sha256_file(p) != src.get("sha256")):
             result.changed_sources.append(f"{name}: {src.get('path')}")
+    if echo is not None:
+        echo(result.render_first_pass())
+    if quick:
+        return result
     with tempfile.TemporaryDirectory(prefix="dgpe-verify-") as tmp:
         out = (keep or Path(tmp)) / folder.name
         if not (folder / "config.yaml").exists():
@@ -262,8 +310,8 @@ def _diff_inputs(ma: dict[str, Any], mb: dict[str, Any], t: Any) -> list[str]:
 
 
 def _diff_framework(fa: Path, fb: Path, t: Any) -> list[str]:
-    ta = pd.read_csv(fa, dtype=str, keep_default_na=False).set_index("code")
-    tb = pd.read_csv(fb, dtype=str, keep_default_na=False).set_index("code")
+    ta = pd.read_csv(fa, dtype=str, keep_default_na=False, encoding=TABLE_ENCODING).set_index("code")
+    tb = pd.read_csv(fb, dtype=str, keep_default_na=False, encoding=TABLE_ENCODING).set_index("code")
     added, removed = sorted(set(tb.index) - set(ta.index)), sorted(set(ta.index) - set(tb.index))
     out = []
     if added:
@@ -290,14 +338,53 @@ def _diff_results(ra: dict[str, Any], rb: dict[str, Any], lang: str) -> list[str
 
 
 def _diff_tables(A: Path, B: Path, ra: dict[str, Any], rb: dict[str, Any], t: Any, top: int) -> list[str]:
-    out = []
+    """Tables of both reports: a count of the unchanged, those whose labels alone changed (same
+    numbers), then what changed in each table whose numbers changed."""
+    unchanged, labels, numbers = 0, [], []
     for nb in ra:
         for name, entry in ra[nb].get("tables", {}).items():
             other = rb.get(nb, {}).get("tables", {}).get(name)
             if not entry.get("file") or other is None or not other.get("file"):
                 continue
-            out += _diff_table(f"{nb}/{name}", _read(A, entry["file"]), _read(B, other["file"]), t, top)
+            x, y = _read(A, entry["file"]), _read(B, other["file"])
+            kind = table_change(x, y)
+            if kind == "same":
+                unchanged += 1
+            elif kind == "labels":
+                labels.append(f"{nb}/{name}")
+            else:
+                numbers += _diff_table(f"{nb}/{name}", x, y, t, top) or [f"- {nb}/{name}: {t('有变化', 'changed')}"]
+    out = [f"- {t('未变化的表', 'tables unchanged')}: {unchanged}"]
+    if labels:
+        out.append(f"- {t('仅标签变化(数值相同)', 'labels only (same numbers)')}: {len(labels)}: {', '.join(labels)}")
+    if numbers:
+        out += [f"- {t('数值变化的表', 'tables whose numbers changed')}:"] + ["  " + line for line in numbers]
     return out
+
+
+def table_change(x: pd.DataFrame, y: pd.DataFrame, tol: float = DEFAULT_TOL) -> str:
+    """``"same"``, ``"labels"`` (same shape and the same numbers in the same places; headers or text
+    cells differ, e.g. another language or renamed bands) or ``"numbers"``.
+
+    >>> import pandas as pd
+    >>> a = pd.DataFrame({"unit": ["A"], "band": ["优"], "score": [71.5]})
+    >>> table_change(a, a.assign(band="Excellent")), table_change(a, a.assign(score=70.0))
+    ('labels', 'numbers')
+    """
+    if x.shape != y.shape:
+        return "numbers"
+    for i in range(x.shape[1]):
+        u, v = x.iloc[:, i], y.iloc[:, i]
+        nu, nv = pd.api.types.is_numeric_dtype(u), pd.api.types.is_numeric_dtype(v)
+        if nu != nv:
+            return "numbers"
+        if nu and compare_tables(u.to_frame("v"), v.to_frame("v"), tol, "", limit=1):
+            return "numbers"
+    same_text = list(x.columns) == list(y.columns) and all(
+        (x.iloc[:, i].astype(object).where(x.iloc[:, i].notna(), None).tolist()
+         == y.iloc[:, i].astype(object).where(y.iloc[:, i].notna(), None).tolist())
+        for i in range(x.shape[1]) if not pd.api.types.is_numeric_dtype(x.iloc[:, i]))
+    return "same" if same_text else "labels"
 
 
 def _diff_table(label: str, x: pd.DataFrame, y: pd.DataFrame, t: Any, top: int) -> list[str]:
@@ -365,8 +452,13 @@ def _diff_verdicts(ra: dict[str, Any], rb: dict[str, Any], lang: str, t: Any) ->
 
 
 def _cmd_verify(args: argparse.Namespace) -> int:
-    result = verify_report(args.report, progress=not args.quiet and sys.stderr.isatty())
-    print(result.render())
+    def first_pass(text: str) -> None:
+        if not args.quick:  # the rerun takes minutes: say at once what the digests found
+            print(text + ("" if args.quiet else "\nrerunning the report to compare every result …"), flush=True)
+
+    result = verify_report(args.report, progress=not args.quiet and sys.stderr.isatty(), quick=args.quick,
+                           echo=first_pass)
+    print(result.render(first_pass=args.quick))
     return 0 if result.ok else 1
 
 
@@ -384,6 +476,8 @@ def add_commands(sub: Any) -> None:
     v = sub.add_parser("verify", help="rerun a report from its manifest and compare every recorded result")
     v.add_argument("report")
     v.add_argument("-q", "--quiet", action="store_true")
+    v.add_argument("--quick", action="store_true",
+                   help="only check the report's files and inputs against the manifest (seconds), no rerun")
     v.set_defaults(func=_cmd_verify)
     d = sub.add_parser("diff", help="what changed between two reports (Markdown)")
     d.add_argument("a")
