@@ -12,9 +12,9 @@ from dgpe.runner import cells_in_language
 from dgpe.typography import halfwidth_problems, is_cjk
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
-#: Notebooks whose narrative is written in both languages (the others still carry bilingual
-#: headings and English prose; see the issue-13 notes).
-BILINGUAL = ["05_index"]
+#: Notebooks whose narrative is written in both languages (all of them).
+BILINGUAL = ["00_data_audit", "01_reliability", "02_factor_structure", "03_weights", "04_sensitivity",
+             "05_index", "07_method_comparison"]
 ENGLISH_RUN = re.compile(r"(?:\b[A-Za-z][a-z'-]+\b[ ,;:()]+){4,}\b[A-Za-z][a-z'-]+\b")
 
 
