@@ -350,7 +350,7 @@ def _add_table(doc: Any, caption: str, full: pd.DataFrame, lang: str, names: Map
     if parts:  # the note stays with the table's last row
         for cell in table.rows[-1].cells:
             cell.paragraphs[0].paragraph_format.keep_with_next = True
-        text = _t(lang, "注:" + ";".join(parts) + "。完整表格见报告 tables 文件夹中的 CSV 文件。",
+        text = _t(lang, "注：" + "；".join(parts) + "。完整表格见报告 tables 文件夹中的 CSV 文件。",
                   "Note: " + "; ".join(parts) + ". The full table is in the report's tables folder (CSV).")
         note = doc.add_paragraph(text)
         note.paragraph_format.space_before = Pt(2)

@@ -38,11 +38,11 @@ def _md_table(df: pd.DataFrame, max_rows: int, lang: str = "en", names: Mapping[
     more = max(0, len(df) - max_rows)
     parts = []
     if more:
-        parts.append(f"仅列出前 {max_rows} 行(共 {len(df)} 行)" if lang == "zh" else f"the first {max_rows} of {len(df)} rows")
+        parts.append(f"仅列出前 {max_rows} 行（共 {len(df)} 行）" if lang == "zh" else f"the first {max_rows} of {len(df)} rows")
     if dropped:
         parts.append(f"另有 {dropped} 列未列出" if lang == "zh" else f"{dropped} more columns not shown")
     if parts:
-        lines.append("\n" + ("注:" + ";".join(parts) + "。完整表格见 tables 文件夹中的 CSV 文件。" if lang == "zh"
+        lines.append("\n" + ("注：" + "；".join(parts) + "。完整表格见 tables 文件夹中的 CSV 文件。" if lang == "zh"
                              else "Note: " + "; ".join(parts) + ". The full table is in the tables folder (CSV)."))
     return "\n".join(lines)
 

@@ -356,7 +356,7 @@ def _diff_tables(A: Path, B: Path, ra: dict[str, Any], rb: dict[str, Any], t: An
                 numbers += _diff_table(f"{nb}/{name}", x, y, t, top) or [f"- {nb}/{name}: {t('有变化', 'changed')}"]
     out = [f"- {t('未变化的表', 'tables unchanged')}: {unchanged}"]
     if labels:
-        out.append(f"- {t('仅标签变化(数值相同)', 'labels only (same numbers)')}: {len(labels)}: {', '.join(labels)}")
+        out.append(f"- {t('仅标签变化（数值相同）', 'labels only (same numbers)')}: {len(labels)}: {', '.join(labels)}")
     if numbers:
         out += [f"- {t('数值变化的表', 'tables whose numbers changed')}:"] + ["  " + line for line in numbers]
     return out

@@ -29,6 +29,12 @@ __all__ = ["NoteBuilder", "method_label", "number", "joined", "cjk", "DIRECTION"
 DIRECTION = {"positive": ("正向", "positive"), "negative": ("负向", "negative")}
 #: framework kind → words
 KIND = {"input": ("投入", "input"), "output": ("产出", "output"), "outcome": ("成效", "outcome")}
+#: framework unit of measure → words
+UNIT = {"ratio": ("比例", "ratio"), "percent": ("百分比", "percent"), "count": ("个数", "count"),
+        "rate": ("比率", "rate"), "days": ("天", "days"), "hours": ("小时", "hours"),
+        "minutes": ("分钟", "minutes"), "seconds": ("秒", "seconds"), "score": ("分值", "score"),
+        "likert": ("李克特量表", "Likert scale"), "binary": ("是/否", "yes/no"), "yuan": ("元", "yuan"),
+        "index": ("指数", "index"), "other": ("其他", "other")}
 #: registry family of each build step
 FAMILY = {"impute": "imputation", "treat": "treatment", "normalise": "normalisation",
           "weights": "weighting", "aggregate": "aggregation"}

@@ -10,7 +10,7 @@ from typing import Any
 
 import pandas as pd
 
-from dgpe.note.common import DIRECTION, KIND, NoteBuilder, cjk, joined, method_label, number
+from dgpe.note.common import DIRECTION, KIND, UNIT, NoteBuilder, cjk, joined, method_label, number
 
 __all__ = ["framework_chapter", "data_chapter", "weights_chapter", "aggregation_chapter", "indicator_table"]
 
@@ -60,11 +60,13 @@ def indicator_table(nb: NoteBuilder) -> pd.DataFrame:
         row[f"level_{depth[n.code]}" if same else "indicator"] = f"{n.code} {n.name.get(nb.lang)}"
         row.update({"weight": weights.get(n.code), "effective_weight": eff.get(n.code),
                     "direction": nb.words(DIRECTION.get(n.direction or "")) or "—",
-                    "measure_unit": n.unit or "—", "kind": nb.words(KIND.get(n.kind or "")) or "—"})
+                    "measure_unit": nb.words(UNIT[n.unit]) if n.unit in UNIT else (n.unit or "—"), "kind": nb.words(KIND.get(n.kind or "")) or "—"})
         if any(m.source for m in inds):
             row["source"] = n.source or "—"
         rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out.attrs["full"] = True  # the indicator system is shown whole
+    return out
 
 
 def _node_table(nb: NoteBuilder) -> pd.DataFrame:

@@ -140,7 +140,7 @@ class Section:
             return f"*{label}:{self.skipped(lang)}*" if lang == "zh" else f"*{label}: {self.skipped(lang)}*"
         lines = []
         for f in self.findings:
-            mark = ("**注意**:" if lang == "zh" else "**Warning:** ") if f.severity == "warning" else ""
+            mark = ("**注意**：" if lang == "zh" else "**Warning:** ") if f.severity == "warning" else ""
             lines.append(f"- {mark}{f(lang)}")
         return "\n".join(lines)
 
