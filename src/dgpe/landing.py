@@ -25,6 +25,7 @@ from dgpe.config import RunConfig
 from dgpe.framework import load_framework
 from dgpe.method_note import SECTIONS, framework_title, skipped_analyses
 from dgpe.record import read_recorded_table
+from dgpe.sections.sensitivity import INPUT_NAMES, KIND_NAMES
 from dgpe.tablefmt import column_label, format_value
 from dgpe.webfont import FONT_FAMILY, embed_cjk_font
 
@@ -34,13 +35,14 @@ __all__ = ["write_index", "report_title", "format_result", "inline_markdown", "r
 e = html.escape
 
 _CSS = """
-body{font-family:"Helvetica Neue",Arial,"DejaVu Sans","@CJK@","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
+body{font-family:"@CJK@","Helvetica Neue",Arial,"DejaVu Sans","Noto Sans CJK SC","PingFang SC","Microsoft YaHei",sans-serif;
  max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.5}
 h1{color:#1f5f8b;border-bottom:3px solid #1f5f8b;padding-bottom:.2em} h2{color:#1f5f8b;margin-top:1.6em}
 table{border-collapse:collapse;margin:.5em 0} td,th{border:1px solid #ccc;padding:.25em .6em;text-align:left;font-size:14px}
 th{background:#eef3f7;position:sticky;top:0} th.sortable{cursor:pointer} th.sortable:after{content:" ⇅";color:#999;font-size:11px}
 td.num{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
-.scroll{max-height:36em;overflow:auto;border:1px solid #ddd;margin:.5em 0} .scroll table{margin:0}
+.scroll{max-height:40em;overflow:auto;border:1px solid #ddd;margin:.5em 0} .scroll table{margin:0}
+table.ranking td{white-space:nowrap}
 .warn{color:#a33} .badge{display:inline-block;background:#a33;color:#fff;border-radius:3px;padding:0 .4em;font-size:12px;margin-right:.3em}
 .muted{color:#666;font-size:13px} code{background:#f3f3f3;padding:0 .2em}
 .figs{display:grid;grid-template-columns:repeat(auto-fill,minmax(300px,1fr));gap:12px}
@@ -64,7 +66,6 @@ document.querySelectorAll("table.sortable").forEach(function(t){
 
 _UNITS_ZH = {"ratio": "比率", "share": "比例", "percent": "%", "count": "数量", "days": "天", "hours": "小时",
              "minutes": "分钟", "yuan": "元", "score": "分", "index": "指数"}
-_KINDS = {"input": ("投入", "input"), "output": ("产出", "output"), "outcome": ("成效", "outcome")}
 _DIRECTIONS = {"positive": ("正向", "positive"), "negative": ("负向", "negative")}
 
 
@@ -117,6 +118,8 @@ def format_result(value: Any, key: str, lang: str, unit_names: Mapping[str, str]
         more = len(value) - 20
         return shown + (t(f" …（共 {len(value)} 个）", f" … ({len(value)} in all)") if more > 0 else "")
     if isinstance(value, str):
+        if key.endswith("driver") and value in INPUT_NAMES:
+            return e(INPUT_NAMES[value](lang))
         if unit_names and value in unit_names:
             return f"{e(value)} {e(unit_names[value])}"
         return e(column_label(value, lang))
@@ -149,7 +152,7 @@ def _find_table(folder: Path, records: dict[str, dict[str, Any]], name: str) -> 
 
 def _html_table(df: pd.DataFrame, *, kinds: Mapping[str, str], sort_values: Mapping[str, Sequence[Any]] | None = None,
                 row_class: Sequence[str] | None = None, cell_class: Mapping[str, Sequence[str]] | None = None,
-                headers: Mapping[str, str] | None = None, sortable: bool = True) -> str:
+                headers: Mapping[str, str] | None = None, sortable: bool = True, css_class: str = "") -> str:
     """A table of ``df`` with its values written by ``kinds`` (column → kind); numbers right-aligned."""
     head = "".join(f"<th>{e((headers or {}).get(c, c))}</th>" for c in df.columns)
     rows = []
@@ -165,7 +168,8 @@ def _html_table(df: pd.DataFrame, *, kinds: Mapping[str, str], sort_values: Mapp
             cells.append(f"<td class='{' '.join(x for x in cls if x)}'{data_v}>{e(text)}</td>")
         tr_cls = f" class='{row_class[i]}'" if row_class and row_class[i] else ""
         rows.append(f"<tr{tr_cls}>{''.join(cells)}</tr>")
-    cls = " class='sortable'" if sortable else ""
+    cls = " ".join(x for x in ("sortable" if sortable else "", css_class) if x)
+    cls = f" class='{cls}'" if cls else ""
     return f"<div class='scroll'><table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
 
 
@@ -194,6 +198,7 @@ def ranking_frame(folder: Path, records: dict[str, dict[str, Any]], cfg: RunConf
         lo, hi = unc["q05"].reindex(out.index), unc["q95"].reindex(out.index)
         out["rank_interval"] = [f"{a:.0f}–{b:.0f}" if pd.notna(a) else "" for a, b in zip(lo, hi, strict=True)]
     out = out.reset_index().rename(columns={out.index.name or "index": "unit"})
+    out = out[["rank", "unit", *[c for c in out.columns if c not in ("rank", "unit")]]]
     return out.sort_values("rank", kind="stable").reset_index(drop=True)
 
 
@@ -206,7 +211,7 @@ def _ranking_html(frame: pd.DataFrame, cfg: RunConfig, lang: str, dims: Mapping[
     if "rank_interval" in frame.columns:
         sort_values["rank_interval"] = [s.split("–")[0] if s else "" for s in frame["rank_interval"]]
     headers = {c: column_label(c, lang) for c in frame.columns} | {d: f"{d} {n}" for d, n in dims.items()}
-    return _html_table(frame, kinds=kinds, sort_values=sort_values, headers=headers)
+    return _html_table(frame, kinds=kinds, sort_values=sort_values, headers=headers, css_class="ranking")
 
 
 def framework_frame(folder: Path, cfg: RunConfig, lang: str) -> pd.DataFrame:
@@ -227,7 +232,7 @@ def framework_frame(folder: Path, cfg: RunConfig, lang: str) -> pd.DataFrame:
                          "direction": _DIRECTIONS.get(str(c.direction), (c.direction, c.direction))[lang != "zh"]
                          if c.is_indicator and c.direction else "",
                          "unit_of_measure": _measure(c.unit, lang) if c.is_indicator else "",
-                         "kind": _KINDS.get(str(c.kind), (c.kind, c.kind))[lang != "zh"] if c.kind else ""})
+                         "kind": KIND_NAMES[c.kind](lang) if c.kind in KIND_NAMES else (c.kind or "")})
             visit(c, depth + 1, effective * w)
 
     if fw.index is not None:

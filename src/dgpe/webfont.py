@@ -10,10 +10,13 @@ report needs a few hundred to two thousand distinct characters, i.e. 100–600 k
 
 Only characters outside ASCII that the font has are kept: Latin letters and digits keep the page's
 own font (the browser falls back character by character), while Chinese characters, full-width
-punctuation and symbols such as ``≥`` or ``α`` come from the subset. A system copy of the font is
-used first when there is one (``local()``).
+punctuation and, on a Chinese page, symbols such as ``≥``, ``α`` or ``——`` come from the subset
+(on an English page only the CJK blocks do: an English em dash keeps its Latin width). A system copy of the font is
+used first when there is one (``local()``). Pages must name :data:`FONT_FAMILY` *first* in their
+``font-family`` lists: Chromium left Chinese text as boxes when the embedded family came after a
+Latin font (it laid the text out with the system fallback before the data URI was decoded).
 
->>> page = "<html><head><title>报告</title></head><body>信度 α = 0.9</body></html>"
+>>> page = '<html lang="zh-CN"><head><title>报告</title></head><body>信度 α = 0.9</body></html>'
 >>> "@font-face" in embed_cjk_font(page)
 True
 >>> sorted(page_characters(page))
@@ -33,13 +36,18 @@ __all__ = ["FONT_FAMILY", "page_characters", "font_face_css", "embed_cjk_font", 
 
 FONT_FAMILY = "dgpe CJK"
 _DATA_URI = re.compile(r"data:[^\"')\s]+")
+_LANG = re.compile(r"<html[^>]*\blang=[\"']?([A-Za-z-]+)")
 
 
 def page_characters(page: str) -> set[str]:
-    """The distinct non-ASCII characters of an HTML page (``data:`` URIs left out) that the
-    bundled CJK font has glyphs for."""
+    """The distinct characters of an HTML page (``data:`` URIs left out) that the bundled CJK font
+    has glyphs for and the page takes from it: on a Chinese page (``<html lang="zh…">``) every
+    non-ASCII character (Chinese quotes, dashes and ellipses are set full-width), elsewhere only
+    the CJK blocks (from U+2E80; an English dash or α keeps the Latin font)."""
     text = _DATA_URI.sub("", page)
-    chars = {c for c in text if ord(c) > 0x7F and not c.isspace()}
+    lang = _LANG.search(page[:2000])
+    first = 0x80 if lang is not None and lang.group(1).lower().startswith("zh") else 0x2E80
+    chars = {c for c in text if ord(c) >= first and not c.isspace()}
     cmap = _font_cmap()
     return {c for c in chars if ord(c) in cmap}
 
