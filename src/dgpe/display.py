@@ -17,12 +17,12 @@ import pandas as pd
 from dgpe.sections.base import Section
 from dgpe.tablefmt import display_frame
 
-__all__ = ["show_section", "format_table", "rows_note"]
+__all__ = ["show_section", "format_table", "rows_note", "other_language_dropped"]
 
 _TABLE_CSS = [
     {"selector": "", "props": [("border-collapse", "collapse"), ("font-size", "12px")]},
     {"selector": "th", "props": [("text-align", "left"), ("background", "#eef3f7"), ("padding", "3px 8px")]},
-    {"selector": "td", "props": [("padding", "3px 8px")]},
+    {"selector": "td", "props": [("padding", "3px 8px"), ("white-space", "nowrap")]},
 ]
 
 
@@ -37,7 +37,7 @@ def format_table(df: pd.DataFrame, lang: str = "zh", *, rows: int | None = 10,
     >>> "Rank" in html and ">1<" in html and "80.12" in html
     True
     """
-    head = df if rows is None else df.head(rows)
+    head = other_language_dropped(df if rows is None else df.head(rows), lang)
     shown = display_frame(head, lang, names=names)
     source = head.reset_index() if shown.shape[1] == head.shape[1] + head.index.nlevels else head
     numeric = [shown.columns[i] for i, c in enumerate(source.columns)
@@ -47,6 +47,20 @@ def format_table(df: pd.DataFrame, lang: str = "zh", *, rows: int | None = 10,
     if numeric and shown.columns.is_unique:
         styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
     return styler
+
+
+def other_language_dropped(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``df`` without the columns in the other language (``verdict_en`` in a zh run when
+    ``verdict_zh`` is there too).
+
+    >>> import pandas as pd
+    >>> list(other_language_dropped(pd.DataFrame(columns=["w", "label_zh", "label_en"]), "zh").columns)
+    ['w', 'label_zh']
+    """
+    other = "en" if lang == "zh" else "zh"
+    cols = [str(c) for c in df.columns]
+    drop = [c for c in df.columns if str(c).endswith(f"_{other}") and f"{str(c)[:-len(other)]}{lang}" in cols]
+    return df.drop(columns=drop) if drop else df
 
 
 def rows_note(shown: int, total: int, lang: str) -> str:
