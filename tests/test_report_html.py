@@ -245,3 +245,19 @@ def test_runner_pages_of_a_real_report(tmp_path):
     assert all((folder / link).exists() for link in _links(index))
     for link in _links(page):
         assert (folder / "notebooks" / link).resolve().exists(), link
+
+
+def test_notebook_tables_are_formatted_for_readers():
+    from dgpe.display import format_table
+
+    df = pd.DataFrame({"rank": [1.0, 2.0, 3.0], "score": [89.20980108, 79.1, 70.0],
+                       "band": pd.Categorical(["高", "中", "中"], categories=["非常高", "高", "中"], ordered=True),
+                       "label_zh": ["好", "中", "中"], "label_en": ["good", "fair", "fair"]},
+                      index=pd.Index(["P1", "P2", "P3"], name="unit"))
+    html = format_table(df, "zh").to_html()
+    assert ">排名<" in html and ">得分<" in html and ">等级<" in html and ">单位<" in html
+    assert ">1<" in html and ">1.0<" not in html and ">89.21<" in html
+    assert "good" not in html  # the other language's column is not shown
+    matrix = pd.DataFrame({"a": [1.0, 0.98765], "b": [0.98765, 1.0]}, index=["a", "b"])
+    shown = format_table(matrix, "en").data
+    assert list(shown.iloc[:, 1]) == ["1.000", "0.988"] and shown.columns[0] == ""

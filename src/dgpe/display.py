@@ -38,14 +38,22 @@ def format_table(df: pd.DataFrame, lang: str = "zh", *, rows: int | None = 10,
     True
     """
     head = other_language_dropped(df if rows is None else df.head(rows), lang)
+    if head.index.name is None and not isinstance(head.index, pd.RangeIndex | pd.MultiIndex):
+        head = head.rename_axis("")  # an unnamed index (a matrix's row labels) has no header
     shown = display_frame(head, lang, names=names)
     source = head.reset_index() if shown.shape[1] == head.shape[1] + head.index.nlevels else head
-    numeric = [shown.columns[i] for i, c in enumerate(source.columns)
+    numeric = {shown.columns[i] for i, c in enumerate(source.columns)
                if i < shown.shape[1] and pd.api.types.is_numeric_dtype(source[c])
-               and not pd.api.types.is_bool_dtype(source[c])]
+               and not pd.api.types.is_bool_dtype(source[c])}
     styler = shown.style.hide(axis="index").set_table_styles(_TABLE_CSS)
-    if numeric and shown.columns.is_unique:
-        styler = styler.set_properties(subset=numeric, **{"text-align": "right", "white-space": "nowrap"})
+    if not shown.columns.is_unique:
+        return styler
+    long_text = {c for c in shown.columns if c not in numeric and shown[c].str.len().max() > 40}
+    for cols, props in ((numeric, {"text-align": "right"}),
+                        (set(shown.columns) - numeric - long_text, {"text-align": "left"}),
+                        (long_text, {"text-align": "left", "white-space": "normal", "min-width": "24em"})):
+        if cols:
+            styler = styler.set_properties(subset=[c for c in shown.columns if c in cols], **props)
     return styler
 
 
