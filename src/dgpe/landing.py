@@ -168,9 +168,9 @@ def _html_table(df: pd.DataFrame, *, kinds: Mapping[str, str], sort_values: Mapp
             cells.append(f"<td class='{' '.join(x for x in cls if x)}'{data_v}>{e(text)}</td>")
         tr_cls = f" class='{row_class[i]}'" if row_class and row_class[i] else ""
         rows.append(f"<tr{tr_cls}>{''.join(cells)}</tr>")
-    cls = " ".join(x for x in ("sortable" if sortable else "", css_class) if x)
-    cls = f" class='{cls}'" if cls else ""
-    return f"<div class='scroll'><table{cls}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
+    classes = " ".join(x for x in ("sortable" if sortable else "", css_class) if x)
+    attr = f" class='{classes}'" if classes else ""
+    return f"<div class='scroll'><table{attr}><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
 
 
 def ranking_frame(folder: Path, records: dict[str, dict[str, Any]], cfg: RunConfig) -> pd.DataFrame | None:
