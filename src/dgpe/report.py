@@ -3,8 +3,8 @@
 - ``tables/tables.xlsx``: one workbook, a sheet per recorded table (sheet names from the tables'
   titles in the run's language, made valid for Excel: ≤ 31 characters, none of ``[]:*?/\\``, unique),
   and a first sheet listing them all;
-- ``index.html``: an offline landing page with the key results, the findings (warnings first), links
-  to every notebook's HTML, the figures and the tables.
+- ``index.html``: the offline landing page (:mod:`dgpe.landing`): key results, findings, the ranking,
+  the framework, links to every notebook's HTML, the figures and the tables.
 """
 
 from __future__ import annotations
