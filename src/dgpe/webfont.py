@@ -12,7 +12,9 @@ Only characters outside ASCII that the font has are kept: Latin letters and digi
 own font (the browser falls back character by character), while Chinese characters, full-width
 punctuation and, on a Chinese page, symbols such as ``≥``, ``α`` or ``——`` come from the subset
 (on an English page only the CJK blocks do: an English em dash keeps its Latin width). A system copy of the font is
-used first when there is one (``local()``). Pages must name :data:`FONT_FAMILY` *first* in their
+used first when there is one (``local()``). The face is declared for the regular weight only, so
+that browsers embolden it for headings (declared for every weight, Chinese headings stayed regular
+beside bold Latin). Pages must name :data:`FONT_FAMILY` *first* in their
 ``font-family`` lists: Chromium left Chinese text as boxes when the embedded family came after a
 Latin font (it laid the text out with the system fallback before the data URI was decoded).
 
@@ -102,7 +104,7 @@ def font_face_css(chars: set[str]) -> str:
     data, flavor = _subset(chars)
     b64 = base64.b64encode(data).decode("ascii")
     return (
-        "@font-face{font-family:\"" + FONT_FAMILY + "\";font-style:normal;font-weight:100 900;"
+        "@font-face{font-family:\"" + FONT_FAMILY + "\";font-style:normal;font-weight:400;"
         "src:local(\"Noto Sans CJK SC\"),local(\"NotoSansCJKsc-Regular\"),"
         f"url(data:font/{flavor};base64,{b64}) format(\"{flavor}\");}}"
     )
