@@ -40,8 +40,13 @@ def format_table(df: pd.DataFrame, lang: str = "zh", *, rows: int | None = 10,
     head = other_language_dropped(df if rows is None else df.head(rows), lang)
     if head.index.name is None and not isinstance(head.index, pd.RangeIndex | pd.MultiIndex):
         head = head.rename_axis("")  # an unnamed index (a matrix's row labels) has no header
+    if any(n is not None and n in head.columns for n in head.index.names):  # the index named as a column
+        head = head.rename_axis([f"{n} " if n in head.columns else n for n in head.index.names])
     shown = display_frame(head, lang, names=names)
     source = head.reset_index() if shown.shape[1] == head.shape[1] + head.index.nlevels else head
+    if not shown.columns.is_unique:  # two columns with one label: tell them apart by their names
+        shown.columns = [f"{label} ({source.columns[i]})" if list(shown.columns).count(label) > 1 else label
+                         for i, label in enumerate(shown.columns)]
     numeric = {shown.columns[i] for i, c in enumerate(source.columns)
                if i < shown.shape[1] and pd.api.types.is_numeric_dtype(source[c])
                and not pd.api.types.is_bool_dtype(source[c])}
