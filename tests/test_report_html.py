@@ -236,6 +236,8 @@ def test_runner_pages_of_a_real_report(tmp_path):
                         progress=False).path
     page = (folder / "notebooks" / "00_data_audit.html").read_text(encoding="utf-8")
     assert ".incomplete-" not in page and str(tmp_path) not in page
+    saved = (folder / "notebooks" / "00_data_audit.ipynb").read_text(encoding="utf-8")
+    assert ".incomplete-" not in saved and str(tmp_path) not in saved
     assert re.search(r"<title>00 数据与数据质量 · .*评估报告</title>", page)
     assert not re.search(r"Name: \w+, dtype: \w+", page)
     cjk = set(CJK.findall(_text(page)))
@@ -261,3 +263,21 @@ def test_notebook_tables_are_formatted_for_readers():
     matrix = pd.DataFrame({"a": [1.0, 0.98765], "b": [0.98765, 1.0]}, index=["a", "b"])
     shown = format_table(matrix, "en").data
     assert list(shown.iloc[:, 1]) == ["1.000", "0.988"] and shown.columns[0] == ""
+
+
+def test_saved_notebook_names_no_machine_path(tmp_path):
+    from dgpe.nbhtml import relative_parameters
+
+    ipynb = tmp_path / "01_reliability.ipynb"
+    nbformat.write(_notebook(), str(ipynb))
+    nb = _notebook()
+    nb.metadata["papermill"] = {"parameters": {"config": "/tmp/reports/.x.incomplete-1/config.yaml"},
+                                "output_path": "/tmp/reports/.x.incomplete-1/notebooks/01_reliability.ipynb",
+                                "input_path": {"cells": []}}
+    nbformat.write(nb, str(ipynb))
+    relative_parameters(ipynb, {"config": "../config.yaml", "lang": "zh", "output_dir": None},
+                        source="notebooks/01_reliability.py")
+    text = ipynb.read_text(encoding="utf-8")
+    assert "incomplete" not in text and "/tmp/" not in text
+    cell = nbformat.read(str(ipynb), as_version=4).cells[2]
+    assert 'config = "../config.yaml"' in cell.source and "output_dir = None" in cell.source

@@ -23,7 +23,7 @@ from typing import Any
 
 from dgpe.webfont import embed_cjk_font
 
-__all__ = ["export_html", "notebook_title", "for_readers", "HIDDEN_TAGS"]
+__all__ = ["export_html", "notebook_title", "for_readers", "relative_parameters", "HIDDEN_TAGS"]
 
 #: cells with one of these tags are not part of the HTML page
 HIDDEN_TAGS = frozenset({"parameters", "injected-parameters", "hide", "remove-cell"})
@@ -67,6 +67,27 @@ def for_readers(nb: Any) -> Any:
         cells.append(cell)
     out.cells = cells
     return out
+
+
+def relative_parameters(ipynb: Path, parameters: Mapping[str, Any], *, source: str | None = None) -> None:
+    """Rewrite papermill's injected-parameters cell and metadata of the executed notebook ``ipynb``
+    in place so that they name no path of the machine or of the run's temporary folder:
+    ``parameters`` (paths relative to the notebook, e.g. ``{"config": "../config.yaml",
+    "output_dir": None}``; a rerun of the saved notebook then reads the report's config and only
+    displays), the notebook's own file name as papermill's output path and ``source`` (the
+    notebook it was run from, e.g. ``notebooks/04_sensitivity.py``) as its input path."""
+    import nbformat
+
+    nb = nbformat.read(str(ipynb), as_version=4)
+    if "papermill" in nb.metadata:
+        nb.metadata["papermill"].update(parameters=dict(parameters), output_path=ipynb.name, input_path=source)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            lines = ["# Parameters of the run (paths relative to this notebook; the run wrote its records",
+                     "# to the report folder, output_dir None keeps a rerun of this copy from rewriting them)"]
+            lines += [f"{k} = {v!r}" if not isinstance(v, str) else f'{k} = "{v}"' for k, v in parameters.items()]
+            cell.source = "\n".join(lines)
+    nbformat.write(nb, str(ipynb))
 
 
 def _header(title: str, report_title: str, lang: str, parameters: Mapping[str, Any]) -> str:

@@ -166,6 +166,14 @@ def export_html(ipynb: Path, html: Path, *, lang: str, report_title: str = "",
     export(ipynb, html, lang=lang, report_title=report_title, parameters=parameters)
 
 
+def _relative_to(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` when inside it, else its file name (no machine path)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
 def _report_dir(reports: Path, name: str, date: dt.date) -> Path:
     target = (reports / f"{date.isoformat()}-{name}").resolve()
     if target.parent != reports.resolve():
@@ -208,6 +216,7 @@ def run_report(
 ) -> RunSummary:
     """Run a report; see the module docstring. ``out`` forces the final folder (used by verify)."""
     from dgpe.landing import report_title
+    from dgpe.nbhtml import relative_parameters
     from dgpe.plan import resolve_plan
     from dgpe.report import assemble_report
 
@@ -247,6 +256,8 @@ def run_report(
         _execute_all(sources, params_of, tmp, nb_dir, timings, parallel=parallel, progress=progress, echo=echo)
         shown = {"config": "../config.yaml", "lang": cfg.lang}
         for name in cfg.notebooks:
+            relative_parameters(tmp / "notebooks" / f"{name}.ipynb", {**shown, "output_dir": None},
+                                source=_relative_to(sources[name], root))
             export_html(tmp / "notebooks" / f"{name}.ipynb", tmp / "notebooks" / f"{name}.html", lang=cfg.lang,
                         report_title=report_title(cfg, cfg.lang), parameters=shown)
         warnings = assemble_report(tmp, cfg)

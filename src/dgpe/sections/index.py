@@ -113,7 +113,7 @@ def ranking(run: Run) -> Section:
     bands = pd.Series(pd.Categorical(top["band"], categories=order, ordered=True), index=top.index, name="band")
     counts = bands.value_counts(sort=False)  # every band, the highest first
     sec.table("band_counts", counts.rename("units").to_frame(), ("各等级单位数", "Units per grade band"))
-    bands = _joined([message_text("index.band_count", band=str(k), n=int(v)) for k, v in counts.items()])
+    bands = _joined([message_text("index.band_count", band=str(k), n=int(v)) for k, v in counts.items() if v])
     sec.finding("index.summary_bands", bands=bands, **params)
     return sec
 
