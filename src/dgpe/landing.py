@@ -202,8 +202,20 @@ def ranking_frame(folder: Path, records: dict[str, dict[str, Any]], cfg: RunConf
     return out.sort_values("rank", kind="stable").reset_index(drop=True)
 
 
-def _ranking_html(frame: pd.DataFrame, cfg: RunConfig, lang: str, dims: Mapping[str, str]) -> str:
-    kinds = {c: "score" for c in ["score", *dims]} | {"rank": "int"}
+def _score_kind(folder: Path, scores: pd.Series) -> str:
+    """How the ranking writes scores: 3 decimals when the index's scale (plan.json's ``scale``) or,
+    on an unbounded scale, its scores span at most 1 (EGDI's 0–1 values), else 2 (kind ``score``)."""
+    path = folder / "plan.json"
+    scale = json.loads(path.read_text(encoding="utf-8")).get("scale") if path.exists() else None
+    if scale and scale.get("bounded"):
+        span = float(scale["high"]) - float(scale["low"])
+    else:
+        span = float(scores.max() - scores.min()) if scores.notna().any() else 0.0
+    return "stat" if span <= 1 else "score"
+
+
+def _ranking_html(frame: pd.DataFrame, cfg: RunConfig, lang: str, dims: Mapping[str, str], score_kind: str) -> str:
+    kinds = {c: score_kind for c in ["score", *dims]} | {"rank": "int"}
     order = [b for b, _ in sorted(cfg.bands.items(), key=lambda kv: -kv[1])] if cfg.bands else []
     sort_values: dict[str, list[Any]] = {}
     if "band" in frame.columns:
@@ -353,7 +365,7 @@ def write_index(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]
         dims = {d.code: d.name.get(lang) for d in fw.dimensions if d.code in ranking.columns}
         parts.append(f"<h2>{t('综合排名', 'Ranking')}</h2><p class='muted'>"
                      + t(f"全部 {len(ranking)} 个单位；点击表头排序。", f"All {len(ranking)} units; click a header to sort.")
-                     + "</p>" + _ranking_html(ranking, cfg, lang, dims))
+                     + "</p>" + _ranking_html(ranking, cfg, lang, dims, _score_kind(folder, ranking["score"])))
     if fw.index is not None:
         parts.append(f"<h2>{t('指标体系与权重', 'Indicator framework and weights')}</h2>"
                      + _framework_html(framework_frame(folder, cfg, lang), lang))
