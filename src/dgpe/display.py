@@ -45,8 +45,9 @@ def format_table(df: pd.DataFrame, lang: str = "zh", *, rows: int | None = 10,
     shown = display_frame(head, lang, names=names)
     source = head.reset_index() if shown.shape[1] == head.shape[1] + head.index.nlevels else head
     if not shown.columns.is_unique:  # two columns with one label: tell them apart by their names
-        shown.columns = [f"{label} ({source.columns[i]})" if list(shown.columns).count(label) > 1 else label
-                         for i, label in enumerate(shown.columns)]
+        labels = list(shown.columns)
+        shown.columns = [f"{label} ({source.columns[i]})" if label in labels[:i] else label
+                         for i, label in enumerate(labels)]
     numeric = {shown.columns[i] for i, c in enumerate(source.columns)
                if i < shown.shape[1] and pd.api.types.is_numeric_dtype(source[c])
                and not pd.api.types.is_bool_dtype(source[c])}
