@@ -109,7 +109,7 @@ def test_default_run_keeps_its_numbers_and_words():
     assert ranking.get_result("index_top_unit") == "P2-022"
     assert ranking.findings[0]("en").startswith(
         "The 150 units' mean index score is 53.6 (highest 89.2, 乙省第22区; lowest 19.5, 丁省第28县). "
-        "Bands: below 中: 101, 中: 48, 高: 1.")
+        "Bands: 高: 1, 中: 48, below 中: 101.")  # the bands from the highest down
     assert section(DEFAULT, ("lang=en",), "years").get_result("mean_change_last_year") == 1.559569
     assert section(DEFAULT, ("lang=en",), "comparability").get_result("max_share_discordant") == 0.160584
     shares = section(DEFAULT, ("lang=en",), "weight_shares")

@@ -18,7 +18,32 @@ from dgpe.note import note_blocks
 from dgpe.note_docx import write_docx
 from dgpe.note_markdown import write_markdown
 
-__all__ = ["write_method_note", "framework_title", "skipped_analyses", "node_names"]
+__all__ = ["write_method_note", "framework_title", "skipped_analyses", "node_names", "SECTIONS"]
+
+#: notebook → (section title zh, section title en, what the section answers zh, en)
+SECTIONS: dict[str, tuple[str, str, str, str]] = {
+    "00_data_audit": ("数据与数据质量", "Data and data quality",
+                      "数据是否完整、分布是否适合构建指数、可办与实办是否脱节。",
+                      "Are the data complete, fit for aggregation, and does availability match actual use?"),
+    "01_reliability": ("信度", "Reliability",
+                       "量表与各维度的内部一致性，以及专家评分的一致性。",
+                       "Internal consistency of the survey scales and dimensions; agreement among experts."),
+    "02_factor_structure": ("结构效度", "Construct validity",
+                            "数据的因子结构是否与指标体系的设计一致。",
+                            "Does the factor structure of the data match the framework's design?"),
+    "03_weights": ("权重", "Weights",
+                   "不同赋权方法的结果及其差异，德尔菲法的指标筛选。",
+                   "Candidate weights side by side, how far apart they are, and the Delphi screening."),
+    "04_sensitivity": ("不确定性与敏感性", "Uncertainty and sensitivity",
+                       "哪些排名差异在合理的方法选择下依然成立，哪个方法选择影响最大。",
+                       "Which rank differences survive plausible methodological choices, and which choice matters most."),
+    "05_index": ("指数结果与诊断", "Index results and diagnosis",
+                 "各单位的得分、排名、强弱项与年度变化。",
+                 "Scores, ranks, strengths and weaknesses, and year-on-year change of each unit."),
+    "07_method_comparison": ("评价方法比较", "Evaluation methods compared",
+                             "灰色关联、模糊综合评价、RSR、熵权 TOPSIS 等方法与合成指数的排名是否一致；耦合协调度。",
+                             "Do grey relational analysis, fuzzy evaluation, RSR and entropy-TOPSIS rank units as the composite does? Coupling coordination."),
+}  # fmt: skip
 
 
 def framework_title(cfg: RunConfig, lang: str) -> str | None:

@@ -177,22 +177,20 @@ def keep_failed(exc: NotebookError, reports: Path, name: str, *, now: dt.datetim
     return folder
 
 
-def export_html(ipynb: Path, html: Path, *, lang: str) -> None:
-    """Offline HTML (no CDN scripts; images embedded)."""
-    import nbformat
-    from nbconvert import HTMLExporter
+def export_html(ipynb: Path, html: Path, *, lang: str, report_title: str = "",
+                parameters: dict[str, Any] | None = None) -> None:
+    """Offline HTML for readers (see :func:`dgpe.nbhtml.export_html`)."""
+    from dgpe.nbhtml import export_html as export
 
-    template_dir = Path(__file__).parent / "templates"
-    exporter = HTMLExporter(
-        template_name="dgpe_offline",
-        extra_template_basedirs=[str(template_dir)],
-        embed_images=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-    )
-    nb = nbformat.read(str(ipynb), as_version=4)
-    body, _ = exporter.from_notebook_node(nb, resources={"language_code": lang})
-    html.write_text(body, encoding="utf-8")
+    export(ipynb, html, lang=lang, report_title=report_title, parameters=parameters)
+
+
+def _relative_to(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` when inside it, else its file name (no machine path)."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.name
 
 
 def _report_dir(reports: Path, name: str, date: dt.date) -> Path:
@@ -236,6 +234,8 @@ def run_report(
     echo: Callable[[str], None] = print,
 ) -> RunSummary:
     """Run a report; see the module docstring. ``out`` forces the final folder (used by verify)."""
+    from dgpe.landing import report_title
+    from dgpe.nbhtml import relative_parameters
     from dgpe.plan import resolve_plan
     from dgpe.report import assemble_report
 
@@ -273,8 +273,12 @@ def run_report(
             name: {"config": str(cfg_path), "output_dir": str(tmp), "lang": cfg.lang} for name in cfg.notebooks
         }
         _execute_all(sources, params_of, tmp, nb_dir, timings, parallel=parallel, progress=progress, echo=echo)
+        shown = {"config": "../config.yaml", "lang": cfg.lang}
         for name in cfg.notebooks:
-            export_html(tmp / "notebooks" / f"{name}.ipynb", tmp / "notebooks" / f"{name}.html", lang=cfg.lang)
+            relative_parameters(tmp / "notebooks" / f"{name}.ipynb", {**shown, "output_dir": None},
+                                source=_relative_to(sources[name], root))
+            export_html(tmp / "notebooks" / f"{name}.ipynb", tmp / "notebooks" / f"{name}.html", lang=cfg.lang,
+                        report_title=report_title(cfg, cfg.lang), parameters=shown)
         warnings = assemble_report(tmp, cfg)
         manifest = _manifest(cfg, final, started, t0, overrides, sources, timings, tmp, root)
         mf.write_manifest(tmp / "manifest.json", manifest)

@@ -158,8 +158,15 @@ class Run:
 
         self.rec.section(section)
         if display:
-            show_section(section, self.lang)
+            show_section(section, self.lang, names=self.column_names())
         return section
+
+    def column_names(self) -> dict[str, str]:
+        """Headers for table columns named by a dimension's or scale's code ("A 基础支撑能力");
+        indicator codes stay codes (tables with one column per indicator stay narrow)."""
+        nodes = [n.code for n in self.framework.nodes() if not n.is_indicator]
+        scales = [s.code for s in self.framework.scales]
+        return {c: f"{c} {self.label(c)}" for c in nodes + scales}
 
 
 def open_run(

@@ -44,6 +44,7 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import yaml
 
@@ -148,6 +149,18 @@ def _significant(v: float) -> str:
     return f"{v:.2e}"
 
 
+def _column_kind_of_values(values: pd.Series, column: Any) -> str | None:
+    """The kind of a column the catalogue and its name say nothing about, from all its values: a
+    column of fractions writes its whole numbers with decimals too (a correlation matrix's diagonal
+    as ``1.000``, not ``1``). None: decide value by value."""
+    if column_kind(column) or not pd.api.types.is_float_dtype(values):
+        return None
+    finite = values[np.isfinite(values.to_numpy(dtype=float))]
+    if len(finite) and not all(float(v).is_integer() for v in finite):
+        return "real"  # not a kind of KINDS: format_value writes it with 3 significant decimals
+    return None
+
+
 def display_frame(frame: pd.DataFrame, lang: str, *, names: Mapping[str, str] | None = None,
                   index: bool = True, kinds: Mapping[str, str] | None = None) -> pd.DataFrame:
     """A copy of ``frame`` for readers: every value formatted as text by its column's kind and the
@@ -157,14 +170,15 @@ def display_frame(frame: pd.DataFrame, lang: str, *, names: Mapping[str, str] | 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"kmo": [0.8123], "bartlett_p": [0.0]}, index=pd.Index(["survey"], name="set"))
     >>> display_frame(df, "en").to_dict("records")
-    [{'set': 'survey', 'KMO': '0.812', 'Bartlett p': '< 0.001'}]
+    [{'Set': 'survey', 'KMO': '0.812', 'Bartlett p': '< 0.001'}]
     """
     df = frame.copy()
     if index:
         df = df.reset_index() if (df.index.name is not None or isinstance(df.index, pd.MultiIndex)
                                   or not isinstance(df.index, pd.RangeIndex)) else df
     kinds = kinds or {}
-    out = pd.DataFrame({i: [format_value(v, c, kinds.get(str(c))) for v in df.iloc[:, i].tolist()]
+    out = pd.DataFrame({i: [format_value(v, c, kind=kinds.get(str(c)) or _column_kind_of_values(df.iloc[:, i], c))
+                            for v in df.iloc[:, i].tolist()]
                         for i, c in enumerate(df.columns)}, index=range(len(df)))
     out.columns = [column_label(c, lang, names) for c in df.columns]
     return out

@@ -256,7 +256,9 @@ def grades(run: Any, base: Section | None = None) -> Section:
         return _skip_incomplete(sec.name, sec.title, exc)
     sec.table("rsr_regression", ev.rsr.summary().to_frame().round(6),
               ("RSR 概率单位回归与分档界值", "RSR probit regression and grade cut points"))
-    cross = pd.crosstab(ev.rsr.grade.rename("rsr_grade"), ev.fuzzy.verdict.rename("fuzzy_verdict"))
+    verdicts = pd.Series(pd.Categorical(ev.fuzzy.verdict, categories=list(ev.fuzzy.b.columns), ordered=True),
+                         index=ev.fuzzy.verdict.index, name="fuzzy_verdict")  # comments in their order
+    cross = pd.crosstab(ev.rsr.grade.rename("rsr_grade"), verdicts, dropna=False)
     cross.columns = cross.columns.map(lambda g: FUZZY_GRADE_NAMES.get(g, Text(str(g), str(g)))(run.lang))
     sec.table("rsr_grade_vs_fuzzy_verdict", cross, ("RSR 分档与模糊评语交叉表", "RSR grade against fuzzy verdict"))
     sec.finding("comparison.rsr_fuzzy", r2=float(ev.rsr.r_squared), ties=int(ev.fuzzy.verdict_ties.sum()))

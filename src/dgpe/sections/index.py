@@ -120,10 +120,13 @@ def ranking(run: Run) -> Section:
         if run.config.bands:  # the config asked for bands the index's scale cannot carry
             sec.findings.append(run.plan.why_not("bands"))
         return sec
-    counts = top["band"].value_counts()
+    order = [name for name, _ in sorted(run.plan.bands.items(), key=lambda kv: -float(kv[1]))]
+    order += [b for b in dict.fromkeys(top["band"].dropna()) if b not in order]  # the band below all
+    bands = pd.Series(pd.Categorical(top["band"], categories=order, ordered=True), index=top.index, name="band")
+    counts = bands.value_counts(sort=False)  # every band, the highest first
     sec.table("band_counts", counts.rename("units").to_frame(), ("各等级单位数", "Units per grade band"))
     bands = _joined([message_text("index.band_count", band=_band_text(run, str(k)), n=int(v))
-                     for k, v in counts.items()])
+                     for k, v in counts.items() if v])
     sec.finding("index.summary_bands", bands=bands, **params)
     return sec
 
