@@ -161,6 +161,9 @@ def results(items, meta, x, small, X2025, panel, framework, index_result) -> dic
         importance.optimise_weights(x, meta, level=3, target="equal"),
         uncertainty_analysis(x, meta, {"normalise": {"method": "minmax", "range": [0, 100]}},
                              uncertainties={"weights": {"noise": 0.25, "levels": [2, 3]}}, n=64, seed=1),
+        uncertainty_analysis(x, meta, {"normalise": {"method": "minmax", "range": [0, 100]}},
+                             uncertainties={"weights": {"noise": 0.25, "levels": [2, 3]}}, n=64, seed=1,
+                             design="saltelli").convergence(),
         leave_one_out(x, meta, {"normalise": {"method": "minmax", "range": [0, 100]}}),
     ]
     return {type(r).__name__: r for r in out}

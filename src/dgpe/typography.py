@@ -207,6 +207,9 @@ def zh_literals(tree: ast.AST) -> list[ast.expr]:
     for node in ast.walk(tree):
         items: list[ast.expr] = []
         if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "re":
+                continue  # a regular expression is no prose
             items = list(node.args)
         elif isinstance(node, ast.Tuple | ast.List):
             items = list(node.elts)

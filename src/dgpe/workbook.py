@@ -72,7 +72,7 @@ def _clean(text: str) -> str:
 
 def _words(text: str) -> list[str]:
     """Words of a title, brackets and trailing commas dropped (a qualifier becomes plain words)."""
-    text = re.sub(r"[()（）,，;；:：]", " ", text)
+    text = re.sub("[()\uff08\uff09,\uff0c;\uff1b:\uff1a]", " ", text)  # ASCII and full-width
     return [w for w in text.split() if w]
 
 
@@ -92,7 +92,7 @@ def _fit_words(words: list[str], limit: int) -> str:
 def _fit_cjk(text: str, limit: int) -> str:
     """A Chinese title in ``limit`` characters: the qualifier in brackets dropped first, then cut
     after a punctuation mark or before a Latin word, else (Chinese has no spaces) at a character."""
-    base = re.sub(r"[(（][^)）]*[)）]", "", text).strip()
+    base = re.sub("[(\uff08][^)\uff09]*[)\uff09]", "", text).strip()
     if len(base) <= limit:
         return base
     cut = base[:limit]
