@@ -125,6 +125,8 @@ def format_result(value: Any, key: str, lang: str, unit_names: Mapping[str, str]
         return e(column_label(value, lang))
     if value is None:
         return "—"
+    if isinstance(value, bool):
+        return t("是", "yes") if value else t("否", "no")
     return e(format_value(value, key))
 
 
