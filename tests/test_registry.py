@@ -5,6 +5,7 @@ a test is accepted by IndexSpec and varied by the sensitivity engine with no oth
 from __future__ import annotations
 
 import warnings
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -390,7 +391,7 @@ def test_toy_weighting_is_built_planned_compared_and_varied(toy_weighting, examp
     data, meta = example
     r = build_index(data, meta, {**BASE, "weights": "distinct_toy"})
     assert r.scores[r.index_code].notna().all()
-    plan = resolve_plan(load_run_config("configs/default.yaml", ["build.weights=distinct_toy"]))
+    plan = resolve_plan(load_run_config(Path(__file__).resolve().parents[1] / "configs" / "default.yaml", ["build.weights=distinct_toy"]))
     assert plan.weights_method == "distinct_toy"
     assert "distinct_toy" in weight_sections.schemes()
     assert "distinct_toy" in weight_set_names()

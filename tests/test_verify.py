@@ -163,7 +163,7 @@ def test_diff_counts_unchanged_tables_and_separates_label_only_changes(setup, tm
     assert f"- labels only (same numbers): 1: 00_data_audit/{labels.stem.split('__', 1)[1]}" in section
     assert "tables whose numbers changed" in section and numbers.stem.split("__", 1)[1] in section
     zh = diff_reports(report, copy, lang="zh")
-    assert f"未变化的表: {n - 2}" in zh and "仅标签变化(数值相同)" in zh
+    assert f"未变化的表: {n - 2}" in zh and "仅标签变化（数值相同）" in zh
 
 
 def test_table_change_kinds():
