@@ -842,9 +842,11 @@ class UncertaintyResult(Result):
         ``p_top_k``, ``p_bottom_k`` (probability of a rank <= k / > n - k), ``mean_abs_shift``
         (mean of :math:`|r - r_{nominal}|`), ``score_mean``, ``score_sd`` (and ``score_q05``,
         ``score_q95`` when the samples are kept), ``n_samples``. Score statistics use only the
-        samples whose normalisation keeps the nominal score scale and whose aggregation is a
-        mean (``band_basis``): a z-score and a min-max score are not on one scale, nor are a
-        TOPSIS closeness or a Copeland count.
+        samples on the nominal score scale whose aggregation is a mean (``band_basis`` names
+        them): the nominal normalisation, and min-max onto another range read on the nominal
+        range by the affine map of the two ranges (a geometric mean among the alternatives moves
+        min-max to [1, 100]: a score s is read as (s - 1) / 0.99 on [0, 100]). A z-score and a
+        min-max score are not on one scale, nor are a TOPSIS closeness or a Copeland count.
     mean_abs_shift : float
         Mean over samples of the mean absolute rank shift of the units (COINr's SA target).
     sobol : DataFrame or None
@@ -864,13 +866,15 @@ class UncertaintyResult(Result):
         order and are not reliably ranked behind it (``p_a_ahead < pair_confidence``): ``tier``,
         ``first_rank``, ``last_rank``, ``size``, ``units``.
     band_probability : DataFrame or None
-        Per unit, the probability of each grade band, over the samples whose normalisation keeps
-        the nominal score scale.
+        Per unit, the probability of each grade band, over the samples of the score statistics
+        (their scores read on the nominal scale).
     band_basis : str
-        Which samples the score statistics and band probabilities use.
+        Which samples the score statistics and band probabilities use, which are read on the
+        nominal scale through an affine map, and which are left out.
     ranks, scores : DataFrame or None
-        Samples x units (kept when ``keep_samples``); ``samples`` gives each sample's discrete
-        alternatives and ``shift`` its mean absolute rank shift.
+        Samples x units (kept when ``keep_samples``); the scores as each sample's build gives
+        them (on its own scale); ``samples`` gives each sample's discrete alternatives and
+        ``shift`` its mean absolute rank shift.
     effective_importance : EffectiveImportance or None
     inputs : DataFrame
         The resolved uncertain inputs and their alternatives.
@@ -1010,30 +1014,46 @@ def _ua_design(sampler: IndexSampler, design: str, n: int,
 
 
 def _score_scale(sampler: IndexSampler) -> tuple[np.ndarray, np.ndarray, str]:
-    """Which normalisation and aggregation alternatives keep the nominal score scale (for scores
-    and bands), and a sentence saying which samples that leaves.
+    """How each normalisation alternative's scores are read on the nominal score scale, which
+    aggregation alternatives give scores at all, and a sentence saying which samples that leaves.
 
-    A normalisation must be on the nominal scale, and the aggregation a mean (no TOPSIS
-    closeness or Copeland count)."""
+    Returns ``scale`` (normalisation alternatives x 2: the slope and intercept of the affine map
+    onto the nominal scale, NaN when there is none, see :func:`_scale_map`), ``agg_ok`` (the
+    aggregation is a mean: no TOPSIS closeness or Copeland count) and the sentence."""
     nom = dict(sampler.spec.normalise)
-    scale_ok = np.array([_same_scale(a.value, nom) for a in sampler.norm_alts], dtype=bool)
+    maps = [_scale_map(a.value, nom) for a in sampler.norm_alts]
+    scale = np.array([m if m is not None else (np.nan, np.nan) for m in maps], dtype=float)
     agg_ok = np.array([not any(k in JOINT_KINDS for k in a.value.values())
                        for a in sampler.agg_alts], dtype=bool)
     if any(k in JOINT_KINDS for k in sampler.nominal_methods.values()):
         # the published index is itself a closeness or a count: no sample's score (nor a band
         # cut-off on the index's scale) compares with it
         agg_ok[:] = False
-        return scale_ok, agg_ok, ("none: the nominal aggregation ranks units jointly "
-                                  "(TOPSIS/Copeland), so no sample's score is on its scale")
-    kept_lab = [a.label for i, a in enumerate(sampler.norm_alts) if scale_ok[i]]
+        return scale, agg_ok, ("none: the nominal aggregation ranks units jointly "
+                               "(TOPSIS/Copeland), so no sample's score is on its scale")
+    nominal = _norm_label(nom)
+    same = [a.label for a, m in zip(sampler.norm_alts, maps, strict=True) if m == (1.0, 0.0)]
+    mapped = [a.label for a, m in zip(sampler.norm_alts, maps, strict=True)
+              if m is not None and m != (1.0, 0.0)]
+    off = [a.label for a, m in zip(sampler.norm_alts, maps, strict=True) if m is None]
     dropped_agg = [a.label for i, a in enumerate(sampler.agg_alts) if not agg_ok[i]]
-    scale_basis = (f"samples with normalisation {kept_lab} (the nominal score scale)"
-                   if kept_lab else "none: no normalisation alternative keeps the nominal scale")
-    if kept_lab and dropped_agg and agg_ok.any():
-        scale_basis += f", without the aggregation alternatives {dropped_agg} (not a mean)"
-    elif not agg_ok.any():
-        scale_basis = "none: every aggregation alternative ranks units jointly (TOPSIS/Copeland)"
-    return scale_ok, agg_ok, scale_basis
+    if not same and not mapped:
+        return scale, agg_ok, "none: no normalisation alternative keeps the nominal scale"
+    if not agg_ok.any():
+        return scale, agg_ok, ("none: every aggregation alternative ranks units jointly "
+                               "(TOPSIS/Copeland)")
+    parts = []
+    if same:
+        parts.append(f"samples with normalisation {same} (the nominal score scale)")
+    if mapped:
+        parts.append(f"samples with normalisation {mapped}, read on the nominal scale "
+                     f"{nominal!r} by the affine map of the two scales")
+    basis = " and ".join(parts)
+    if off:
+        basis += f"; not the samples with normalisation {off} (not on the nominal scale)"
+    if dropped_agg:
+        basis += f"; not the aggregation alternatives {dropped_agg} (not a mean)"
+    return scale, agg_ok, basis
 
 
 def _ua_accumulator(sampler: IndexSampler, pair_window: int | None,
@@ -1071,7 +1091,7 @@ class _SampleStream:
     sampler: IndexSampler
     align: int
     ua_pos: np.ndarray
-    scale_ok: np.ndarray
+    scale: np.ndarray
     agg_ok: np.ndarray
     ua: UAAccumulator
     sob: SobolAccumulator | None
@@ -1114,10 +1134,10 @@ class _SampleStream:
             warnings.simplefilter("ignore", RuntimeWarning)
             tgt = np.nanmean(np.abs(rk - sampler.nominal_rank[None, :]), axis=1)
         is_ua = np.isin(np.arange(block.shape[0]) % align, self.ua_pos)
-        out: dict[str, Any] = {
-            "ua": self.ua.partial(rk[is_ua], sc[is_ua], self.scale_ok[dec["normalise"][is_ua]]
-                                  & self.agg_ok[dec["aggregate"][is_ua]]),
-            "shift": tgt[is_ua]}
+        on_scale, nominal_sc = self.on_scale(sc[is_ua], dec["normalise"][is_ua],
+                                             dec["aggregate"][is_ua])
+        out: dict[str, Any] = {"ua": self.ua.partial(rk[is_ua], nominal_sc, on_scale),
+                               "shift": tgt[is_ua]}
         if self.sob is not None:
             y = np.column_stack([tgt, rk, sc]) if self.unit_sobol else tgt[:, None]
             out["sobol"] = self.sob.partial(_fill_missing(y), start // align)
@@ -1136,14 +1156,30 @@ class _SampleStream:
             self.kept_s.append(res["keep"][1])
             self.kept_x.append(res["keep"][2])
 
+    def on_scale(self, scores: np.ndarray, norm: np.ndarray,
+                 agg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Which rows of ``scores`` (samples x units, with their normalisation and aggregation
+        alternatives) enter score statistics, and the scores read on the nominal scale (rows off
+        the scale as they are)."""
+        slope, icpt = self.scale[norm, 0], self.scale[norm, 1]
+        rows = ~np.isnan(slope) & self.agg_ok[agg]
+        move = rows & ((slope != 1.0) | (icpt != 0.0))
+        if not move.any():
+            return rows, scores
+        out = scores.copy()
+        out[move] = scores[move] * slope[move, None] + icpt[move, None]
+        return rows, out
+
     def scale_scores(self) -> np.ndarray | None:
-        """The kept scores of the samples on the nominal score scale (None without kept samples)."""
+        """The kept scores of the samples on the nominal score scale, read on it (None without
+        kept samples)."""
         if not self.keep_samples:
             return None
         decs = [self.sampler.decode(xx) for xx in self.kept_x]
         lab_norm = np.concatenate([d["normalise"] for d in decs]) if decs else np.zeros(0, dtype=int)
         lab_agg = np.concatenate([d["aggregate"] for d in decs]) if decs else np.zeros(0, dtype=int)
-        return np.vstack(self.kept_s)[self.scale_ok[lab_norm] & self.agg_ok[lab_agg]]
+        rows, sc = self.on_scale(np.vstack(self.kept_s), lab_norm, lab_agg)
+        return sc[rows]
 
     def sample_frames(self) -> tuple[pd.DataFrame | None, pd.DataFrame | None,
                                      pd.DataFrame | None]:
@@ -1287,11 +1323,11 @@ def uncertainty_analysis(
     d_seed, b_seed = _seeds(seed)
     names = sampler.uncertainties.names
     x, align, ua_pos = _ua_design(sampler, design, n, d_seed)
-    scale_ok, agg_ok, scale_basis = _score_scale(sampler)
+    scale, agg_ok, scale_basis = _score_scale(sampler)
     ua, band_names = _ua_accumulator(sampler, pair_window, bands)
     sob = _sobol_accumulator(sampler, n, len(names), n_boot, b_seed, unit_sobol) \
         if design == "saltelli" else None
-    stream = _SampleStream(sampler, align, ua_pos, scale_ok, agg_ok, ua, sob,
+    stream = _SampleStream(sampler, align, ua_pos, scale, agg_ok, ua, sob,
                            unit_sobol=unit_sobol, keep_samples=keep_samples)
     stream.run(x, batch_size, progress, n_threads)
     summary = _ua_summary(ua, sampler, top_k, stream.scale_scores())
@@ -1323,13 +1359,32 @@ def _fill_missing(y: np.ndarray) -> np.ndarray:
     return y
 
 
-def _same_scale(a: Mapping[str, Any], nom: Mapping[str, Any]) -> bool:
-    ma, mn = a.get("method", "minmax"), nom.get("method", "minmax")
-    if ma != mn:
-        return False
-    if ma == "minmax":
-        return float(a.get("range", [0, 100])[1]) == float(nom.get("range", [0, 100])[1])
-    return freeze(dict(a)) == freeze(dict(nom))
+def _scale_map(a: Mapping[str, Any], nom: Mapping[str, Any]) -> tuple[float, float] | None:
+    """(slope, intercept) of the affine map that reads the scores of normalisation ``a`` on the
+    scale of the nominal normalisation ``nom``; None when ``a`` is off the nominal scale.
+
+    The same normalisation: (1, 0). Min-max onto [l, u] against the nominal min-max onto
+    [l0, u0], every other option equal: :math:`s \\mapsto l_0 + (s - l)(u_0 - l_0)/(u - l)`,
+    comparing both ends of the ranges (issue 15: [1, 100] is not [0, 100]). For an arithmetic
+    mean this is exactly the score the nominal range gives (a weighted mean commutes with affine
+    maps); for a geometric or harmonic mean (the reason for [1, 100]) it reads the sample's score
+    at the same place between the ends of the scale. Anything else (another method, z-scores
+    with another mean or sd) is off the scale: a z-score level has no fixed meaning to compare."""
+    a = {"method": "minmax", **a}
+    nom = {"method": "minmax", **nom}
+    if freeze(a) == freeze(nom):
+        return 1.0, 0.0
+    if a["method"] != "minmax" or nom["method"] != "minmax":
+        return None
+    if freeze({k: v for k, v in a.items() if k != "range"}) != freeze(
+            {k: v for k, v in nom.items() if k != "range"}):
+        return None
+    lo, hi = (float(v) for v in a.get("range", (0.0, 100.0)))
+    lo0, hi0 = (float(v) for v in nom.get("range", (0.0, 100.0)))
+    if (lo, hi) == (lo0, hi0):
+        return 1.0, 0.0
+    slope = (hi0 - lo0) / (hi - lo)
+    return slope, lo0 - lo * slope
 
 
 def _ua_summary(ua: UAAccumulator, sampler: IndexSampler, k: int,
