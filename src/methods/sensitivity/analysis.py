@@ -1097,9 +1097,10 @@ class _SampleStream:
     sob: SobolAccumulator | None
     unit_sobol: bool
     keep_samples: bool
-    kept_r: list[np.ndarray] = field(default_factory=list)
-    kept_s: list[np.ndarray] = field(default_factory=list)
-    kept_x: list[np.ndarray] = field(default_factory=list)
+    kept_r: np.ndarray | None = None  # UA rows x units, filled in design order
+    kept_s: np.ndarray | None = None
+    kept_x: np.ndarray | None = None
+    kept_n: int = 0
     shifts: list[np.ndarray] = field(default_factory=list)
 
     def run(self, x: np.ndarray, batch_size: int | None, progress: Progress | bool | None,
@@ -1111,6 +1112,12 @@ class _SampleStream:
         bs = max(align, bs - bs % align)
         cb = _progress(progress, total)
         nt = _n_threads(n_threads)
+        if self.keep_samples:  # preallocated: no stacking of the kept blocks at the end
+            rows = int(np.isin(np.arange(total) % align, self.ua_pos).sum())
+            u = len(self.sampler.units)
+            self.kept_r = np.empty((rows, u), dtype=np.float32)
+            self.kept_s = np.empty((rows, u))
+            self.kept_x = np.empty((rows, x.shape[1]))
         with _blas_single(nt > 1), ThreadPoolExecutor(nt) as pool:
             for s0 in range(0, total, bs):
                 part = x[s0:s0 + bs]
@@ -1134,10 +1141,8 @@ class _SampleStream:
             warnings.simplefilter("ignore", RuntimeWarning)
             tgt = np.nanmean(np.abs(rk - sampler.nominal_rank[None, :]), axis=1)
         is_ua = np.isin(np.arange(block.shape[0]) % align, self.ua_pos)
-        on_scale, nominal_sc = self.on_scale(sc[is_ua], dec["normalise"][is_ua],
-                                             dec["aggregate"][is_ua])
-        out: dict[str, Any] = {"ua": self.ua.partial(rk[is_ua], nominal_sc, on_scale),
-                               "shift": tgt[is_ua]}
+        nominal_sc = self.on_scale(sc[is_ua], dec["normalise"][is_ua], dec["aggregate"][is_ua])
+        out: dict[str, Any] = {"ua": self.ua.partial(rk[is_ua], nominal_sc), "shift": tgt[is_ua]}
         if self.sob is not None:
             y = np.column_stack([tgt, rk, sc]) if self.unit_sobol else tgt[:, None]
             out["sobol"] = self.sob.partial(_fill_missing(y), start // align)
@@ -1152,44 +1157,41 @@ class _SampleStream:
         if self.sob is not None:
             self.sob.add(res["sobol"])
         if self.keep_samples:
-            self.kept_r.append(res["keep"][0])
-            self.kept_s.append(res["keep"][1])
-            self.kept_x.append(res["keep"][2])
+            r, sc, xx = res["keep"]
+            part = slice(self.kept_n, self.kept_n + r.shape[0])
+            self.kept_r[part], self.kept_s[part], self.kept_x[part] = r, sc, xx  # type: ignore[index]
+            self.kept_n += r.shape[0]
 
-    def on_scale(self, scores: np.ndarray, norm: np.ndarray,
-                 agg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Which rows of ``scores`` (samples x units, with their normalisation and aggregation
-        alternatives) enter score statistics, and the scores read on the nominal scale (rows off
-        the scale as they are)."""
+    def on_scale(self, scores: np.ndarray, norm: np.ndarray, agg: np.ndarray) -> np.ndarray:
+        """The rows of ``scores`` (samples x units, with their normalisation and aggregation
+        alternatives) that enter score statistics, read on the nominal scale (a new array)."""
         slope, icpt = self.scale[norm, 0], self.scale[norm, 1]
         rows = ~np.isnan(slope) & self.agg_ok[agg]
-        move = rows & ((slope != 1.0) | (icpt != 0.0))
-        if not move.any():
-            return rows, scores
-        out = scores.copy()
-        out[move] = scores[move] * slope[move, None] + icpt[move, None]
-        return rows, out
+        out = scores[rows]
+        slope, icpt = slope[rows], icpt[rows]
+        moved = (slope != 1.0) | (icpt != 0.0)
+        if moved.any():
+            out[moved] = out[moved] * slope[moved, None] + icpt[moved, None]
+        return out
 
     def scale_scores(self) -> np.ndarray | None:
-        """The kept scores of the samples on the nominal score scale, read on it (None without
-        kept samples)."""
-        if not self.keep_samples:
+        """The kept scores of the samples on the nominal score scale, read on it (a new array;
+        None without kept samples)."""
+        if not self.keep_samples or self.kept_s is None:
             return None
-        decs = [self.sampler.decode(xx) for xx in self.kept_x]
-        lab_norm = np.concatenate([d["normalise"] for d in decs]) if decs else np.zeros(0, dtype=int)
-        lab_agg = np.concatenate([d["aggregate"] for d in decs]) if decs else np.zeros(0, dtype=int)
-        rows, sc = self.on_scale(np.vstack(self.kept_s), lab_norm, lab_agg)
-        return sc[rows]
+        dec = self.sampler.decode(self.kept_x)
+        return self.on_scale(self.kept_s, dec["normalise"], dec["aggregate"])
 
     def sample_frames(self) -> tuple[pd.DataFrame | None, pd.DataFrame | None,
                                      pd.DataFrame | None]:
-        """The kept ranks, scores and sample labels (Nones without kept samples)."""
+        """The kept ranks, scores and sample labels (Nones without kept samples); the frames
+        wrap the kept arrays (no copy)."""
         if not self.keep_samples:
             return None, None, None
         units = self.sampler.units
-        return (pd.DataFrame(np.vstack(self.kept_r), columns=units),
-                pd.DataFrame(np.vstack(self.kept_s), columns=units),
-                self.sampler.labels(np.vstack(self.kept_x)))
+        return (pd.DataFrame(self.kept_r, columns=units, copy=False),
+                pd.DataFrame(self.kept_s, columns=units, copy=False),
+                self.sampler.labels(self.kept_x))
 
 
 def _band_probability(ua: UAAccumulator, units: list[Any], band_names: list[str],
@@ -1403,12 +1405,28 @@ def _ua_summary(ua: UAAccumulator, sampler: IndexSampler, k: int,
         "mean_abs_shift": mas, "score_mean": score_mean, "score_sd": score_sd,
     }, index=pd.Index(sampler.units, name="unit"))
     if scores is not None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            sq = np.nanquantile(scores, [0.05, 0.95], axis=0)
+        sq = _column_quantiles(scores, [0.05, 0.95])
         df["score_q05"], df["score_q95"] = sq[0], sq[1]
     df["n_samples"] = ua.n_rank
     return df.iloc[ua.order]
+
+
+def _column_quantiles(x: np.ndarray, probs: Sequence[float]) -> np.ndarray:
+    """``np.nanquantile(x, probs, axis=0)`` (numpy's "linear", R type 7), with the columns that
+    have no missing value in one vectorised call (the same numbers); ``x`` is overwritten."""
+    out = np.full((len(probs), x.shape[1]), np.nan)
+    if x.shape[0] == 0:
+        return out
+    nan_cols = np.isnan(x).any(axis=0)
+    full = ~nan_cols
+    if full.all():
+        return np.quantile(x, probs, axis=0, overwrite_input=True)
+    if full.any():
+        out[:, full] = np.quantile(x[:, full], probs, axis=0, overwrite_input=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out[:, nan_cols] = np.nanquantile(x[:, nan_cols], probs, axis=0)
+    return out
 
 
 def _pairs(ua: UAAccumulator, units: list[Any], conf: float) -> tuple[pd.DataFrame, pd.DataFrame]:
