@@ -60,6 +60,7 @@ from methods.sensitivity.engine import (
     SobolAccumulator,
     Tree,
     UAAccumulator,
+    abs_shift_of,
     aggregate_batch,
     bootstrap_counts,
     rank_rows,
@@ -1137,17 +1138,20 @@ class _SampleStream:
         dec = sampler.decode(block)
         sc = sampler._evaluate_decoded(dec, block.shape[0])
         rk = rank_rows(sc)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            tgt = np.nanmean(np.abs(rk - sampler.nominal_rank[None, :]), axis=1)
+        dr = abs_shift_of(rk, sampler.nominal_rank)
+        tgt = _row_mean(dr)
         is_ua = np.isin(np.arange(block.shape[0]) % align, self.ua_pos)
-        nominal_sc = self.on_scale(sc[is_ua], dec["normalise"][is_ua], dec["aggregate"][is_ua])
-        out: dict[str, Any] = {"ua": self.ua.partial(rk[is_ua], nominal_sc), "shift": tgt[is_ua]}
+        ua_rows = slice(None) if is_ua.all() else is_ua  # a slice: no copies (random design)
+        nominal_sc = self.on_scale(sc[ua_rows], dec["normalise"][ua_rows],
+                                   dec["aggregate"][ua_rows])
+        out: dict[str, Any] = {"ua": self.ua.partial(rk[ua_rows], nominal_sc,
+                                                     abs_shift=dr[ua_rows]),
+                               "shift": tgt[ua_rows]}
         if self.sob is not None:
             y = np.column_stack([tgt, rk, sc]) if self.unit_sobol else tgt[:, None]
             out["sobol"] = self.sob.partial(_fill_missing(y), start // align)
         if self.keep_samples:
-            out["keep"] = (rk[is_ua], sc[is_ua], block[is_ua])
+            out["keep"] = (rk[ua_rows], sc[ua_rows], block[ua_rows])
         return out
 
     def add(self, res: Mapping[str, Any]) -> None:
@@ -1350,6 +1354,16 @@ def uncertainty_analysis(
         pair_confidence=pair_confidence, index_code=sampler.tree.root_code,
         seeds=(d_seed, b_seed), uncertainties=sampler.uncertainties, spec=sampler.spec,
     )
+
+def _row_mean(dr: np.ndarray) -> np.ndarray:
+    """Each row's mean of the absolute rank shifts ``dr`` (float32) over the ranked units, in
+    float64: ``np.nanmean`` of the float64 shifts (integer sums: the same numbers)."""
+    if not np.isnan(dr).any():
+        return dr.sum(axis=1, dtype=float) / dr.shape[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(dr.astype(float), axis=1)
+
 
 def _fill_missing(y: np.ndarray) -> np.ndarray:
     if np.isnan(y).any():
