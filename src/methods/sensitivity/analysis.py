@@ -1144,9 +1144,9 @@ class _SampleStream:
         ua_rows = slice(None) if is_ua.all() else is_ua  # a slice: no copies (random design)
         nominal_sc = self.on_scale(sc[ua_rows], dec["normalise"][ua_rows],
                                    dec["aggregate"][ua_rows])
-        out: dict[str, Any] = {"ua": self.ua.partial(rk[ua_rows], nominal_sc,
-                                                     abs_shift=dr[ua_rows]),
-                               "shift": tgt[ua_rows]}
+        part = self.ua.partial(rk[ua_rows], nominal_sc, abs_shift=dr[ua_rows])
+        self.ua.add_hist(part.pop("hist"))  # integer counts: added here, in any order
+        out: dict[str, Any] = {"ua": part, "shift": tgt[ua_rows]}
         if self.sob is not None:
             y = np.column_stack([tgt, rk, sc]) if self.unit_sobol else tgt[:, None]
             out["sobol"] = self.sob.partial(_fill_missing(y), start // align)
@@ -1178,13 +1178,20 @@ class _SampleStream:
             out[moved] = out[moved] * slope[moved, None] + icpt[moved, None]
         return out
 
-    def scale_scores(self) -> np.ndarray | None:
-        """The kept scores of the samples on the nominal score scale, read on it (a new array;
-        None without kept samples)."""
+    def score_quantiles(self, probs: Sequence[float], cols: int = 256) -> np.ndarray | None:
+        """Quantiles (len(probs) x units) of the kept scores of the samples on the nominal score
+        scale, read on it, a slice of units at a time (no copy of all kept scores); None without
+        kept samples."""
         if not self.keep_samples or self.kept_s is None:
             return None
         dec = self.sampler.decode(self.kept_x)
-        return self.on_scale(self.kept_s, dec["normalise"], dec["aggregate"])
+        norm, agg = dec["normalise"], dec["aggregate"]
+        u = self.kept_s.shape[1]
+        out = np.empty((len(probs), u))
+        for c0 in range(0, u, cols):
+            part = slice(c0, min(c0 + cols, u))
+            out[:, part] = _column_quantiles(self.on_scale(self.kept_s[:, part], norm, agg), probs)
+        return out
 
     def sample_frames(self) -> tuple[pd.DataFrame | None, pd.DataFrame | None,
                                      pd.DataFrame | None]:
@@ -1336,7 +1343,7 @@ def uncertainty_analysis(
     stream = _SampleStream(sampler, align, ua_pos, scale, agg_ok, ua, sob,
                            unit_sobol=unit_sobol, keep_samples=keep_samples)
     stream.run(x, batch_size, progress, n_threads)
-    summary = _ua_summary(ua, sampler, top_k, stream.scale_scores())
+    summary = _ua_summary(ua, sampler, top_k, stream.score_quantiles([0.05, 0.95]))
     pairs, groups = _pairs(ua, units, pair_confidence)
     band_prob = _band_probability(ua, units, band_names, summary.index) if bands else None
     sobol, sobol_units = _sobol_frames(sob, names, units, conf_level, unit_sobol)
@@ -1404,7 +1411,9 @@ def _scale_map(a: Mapping[str, Any], nom: Mapping[str, Any]) -> tuple[float, flo
 
 
 def _ua_summary(ua: UAAccumulator, sampler: IndexSampler, k: int,
-                scores: np.ndarray | None) -> pd.DataFrame:
+                score_q: np.ndarray | None) -> pd.DataFrame:
+    """The per-unit table; ``score_q``: the 5% and 95% quantiles of the scores on the nominal
+    scale (units), when the samples are kept."""
     u = ua.u
     q = ua.quantiles([0.5, 0.05, 0.95])
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -1418,9 +1427,8 @@ def _ua_summary(ua: UAAccumulator, sampler: IndexSampler, k: int,
         "p_top_k": ua.p_rank_at_most(k), "p_bottom_k": ua.p_rank_at_least(u - k + 1),
         "mean_abs_shift": mas, "score_mean": score_mean, "score_sd": score_sd,
     }, index=pd.Index(sampler.units, name="unit"))
-    if scores is not None:
-        sq = _column_quantiles(scores, [0.05, 0.95])
-        df["score_q05"], df["score_q95"] = sq[0], sq[1]
+    if score_q is not None:
+        df["score_q05"], df["score_q95"] = score_q[0], score_q[1]
     df["n_samples"] = ua.n_rank
     return df.iloc[ua.order]
 

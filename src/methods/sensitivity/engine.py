@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -323,8 +324,8 @@ def rank_rows(y: np.ndarray) -> np.ndarray:
     else:
         r = pos
     out = np.empty((s, u), dtype=np.float32)
-    flat = order + (np.arange(s, dtype=order.dtype) * u)[:, None]  # put_along_axis, flat
-    out.reshape(-1)[flat.reshape(-1)] = r.reshape(-1)
+    order += (np.arange(s, dtype=order.dtype) * u)[:, None]  # put_along_axis, flat, in place
+    out.reshape(-1)[order] = r
     return out
 
 
@@ -348,6 +349,7 @@ class UAAccumulator:
         self.nominal_rank = nominal_rank.astype(float)
         self.nominal_score = nominal_score.astype(float)
         self.hist = np.zeros(u * u, dtype=np.int64)
+        self.lock = threading.Lock()
         self.n_rank = np.zeros(u, dtype=np.int64)
         self.sum_abs_shift = np.zeros(u)
         self.score_n = np.zeros(u, dtype=np.int64)
@@ -443,8 +445,10 @@ class UAAccumulator:
                                ).astype(np.int64)
 
     def add(self, part: Mapping[str, Any]) -> None:
+        """Add a block's statistics (``hist`` may be left out: see :meth:`add_hist`)."""
         self.n += part["n"]
-        self.hist += part["hist"]
+        if "hist" in part:
+            self.hist += part["hist"]
         self.n_rank += part["n_rank"]
         self.sum_abs_shift += part["sum_abs_shift"]
         if "score_n" in part:
@@ -456,6 +460,12 @@ class UAAccumulator:
         if "band_counts" in part:
             self.band_counts += part["band_counts"]
             self.band_n += part["band_n"]
+
+    def add_hist(self, hist: np.ndarray) -> None:
+        """Add a block's rank histogram (integer counts: any order, from any thread, under
+        :attr:`lock`, so that a block's histogram is freed as soon as it is counted)."""
+        with self.lock:
+            self.hist += hist
 
     def update(self, ranks: np.ndarray, scores: np.ndarray,
                scale_rows: np.ndarray | None = None) -> None:
