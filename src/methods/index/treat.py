@@ -345,7 +345,8 @@ def _changed_points(c: str, units: pd.Index, a: np.ndarray, new: np.ndarray, tra
         kind = ["winsorised_high" if nv < ov else "winsorised_low"
                 for nv, ov in zip(new[changed], a[changed], strict=True)]
     return [{"unit": u, "indicator": c, "original": ov, "treated": nv, "treatment": k}
-            for u, ov, nv, k in zip(units[changed], a[changed], new[changed], kind, strict=True)]
+            for u, ov, nv, k in zip(units[changed].tolist(), a[changed].tolist(),
+                                    new[changed].tolist(), kind, strict=True)]
 
 
 # ------------------------------------------------------------------------------ the registry

@@ -1435,46 +1435,50 @@ def _ua_summary(ua: UAAccumulator, sampler: IndexSampler, k: int,
 
 def _column_quantiles(x: np.ndarray, probs: Sequence[float]) -> np.ndarray:
     """``np.nanquantile(x, probs, axis=0)`` (numpy's "linear", R type 7), with the columns that
-    have no missing value in one vectorised call (the same numbers); ``x`` is overwritten."""
+    have no missing value in one vectorised call (the same numbers)."""
     out = np.full((len(probs), x.shape[1]), np.nan)
     if x.shape[0] == 0:
         return out
-    nan_cols = np.isnan(x).any(axis=0)
+    xt = np.ascontiguousarray(x.T)  # each column's values contiguous: a faster partition
+    nan_cols = np.isnan(xt).any(axis=1)
     full = ~nan_cols
     if full.all():
-        return np.quantile(x, probs, axis=0, overwrite_input=True)
+        return np.quantile(xt, probs, axis=1, overwrite_input=True)
     if full.any():
-        out[:, full] = np.quantile(x[:, full], probs, axis=0, overwrite_input=True)
+        out[:, full] = np.quantile(xt[full], probs, axis=1, overwrite_input=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
-        out[:, nan_cols] = np.nanquantile(x[:, nan_cols], probs, axis=0)
+        out[:, nan_cols] = np.nanquantile(xt[nan_cols], probs, axis=1)
     return out
 
 
 def _pairs(ua: UAAccumulator, units: list[Any], conf: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rows = []
+    """The pairs within the window (nominal order) with the share of samples in which the first
+    ranks ahead, and the tiers of units that cannot be told apart (vectorised over pairs)."""
     order = ua.order
-    for k in range(1, ua.window + 1):
-        for i in range(ua.u - k):
-            nn = ua.pair_n[i, k - 1]
-            p = ua.ahead[i, k - 1] / nn if nn else np.nan
-            a, b = order[i], order[i + k]
-            rows.append((units[a], units[b], ua.nominal_rank[a], ua.nominal_rank[b], k, p))
-    pairs = pd.DataFrame(rows, columns=["unit_a", "unit_b", "rank_a", "rank_b", "offset",
-                                        "p_a_ahead"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(ua.pair_n > 0, ua.ahead / np.where(ua.pair_n > 0, ua.pair_n, 1), np.nan)
+    # rows in the order (offset k, position i) of the pairs (i, i + k), i < u - k
+    ks = np.concatenate([np.full(ua.u - k, k) for k in range(1, ua.window + 1)]).astype(int) \
+        if ua.window else np.zeros(0, dtype=int)
+    pos = np.concatenate([np.arange(ua.u - k) for k in range(1, ua.window + 1)]).astype(int) \
+        if ua.window else np.zeros(0, dtype=int)
+    a, b = order[pos], order[pos + ks]
+    uarr = np.empty(len(units), dtype=object)
+    uarr[:] = units
+    pairs = pd.DataFrame({"unit_a": uarr[a], "unit_b": uarr[b], "rank_a": ua.nominal_rank[a],
+                          "rank_b": ua.nominal_rank[b], "offset": ks,
+                          "p_a_ahead": share[pos, ks - 1]})
     pairs["distinguishable"] = (pairs["p_a_ahead"] >= conf) | (pairs["p_a_ahead"] <= 1 - conf)
     pairs = pairs.sort_values(["rank_a", "offset"]).reset_index(drop=True)
     # tiers, greedily from the top: a leader and the units after it (in nominal order, within
     # the window) that are not reliably ranked behind it
-    dist = {(i, i + k): bool(ua.pair_n[i, k - 1] and (
-        ua.ahead[i, k - 1] / ua.pair_n[i, k - 1] >= conf
-        or ua.ahead[i, k - 1] / ua.pair_n[i, k - 1] <= 1 - conf))
-        for k in range(1, ua.window + 1) for i in range(ua.u - k)}
+    dist = (ua.pair_n > 0) & ((share >= conf) | (share <= 1 - conf))  # [i, k - 1]: (i, i + k)
     tiers = []
     i = 0
     while i < ua.u:
         j = i + 1
-        while j < ua.u and j - i <= ua.window and not dist[(i, j)]:
+        while j < ua.u and j - i <= ua.window and not dist[i, j - i - 1]:
             j += 1
         tiers.append([units[order[m]] for m in range(i, j)])
         i = j
