@@ -1309,6 +1309,13 @@ def uncertainty_analysis(
     streamed sums, so memory does not grow with n unless samples are kept. Missing index scores
     (possible with ``dat_thresh``) leave the unit unranked in that sample.
 
+    Score statistics (``score_*``) and band probabilities compare a sample's index score with the
+    nominal score and the band cut-offs, so they take only samples on the nominal score scale:
+    the nominal normalisation, and min-max onto another range (e.g. the [1, 100] that a geometric
+    alternative needs) read on the nominal range by the affine map of the two ranges, exact for
+    an arithmetic mean. Z-scores beside a min-max index, z-scores with another mean or sd, other
+    methods and TOPSIS/Copeland aggregations are left out; ``band_basis`` names what entered.
+
     Agreement with COINr 1.1.14 ``get_sensitivity`` on its ASEM example with the vignette's four
     assumptions (winmax 1-5; min-max [1, 100] or z-scores (10, 2); level-2 and level-3 weights
     times 1 + U(-0.25, 0.25); arithmetic or geometric mean), COINr run with N = 2000 (4000 UA
