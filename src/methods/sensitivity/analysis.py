@@ -35,6 +35,7 @@ import json
 import math
 import os
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -974,6 +975,24 @@ def _blocks(x: np.ndarray, k: int, align: int) -> list[np.ndarray]:
     return [b for b in np.split(x, cuts) if b.shape[0]]
 
 
+def _in_order(pool: ThreadPoolExecutor, fn: Callable[[Any], Any], jobs: Sequence[Any],
+              width: int) -> Iterator[Any]:
+    """``pool.map(fn, jobs)`` with at most ``width`` jobs submitted and not yet consumed, so that
+    the results of at most ``width`` blocks are held at once (memory); results in job order."""
+    pending: deque[Any] = deque()
+    it = iter(jobs)
+    for job in it:
+        pending.append(pool.submit(fn, job))
+        if len(pending) >= width:
+            break
+    while pending:
+        res = pending.popleft().result()
+        nxt = next(it, None)
+        if nxt is not None:
+            pending.append(pool.submit(fn, nxt))
+        yield res
+
+
 @contextmanager
 def _blas_single(active: bool) -> Iterator[None]:
     """One BLAS thread while our own worker threads run (no oversubscription)."""
@@ -1127,7 +1146,7 @@ class _SampleStream:
                 for blk in _blocks(part, _BLOCKS, align):
                     jobs.append((off, blk))
                     off += blk.shape[0]
-                for res in pool.map(self.work, jobs):
+                for res in _in_order(pool, self.work, jobs, nt):
                     self.add(res)
                 cb(min(s0 + bs, total), total)
 
@@ -1144,12 +1163,13 @@ class _SampleStream:
         ua_rows = slice(None) if is_ua.all() else is_ua  # a slice: no copies (random design)
         nominal_sc = self.on_scale(sc[ua_rows], dec["normalise"][ua_rows],
                                    dec["aggregate"][ua_rows])
-        part = self.ua.partial(rk[ua_rows], nominal_sc, abs_shift=dr[ua_rows])
-        self.ua.add_hist(part.pop("hist"))  # integer counts: added here, in any order
-        out: dict[str, Any] = {"ua": part, "shift": tgt[ua_rows]}
+        self.ua.count_ranks(rk[ua_rows])  # integer counts: added here, in any order
+        out: dict[str, Any] = {"ua": self.ua.partial(rk[ua_rows], nominal_sc,
+                                                     abs_shift=dr[ua_rows], hist=False),
+                               "shift": tgt[ua_rows]}
         if self.sob is not None:
-            y = np.column_stack([tgt, rk, sc]) if self.unit_sobol else tgt[:, None]
-            out["sobol"] = self.sob.partial(_fill_missing(y), start // align)
+            y = np.column_stack([tgt, rk, sc]) if self.unit_sobol else tgt[:, None].copy()
+            out["sobol"] = self.sob.partial(_fill_missing(y), start // align, overwrite=True)
         if self.keep_samples:
             out["keep"] = (rk[ua_rows], sc[ua_rows], block[ua_rows])
         return out

@@ -368,7 +368,7 @@ class UAAccumulator:
 
     def partial(self, ranks: np.ndarray, scores: np.ndarray,
                 scale_rows: np.ndarray | None = None,
-                abs_shift: np.ndarray | None = None) -> dict[str, Any]:
+                abs_shift: np.ndarray | None = None, hist: bool = True) -> dict[str, Any]:
         """Statistics of a block of samples (``ranks``, ``scores``: b x units), to :meth:`add`
         (pure: blocks can be computed in parallel). Score statistics and bands use the rows in
         ``scale_rows`` (samples on the nominal score scale; default all). ``abs_shift``: the
@@ -378,7 +378,8 @@ class UAAccumulator:
         out: dict[str, Any] = {"n": b}
         valid = ~np.isnan(ranks)
         anynan = not bool(valid.all())
-        out["hist"] = self._hist(ranks, valid, anynan)
+        if hist:  # else counted by :meth:`count_ranks`
+            out["hist"] = self._hist(ranks, valid, anynan)
         out["n_rank"] = valid.sum(axis=0) if anynan else np.full(u, b, dtype=np.int64)
         dr = abs_shift_of(ranks, self.nominal_rank) if abs_shift is None else abs_shift
         out["sum_abs_shift"] = (np.nansum(dr, axis=0, dtype=float) if anynan
@@ -461,11 +462,19 @@ class UAAccumulator:
             self.band_counts += part["band_counts"]
             self.band_n += part["band_n"]
 
-    def add_hist(self, hist: np.ndarray) -> None:
-        """Add a block's rank histogram (integer counts: any order, from any thread, under
-        :attr:`lock`, so that a block's histogram is freed as soon as it is counted)."""
+    def count_ranks(self, ranks: np.ndarray) -> None:
+        """Add a block's ranks to the histogram in place (integer counts: any order, from any
+        thread, under :attr:`lock`; no block-sized histogram is made). The block's ``partial``
+        is then called with ``hist=False``."""
+        valid = ~np.isnan(ranks)
+        u = self.u
+        base = (np.arange(u, dtype=np.int64) * u - 1)[None, :]
+        if valid.all():
+            idx = (base + ranks.astype(np.int64)).ravel()
+        else:
+            idx = (base + np.where(valid, ranks, 1).astype(np.int64))[valid]
         with self.lock:
-            self.hist += hist
+            np.add.at(self.hist, idx, 1)
 
     def update(self, ranks: np.ndarray, scores: np.ndarray,
                scale_rows: np.ndarray | None = None) -> None:
@@ -554,14 +563,16 @@ class SobolAccumulator:
             self.c_a, self.c_b, self.c_a2, self.c_b2 = z((r, k)), z((r, k)), z((r, k)), z((r, k))
             self.c_f, self.c_dd, self.c_t = z((d, r, k)), z((d, r, k)), z((d, r, k))
 
-    def partial(self, y: np.ndarray, start: int) -> dict[str, Any]:
+    def partial(self, y: np.ndarray, start: int, *, overwrite: bool = False) -> dict[str, Any]:
         """Sums over a block ``y`` ((nb * (d + 2)) x K outputs) of nb consecutive base samples,
-        the first being base sample ``start``; pure, to :meth:`add`."""
+        the first being base sample ``start``; pure (``overwrite``: ``y``, float64, may be
+        shifted in place), to :meth:`add`."""
         d = self.d
         nb = y.shape[0] // (d + 2)
         if nb * (d + 2) != y.shape[0]:
             raise MethodError("sensitivity: internal error, block not aligned to base samples")
-        y = np.asarray(y, dtype=float) - self.shift[None, :]
+        y = np.asarray(y, dtype=float)
+        y = np.subtract(y, self.shift[None, :], out=y if overwrite else None)
         if np.isnan(y).any():
             raise MethodError(
                 "sensitivity: an output is missing in some samples (a unit's index score is "
