@@ -458,6 +458,54 @@ def test_band_probabilities_equal_assign_bands(example):
             assert got[band] == pytest.approx(p), f"{unit} band {band}"
 
 
+def test_other_minmax_ranges_are_read_on_the_nominal_scale(example):
+    """Min-max on [1, 100] or [0, 10] is an affine map of the nominal [0, 100]: with nothing else
+    varying, every sample read back on the nominal scale is the nominal score, so the score mean
+    is the nominal score, its sd 0 and each unit's nominal band has probability 1 (issue 15: the
+    [1, 100] samples counted as [0, 100], 1 + 0.99 x the nominal score)."""
+    data, meta, build = example
+    bands = {"非常高": 90, "高": 80, "中": 60}
+    unc = {"normalise": [{"method": "minmax", "range": [1, 100]},
+                         {"method": "minmax", "range": [0, 10]}]}
+    r = uncertainty_analysis(data, meta, build, uncertainties=unc, n=40, seed=2,
+                             design="random", bands=bands, importance=False)
+    u = r.units
+    assert np.allclose(u["score_mean"], u["nominal_score"], rtol=0, atol=1e-9)
+    assert np.allclose(u["score_sd"], 0, atol=1e-9)
+    assert np.allclose(u["score_q05"], u["nominal_score"], rtol=0, atol=1e-9)
+    nominal_band = assign_bands(u["nominal_score"], bands)
+    for unit, band in nominal_band.items():
+        assert r.band_probability.loc[unit, band] == pytest.approx(1.0), unit
+    assert "[1, 100]" in r.band_basis and "[0, 10]" in r.band_basis
+
+
+def test_geometric_alternative_scores_are_mapped_to_the_nominal_scale(example):
+    """The issue's case: a geometric mean among the alternatives moves min-max to [1, 100]; its
+    samples enter the score statistics and bands read on [0, 100] ((s - 1) / 0.99), z-score samples
+    do not."""
+    data, meta, build = example
+    bands = {"非常高": 90, "高": 80, "中": 60}
+    unc = {"normalise": ["minmax", "zscore"], "aggregate": ["arithmetic", "geometric"]}
+    r = uncertainty_analysis(data, meta, build, uncertainties=unc, n=200, seed=1,
+                             design="random", bands=bands, importance=False)
+    on_scale = (r.samples["normalise"] == "minmax [1, 100]").to_numpy()
+    assert 0 < on_scale.sum() < len(on_scale)
+    mapped = (r.scores[on_scale] - 1.0) / 0.99
+    got = r.units.loc[mapped.columns]
+    assert np.allclose(got["score_mean"], mapped.mean(), rtol=0, atol=1e-9)
+    assert np.allclose(got["score_sd"], mapped.std(), rtol=0, atol=1e-9)
+    assert np.allclose(got["score_q95"], mapped.quantile(0.95), rtol=0, atol=1e-9)
+    arith = on_scale & (r.samples["aggregate"] == "arithmetic").to_numpy()
+    assert np.allclose((r.scores[arith] - 1.0) / 0.99, r.units.loc[r.scores.columns,
+                       "nominal_score"].to_numpy()[None, :], rtol=0, atol=1e-9)
+    for unit in list(mapped.columns[:20]):
+        want = assign_bands(mapped[unit], bands).value_counts(normalize=True)
+        for band, p in want.items():
+            assert r.band_probability.loc[unit, band] == pytest.approx(p), f"{unit} {band}"
+    assert "['minmax [1, 100]'], read on the nominal scale" in r.band_basis
+    assert "not the samples with normalisation ['zscore" in r.band_basis
+
+
 # ------------------------------------------------------------------ agreement with COINr
 
 

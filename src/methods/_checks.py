@@ -43,6 +43,12 @@ def numeric_frame(
         if missing:
             raise MethodError(f"{name} lacks indicator column(s) {missing}")
         x = x[cols]
+    numeric = [pd.api.types.is_bool_dtype(t) or pd.api.types.is_numeric_dtype(t)
+               for t in x.dtypes]
+    if all(numeric) and x.columns.is_unique:
+        res = x.astype(float)  # one conversion, not one per column
+        res.columns = pd.Index(list(x.columns))
+        return _no_inf(res, name)
     out = {}
     for c in x.columns:
         col = x[c]
@@ -58,7 +64,10 @@ def numeric_frame(
                 "expected numbers"
             )
         out[c] = conv.astype(float)
-    res = pd.DataFrame(out, index=x.index)
+    return _no_inf(pd.DataFrame(out, index=x.index), name)
+
+
+def _no_inf(res: pd.DataFrame, name: str) -> pd.DataFrame:
     inf = np.isinf(res.to_numpy())
     if inf.any():
         r, c = np.argwhere(inf)[0]

@@ -397,28 +397,31 @@ def _fill_overall(f: _Fill) -> None:
 
 
 def _fill_group(f: _Fill) -> None:
-    """Fill with the indicator's mean or median within the unit's group."""
+    """Fill with the indicator's mean or median within the unit's group (one vectorised write
+    per indicator; the records in unit order)."""
     g = _group_series(f.x, f.groups, f.method)
     for c in f.cols:
         col = f.vals[c]
-        na = col.isna()
+        na = col.isna().to_numpy()
         if not na.any():
             continue
         stat = col.groupby(g).mean() if f.method == "mean_group" else col.groupby(g).median()
-        for u in na[na].index:
-            grp = g[u]
-            if pd.isna(grp):
+        units = col.index[na]
+        grp = g.loc[units].to_numpy()
+        no_group = pd.isna(grp)
+        v = pd.Series(grp).map(stat).to_numpy(dtype=float)
+        ok = ~no_group & ~np.isnan(v)
+        if ok.any():
+            f.new.loc[units[ok], c] = v[ok]
+        for u, gr, val, miss_g, good in zip(units, grp, v, no_group, ok, strict=True):
+            if good:
+                f.filled.append({"unit": u, "indicator": c, "value": float(val),
+                                 "method": f"{f.method}[{gr}]"})
+            elif miss_g:
                 f.unfilled.append({"unit": u, "indicator": c, "reason": "group missing"})
-                continue
-            v = stat.get(grp, np.nan)
-            if pd.isna(v):
+            else:
                 f.unfilled.append(
-                    {"unit": u, "indicator": c, "reason": f"no observation in group {grp!r}"}
-                )
-                continue
-            f.new.loc[u, c] = float(v)
-            f.filled.append({"unit": u, "indicator": c, "value": float(v),
-                             "method": f"{f.method}[{grp}]"})
+                    {"unit": u, "indicator": c, "reason": f"no observation in group {gr!r}"})
 
 
 def _fill_rowmean(f: _Fill) -> None:

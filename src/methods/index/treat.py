@@ -244,20 +244,22 @@ def treat(
         "method": method, "winmax": winmax, "skew_thresh": skew_thresh,
         "kurt_thresh": kurt_thresh, "apply_to": apply_to, "boxcox_lambda": boxcox_lambda,
     }
-    out = vals.copy()
+    raw = vals.to_numpy(dtype=float)
+    treated = raw.copy()  # written column by column, one frame at the end
     rows: list[dict[str, Any]] = []
     points: list[dict[str, Any]] = []
-    for c in vals.columns:
+    for j, c in enumerate(vals.columns):
         sp = _indicator_spec(c, base, specs.get(c))
         s = specs.get(c)
         force = bool(s.get("force_win")) if isinstance(s, Mapping) and "force_win" in s else (
             c in forced
         )
-        a = vals[c].to_numpy(dtype=float)
+        a = np.ascontiguousarray(raw[:, j])
         new, row = _treat_one(c, a, sp, force)
         rows.append(row)
-        out[c] = new
+        treated[:, j] = new
         points.extend(_changed_points(c, vals.index, a, new, str(row["transform"])))
+    out = pd.DataFrame(treated, index=vals.index, columns=vals.columns)
     details = pd.DataFrame(rows).set_index("indicator")
     details["failed"] = details["failed"].astype(bool)
     details["passes_final"] = details["passes_final"].astype(bool)
@@ -343,7 +345,8 @@ def _changed_points(c: str, units: pd.Index, a: np.ndarray, new: np.ndarray, tra
         kind = ["winsorised_high" if nv < ov else "winsorised_low"
                 for nv, ov in zip(new[changed], a[changed], strict=True)]
     return [{"unit": u, "indicator": c, "original": ov, "treated": nv, "treatment": k}
-            for u, ov, nv, k in zip(units[changed], a[changed], new[changed], kind, strict=True)]
+            for u, ov, nv, k in zip(units[changed].tolist(), a[changed].tolist(),
+                                    new[changed].tolist(), kind, strict=True)]
 
 
 # ------------------------------------------------------------------------------ the registry

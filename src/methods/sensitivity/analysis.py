@@ -35,6 +35,7 @@ import json
 import math
 import os
 import warnings
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -66,6 +67,7 @@ from methods.sensitivity.engine import (
     SobolAccumulator,
     Tree,
     UAAccumulator,
+    abs_shift_of,
     aggregate_batch,
     bootstrap_counts,
     rank_rows,
@@ -883,9 +885,11 @@ class UncertaintyResult(Result):
         ``p_top_k``, ``p_bottom_k`` (probability of a rank <= k / > n - k), ``mean_abs_shift``
         (mean of :math:`|r - r_{nominal}|`), ``score_mean``, ``score_sd`` (and ``score_q05``,
         ``score_q95`` when the samples are kept), ``n_samples``. Score statistics use only the
-        samples whose normalisation keeps the nominal score scale and whose aggregation is a
-        mean (``band_basis``): a z-score and a min-max score are not on one scale, nor are a
-        TOPSIS closeness or a Copeland count.
+        samples on the nominal score scale whose aggregation is a mean (``band_basis`` names
+        them): the nominal normalisation, and min-max onto another range read on the nominal
+        range by the affine map of the two ranges (a geometric mean among the alternatives moves
+        min-max to [1, 100]: a score s is read as (s - 1) / 0.99 on [0, 100]). A z-score and a
+        min-max score are not on one scale, nor are a TOPSIS closeness or a Copeland count.
     mean_abs_shift : float
         Mean over samples of the mean absolute rank shift of the units (COINr's SA target).
     sobol : DataFrame or None
@@ -905,13 +909,15 @@ class UncertaintyResult(Result):
         order and are not reliably ranked behind it (``p_a_ahead < pair_confidence``): ``tier``,
         ``first_rank``, ``last_rank``, ``size``, ``units``.
     band_probability : DataFrame or None
-        Per unit, the probability of each grade band, over the samples whose normalisation keeps
-        the nominal score scale.
+        Per unit, the probability of each grade band, over the samples of the score statistics
+        (their scores read on the nominal scale).
     band_basis : str
-        Which samples the score statistics and band probabilities use.
+        Which samples the score statistics and band probabilities use, which are read on the
+        nominal scale through an affine map, and which are left out.
     ranks, scores : DataFrame or None
-        Samples x units (kept when ``keep_samples``); ``samples`` gives each sample's discrete
-        alternatives and ``shift`` its mean absolute rank shift.
+        Samples x units (kept when ``keep_samples``); the scores as each sample's build gives
+        them (on its own scale); ``samples`` gives each sample's discrete alternatives and
+        ``shift`` its mean absolute rank shift.
     effective_importance : EffectiveImportance or None
     inputs : DataFrame
         The resolved uncertain inputs and their alternatives.
@@ -1048,6 +1054,24 @@ def _blocks(x: np.ndarray, k: int, align: int) -> list[np.ndarray]:
     return [b for b in np.split(x, cuts) if b.shape[0]]
 
 
+def _in_order(pool: ThreadPoolExecutor, fn: Callable[[Any], Any], jobs: Sequence[Any],
+              width: int) -> Iterator[Any]:
+    """``pool.map(fn, jobs)`` with at most ``width`` jobs submitted and not yet consumed, so that
+    the results of at most ``width`` blocks are held at once (memory); results in job order."""
+    pending: deque[Any] = deque()
+    it = iter(jobs)
+    for job in it:
+        pending.append(pool.submit(fn, job))
+        if len(pending) >= width:
+            break
+    while pending:
+        res = pending.popleft().result()
+        nxt = next(it, None)
+        if nxt is not None:
+            pending.append(pool.submit(fn, nxt))
+        yield res
+
+
 @contextmanager
 def _blas_single(active: bool) -> Iterator[None]:
     """One BLAS thread while our own worker threads run (no oversubscription)."""
@@ -1089,30 +1113,46 @@ def _ua_design(sampler: IndexSampler, design: str, n: int,
 
 
 def _score_scale(sampler: IndexSampler) -> tuple[np.ndarray, np.ndarray, str]:
-    """Which normalisation and aggregation alternatives keep the nominal score scale (for scores
-    and bands), and a sentence saying which samples that leaves.
+    """How each normalisation alternative's scores are read on the nominal score scale, which
+    aggregation alternatives give scores at all, and a sentence saying which samples that leaves.
 
-    A normalisation must be on the nominal scale, and the aggregation a mean (no TOPSIS
-    closeness or Copeland count)."""
+    Returns ``scale`` (normalisation alternatives x 2: the slope and intercept of the affine map
+    onto the nominal scale, NaN when there is none, see :func:`_scale_map`), ``agg_ok`` (the
+    aggregation is a mean: no TOPSIS closeness or Copeland count) and the sentence."""
     nom = dict(sampler.spec.normalise)
-    scale_ok = np.array([_same_scale(a.value, nom) for a in sampler.norm_alts], dtype=bool)
+    maps = [_scale_map(a.value, nom) for a in sampler.norm_alts]
+    scale = np.array([m if m is not None else (np.nan, np.nan) for m in maps], dtype=float)
     agg_ok = np.array([not any(k in JOINT_KINDS for k in a.value.values())
                        for a in sampler.agg_alts], dtype=bool)
     if any(k in JOINT_KINDS for k in sampler.nominal_methods.values()):
         # the published index is itself a closeness or a count: no sample's score (nor a band
         # cut-off on the index's scale) compares with it
         agg_ok[:] = False
-        return scale_ok, agg_ok, ("none: the nominal aggregation ranks units jointly "
-                                  "(TOPSIS/Copeland), so no sample's score is on its scale")
-    kept_lab = [a.label for i, a in enumerate(sampler.norm_alts) if scale_ok[i]]
+        return scale, agg_ok, ("none: the nominal aggregation ranks units jointly "
+                               "(TOPSIS/Copeland), so no sample's score is on its scale")
+    nominal = _norm_label(nom)
+    same = [a.label for a, m in zip(sampler.norm_alts, maps, strict=True) if m == (1.0, 0.0)]
+    mapped = [a.label for a, m in zip(sampler.norm_alts, maps, strict=True)
+              if m is not None and m != (1.0, 0.0)]
+    off = [a.label for a, m in zip(sampler.norm_alts, maps, strict=True) if m is None]
     dropped_agg = [a.label for i, a in enumerate(sampler.agg_alts) if not agg_ok[i]]
-    scale_basis = (f"samples with normalisation {kept_lab} (the nominal score scale)"
-                   if kept_lab else "none: no normalisation alternative keeps the nominal scale")
-    if kept_lab and dropped_agg and agg_ok.any():
-        scale_basis += f", without the aggregation alternatives {dropped_agg} (not a mean)"
-    elif not agg_ok.any():
-        scale_basis = "none: every aggregation alternative ranks units jointly (TOPSIS/Copeland)"
-    return scale_ok, agg_ok, scale_basis
+    if not same and not mapped:
+        return scale, agg_ok, "none: no normalisation alternative keeps the nominal scale"
+    if not agg_ok.any():
+        return scale, agg_ok, ("none: every aggregation alternative ranks units jointly "
+                               "(TOPSIS/Copeland)")
+    parts = []
+    if same:
+        parts.append(f"samples with normalisation {same} (the nominal score scale)")
+    if mapped:
+        parts.append(f"samples with normalisation {mapped}, read on the nominal scale "
+                     f"{nominal!r} by the affine map of the two scales")
+    basis = " and ".join(parts)
+    if off:
+        basis += f"; not the samples with normalisation {off} (not on the nominal scale)"
+    if dropped_agg:
+        basis += f"; not the aggregation alternatives {dropped_agg} (not a mean)"
+    return scale, agg_ok, basis
 
 
 def _ua_accumulator(sampler: IndexSampler, pair_window: int | None,
@@ -1150,15 +1190,16 @@ class _SampleStream:
     sampler: IndexSampler
     align: int
     ua_pos: np.ndarray
-    scale_ok: np.ndarray
+    scale: np.ndarray
     agg_ok: np.ndarray
     ua: UAAccumulator
     sob: SobolAccumulator | None
     unit_sobol: bool
     keep_samples: bool
-    kept_r: list[np.ndarray] = field(default_factory=list)
-    kept_s: list[np.ndarray] = field(default_factory=list)
-    kept_x: list[np.ndarray] = field(default_factory=list)
+    kept_r: np.ndarray | None = None  # UA rows x units, filled in design order
+    kept_s: np.ndarray | None = None
+    kept_x: np.ndarray | None = None
+    kept_n: int = 0
     shifts: list[np.ndarray] = field(default_factory=list)
     targets: list[np.ndarray] = field(default_factory=list)
 
@@ -1171,6 +1212,12 @@ class _SampleStream:
         bs = max(align, bs - bs % align)
         cb = _progress(progress, total)
         nt = _n_threads(n_threads)
+        if self.keep_samples:  # preallocated: no stacking of the kept blocks at the end
+            rows = int(np.isin(np.arange(total) % align, self.ua_pos).sum())
+            u = len(self.sampler.units)
+            self.kept_r = np.empty((rows, u), dtype=np.float32)
+            self.kept_s = np.empty((rows, u))
+            self.kept_x = np.empty((rows, x.shape[1]))
         with _blas_single(nt > 1), ThreadPoolExecutor(nt) as pool:
             for s0 in range(0, total, bs):
                 part = x[s0:s0 + bs]
@@ -1179,7 +1226,7 @@ class _SampleStream:
                 for blk in _blocks(part, _BLOCKS, align):
                     jobs.append((off, blk))
                     off += blk.shape[0]
-                for res in pool.map(self.work, jobs):
+                for res in _in_order(pool, self.work, jobs, nt):
                     self.add(res)
                 cb(min(s0 + bs, total), total)
 
@@ -1190,20 +1237,22 @@ class _SampleStream:
         dec = sampler.decode(block)
         sc = sampler._evaluate_decoded(dec, block.shape[0])
         rk = rank_rows(sc)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            tgt = np.nanmean(np.abs(rk - sampler.nominal_rank[None, :]), axis=1)
+        dr = abs_shift_of(rk, sampler.nominal_rank)
+        tgt = _row_mean(dr)
         is_ua = np.isin(np.arange(block.shape[0]) % align, self.ua_pos)
-        out: dict[str, Any] = {
-            "ua": self.ua.partial(rk[is_ua], sc[is_ua], self.scale_ok[dec["normalise"][is_ua]]
-                                  & self.agg_ok[dec["aggregate"][is_ua]]),
-            "shift": tgt[is_ua]}
+        ua_rows = slice(None) if is_ua.all() else is_ua  # a slice: no copies (random design)
+        nominal_sc = self.on_scale(sc[ua_rows], dec["normalise"][ua_rows],
+                                   dec["aggregate"][ua_rows])
+        self.ua.count_ranks(rk[ua_rows])  # integer counts: added here, in any order
+        out: dict[str, Any] = {"ua": self.ua.partial(rk[ua_rows], nominal_sc,
+                                                     abs_shift=dr[ua_rows], hist=False),
+                               "shift": tgt[ua_rows]}
         if self.sob is not None:
-            y = np.column_stack([tgt, rk, sc]) if self.unit_sobol else tgt[:, None]
-            out["sobol"] = self.sob.partial(_fill_missing(y), start // align)
+            y = np.column_stack([tgt, rk, sc]) if self.unit_sobol else tgt[:, None].copy()
+            out["sobol"] = self.sob.partial(_fill_missing(y), start // align, overwrite=True)
             out["target"] = tgt
         if self.keep_samples:
-            out["keep"] = (rk[is_ua], sc[is_ua], block[is_ua])
+            out["keep"] = (rk[ua_rows], sc[ua_rows], block[ua_rows])
         return out
 
     def add(self, res: Mapping[str, Any]) -> None:
@@ -1214,28 +1263,48 @@ class _SampleStream:
             self.sob.add(res["sobol"])
             self.targets.append(res["target"])
         if self.keep_samples:
-            self.kept_r.append(res["keep"][0])
-            self.kept_s.append(res["keep"][1])
-            self.kept_x.append(res["keep"][2])
+            r, sc, xx = res["keep"]
+            part = slice(self.kept_n, self.kept_n + r.shape[0])
+            self.kept_r[part], self.kept_s[part], self.kept_x[part] = r, sc, xx  # type: ignore[index]
+            self.kept_n += r.shape[0]
 
-    def scale_scores(self) -> np.ndarray | None:
-        """The kept scores of the samples on the nominal score scale (None without kept samples)."""
-        if not self.keep_samples:
+    def on_scale(self, scores: np.ndarray, norm: np.ndarray, agg: np.ndarray) -> np.ndarray:
+        """The rows of ``scores`` (samples x units, with their normalisation and aggregation
+        alternatives) that enter score statistics, read on the nominal scale (a new array)."""
+        slope, icpt = self.scale[norm, 0], self.scale[norm, 1]
+        rows = ~np.isnan(slope) & self.agg_ok[agg]
+        out = scores[rows]
+        slope, icpt = slope[rows], icpt[rows]
+        moved = (slope != 1.0) | (icpt != 0.0)
+        if moved.any():
+            out[moved] = out[moved] * slope[moved, None] + icpt[moved, None]
+        return out
+
+    def score_quantiles(self, probs: Sequence[float], cols: int = 256) -> np.ndarray | None:
+        """Quantiles (len(probs) x units) of the kept scores of the samples on the nominal score
+        scale, read on it, a slice of units at a time (no copy of all kept scores); None without
+        kept samples."""
+        if not self.keep_samples or self.kept_s is None or self.kept_x is None:
             return None
-        decs = [self.sampler.decode(xx) for xx in self.kept_x]
-        lab_norm = np.concatenate([d["normalise"] for d in decs]) if decs else np.zeros(0, dtype=int)
-        lab_agg = np.concatenate([d["aggregate"] for d in decs]) if decs else np.zeros(0, dtype=int)
-        return np.vstack(self.kept_s)[self.scale_ok[lab_norm] & self.agg_ok[lab_agg]]
+        dec = self.sampler.decode(self.kept_x)
+        norm, agg = dec["normalise"], dec["aggregate"]
+        u = self.kept_s.shape[1]
+        out = np.empty((len(probs), u))
+        for c0 in range(0, u, cols):
+            part = slice(c0, min(c0 + cols, u))
+            out[:, part] = _column_quantiles(self.on_scale(self.kept_s[:, part], norm, agg), probs)
+        return out
 
     def sample_frames(self) -> tuple[pd.DataFrame | None, pd.DataFrame | None,
                                      pd.DataFrame | None]:
-        """The kept ranks, scores and sample labels (Nones without kept samples)."""
-        if not self.keep_samples:
+        """The kept ranks, scores and sample labels (Nones without kept samples); the frames
+        wrap the kept arrays (no copy)."""
+        if not self.keep_samples or self.kept_x is None:
             return None, None, None
         units = self.sampler.units
-        return (pd.DataFrame(np.vstack(self.kept_r), columns=units),
-                pd.DataFrame(np.vstack(self.kept_s), columns=units),
-                self.sampler.labels(np.vstack(self.kept_x)))
+        return (pd.DataFrame(self.kept_r, columns=units, copy=False),
+                pd.DataFrame(self.kept_s, columns=units, copy=False),
+                self.sampler.labels(self.kept_x))
 
 
 def _band_probability(ua: UAAccumulator, units: list[Any], band_names: list[str],
@@ -1347,6 +1416,13 @@ def uncertainty_analysis(
     streamed sums, so memory does not grow with n unless samples are kept. Missing index scores
     (possible with ``dat_thresh``) leave the unit unranked in that sample.
 
+    Score statistics (``score_*``) and band probabilities compare a sample's index score with the
+    nominal score and the band cut-offs, so they take only samples on the nominal score scale:
+    the nominal normalisation, and min-max onto another range (e.g. the [1, 100] that a geometric
+    alternative needs) read on the nominal range by the affine map of the two ranges, exact for
+    an arithmetic mean. Z-scores beside a min-max index, z-scores with another mean or sd, other
+    methods and TOPSIS/Copeland aggregations are left out; ``band_basis`` names what entered.
+
     Agreement with COINr 1.1.14 ``get_sensitivity`` on its ASEM example with the vignette's four
     assumptions (winmax 1-5; min-max [1, 100] or z-scores (10, 2); level-2 and level-3 weights
     times 1 + U(-0.25, 0.25); arithmetic or geometric mean), COINr run with N = 2000 (4000 UA
@@ -1375,14 +1451,14 @@ def uncertainty_analysis(
         raise MethodError(f"uncertainty_analysis: top_k={top_k} >= number of units {len(units)}")
     names = sampler.group_names
     x, align, ua_pos = _ua_design(sampler, design, n, d_seed)
-    scale_ok, agg_ok, scale_basis = _score_scale(sampler)
+    scale, agg_ok, scale_basis = _score_scale(sampler)
     ua, band_names = _ua_accumulator(sampler, pair_window, bands)
     sob = _sobol_accumulator(sampler, n, len(names), n_boot, b_seed, unit_sobol) \
         if design == "saltelli" else None
-    stream = _SampleStream(sampler, align, ua_pos, scale_ok, agg_ok, ua, sob,
+    stream = _SampleStream(sampler, align, ua_pos, scale, agg_ok, ua, sob,
                            unit_sobol=unit_sobol, keep_samples=keep_samples)
     stream.run(x, batch_size, progress, n_threads)
-    summary = _ua_summary(ua, sampler, top_k, stream.scale_scores())
+    summary = _ua_summary(ua, sampler, top_k, stream.score_quantiles([0.05, 0.95]))
     pairs, groups = _pairs(ua, units, pair_confidence)
     band_prob = _band_probability(ua, units, band_names, summary.index) if bands else None
     sobol, sobol_units = _sobol_frames(sob, names, units, conf_level, unit_sobol)
@@ -1406,8 +1482,8 @@ def uncertainty_analysis(
         seeds=(d_seed, b_seed), uncertainties=sampler.uncertainties, spec=sampler.spec,
         mc_intervals=mc, sobol_second=second, design_target=target, n_boot=n_boot,
         n_second_order_evaluations=n_second,
-        design_rows=(pd.DataFrame(np.vstack(stream.kept_x), columns=sampler.problem["names"])
-                     if keep_samples else None),
+        design_rows=(pd.DataFrame(np.asarray(stream.kept_x), columns=sampler.problem["names"])
+                     if keep_samples and stream.kept_x is not None else None),
     )
 
 
@@ -1453,6 +1529,16 @@ def _second_order(sampler: IndexSampler, n: int, d_seed: int, target: np.ndarray
                                conf_level=conf_level, seed=b_seed)
     return res, ba.shape[0]
 
+def _row_mean(dr: np.ndarray) -> np.ndarray:
+    """Each row's mean of the absolute rank shifts ``dr`` (float32) over the ranked units, in
+    float64: ``np.nanmean`` of the float64 shifts (integer sums: the same numbers)."""
+    if not np.isnan(dr).any():
+        return dr.sum(axis=1, dtype=float) / dr.shape[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmean(dr.astype(float), axis=1)
+
+
 def _fill_missing(y: np.ndarray) -> np.ndarray:
     if np.isnan(y).any():
         raise MethodError(
@@ -1463,17 +1549,38 @@ def _fill_missing(y: np.ndarray) -> np.ndarray:
     return y
 
 
-def _same_scale(a: Mapping[str, Any], nom: Mapping[str, Any]) -> bool:
-    ma, mn = a.get("method", "minmax"), nom.get("method", "minmax")
-    if ma != mn:
-        return False
-    if ma == "minmax":
-        return float(a.get("range", [0, 100])[1]) == float(nom.get("range", [0, 100])[1])
-    return freeze(dict(a)) == freeze(dict(nom))
+def _scale_map(a: Mapping[str, Any], nom: Mapping[str, Any]) -> tuple[float, float] | None:
+    """(slope, intercept) of the affine map that reads the scores of normalisation ``a`` on the
+    scale of the nominal normalisation ``nom``; None when ``a`` is off the nominal scale.
+
+    The same normalisation: (1, 0). Min-max onto [l, u] against the nominal min-max onto
+    [l0, u0], every other option equal: :math:`s \\mapsto l_0 + (s - l)(u_0 - l_0)/(u - l)`,
+    comparing both ends of the ranges (issue 15: [1, 100] is not [0, 100]). For an arithmetic
+    mean this is exactly the score the nominal range gives (a weighted mean commutes with affine
+    maps); for a geometric or harmonic mean (the reason for [1, 100]) it reads the sample's score
+    at the same place between the ends of the scale. Anything else (another method, z-scores
+    with another mean or sd) is off the scale: a z-score level has no fixed meaning to compare."""
+    a = {"method": "minmax", **a}
+    nom = {"method": "minmax", **nom}
+    if freeze(a) == freeze(nom):
+        return 1.0, 0.0
+    if a["method"] != "minmax" or nom["method"] != "minmax":
+        return None
+    if freeze({k: v for k, v in a.items() if k != "range"}) != freeze(
+            {k: v for k, v in nom.items() if k != "range"}):
+        return None
+    lo, hi = (float(v) for v in a.get("range", (0.0, 100.0)))
+    lo0, hi0 = (float(v) for v in nom.get("range", (0.0, 100.0)))
+    if (lo, hi) == (lo0, hi0):
+        return 1.0, 0.0
+    slope = (hi0 - lo0) / (hi - lo)
+    return slope, lo0 - lo * slope
 
 
 def _ua_summary(ua: UAAccumulator, sampler: IndexSampler, k: int,
-                scores: np.ndarray | None) -> pd.DataFrame:
+                score_q: np.ndarray | None) -> pd.DataFrame:
+    """The per-unit table; ``score_q``: the 5% and 95% quantiles of the scores on the nominal
+    scale (units), when the samples are kept."""
     u = ua.u
     q = ua.quantiles([0.5, 0.05, 0.95])
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -1487,39 +1594,58 @@ def _ua_summary(ua: UAAccumulator, sampler: IndexSampler, k: int,
         "p_top_k": ua.p_rank_at_most(k), "p_bottom_k": ua.p_rank_at_least(u - k + 1),
         "mean_abs_shift": mas, "score_mean": score_mean, "score_sd": score_sd,
     }, index=pd.Index(sampler.units, name="unit"))
-    if scores is not None:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RuntimeWarning)
-            sq = np.nanquantile(scores, [0.05, 0.95], axis=0)
-        df["score_q05"], df["score_q95"] = sq[0], sq[1]
+    if score_q is not None:
+        df["score_q05"], df["score_q95"] = score_q[0], score_q[1]
     df["n_samples"] = ua.n_rank
     return df.iloc[ua.order]
 
 
+def _column_quantiles(x: np.ndarray, probs: Sequence[float]) -> np.ndarray:
+    """``np.nanquantile(x, probs, axis=0)`` (numpy's "linear", R type 7), with the columns that
+    have no missing value in one vectorised call (the same numbers)."""
+    out = np.full((len(probs), x.shape[1]), np.nan)
+    if x.shape[0] == 0:
+        return out
+    xt = np.ascontiguousarray(x.T)  # each column's values contiguous: a faster partition
+    nan_cols = np.isnan(xt).any(axis=1)
+    full = ~nan_cols
+    if full.all():
+        return np.quantile(xt, probs, axis=1, overwrite_input=True)
+    if full.any():
+        out[:, full] = np.quantile(xt[full], probs, axis=1, overwrite_input=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        out[:, nan_cols] = np.nanquantile(xt[nan_cols], probs, axis=1)
+    return out
+
+
 def _pairs(ua: UAAccumulator, units: list[Any], conf: float) -> tuple[pd.DataFrame, pd.DataFrame]:
-    rows = []
+    """The pairs within the window (nominal order) with the share of samples in which the first
+    ranks ahead, and the tiers of units that cannot be told apart (vectorised over pairs)."""
     order = ua.order
-    for k in range(1, ua.window + 1):
-        for i in range(ua.u - k):
-            nn = ua.pair_n[i, k - 1]
-            p = ua.ahead[i, k - 1] / nn if nn else np.nan
-            a, b = order[i], order[i + k]
-            rows.append((units[a], units[b], ua.nominal_rank[a], ua.nominal_rank[b], k, p))
-    pairs = pd.DataFrame(rows, columns=["unit_a", "unit_b", "rank_a", "rank_b", "offset",
-                                        "p_a_ahead"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(ua.pair_n > 0, ua.ahead / np.where(ua.pair_n > 0, ua.pair_n, 1), np.nan)
+    # rows in the order (offset k, position i) of the pairs (i, i + k), i < u - k
+    ks = np.concatenate([np.full(ua.u - k, k) for k in range(1, ua.window + 1)]).astype(int) \
+        if ua.window else np.zeros(0, dtype=int)
+    pos = np.concatenate([np.arange(ua.u - k) for k in range(1, ua.window + 1)]).astype(int) \
+        if ua.window else np.zeros(0, dtype=int)
+    a, b = order[pos], order[pos + ks]
+    uarr = np.empty(len(units), dtype=object)
+    uarr[:] = units
+    pairs = pd.DataFrame({"unit_a": uarr[a], "unit_b": uarr[b], "rank_a": ua.nominal_rank[a],
+                          "rank_b": ua.nominal_rank[b], "offset": ks,
+                          "p_a_ahead": share[pos, ks - 1]})
     pairs["distinguishable"] = (pairs["p_a_ahead"] >= conf) | (pairs["p_a_ahead"] <= 1 - conf)
     pairs = pairs.sort_values(["rank_a", "offset"]).reset_index(drop=True)
     # tiers, greedily from the top: a leader and the units after it (in nominal order, within
     # the window) that are not reliably ranked behind it
-    dist = {(i, i + k): bool(ua.pair_n[i, k - 1] and (
-        ua.ahead[i, k - 1] / ua.pair_n[i, k - 1] >= conf
-        or ua.ahead[i, k - 1] / ua.pair_n[i, k - 1] <= 1 - conf))
-        for k in range(1, ua.window + 1) for i in range(ua.u - k)}
+    dist = (ua.pair_n > 0) & ((share >= conf) | (share <= 1 - conf))  # [i, k - 1]: (i, i + k)
     tiers = []
     i = 0
     while i < ua.u:
         j = i + 1
-        while j < ua.u and j - i <= ua.window and not dist[(i, j)]:
+        while j < ua.u and j - i <= ua.window and not dist[i, j - i - 1]:
             j += 1
         tiers.append([units[order[m]] for m in range(i, j)])
         i = j

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -34,6 +35,7 @@ __all__ = [
     "SobolAccumulator",
     "Tree",
     "UAAccumulator",
+    "abs_shift_of",
     "aggregate_batch",
     "bootstrap_counts",
     "rank_rows",
@@ -310,7 +312,7 @@ def rank_rows(y: np.ndarray) -> np.ndarray:
     s, u = y.shape
     neg = -y
     order = np.argsort(neg, axis=1)  # NaN last; the order among tied values does not matter
-    sv = np.take_along_axis(neg, order, axis=1)
+    sv = np.sort(neg, axis=1)  # = neg in ``order``; a sort is faster than the gather
     tied = sv[:, 1:] == sv[:, :-1]
     nan = np.isnan(sv)
     pos = np.broadcast_to(np.arange(1, u + 1, dtype=np.float32)[None, :], (s, u))
@@ -322,7 +324,8 @@ def rank_rows(y: np.ndarray) -> np.ndarray:
     else:
         r = pos
     out = np.empty((s, u), dtype=np.float32)
-    np.put_along_axis(out, order, r, axis=1)
+    order += (np.arange(s, dtype=order.dtype) * u)[:, None]  # put_along_axis, flat, in place
+    out.reshape(-1)[order] = r
     return out
 
 
@@ -346,6 +349,7 @@ class UAAccumulator:
         self.nominal_rank = nominal_rank.astype(float)
         self.nominal_score = nominal_score.astype(float)
         self.hist = np.zeros(u * u, dtype=np.int64)
+        self.lock = threading.Lock()
         self.n_rank = np.zeros(u, dtype=np.int64)
         self.sum_abs_shift = np.zeros(u)
         self.score_n = np.zeros(u, dtype=np.int64)
@@ -363,58 +367,89 @@ class UAAccumulator:
         self.n = 0
 
     def partial(self, ranks: np.ndarray, scores: np.ndarray,
-                scale_rows: np.ndarray | None = None) -> dict[str, Any]:
+                scale_rows: np.ndarray | None = None,
+                abs_shift: np.ndarray | None = None, hist: bool = True) -> dict[str, Any]:
         """Statistics of a block of samples (``ranks``, ``scores``: b x units), to :meth:`add`
         (pure: blocks can be computed in parallel). Score statistics and bands use the rows in
-        ``scale_rows`` (samples on the nominal score scale; default all)."""
+        ``scale_rows`` (samples on the nominal score scale; default all). ``abs_shift``: the
+        block's :math:`|r - r_{nominal}|` if the caller has it (float32, as :func:`abs_shift`)."""
         u = self.u
         b = ranks.shape[0]
         out: dict[str, Any] = {"n": b}
         valid = ~np.isnan(ranks)
         anynan = not bool(valid.all())
+        if hist:  # else counted by :meth:`count_ranks`
+            out["hist"] = self._hist(ranks, valid, anynan)
+        out["n_rank"] = valid.sum(axis=0) if anynan else np.full(u, b, dtype=np.int64)
+        dr = abs_shift_of(ranks, self.nominal_rank) if abs_shift is None else abs_shift
+        out["sum_abs_shift"] = (np.nansum(dr, axis=0, dtype=float) if anynan
+                                else dr.sum(axis=0, dtype=float))
+        sc = scores if scale_rows is None else scores[scale_rows]
+        if sc.shape[0]:
+            out.update(self._score_sums(sc))
+        out["ahead"], out["pair_n"] = self._pairs(ranks, anynan)
+        if self.band_edges is not None and sc.shape[0]:
+            out["band_counts"] = self._band_counts(sc)
+            out["band_n"] = int(sc.shape[0])
+        return out
+
+    def _hist(self, ranks: np.ndarray, valid: np.ndarray, anynan: bool) -> np.ndarray:
+        """Counts of (unit, rank) in a block, flattened units x ranks."""
+        u = self.u
         base = (np.arange(u, dtype=np.int64) * u - 1)[None, :]
         if anynan:
             idx = (base + np.where(valid, ranks, 1).astype(np.int64))[valid]
         else:
             idx = (base + ranks.astype(np.int64)).ravel()
-        out["hist"] = np.bincount(idx, minlength=u * u)
-        out["n_rank"] = valid.sum(axis=0)
-        dr = np.abs(ranks - self.nominal_rank[None, :].astype(np.float32))
-        out["sum_abs_shift"] = (np.nansum(dr, axis=0, dtype=float) if anynan
-                                else dr.sum(axis=0, dtype=float))
-        sc = scores if scale_rows is None else scores[scale_rows]
-        if sc.shape[0]:
-            sv = ~np.isnan(sc)
-            d = np.where(sv, sc - self.nominal_score[None, :], 0.0)
-            out["score_n"] = sv.sum(axis=0)
-            out["score_sum"] = d.sum(axis=0)
-            out["score_sq"] = (d * d).sum(axis=0)
-        ro = ranks[:, self.order]
+        return np.bincount(idx, minlength=u * u)
+
+    def _score_sums(self, sc: np.ndarray) -> dict[str, np.ndarray]:
+        """Counts, sums and sums of squares of the scores' differences from the nominal ones."""
+        sv = ~np.isnan(sc)
+        d = sc - self.nominal_score[None, :]
+        if not sv.all():
+            d = np.where(sv, d, 0.0)
+        return {"score_n": sv.sum(axis=0), "score_sum": d.sum(axis=0),
+                "score_sq": (d * d).sum(axis=0)}
+
+    def _pairs(self, ranks: np.ndarray, anynan: bool) -> tuple[np.ndarray, np.ndarray]:
+        """For units ``k`` places apart in the nominal order: how often the first ranks ahead
+        (ties 1/2) and how many samples rank both. Without missing ranks, from the signs of the
+        rank differences: count(a < c) + count(a == c) / 2 = (b + sum sign(c - a)) / 2, exact
+        (integers), on 16-bit ranks when they fit."""
+        u, b = self.u, ranks.shape[0]
         ahead = np.zeros((u, self.window))
         pair_n = np.zeros((u, self.window), dtype=np.int64)
+        if not anynan:
+            ro: Any = ranks[:, self.order].astype(np.int16 if u < 2**15 else np.int32)
+            for k in range(1, self.window + 1):
+                sgn = np.sign(ro[:, k:] - ro[:, :-k])
+                ahead[: u - k, k - 1] = 0.5 * (b + sgn.sum(axis=0, dtype=np.int64))
+                pair_n[: u - k, k - 1] = b
+            return ahead, pair_n
+        rf: Any = ranks[:, self.order]
         for k in range(1, self.window + 1):
-            a, c = ro[:, :-k], ro[:, k:]
+            a, c = rf[:, :-k], rf[:, k:]
             ahead[: u - k, k - 1] = (np.count_nonzero(a < c, axis=0)
                                      + 0.5 * np.count_nonzero(a == c, axis=0))
-            if anynan:
-                pair_n[: u - k, k - 1] = np.count_nonzero(~np.isnan(a) & ~np.isnan(c), axis=0)
-            else:
-                pair_n[: u - k, k - 1] = b
-        out["ahead"], out["pair_n"] = ahead, pair_n
-        if self.band_edges is not None and sc.shape[0]:
-            okb = ~np.isnan(sc)
-            # band index: number of thresholds reached (0 = below all)
-            bi = np.searchsorted(self.band_edges, sc, side="right")
-            ucol = np.broadcast_to(np.arange(u), sc.shape)
-            nb = self.band_edges.size + 1
-            out["band_counts"] = np.bincount(
-                (ucol[okb] * nb + bi[okb]), minlength=u * nb).reshape(u, nb)
-            out["band_n"] = int(sc.shape[0])
-        return out
+            pair_n[: u - k, k - 1] = np.count_nonzero(~np.isnan(a) & ~np.isnan(c), axis=0)
+        return ahead, pair_n
+
+    def _band_counts(self, sc: np.ndarray) -> np.ndarray:
+        """Units x bands: how many scores reach each band and not the next (missing: none).
+        A score is in band i when it reaches i thresholds (``searchsorted(side="right")``)."""
+        edges = np.asarray(self.band_edges, dtype=float)
+        reach = [np.count_nonzero(~np.isnan(sc), axis=0)]
+        reach += [np.count_nonzero(sc >= e, axis=0) for e in edges]
+        reach.append(np.zeros(self.u, dtype=reach[0].dtype))
+        return np.column_stack([reach[i] - reach[i + 1] for i in range(edges.size + 1)]
+                               ).astype(np.int64)
 
     def add(self, part: Mapping[str, Any]) -> None:
+        """Add a block's statistics (``hist`` may be left out: see :meth:`add_hist`)."""
         self.n += part["n"]
-        self.hist += part["hist"]
+        if "hist" in part:
+            self.hist += part["hist"]
         self.n_rank += part["n_rank"]
         self.sum_abs_shift += part["sum_abs_shift"]
         if "score_n" in part:
@@ -426,6 +461,20 @@ class UAAccumulator:
         if "band_counts" in part:
             self.band_counts += part["band_counts"]
             self.band_n += part["band_n"]
+
+    def count_ranks(self, ranks: np.ndarray) -> None:
+        """Add a block's ranks to the histogram in place (integer counts: any order, from any
+        thread, under :attr:`lock`; no block-sized histogram is made). The block's ``partial``
+        is then called with ``hist=False``."""
+        valid = ~np.isnan(ranks)
+        u = self.u
+        base = (np.arange(u, dtype=np.int64) * u - 1)[None, :]
+        if valid.all():
+            idx = (base + ranks.astype(np.int64)).ravel()
+        else:
+            idx = (base + np.where(valid, ranks, 1).astype(np.int64))[valid]
+        with self.lock:
+            np.add.at(self.hist, idx, 1)
 
     def update(self, ranks: np.ndarray, scores: np.ndarray,
                scale_rows: np.ndarray | None = None) -> None:
@@ -470,6 +519,12 @@ class UAAccumulator:
             return h[:, max(0, r - 1):].sum(axis=1) / self.n_rank
 
 
+def abs_shift_of(ranks: np.ndarray, nominal_rank: np.ndarray) -> np.ndarray:
+    """:math:`|r - r_{nominal}|` of ranks (S x units, float32 as :func:`rank_rows`); exact
+    (integers below 2^24)."""
+    return np.abs(ranks - nominal_rank[None, :].astype(np.float32))
+
+
 def bootstrap_counts(n: int, n_boot: int, seed: int | np.random.Generator | None) -> np.ndarray:
     """Resampling counts (n_boot x n): row b counts how often each base sample is drawn in
     resample b. The draws are SALib 1.6's, ``default_rng(seed).integers(n, size=(n, n_boot))``,
@@ -508,14 +563,16 @@ class SobolAccumulator:
             self.c_a, self.c_b, self.c_a2, self.c_b2 = z((r, k)), z((r, k)), z((r, k)), z((r, k))
             self.c_f, self.c_dd, self.c_t = z((d, r, k)), z((d, r, k)), z((d, r, k))
 
-    def partial(self, y: np.ndarray, start: int) -> dict[str, Any]:
+    def partial(self, y: np.ndarray, start: int, *, overwrite: bool = False) -> dict[str, Any]:
         """Sums over a block ``y`` ((nb * (d + 2)) x K outputs) of nb consecutive base samples,
-        the first being base sample ``start``; pure, to :meth:`add`."""
+        the first being base sample ``start``; pure (``overwrite``: ``y``, float64, may be
+        shifted in place), to :meth:`add`."""
         d = self.d
         nb = y.shape[0] // (d + 2)
         if nb * (d + 2) != y.shape[0]:
             raise MethodError("sensitivity: internal error, block not aligned to base samples")
-        y = np.asarray(y, dtype=float) - self.shift[None, :]
+        y = np.asarray(y, dtype=float)
+        y = np.subtract(y, self.shift[None, :], out=y if overwrite else None)
         if np.isnan(y).any():
             raise MethodError(
                 "sensitivity: an output is missing in some samples (a unit's index score is "

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 from scipy.interpolate import BSpline
+from threadpoolctl import threadpool_limits
 
 from methods._errors import MethodError
 from methods._meta import Hierarchy, as_meta, hierarchy_from_meta
@@ -65,30 +66,66 @@ def _pspline_parts(x: np.ndarray, nseg: int = 20) -> tuple[np.ndarray, np.ndarra
     return b, btb, pen, scale
 
 
+#: The GCV grid of the smoothing parameter (times the scale of B'B against the penalty)
+_LAMBDAS = 10.0 ** np.linspace(-8, 4, 37)
+
+
 def _pspline_gcv(x: np.ndarray, y: np.ndarray, nseg: int = 20) -> tuple[np.ndarray, float]:
     """P-spline fit (cubic B-splines on ``nseg`` segments, 2nd-order difference penalty; Eilers &
     Marx 1996), smoothing parameter by GCV over a grid. Returns (fitted, lambda); every step works
     on k x k matrices (k = nseg + 3), so the cost is O(n k^2) whatever the grid."""
-    b, btb, pen, scale = _pspline_parts(x, nseg)
-    k = b.shape[1]
-    yc = y - y.mean()
-    bty = b.T @ yc
-    yty = float(yc @ yc)
-    n = x.size
-    rhs = np.column_stack([bty, btb])
+    return _pspline_gcv_many([(x, y)], nseg)[0]
+
+
+def _pspline_gcv_many(pairs: list[tuple[np.ndarray, np.ndarray]],
+                      nseg: int = 20) -> list[tuple[np.ndarray, float]]:
+    """:func:`_pspline_gcv` of many (x, y) pairs at once: the bases of equal x are built once and
+    the penalised systems of every pair and grid value are solved in one batched call (the same
+    LAPACK solve per system as one at a time, so the same numbers); BLAS single-threaded (its
+    threads only contend on these small products)."""
+    if not pairs:
+        return []
+    with threadpool_limits(limits=1, user_api="blas"):
+        parts: dict[bytes, tuple[np.ndarray, np.ndarray, np.ndarray, float]] = {}
+        systems, rhs, info = [], [], []
+        for x, y in pairs:
+            key = x.tobytes()
+            if key not in parts:
+                parts[key] = _pspline_parts(x, nseg)
+            b, btb, pen, scale = parts[key]
+            k = b.shape[1]
+            yc = y - y.mean()
+            bty = b.T @ yc
+            r = np.column_stack([bty, btb])
+            ridge = 1e-10 * scale * np.eye(k)
+            systems.append(np.stack([btb + lm * scale * pen + ridge for lm in _LAMBDAS]))
+            rhs.append(np.broadcast_to(r, (_LAMBDAS.size, *r.shape)))
+            info.append((key, bty, float(yc @ yc), x.size))
+        sols = np.linalg.solve(np.stack(systems), np.stack(rhs))
+        final_a, final_b, lams = [], [], []
+        for (key, bty, yty, n), sol_p in zip(info, sols, strict=True):
+            _, btb, pen, scale = parts[key]
+            lam = _gcv_choice(sol_p, bty, btb, yty, n)
+            final_a.append(btb + lam * scale * pen + 1e-10 * scale * np.eye(btb.shape[0]))
+            final_b.append(bty)
+            lams.append(lam)
+        coefs = np.linalg.solve(np.stack(final_a), np.stack(final_b)[:, :, None])[:, :, 0]
+        return [(parts[key][0] @ coef + y.mean(), lam) for (_, y), (key, *_), coef, lam
+                in zip(pairs, info, coefs, lams, strict=True)]
+
+
+def _gcv_choice(sols: np.ndarray, bty: np.ndarray, btb: np.ndarray, yty: float, n: int) -> float:
+    """The grid value with the smallest GCV score :math:`n\\,RSS/(n-\\mathrm{edf})^2`, from the
+    solutions of the penalised systems (grid x k x (1 + k): coefficients, hat-matrix factor)."""
     best = (np.inf, 1.0)
-    for lm in 10.0 ** np.linspace(-8, 4, 37):
-        a = btb + lm * scale * pen + 1e-10 * scale * np.eye(k)
-        sol = np.linalg.solve(a, rhs)
+    for lm, sol in zip(_LAMBDAS, sols, strict=True):
         coef = sol[:, 0]
         edf = float(np.trace(sol[:, 1:]))
         rss = max(yty - 2 * float(coef @ bty) + float(coef @ btb @ coef), 0.0)
         gcv = n * rss / max(n - edf, 1e-9) ** 2
         if gcv < best[0]:
             best = (gcv, float(lm))
-    lam = best[1]
-    coef = np.linalg.solve(btb + lam * scale * pen + 1e-10 * scale * np.eye(k), bty)
-    return b @ coef + y.mean(), lam
+    return best[1]
 
 
 def _pspline_operator(x: np.ndarray, lam: float, nseg: int = 20) -> tuple[np.ndarray, np.ndarray]:
@@ -131,19 +168,34 @@ def correlation_ratio(
     2. Eilers, P. H. C. & Marx, B. D. (1996). Flexible smoothing with B-splines and penalties.
        Statistical Science 11(2), 89-121.
     """
-    xa = np.asarray(x, dtype=float)
-    ya = np.asarray(y, dtype=float)
-    if xa.shape != ya.shape or xa.ndim != 1:
-        raise MethodError(f"correlation_ratio: x {xa.shape} and y {ya.shape} must be 1-D, same size")
-    ok = ~np.isnan(xa) & ~np.isnan(ya)
-    xa, ya = xa[ok], ya[ok]
-    if xa.size < 3 or np.ptp(ya) == 0:
-        return float("nan")
-    if np.unique(xa).size <= max_groups:
-        fit = _group_mean_fit(xa, ya)
-    else:
-        fit = _pspline_gcv(xa, ya)[0]
-    return float(np.var(fit) / np.var(ya))
+    return _correlation_ratios([(x, y)], max_groups)[0]
+
+
+def _correlation_ratios(pairs: list[tuple[Any, Any]], max_groups: int = 10) -> list[float]:
+    """:func:`correlation_ratio` of every (x, y) pair, the P-spline fits in one batch."""
+    clean: list[tuple[np.ndarray, np.ndarray] | None] = []
+    for x, y in pairs:
+        xa = np.asarray(x, dtype=float)
+        ya = np.asarray(y, dtype=float)
+        if xa.shape != ya.shape or xa.ndim != 1:
+            raise MethodError(
+                f"correlation_ratio: x {xa.shape} and y {ya.shape} must be 1-D, same size")
+        ok = ~np.isnan(xa) & ~np.isnan(ya)
+        xa, ya = xa[ok], ya[ok]
+        clean.append(None if xa.size < 3 or np.ptp(ya) == 0 else (xa, ya))
+    spline = [i for i, c in enumerate(clean)
+              if c is not None and np.unique(c[0]).size > max_groups]
+    pairs = [c for i in spline if (c := clean[i]) is not None]
+    fits = dict(zip(spline, (f for f, _ in _pspline_gcv_many(pairs)),
+                    strict=True))
+    out = []
+    for i, c in enumerate(clean):
+        if c is None:
+            out.append(float("nan"))
+            continue
+        fit = fits[i] if i in fits else _group_mean_fit(*c)
+        out.append(float(np.var(fit) / np.var(c[1])))
+    return out
 
 
 # ------------------------------------------------------------------ importance in the nominal build
@@ -197,20 +249,19 @@ def node_importance(scores: pd.DataFrame, meta: pd.DataFrame, tree: Tree,
     gw = hier.group_weights(wmap)
     eff = effective_weights(meta, {c: v for c, v in wmap.items() if c != root})
     m = as_meta(meta).set_index("code")
+    codes = [c for c in tree.codes if c != root]
+    ratios = _correlation_ratios([p for c in codes for p in (
+        (scores[c].to_numpy(), y), (scores[c].to_numpy(), scores[hier.parent[c]].to_numpy()))])
     rows = []
-    for c in tree.codes:
-        if c == root:
-            continue
+    for i, c in enumerate(codes):
         x = scores[c].to_numpy()
-        par = hier.parent[c]
-        yp = scores[par].to_numpy()
         ok = ~np.isnan(x) & ~np.isnan(y)
         r = float(np.corrcoef(x[ok], y[ok])[0, 1]) if ok.sum() > 2 and np.ptp(x[ok]) > 0 else np.nan
         rows.append({
-            "code": c, "level": hier.level[c], "parent": par,
+            "code": c, "level": hier.level[c], "parent": hier.parent[c],
             "kind": m.loc[c, "kind"] if "kind" in m.columns else None,
             "weight": gw[c], "effective_weight": float(eff[c]),
-            "importance": correlation_ratio(x, y), "importance_parent": correlation_ratio(x, yp),
+            "importance": ratios[2 * i], "importance_parent": ratios[2 * i + 1],
             "pearson": r,
         })
     t = pd.DataFrame(rows).set_index("code")
