@@ -164,9 +164,11 @@ def gm11(series: Sequence[float] | pd.Series, *, horizon: int = 1) -> GM11Result
 
     Missing data: none; n < 4, values ≤ 0 and non-finite values raise :class:`MethodError`.
 
-    Tested against R mathmodels ``GM11()`` (张敬信, 0.0.11: a, b, fitted values, forecasts)
-    and a second computation of C and P written in R from the formulas above
-    (``tests/reference/gm11/``), and against the published example in ``tests/test_gm11.py``.
+    Tested against R mathmodels ``GM11()`` (张敬信, 0.0.11: a, b, fitted values, forecasts,
+    to 1e-9) and a second computation of the residual tests written in R from the formulas
+    above (not a peer package; ``tests/reference/gm11/``), on seven series including the
+    textbook series of 司守奎 (road noise, the example below) and 刘思峰 (2.874 … 3.679). The
+    textbooks supply the data only: no printed a, b, C and P were available to test against.
 
     Examples
     --------

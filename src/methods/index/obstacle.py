@@ -119,8 +119,10 @@ def obstacle_degree(
     the column order of ``scores``.
 
     Tested against the R package mathmodels (张敬信, ``obstacle_degree(..., scaled = TRUE)``,
-    0.0.11), values in ``tests/reference/obstacle/``, and against the worked example in
-    ``tests/test_obstacle.py`` (see there for the published source).
+    0.0.11) on its documentation example and a 12 × 7 set with three dimensions, to 1e-12
+    (``tests/reference/obstacle/``). No published worked example with printed obstacle degrees
+    was found to test against; the hand-checkable cases of ``tests/test_obstacle.py`` (a unit at
+    the worst score everywhere has the weights as obstacles) stand in for one.
 
     Examples
     --------
