@@ -1,7 +1,8 @@
 """GM(1,1) grey forecasts (methods.forecast.gm11) against an independent implementation.
 
 Reference values (``tests/reference/gm11/``, see the README there): the R package mathmodels
-0.0.11 (张敬信), ``GM11()``, for a, b, the fitted values and the forecasts; the accuracy tests
+0.0.11 (张敬信), ``GM11()``, and the Python package greytheory 2.0.5, ``GreyGM11``, for a, b, the
+fitted values and the forecasts (greytheory also for the mean relative error); the accuracy tests
 (C, P, grade, relative errors), which ``GM11()`` does not compute, from a second computation
 written in R from the textbook formulas in the same script. Seven series: the road-noise series of
 司守奎's 《数学建模算法与应用》, 刘思峰's five-point series, GM11()'s help example, rising and
@@ -48,6 +49,17 @@ def test_matches_mathmodels(ref, name):
     _rel(res.fitted, c["fitted"], f"{name}: fitted")
     _rel(res.forecast, c["forecast"], f"{name}: forecast")
     _rel(res.class_ratios, c["mathmodels_lambda"], f"{name}: class ratios")
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_matches_greytheory(name):
+    c = json.loads((REF / "gm11_greytheory.json").read_text(encoding="utf-8"))["cases"][name]
+    res = gm11(c["x"], horizon=3)
+    _rel(res.a, c["a"], f"{name}: a")
+    _rel(res.b, c["b"], f"{name}: b")
+    _rel(res.fitted.iloc[1:], c["fitted_2_to_n"], f"{name}: fitted")
+    _rel(res.forecast, c["forecast"], f"{name}: forecast")
+    _rel(res.mean_relative_error, c["mape"], f"{name}: mean relative error (MAPE)")
 
 
 @pytest.mark.parametrize("name", CASES)

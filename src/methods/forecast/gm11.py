@@ -165,7 +165,8 @@ def gm11(series: Sequence[float] | pd.Series, *, horizon: int = 1) -> GM11Result
     Missing data: none; n < 4, values ≤ 0 and non-finite values raise :class:`MethodError`.
 
     Tested against R mathmodels ``GM11()`` (张敬信, 0.0.11: a, b, fitted values, forecasts,
-    to 1e-9) and a second computation of the residual tests written in R from the formulas
+    to 1e-9), the Python package greytheory 2.0.5 (``GreyGM11``: the same and the mean
+    relative error) and a second computation of the residual tests written in R from the formulas
     above (not a peer package; ``tests/reference/gm11/``), on seven series including the
     textbook series of 司守奎 (road noise, the example below) and 刘思峰 (2.874 … 3.679). The
     textbooks supply the data only: no printed a, b, C and P were available to test against.
