@@ -62,7 +62,7 @@ def spssau_shift(x: pd.DataFrame, *, offset: float = 0.01) -> pd.DataFrame:
     (SPSSAU ``entropy.html``, step 2). Missing values stay missing.
 
     >>> spssau_shift(pd.DataFrame({"a": [0.0, 1.0], "b": [-2.0, 3.0], "c": [1.0, 2.0]}))
-       a     b    c
+          a     b    c
     0  0.01  0.01  1.0
     1  1.01  5.01  2.0
     """
