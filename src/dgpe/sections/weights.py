@@ -43,12 +43,15 @@ __all__ = ["schemes", "ahp_consistency", "candidates", "by_kind", "rankings", "d
 #: The build spec's name of a scheme → its name in the tables (the coefficient of variation is
 #: the information weights, 信息量权重, of Chinese practice).
 _ALIASES = {"cv": "information"}
+_NOT_COMPARED = ("values", "pca_coinr")
 
 
 def schemes() -> tuple[str, ...]:
     """The weighting schemes compared, in the weighting registry's order
-    (:data:`methods.weights.WEIGHTING`; ``values`` is a run's own input, not a scheme)."""
-    return tuple(_ALIASES.get(n, n) for n in WEIGHTING.names() if n != "values")
+    (:data:`methods.weights.WEIGHTING`; ``values`` is a run's own input, not a scheme;
+    ``pca_coinr`` is opt-in through ``build.weights``: it refuses groups whose PC1 loadings have
+    mixed signs, common enough that comparing it in every report would mostly show a refusal)."""
+    return tuple(_ALIASES.get(n, n) for n in WEIGHTING.names() if n not in _NOT_COMPARED)
 
 
 def _registry_name(scheme: str) -> str:

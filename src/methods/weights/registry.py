@@ -8,11 +8,11 @@ Each entry's ``needs`` says where its weights come from:
   :func:`methods.weights.fahp.fuzzy_ahp_hierarchy`); compute them with :func:`judgement_weights` and pass
   them to :func:`methods.index.build_index` (``weights=``);
 - ``data``: computed on the normalised data within the build (``entropy``, ``critic``, ``cv``,
-  ``pca``, ``independence``), within each group of sibling indicators (``scope: group``) or over
+  ``pca``, ``pca_coinr``, ``independence``), within each group of sibling indicators (``scope: group``) or over
   all indicators (``scope: all``), by :func:`methods.weights.data_weights`.
 
 >>> WEIGHTING.names(needs="data")
-('entropy', 'critic', 'pca', 'cv', 'independence')
+('entropy', 'critic', 'pca', 'pca_coinr', 'cv', 'independence')
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ from methods.weights.core import (
     pca_weights,
 )
 from methods.weights.fahp import fuzzy_ahp_hierarchy
+from methods.weights.pca_coinr import pca_weights_coinr
 from methods.weights.practice import independence_weights
 
 __all__ = ["WEIGHTING", "data_weights", "judgement_weights", "nonnegative", "weights_for"]
@@ -82,6 +83,10 @@ WEIGHTING = Registry("weighting", {"en": "weighting method", "zh": "赋权方法
        "principal components (squared rotated loadings, OECD/JRC)",
        "主成分分析法（旋转载荷平方，OECD/JRC）", "w_j ∝ max_f loading_jf^2 share",
        "w_j ∝ 载荷平方占比", (_SCOPE,)),
+    _w("pca_coinr", "data", pca_weights_coinr, "PCA (COINr)", "主成分分析法（COINr）",
+       "first principal component's loadings within each group (COINr get_PCA); mixed signs refused",
+       "组内第一主成分载荷（COINr get_PCA）；载荷符号不一致时拒绝", "w_j ∝ PC1 loading_j",
+       "w_j ∝ 第一主成分载荷_j", (_SCOPE,)),
     _w("cv", "data", cv_weights, "coefficient of variation", "变异系数法",
        "coefficient of variation (information weights)", "变异系数法（信息量权重）",
        "w_j ∝ sd_j / mean_j", "w_j ∝ 标准差_j / 均值_j", (_SCOPE,)),
