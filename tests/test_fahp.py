@@ -237,3 +237,26 @@ def test_fahp_cr_equals_crisp_ahp_cr_and_per_expert_table() -> None:
     row = table[(table.expert == "e1") & (table.node == "X")].iloc[0]
     assert row.cr == pytest.approx(0.807930527945288, abs=1e-10) and not row.consistent
     assert table[(table.expert == "e1") & (table.node == "Y")].iloc[0].consistent
+
+
+def test_weights_section_shows_fahp_cr_per_expert() -> None:
+    """The report's FAHP consistency section on the example run: per-expert CRs equal the AHP
+    section's (the middle matrix is the crisp judgement), a finding in both languages."""
+    from dgpe.sections import weights as ws
+    from dgpe.session import open_run
+
+    root = Path(__file__).resolve().parents[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        run = open_run(root / "configs" / "default.yaml", notebook="t", lang="en", overrides=["build.weights=fahp"])
+        sec = ws.fahp_consistency(run)
+        ahp_sec = ws.ahp_consistency(run)
+    table = sec.get_table("fahp_cr")
+    pd.testing.assert_frame_equal(table, ahp_sec.get_table("ahp_cr"), check_names=False)
+    f = sec.findings[0]
+    assert f("en") and f("zh")
+    n_bad = sec.get_result("fahp_inconsistent_matrices")
+    assert n_bad == int((table >= 0.1).sum().sum())
+    assert f.key == ("weights.fahp_consistency" if n_bad else "weights.fahp_consistent")
+    no_ahp = open_run(root / "configs" / "default.yaml", notebook="t", lang="en", overrides=["data.ahp=null"])
+    assert ws.fahp_consistency(no_ahp).skipped is not None
