@@ -179,3 +179,37 @@ def test_entropy_topsis_dgpe_default_unchanged() -> None:
     b = entropy_topsis(RAW, directions=d, preprocess="minmax")
     pd.testing.assert_series_equal(a.closeness, b.closeness)
     assert np.isclose(a.weights.sum(), 1)
+
+
+# ------------------------------------------------------------------ run config and report
+def test_run_config_convention_reaches_build_and_comparison() -> None:
+    import warnings
+    from pathlib import Path
+
+    from dgpe.errors import ConfigError
+    from dgpe.sections import comparison as cs
+    from dgpe.session import open_run
+
+    cfg = Path(__file__).resolve().parents[1] / "configs" / "default.yaml"
+    with pytest.raises(ConfigError, match="convention"):
+        open_run(cfg, notebook="t", lang="en", overrides=["convention=SPSS"])
+    with pytest.raises(ConfigError, match="convention"):
+        open_run(cfg, notebook="t", lang="en", overrides=["build.weights={method: critic, convention: spssau}"])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dgpe = open_run(cfg, notebook="t", lang="en", overrides=["build.weights=entropy"])
+        spssau = open_run(cfg, notebook="t", lang="en", overrides=["build.weights=entropy", "convention=spssau"])
+        assert dgpe.plan.spec.weights == "entropy"
+        assert "convention" not in dgpe.plan.config.to_yaml_dict()
+        assert spssau.plan.spec.weights == {"method": "entropy", "convention": "spssau"}
+        w0, w1 = dgpe.plan.index.weights, spssau.plan.index.weights
+        assert 0 < (w0 - w1).abs().max() < 0.01  # the 0.01 shift of min-max data moves entropy a little
+        ev0, ev1 = cs.evaluate(dgpe), cs.evaluate(spssau)
+        # grey relations on oriented min-max data with the ideal at 1: the same as the project's
+        # (with the same weights; the run's entropy weights differ)
+        same = grey_relational_evaluation(ev1.treated, weights=ev1.weights, directions=ev1.directions)
+        pd.testing.assert_series_equal(ev1.scores["grey_relational"], same.grades, check_names=False)
+        assert not ev0.scores["entropy_topsis"].equals(ev1.scores["entropy_topsis"])
+        keys = [f.key for f in cs.rankings(spssau).findings]
+        assert "comparison.convention_spssau" in keys
+        assert "comparison.convention_spssau" not in [f.key for f in cs.rankings(dgpe).findings]

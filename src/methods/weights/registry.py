@@ -25,6 +25,7 @@ import pandas as pd
 from methods._checks import numeric_frame
 from methods._errors import MethodError
 from methods._meta import hierarchy_from_meta
+from methods.conventions import check_convention
 from methods.registry import MethodInfo, Param, Registry
 from methods.weights.core import (
     ahp_hierarchy,
@@ -156,6 +157,9 @@ def weights_for(
         return info.call(meta).weights
     default = info.defaults().get("scope", "group")
     scope = w.get("scope", default) if isinstance(w, Mapping) else default
+    convention = str(w.get("convention", "dgpe")) if isinstance(w, Mapping) else "dgpe"
+    if convention == "spssau":  # SPSSAU shifts columns with values <= 0 instead of rescaling them
+        return data_weights(normalised, meta, info.name, scope=str(scope), convention=convention)
     return data_weights(nonnegative(normalised), meta, info.name, scope=str(scope))
 
 
@@ -180,6 +184,7 @@ def data_weights(
     method: str = "entropy",
     *,
     scope: str = "group",
+    convention: str = "dgpe",
 ) -> pd.Series:
     """Indicator weights from data for a hierarchy.
 
@@ -193,9 +198,19 @@ def data_weights(
     correlations and PCA's factors are then those within a sub-dimension); ``"all"`` computes them
     over all indicators at once. Nodes above the indicators keep their meta weights. The result
     covers every non-root node and sums to 1 within each group of siblings.
+
+    ``convention="spssau"`` (entropy only) applies SPSSAU's non-negative shift
+    (:func:`methods.weights.entropy_weights`); the build spec sets it with
+    ``weights: {method: entropy, convention: spssau}``.
     """
-    fn = WEIGHTING.get(method, field="data_weights: method",
-                       among=WEIGHTING.names(needs="data")).call
+    call = WEIGHTING.get(method, field="data_weights: method",
+                         among=WEIGHTING.names(needs="data")).call
+    if check_convention(convention, "data_weights: convention") == "spssau" and method != "entropy":
+        raise MethodError(f"data_weights: convention='spssau' applies to entropy only, not {method!r}")
+
+    def fn(v: pd.DataFrame) -> Any:
+        return call(v, convention=convention) if convention == "spssau" else call(v)
+
     if scope not in ("group", "all"):
         raise MethodError(f"data_weights: scope={scope!r}; expected 'group' or 'all'")
     hier = hierarchy_from_meta(meta)
