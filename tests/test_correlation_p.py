@@ -67,3 +67,25 @@ def test_too_few_pairs_give_nan() -> None:
     t = correlation_table(x)
     assert np.isnan(t.r.loc["a", "b"]) and t.n.loc["a", "b"] == 2
     assert t.r.loc["b", "c"] == pytest.approx(np.corrcoef([2, 1, 3, 4], [1, 2, 3, 5])[0, 1])
+
+
+def test_audit_shows_pvalues_when_asked() -> None:
+    import warnings
+
+    from dgpe.sections import audit as au
+    from dgpe.session import open_run
+    from methods.index import audit
+
+    cfg = Path(__file__).resolve().parents[1] / "configs" / "default.yaml"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        default = open_run(cfg, notebook="t", lang="en")
+        asked = open_run(cfg, notebook="t", lang="en", overrides=["options.audit.correlation_pvalues=true"])
+        assert "correlation_pvalues" not in [t.name for t in au.correlations(default).tables]
+        sec = au.correlations(asked)
+    table = sec.get_table("correlation_pvalues")
+    matrix = sec.get_table("correlation_matrix")
+    row = table.iloc[0]
+    assert row.r == pytest.approx(matrix.loc[row.var1, row.var2], abs=1e-6)  # same Spearman r as the matrix
+    x = audit.oriented(asked.X_denominated, asked.meta)
+    assert (table["n"] <= len(x)).all() and table["p"].between(0, 1).all()
