@@ -55,6 +55,17 @@ run = open_run(config, notebook="03_weights", output_dir=output_dir, lang=lang)
 ahp = run.show(weights.ahp_consistency(run))
 
 # %% [markdown] tags=["zh"]
+# 本次运行采用模糊 AHP 权重（`build.weights: fahp`）时，另列各专家模糊判断矩阵的一致性比率：取中间值矩阵计算（中间值矩阵互反，Saaty 的 RI 适用；由清晰判断模糊化时它就是专家的原判断矩阵，故与上表相同）。
+
+# %% [markdown] tags=["en"]
+# When the run uses fuzzy AHP weights (`build.weights: fahp`), the consistency ratio of each
+# expert's fuzzy matrix follows: that of the middle matrix (reciprocal, so Saaty's RI applies; for
+# judgements fuzzified from crisp ones it is the expert's own matrix, hence the table above).
+
+# %%
+fahp = run.show(weights.fahp_consistency(run)) if run.plan.weights_method == "fahp" else None
+
+# %% [markdown] tags=["zh"]
 # ## 2. 候选权重
 # 各维度在综合指数中的有效权重（沿树逐级相乘的权重）在每种赋权方案下的取值，以及本次运行实际采用的方案。数据驱动的权重（熵权、CRITIC、PCA）在每个子维度内部计算，维度与子维度的权重仍沿用专家权重。这些方法要求数据非负：本次运行的标准化数据非负时（min-max，与默认运行相同）直接使用，否则（z 分数）使用处理后数据在 [0, 1] 上的 min-max 重标度，本节会对此加以说明。存在判断矩阵的节点使用 AHP 权重。另有两种国内实践中的赋权方法与之并列：信息量权重（变异系数，基于处理后的原始值，因为变异系数需要有意义的零点）与独立性权重（每项指标对其余全部指标回归的 1 − R²，在全部指标上计算，以便计入跨子维度的冗余，再在每个子维度内重新归一）。存在 AHP 判断矩阵时，模糊 AHP 与普通 AHP 并列：同样的判断表示为三角模糊数（δ = 1），以几何平均合并，用 Buckley 法求权重并按重心去模糊（笔记本 07 将其与 Chang 的范围分析法比较）。数据条件不允许的方案（变异系数所依据的数值围绕零分布、单位数太少无法回归）不予采用，并在结论中说明原因。
 

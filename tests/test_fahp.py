@@ -183,3 +183,80 @@ def test_hierarchy_delta_zero_is_the_row_geometric_mean():
     assert np.allclose(w1[["a", "b", "c"]].to_numpy(), by_hand.to_numpy(), atol=1e-15)
     with pytest.raises(MethodError, match=r"expert 'e1'.*node 'Y'"):
         fuzzy_ahp_hierarchy({("e1", "Y"): m1}, _tree_meta())
+
+
+# ------------------------------------------------- consistency ratio of the middle matrix
+_CR_DIR = Path(__file__).parent / "reference" / "fahp_cr"
+
+
+def _cr_matrices() -> dict[str, dict[str, pd.DataFrame]]:
+    raw = json.loads((_CR_DIR / "matrices.json").read_text())
+    out = {}
+    for name, m in raw.items():
+        if name == "_about":
+            continue
+        a = np.array(m, dtype=float)
+        labels = [f"c{i + 1}" for i in range(a.shape[0])]
+        out[name] = {k: pd.DataFrame(a[..., i], index=labels, columns=labels) for i, k in enumerate("lmu")}
+    return out
+
+
+@pytest.mark.parametrize("name", ["pyfdm3", "crisp4_delta1", "crisp5_delta1"])
+def test_fahp_cr_of_the_middle_matrix_matches_r_eigen(name: str) -> None:
+    ref = json.loads((_CR_DIR / "fahp_cr_r.json").read_text())[name]
+    tfn = _cr_matrices()[name]
+    for method in ("geometric_mean", "extent"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = fuzzy_ahp(tfn, method=method)
+        assert res.consistency_ratio == pytest.approx(ref["cr"], abs=1e-10), (name, method)
+    assert "CR of the middle matrix" in "\n".join(fuzzy_ahp(tfn).summary().lines)
+
+
+def test_fahp_cr_is_not_pydecisions_defuzzified_cr() -> None:
+    """pyDecision reports the CR of the graded-mean matrix (not reciprocal): on pyfdm's example ten
+    times the middle matrix's. Stored to document the choice, not to match it."""
+    peer = json.loads((_CR_DIR / "fahp_cr_pydecision.json").read_text())
+    ours = fuzzy_ahp(_cr_matrices()["pyfdm3"]).consistency_ratio
+    assert ours is not None and peer["pyfdm3"]["rc"] / ours > 5
+
+
+def test_fahp_cr_equals_crisp_ahp_cr_and_per_expert_table() -> None:
+    from methods.weights.core import ahp
+    from methods.weights.fahp import fuzzy_ahp_consistency
+
+    mats = _cr_matrices()
+    crisp4 = mats["crisp4_delta1"]["m"]
+    with pytest.warns(MethodWarning, match="inconsistent"):
+        crisp_cr = ahp(crisp4).cr
+    assert fuzzy_ahp(tfn_from_crisp(crisp4)).consistency_ratio == pytest.approx(crisp_cr, abs=1e-12)
+    crisp5 = mats["crisp5_delta1"]["m"]
+    table = fuzzy_ahp_consistency({("e1", "X"): crisp4, ("e2", "X"): crisp4.T, ("e1", "Y"): crisp5})
+    assert list(table.columns) == ["expert", "node", "n", "cr", "consistent"]
+    assert set(table.expert) == {"e1", "e2", "group"}
+    row = table[(table.expert == "e1") & (table.node == "X")].iloc[0]
+    assert row.cr == pytest.approx(0.807930527945288, abs=1e-10) and not row.consistent
+    assert table[(table.expert == "e1") & (table.node == "Y")].iloc[0].consistent
+
+
+def test_weights_section_shows_fahp_cr_per_expert() -> None:
+    """The report's FAHP consistency section on the example run: per-expert CRs equal the AHP
+    section's (the middle matrix is the crisp judgement), a finding in both languages."""
+    from dgpe.sections import weights as ws
+    from dgpe.session import open_run
+
+    root = Path(__file__).resolve().parents[1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        run = open_run(root / "configs" / "default.yaml", notebook="t", lang="en", overrides=["build.weights=fahp"])
+        sec = ws.fahp_consistency(run)
+        ahp_sec = ws.ahp_consistency(run)
+    table = sec.get_table("fahp_cr")
+    pd.testing.assert_frame_equal(table, ahp_sec.get_table("ahp_cr"), check_names=False)
+    f = sec.findings[0]
+    assert f("en") and f("zh")
+    n_bad = sec.get_result("fahp_inconsistent_matrices")
+    assert n_bad == int((table >= 0.1).sum().sum())
+    assert f.key == ("weights.fahp_consistency" if n_bad else "weights.fahp_consistent")
+    no_ahp = open_run(root / "configs" / "default.yaml", notebook="t", lang="en", overrides=["data.ahp=null"])
+    assert ws.fahp_consistency(no_ahp).skipped is not None

@@ -70,7 +70,8 @@ def test_registry_api_and_views():
     assert tuple(IMPUTE_METHODS) == IMPUTATION.names()
     assert tuple(TREAT_METHODS) == TREATMENT.names()
     assert WEIGHTING.names(needs="judgements") == ("ahp", "fahp")
-    assert set(WEIGHTING.names(needs="data")) == {"entropy", "critic", "cv", "pca", "independence"}
+    assert set(WEIGHTING.names(needs="data")) == {"entropy", "critic", "cv", "pca", "pca_coinr",
+                                                  "independence"}
     for reg in registries().values():
         for lang in ("zh", "en"):
             assert all(reg.labels(lang).values()) and all(reg.formulas(lang).values())

@@ -104,6 +104,11 @@ class RunConfig(BaseModel):
     bands: dict[str, float] | None = None
     sensitivity: dict[str, Any] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict)
+    #: Whose documented defaults the evaluation methods follow: the project's (``dgpe``) or
+    #: SPSSAU's (``spssau``: grey relational analysis unscaled, coupling inputs rescaled to
+    #: [0.01, 0.99], entropy's non-negative shift, TOPSIS without normalisation); see
+    #: ``docs/methods-cn.md``. Reaches notebook 07 and ``build.weights: entropy``.
+    convention: Literal["dgpe", "spssau"] = "dgpe"
     issuer: str | Issuer | None = None
     source: Path | None = None
 
@@ -137,6 +142,8 @@ class RunConfig(BaseModel):
 
     def to_yaml_dict(self, relative_to: Path | None = None) -> dict[str, Any]:
         d = self.model_dump(mode="json", exclude={"source"})
+        if d.get("convention") == "dgpe":  # the default: keep the dump of default runs as it was
+            d.pop("convention")
 
         def rel(p: str | None) -> str | None:
             if p is None or relative_to is None:

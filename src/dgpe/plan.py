@@ -490,6 +490,8 @@ def _resolve_spec(cfg: RunConfig, problem: Any, *, root: str) -> tuple[Any, str]
 
     build = dict(cfg.build)
     weights = build.get("weights", "expert")
+    if cfg.convention != "dgpe" and _weights_name(weights) == "entropy":
+        weights = build["weights"] = _with_convention(weights, cfg.convention)
     if isinstance(weights, Mapping) and "file" in weights:
         values = _weights_file(cfg, weights["file"], problem)
         values.pop(root, None)  # the index's own weight is 1 whatever the file says
@@ -502,6 +504,17 @@ def _resolve_spec(cfg: RunConfig, problem: Any, *, root: str) -> tuple[Any, str]
     w = spec.weights
     method = w if isinstance(w, str) else ("values" if "values" in w else str(w.get("method")))
     return spec, method
+
+
+def _weights_name(weights: Any) -> str:
+    return str(weights.get("method")) if isinstance(weights, Mapping) else str(weights)
+
+
+def _with_convention(weights: Any, convention: str) -> dict[str, Any]:
+    """``build.weights`` with the run's ``convention`` (entropy's SPSSAU shift) unless it sets one."""
+    out = dict(weights) if isinstance(weights, Mapping) else {"method": weights}
+    out.setdefault("convention", convention)
+    return out
 
 
 def _check_denominate(section: Mapping[str, Any], fw: Framework, problem: Any) -> None:

@@ -28,6 +28,7 @@ from dgpe import plotting
 from dgpe.sections.base import Section, requires
 from dgpe.text import Text
 from methods.index import audit
+from methods.index.correlations import correlation_table
 
 if TYPE_CHECKING:
     from dgpe.session import Run
@@ -148,6 +149,11 @@ def correlations(run: Run) -> Section:
               ("指标与本维度及其他维度的平均相关", "Mean correlation with own and other dimensions"))
     sec.table("correlation_between_dimensions", corr.between_groups,
               ("维度内与维度间平均相关", "Mean correlation within and between dimensions"), note=True)
+    if run.plan.setting("audit.correlation_pvalues"):
+        sig = correlation_table(audit.oriented(run.X_denominated, run.meta), "spearman")
+        sec.table("correlation_pvalues", sig.to_frame().round(6),
+                  ("指标两两相关的显著性（Spearman 的 r、双侧 p 值与成对样本数 n）",
+                   "Significance of the pairwise correlations (Spearman r, two-sided p, pairs n)"))
     fig = plotting.correlation_heatmap(
         corr.matrix, title=Text("指标相关矩阵（按维度分块）", "Indicator correlations (blocks = dimensions)")(run.lang),
         groups=groups.reindex(corr.matrix.index).tolist(),

@@ -43,6 +43,7 @@ from methods.evaluation import fuzzy, grey, rsr
 from methods.evaluation.comparison import compare_rankings
 from methods.evaluation.coupling import coordination_band
 from methods.evaluation.topsis import entropy_topsis
+from methods.index.normalise import normalise
 from methods.psychometrics import reliability
 from methods.weights import fahp, practice
 
@@ -149,6 +150,20 @@ def aggregation_name(agg: str) -> Text:
             "topsis": Text("TOPSIS ", "TOPSIS"), "copeland": Text("Copeland ", "Copeland")}.get(agg, Text(agg, agg))
 
 
+def _grey_and_entropy_topsis(run: Any, treated: pd.DataFrame, w: pd.Series, directions: pd.Series
+                             ) -> tuple[Any, Any]:
+    """Grey relational evaluation and entropy-weighted TOPSIS under the run's ``convention``:
+    the project's (orientation and min-max inside the methods) or SPSSAU's, on the oriented
+    min-max data a SPSSAU user prepares first (数据处理 → 生成变量), since SPSSAU adds no
+    normalisation of its own (see ``docs/methods-cn.md``)."""
+    if run.plan.config.convention != "spssau":
+        return (grey.grey_relational_evaluation(treated, weights=w, directions=directions),
+                entropy_topsis(treated, directions=directions))
+    z = normalise(treated, "minmax", directions=run.meta, range=(0, 1)).data
+    return (grey.grey_relational_evaluation(z, weights=w, convention="spssau"),
+            entropy_topsis(z, convention="spssau"))
+
+
 def evaluate(run: Any) -> Evaluation:
     """Every method of the comparison on the index's prepared data (the build's treated matrix),
     with the index's effective indicator weights wherever a method takes weights."""
@@ -163,8 +178,7 @@ def evaluate(run: Any) -> Evaluation:
     w = index_indicator_weights(run, codes)
     graded, rescaled = graded_indicators(run)
     knots = [float(k) for k in run.plan.threshold("comparison.fuzzy_knots")]
-    gra = grey.grey_relational_evaluation(treated, weights=w, directions=directions)
-    etopsis = entropy_topsis(treated, directions=directions)
+    gra, etopsis = _grey_and_entropy_topsis(run, treated, w, directions)
     rsr_res = rsr.rank_sum_ratio(treated, directions=directions, weights=w, method="non_integer", n_grades=3)
     rsr_int = rsr.rank_sum_ratio(treated, directions=directions, weights=w, method="integer")
     fce = fuzzy.fuzzy_evaluation(fuzzy.membership_from_values(graded, knots, FUZZY_GRADES), w,
@@ -220,6 +234,8 @@ def rankings(run: Any) -> Section:
         sec.finding(ev.rescaled, scale=scale_label(run.plan.indicator_scale))
     if not ev.variant:
         sec.finding("comparison.variant_refused")
+    if run.plan.config.convention == "spssau":
+        sec.finding("comparison.convention_spssau")
     reference = str(ev.scores.columns[0])
     agg = aggregation_name(reference_aggregation(run))
     cmp = compare_rankings(ev.scores, reference=reference)
@@ -337,7 +353,7 @@ def coupling(run: Any, base: Section | None = None) -> Section:
                             units=", ".join(map(str, undefined[:5])))
     sec = Section(name, title)
     tol = float(run.plan.threshold("comparison.lag_tolerance"))
-    cc = cp.coupling_coordination(u, variant="wang2021", tolerance=tol)
+    cc = cp.coupling_coordination(u, variant="wang2021", tolerance=tol, convention=run.plan.config.convention)
     sec.table("coupling_sides", sides.to_frame(), ("耦合协调的两个子系统", "The two subsystems of the coupling"))
     band_names = {zh: Text(zh, en) for _, zh, en in cp.COORDINATION_BANDS}
     bands_table = cc.summary().to_frame()

@@ -37,18 +37,22 @@ from methods.index import diagnosis as dg
 from methods.index.normalise import normalise
 from methods.weights import WEIGHTING, judgement_weights
 from methods.weights import delphi as dl
+from methods.weights.fahp import fuzzy_ahp_consistency
 
-__all__ = ["schemes", "ahp_consistency", "candidates", "by_kind", "rankings", "delphi", "delphi_rule", "run_scheme"]
+__all__ = ["schemes", "ahp_consistency", "fahp_consistency", "candidates", "by_kind", "rankings", "delphi", "delphi_rule", "run_scheme"]
 
 #: The build spec's name of a scheme → its name in the tables (the coefficient of variation is
 #: the information weights, 信息量权重, of Chinese practice).
 _ALIASES = {"cv": "information"}
+_NOT_COMPARED = ("values", "pca_coinr")
 
 
 def schemes() -> tuple[str, ...]:
     """The weighting schemes compared, in the weighting registry's order
-    (:data:`methods.weights.WEIGHTING`; ``values`` is a run's own input, not a scheme)."""
-    return tuple(_ALIASES.get(n, n) for n in WEIGHTING.names() if n != "values")
+    (:data:`methods.weights.WEIGHTING`; ``values`` is a run's own input, not a scheme;
+    ``pca_coinr`` is opt-in through ``build.weights``: it refuses groups whose PC1 loadings have
+    mixed signs, common enough that comparing it in every report would mostly show a refusal)."""
+    return tuple(_ALIASES.get(n, n) for n in WEIGHTING.names() if n not in _NOT_COMPARED)
 
 
 def _registry_name(scheme: str) -> str:
@@ -92,6 +96,34 @@ def ahp_consistency(run: Any) -> Section:
     pooled = "weights.ahp_pooled_consistent" if (group["cr"] < cr).all() else "weights.ahp_pooled_inconsistent"
     sec.finding("weights.ahp_consistency", level="warning" if n_bad else "info", n=len(per_expert), n_bad=n_bad,
                 cr=cr, pooled=message_text(pooled, cr=cr))
+    return sec
+
+
+def fahp_consistency(run: Any) -> Section:
+    """Are the judgements behind the fuzzy AHP weights consistent? Saaty's CR of the middle
+    matrix of every expert's fuzzified matrix (:func:`methods.weights.fahp.fuzzy_ahp_consistency`)
+    and of the pooled one, with a finding naming the experts at or above the cut-off."""
+    title = Text("模糊 AHP 判断矩阵的一致性", "Consistency of the fuzzy AHP judgements")
+    if not run.plan.has("ahp"):
+        return Section.skip("weights.fahp", title, run.plan.why_not("ahp").key)
+    cr = _th(run, "cr_max")
+    try:
+        cons = fuzzy_ahp_consistency(run.ahp, threshold=cr)
+    except MethodError as exc:
+        return Section.skip("weights.fahp", title, "weights.scheme_failed", scheme="FAHP", error=str(exc))
+    sec = Section("weights.fahp", title)
+    per_expert = cons[cons["expert"] != "group"]
+    sec.table("fahp_cr", per_expert.pivot(index="expert", columns="node", values="cr").round(4),
+              ("各专家模糊判断矩阵（中间值矩阵）的一致性比率 CR",
+               "Consistency ratio CR of each expert's fuzzy matrices (middle matrix)"))
+    bad = per_expert[~per_expert["consistent"].astype(bool)]
+    sec.result("fahp_inconsistent_matrices", len(bad), ("CR ≥ 0.1 的模糊判断矩阵数", "Fuzzy matrices with CR ≥ 0.1"))
+    if len(bad):
+        experts = ", ".join(f"{e} / {n}" for e, n in zip(bad["expert"], bad["node"], strict=True))
+        sec.finding("weights.fahp_consistency", level="warning", n=len(per_expert), n_bad=len(bad),
+                    cr=cr, experts=experts)
+    else:
+        sec.finding("weights.fahp_consistent", n=len(per_expert), cr=cr)
     return sec
 
 

@@ -21,6 +21,7 @@ import pandas as pd
 
 from methods._checks import complete_frame, weight_vector
 from methods._errors import MethodError, MethodTypeError
+from methods.conventions import Convention, check_convention, spssau_interval
 from methods.summary import Result, Summary, ranking_line
 
 __all__ = [
@@ -146,6 +147,7 @@ def coupling_coordination(
     weights: Mapping[object, float] | pd.Series | Sequence[float] | None = None,
     variant: Literal["standard", "wang2021"] = "wang2021",
     tolerance: float = 0.1,
+    convention: Convention = "dgpe",
 ) -> CouplingResult:
     r"""Coupling degree, development index and coupling coordination degree.
 
@@ -178,6 +180,11 @@ def coupling_coordination(
     variant : {"wang2021", "standard"}, default "wang2021"
     tolerance : float, default 0.1
         Two subsystems: band of U_2/U_1 around 1 called "balanced".
+    convention : {"dgpe", "spssau"}, default "dgpe"
+        ``"dgpe"``: the scores are used as given and must lie in [0, 1]. ``"spssau"``: SPSSAU's
+        default 数据区间化, each column rescaled to [0.01, 0.99] by
+        :math:`0.01 + 0.98\,(x - \min)/(\max - \min)` first (any finite scores;
+        :func:`methods.conventions.spssau_interval`). The coupling formula stays ``variant``'s.
 
     Returns
     -------
@@ -224,6 +231,8 @@ def coupling_coordination(
     3. 刘春林 (2017). 耦合度计算的常见错误分析. 《淮阴师范学院学报(自然科学版)》 16(1), 18–22.
     """
     u = complete_frame(scores, name="scores", min_rows=1, min_cols=2)
+    if check_convention(convention) == "spssau":
+        u = spssau_interval(u, name="scores")
     cols = list(u.columns)
     vals = u.to_numpy()
     out_of_range = (vals < 0) | (vals > 1)

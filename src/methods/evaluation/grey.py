@@ -24,6 +24,7 @@ import pandas as pd
 
 from methods._checks import complete_frame, direction_vector, weight_vector
 from methods._errors import MethodError, MethodTypeError
+from methods.conventions import Convention, check_convention
 from methods.summary import Result, Summary, ranking_line
 
 __all__ = [
@@ -149,8 +150,9 @@ def grey_relational_analysis(
     comparison: pd.DataFrame,
     *,
     rho: float = 0.5,
-    scaling: SequenceScaling = "mean",
+    scaling: SequenceScaling | None = None,
     weights: Mapping[object, float] | pd.Series | Sequence[float] | None = None,
+    convention: Convention = "dgpe",
 ) -> GreyRelationalResult:
     r"""Deng's grey relational grade of each comparison sequence with a reference sequence.
 
@@ -176,11 +178,16 @@ def grey_relational_analysis(
         One column per comparison sequence (factor), same index as ``reference``.
     rho : float, default 0.5
         Distinguishing coefficient in (0, 1].
-    scaling : {"mean", "initial", "minmax", "none"}, default "mean"
+    scaling : {"mean", "initial", "minmax", "none"}, optional
         均值化 (divide by the sequence mean), 初值化 (divide by the first point),
-        区间化 (min–max to [0, 1]) or none (data already comparable).
+        区间化 (min–max to [0, 1]) or none (data already comparable). Default: the
+        ``convention``'s, ``"mean"`` (dgpe) or ``"none"`` (spssau).
     weights : optional
         Weights of the points (length = number of points); equal by default.
+    convention : {"dgpe", "spssau"}, default "dgpe"
+        Only sets the default ``scaling``: the project scales by the mean (均值化, comparable
+        sequences of different units); SPSSAU applies no scaling unless asked
+        (``spssau.net/helps/grey.html``: "By default, no dimensionalization is applied").
 
     Returns
     -------
@@ -210,6 +217,10 @@ def grey_relational_analysis(
             f"reference has {list(ref.index)[:5]}..., comparison {list(cmp.index)[:5]}..."
         )
     r = _check_rho(rho)
+    if scaling is None:
+        scaling = "mean" if check_convention(convention) == "dgpe" else "none"
+    else:
+        check_convention(convention)
     both = pd.concat([ref.rename("reference"), cmp], axis=1)
     if "reference" in cmp.columns:
         raise MethodError("comparison has a column named 'reference'; rename it")
@@ -294,7 +305,8 @@ def grey_relational_evaluation(
     weights: Mapping[object, float] | pd.Series | Sequence[float] | None = None,
     directions: Mapping[str, float] | pd.Series | pd.DataFrame | Sequence[float] | None = None,
     rho: float = 0.5,
-    normalise: bool = True,
+    normalise: bool | None = None,
+    convention: Convention = "dgpe",
 ) -> GreyEvaluationResult:
     r"""Grey relational comprehensive evaluation (灰色关联综合评价) of units.
 
@@ -321,9 +333,13 @@ def grey_relational_evaluation(
         +1/-1 per indicator (mapping, Series, sequence or meta frame); all +1 by default.
     rho : float, default 0.5
         Distinguishing coefficient in (0, 1].
-    normalise : bool, default True
+    normalise : bool, optional
         False if ``x`` is already oriented and on a common [0, 1] scale (then ``directions``
-        must be None).
+        must be None). Default: the ``convention``'s, True (dgpe) or False (spssau).
+    convention : {"dgpe", "spssau"}, default "dgpe"
+        Only sets the default ``normalise``: SPSSAU compares the data as given (no
+        dimensionalization by default, ``spssau.net/helps/grey.html``), so negative indicators
+        must be reversed and the units made comparable beforehand.
 
     Returns
     -------
@@ -369,6 +385,10 @@ def grey_relational_evaluation(
     cols = list(data.columns)
     r = _check_rho(rho)
     w = weight_vector(weights, cols)
+    if normalise is None:
+        normalise = check_convention(convention) == "dgpe"
+    else:
+        check_convention(convention)
     if normalise:
         d = direction_vector(directions, cols)
         rng = data.max() - data.min()

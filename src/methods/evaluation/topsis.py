@@ -14,6 +14,7 @@ import pandas as pd
 
 from methods._checks import complete_frame, direction_vector
 from methods._errors import MethodError
+from methods.conventions import Convention, check_convention, spssau_shift
 from methods.index.aggregate import topsis
 from methods.summary import Result, Summary, ranking_line
 from methods.weights.core import entropy_weights
@@ -68,13 +69,14 @@ def entropy_topsis(
     x: pd.DataFrame,
     *,
     directions: Mapping[str, float] | pd.Series | pd.DataFrame | Sequence[float] | None = None,
-    preprocess: Literal["minmax", "raw"] = "minmax",
+    preprocess: Literal["minmax", "raw"] | None = None,
+    convention: Convention = "dgpe",
 ) -> EntropyTopsisResult:
     r"""Entropy-weighted TOPSIS: weight by entropy, rank by TOPSIS closeness.
 
     Two variants are published, and they give different weights:
 
-    * ``preprocess="minmax"`` (default; the usual 熵权TOPSIS of Chinese texts and SPSSAU):
+    * ``preprocess="minmax"`` (default; the usual 熵权TOPSIS of Chinese texts):
       orient and min–max normalise each indicator,
       :math:`z_{ij}=(x_{ij}-\min_i x_{ij})/(\max_i x_{ij}-\min_i x_{ij})` (reversed for
       negative indicators); entropy weights of :math:`Z`; TOPSIS closeness of :math:`Z`
@@ -94,8 +96,15 @@ def entropy_topsis(
         Units × indicators, raw values.
     directions : optional
         +1/-1 per indicator; all +1 by default.
-    preprocess : {"minmax", "raw"}
-        See above.
+    preprocess : {"minmax", "raw"}, optional
+        See above; default ``"minmax"``. Not used with ``convention="spssau"``.
+    convention : {"dgpe", "spssau"}, default "dgpe"
+        ``"spssau"``: SPSSAU's 熵权TOPSIS (``spssau.net/helps/entropy_topsis.html``): no
+        normalisation; a column with a value :math:`\le 0` is shifted by
+        :math:`|\min| + 0.01` (非负平移, :func:`methods.conventions.spssau_shift`); entropy
+        weights of the shifted data :math:`X'`; TOPSIS on :math:`X'` weighted,
+        :math:`v_{ij} = w_j x'_{ij}`, with the ideal the column maximum (no normalisation). SPSSAU
+        expects negative indicators reversed beforehand, so ``directions`` must be all +1.
 
     Returns
     -------
@@ -129,6 +138,12 @@ def entropy_topsis(
     3. Ersoy, Y. (2021). Equipment selection for an e-commerce company using entropy-based
        TOPSIS, EDAS and CODAS methods during the COVID-19. *LogForum* 17(3), 341–358.
     """
+    if check_convention(convention) == "spssau":
+        if preprocess is not None:
+            raise MethodError("entropy_topsis: preprocess is not used with convention='spssau' "
+                              "(SPSSAU shifts and does not normalise); leave it unset")
+        return _spssau_entropy_topsis(x, directions)
+    preprocess = "minmax" if preprocess is None else preprocess
     if preprocess not in ("minmax", "raw"):
         raise MethodError(f"preprocess must be 'minmax' or 'raw', got {preprocess!r}")
     data = complete_frame(x, name="x", min_rows=2, min_cols=2)
@@ -163,4 +178,30 @@ def entropy_topsis(
         ranks=close.rank(ascending=False, method="min").rename("rank"),
         normalised=z,
         preprocess=preprocess,
+    )
+
+
+def _spssau_entropy_topsis(
+    x: pd.DataFrame,
+    directions: Mapping[str, float] | pd.Series | pd.DataFrame | Sequence[float] | None,
+) -> EntropyTopsisResult:
+    """SPSSAU's 熵权TOPSIS: shift, entropy weights, TOPSIS on the weighted shifted data."""
+    data = complete_frame(x, name="x", min_rows=2, min_cols=2)
+    cols = list(data.columns)
+    d = direction_vector(directions, cols)
+    negative = [c for c, s in zip(cols, d, strict=True) if s < 0]
+    if negative:
+        raise MethodError(
+            f"convention='spssau' takes the data as given, so negative indicators {negative} must "
+            "be reversed first (SPSSAU: 数据处理 → 生成变量 → 逆向化); or use convention='dgpe'"
+        )
+    z = spssau_shift(data)
+    w = entropy_weights(z).weights
+    close = topsis(z, w, normalisation="none").scores.rename("closeness")
+    return EntropyTopsisResult(
+        weights=w,
+        closeness=close,
+        ranks=close.rank(ascending=False, method="min").rename("rank"),
+        normalised=z,
+        preprocess="spssau",
     )

@@ -18,6 +18,7 @@ import pandas as pd
 from methods._checks import numeric_frame, rank_desc, weight_vector
 from methods._errors import MethodError, MethodWarning
 from methods._meta import Hierarchy, hierarchy_from_meta
+from methods.conventions import check_convention
 from methods.index.aggregation_kernels import AGGREGATION, canonical_method, kernel_of
 from methods.registry import AggregationKernel
 from methods.summary import Result, Summary, ranking_line
@@ -83,8 +84,9 @@ def topsis(
     x: pd.DataFrame,
     weights: pd.Series | Sequence[float] | np.ndarray,
     *,
-    normalisation: str = "vector",
+    normalisation: str | None = None,
     directions: Mapping[str, float] | pd.Series | None = None,
+    convention: str = "dgpe",
 ) -> TopsisResult:
     r"""TOPSIS (Technique for Order Preference by Similarity to Ideal Solution).
 
@@ -99,10 +101,15 @@ def topsis(
         Units x indicators, complete.
     weights : Series or array
         Non-negative, summing to 1.
-    normalisation : {"vector", "minmax", "none"}
-        ``vector`` is Hwang & Yoon's; ``none`` for data that are already normalised.
+    normalisation : {"vector", "minmax", "none"}, optional
+        ``vector`` is Hwang & Yoon's; ``none`` for data that are already normalised. Default:
+        the ``convention``'s, ``vector`` (dgpe) or ``none`` (spssau).
     directions : mapping
         +1 benefit / -1 cost per indicator (default all +1; oriented data need none).
+    convention : {"dgpe", "spssau"}, default "dgpe"
+        Only sets the default ``normalisation``: SPSSAU's TOPSIS adds no normalisation of its
+        own ("SPSSAU does not include this step in the TOPSIS algorithm",
+        ``spssau.net/helps/topsis.html``); the user normalises first.
 
     Notes
     -----
@@ -126,6 +133,8 @@ def topsis(
     cols = list(vals.columns)
     w = _weight_vector(weights, cols, "topsis")
     a = vals.to_numpy()
+    if normalisation is None:
+        normalisation = "vector" if check_convention(convention, "topsis: convention") == "dgpe" else "none"
     if normalisation == "vector":
         norm = np.sqrt(np.sum(a**2, axis=0))
         if np.any(norm == 0):

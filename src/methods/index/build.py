@@ -29,6 +29,7 @@ import pandas as pd
 from methods._checks import numeric_frame, rank_desc
 from methods._errors import MethodError
 from methods._meta import as_meta, hierarchy_from_meta
+from methods.conventions import check_convention
 from methods.index.aggregate import AGGREGATION, AggregationPlan, aggregate
 from methods.index.normalisation_kernels import vectorisable
 from methods.index.normalise import NORMALISATION, normalise, normalise_array
@@ -56,7 +57,7 @@ _NORM_KEYS = {"method", "range", "mean_sd", "ties", "targets", "cap", "reference
 _IMPUTE_KEYS = {"method", "by", "group"}
 _SCREEN_KEYS = {"min_coverage", "coverage_of", "force_include", "force_exclude"}
 _DENOM_KEYS = {"denominators", "scale"}
-_WEIGHT_KEYS = {"method", "scope", "values"}
+_WEIGHT_KEYS = {"method", "scope", "values", "convention"}
 
 
 def plain_json(obj: Any) -> Any:
@@ -163,6 +164,11 @@ class IndexSpec:
                 WEIGHTING.check(w.get("method"), field="build.weights.method")
             if w.get("scope", "group") not in ("group", "all"):
                 raise MethodError(f"build.weights.scope: {w['scope']!r}; expected 'group' or 'all'")
+            if "convention" in w:
+                check_convention(w["convention"], "build.weights.convention")
+                if w.get("method") != "entropy":
+                    raise MethodError("build.weights.convention applies to method: entropy only "
+                                      f"(SPSSAU's non-negative shift), not {w.get('method')!r}")
         else:
             raise MethodError("build.weights must be a name or a mapping")
 

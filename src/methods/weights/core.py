@@ -18,6 +18,7 @@ import pandas as pd
 from methods._checks import numeric_frame
 from methods._errors import MethodError, MethodTypeError, MethodWarning
 from methods._meta import hierarchy_from_meta
+from methods.conventions import Convention, check_convention, spssau_shift
 from methods.psychometrics import rotation as rotations
 from methods.summary import Result, Summary, weights_line
 
@@ -92,7 +93,7 @@ def _check_x(x: pd.DataFrame, fn: str, *, allow_zero_mean: bool = True) -> pd.Da
     return vals
 
 
-def entropy_weights(x: pd.DataFrame) -> WeightsResult:
+def entropy_weights(x: pd.DataFrame, *, convention: Convention = "dgpe") -> WeightsResult:
     r"""Entropy weights.
 
     .. math:: p_{ij} = \frac{x_{ij}}{\sum_i x_{ij}},\quad
@@ -103,6 +104,12 @@ def entropy_weights(x: pd.DataFrame) -> WeightsResult:
     ----------
     x : DataFrame
         Normalised, oriented, non-negative data (units x indicators).
+    convention : {"dgpe", "spssau"}, default "dgpe"
+        ``"dgpe"``: ``x`` as given; a negative value is an error (0 ln 0 = 0 handles zeros).
+        ``"spssau"``: SPSSAU's 非负平移 first: a column with a value :math:`\le 0` is shifted
+        by :math:`|\min_j| + 0.01` (``spssau.net/helps/entropy.html``;
+        :func:`methods.conventions.spssau_shift`). Min-max data (a 0 in every column) then give
+        slightly different weights from the project's.
 
     Returns
     -------
@@ -126,6 +133,8 @@ def entropy_weights(x: pd.DataFrame) -> WeightsResult:
     1. Shannon, C. E. (1948). A mathematical theory of communication. Bell Syst. Tech. J. 27.
     2. Zeleny, M. (1982). Multiple Criteria Decision Making. McGraw-Hill (entropy weights).
     """
+    if check_convention(convention) == "spssau":
+        x = spssau_shift(numeric_frame(x, name="x"))
     vals = _check_x(x, "entropy_weights")
     ent = {}
     for c in vals.columns:

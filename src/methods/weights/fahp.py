@@ -27,11 +27,13 @@ import pandas as pd
 from methods._errors import MethodError, MethodTypeError, MethodWarning
 from methods._meta import hierarchy_from_meta
 from methods.summary import Result, Summary, weights_line
+from methods.weights.core import ahp
 
 __all__ = [
     "FuzzyAHPResult",
     "aggregate_tfn",
     "fuzzy_ahp",
+    "fuzzy_ahp_consistency",
     "fuzzy_ahp_hierarchy",
     "possibility_degree",
     "tfn_from_crisp",
@@ -205,6 +207,8 @@ class FuzzyAHPResult(Result):
     crisp : pd.Series or None
         Geometric mean: the defuzzified fuzzy weights before normalisation (e.g. the centroid
         :math:`(l+m+u)/3`); extent analysis: the degrees :math:`d_i=\min_k V(S_i\ge S_k)`.
+    consistency_ratio : float or None
+        Saaty's CR of the middle matrix :math:`(m_{ij})` (see :func:`fuzzy_ahp`, Notes).
     """
 
     weights: pd.Series
@@ -215,6 +219,7 @@ class FuzzyAHPResult(Result):
     zero_weight: list[object]
     geometric_means: pd.DataFrame | None = None
     crisp: pd.Series | None = None
+    consistency_ratio: float | None = None
 
     def to_frame(self) -> pd.DataFrame:
         """Per criterion: l, m, u and the crisp weight."""
@@ -228,6 +233,8 @@ class FuzzyAHPResult(Result):
         lines = [how, weights_line(self.weights)]
         if self.zero_weight:
             lines.append(f"zero weight: {', '.join(map(str, self.zero_weight))}")
+        if self.consistency_ratio is not None:
+            lines.append(f"CR of the middle matrix = {self.consistency_ratio:.4f}")
         return Summary("Fuzzy AHP", lines, [self.to_frame()])
 
 
@@ -276,8 +283,18 @@ def fuzzy_ahp(
 
     Notes
     -----
-    Consistency: check the middle matrix ``matrix["m"]`` with the crisp AHP
-    (``methods.weights.ahp``). Missing judgements are not allowed.
+    Consistency: ``consistency_ratio`` is Saaty's :math:`CR = (\lambda_{max}-n)/((n-1)RI(n))`
+    of the **middle matrix** :math:`(m_{ij})`, not of a defuzzified one. Why: the middle matrix
+    is reciprocal (:math:`m_{ji} = 1/m_{ij}`), so :math:`\lambda_{max} \ge n` and Saaty's
+    random index RI, computed for reciprocal matrices, applies; a fuzzy matrix is consistent
+    when its middle matrix is (Buckley 1985; Csutora & Buckley 2001); and for judgements
+    fuzzified from crisp Saaty judgements (:func:`tfn_from_crisp`) the middle matrix *is* the
+    expert's crisp matrix, so the 0.1 rule means what it means for the crisp AHP. A matrix
+    defuzzified cell by cell (centroid, graded mean) is not reciprocal (the graded mean of
+    (2, 3, 4) is 3 but that of its reciprocal (1/4, 1/3, 1/2) is 0.347, not 1/3), so its
+    eigenvalue has no RI to be compared with (pyDecision's ``fuzzy_ahp_method`` nonetheless
+    reports one; ``tests/test_fahp.py`` shows the difference). Missing judgements are not
+    allowed.
 
     The geometric mean with centroid matches ``pyDecision.fuzzy_ahp_method`` 5.1.8 and
     ``pyfdm`` 1.2.1 (fAHP, centroid) to 1e-12; extent analysis matches a brute-force
@@ -359,7 +376,16 @@ def fuzzy_ahp(
         zero_weight=zero,
         geometric_means=gmeans,
         crisp=crisp_s,
+        consistency_ratio=middle_cr(a, reciprocal_rtol),
     )
+
+
+def middle_cr(a: np.ndarray, reciprocal_rtol: float = 1e-6) -> float:
+    """Saaty's CR of the middle matrix of an (n, n, 3) TFN array (see :func:`fuzzy_ahp`); the
+    AHP's inconsistency warning is not repeated (the CR is on the result)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MethodWarning)
+        return float(ahp(a[..., 1], reciprocal_rtol=max(reciprocal_rtol, 1e-6)).cr)
 
 
 def _extent_weights(a: np.ndarray, idx: pd.Index
@@ -463,3 +489,42 @@ def fuzzy_ahp_hierarchy(
         for k in kids:
             weights[k] = float(res.weights[k])
     return pd.Series(weights)[list(hier.codes)].drop(list(hier.roots)).rename("weight")
+
+
+def fuzzy_ahp_consistency(
+    matrices: Mapping[tuple[str, str], pd.DataFrame] | Mapping[str, pd.DataFrame],
+    *,
+    delta: float = 1.0,
+    threshold: float = 0.1,
+) -> pd.DataFrame:
+    """Consistency ratio of every expert's fuzzified matrix and of the pooled matrix per node.
+
+    Each crisp matrix is fuzzified as :func:`fuzzy_ahp_hierarchy` does (:func:`tfn_from_crisp`,
+    spread ``delta``) and pooled by :func:`aggregate_tfn`; the CR is that of the middle matrix
+    (see :func:`fuzzy_ahp`, Notes), so an expert's FAHP CR equals the CR of the same crisp
+    matrix in the AHP, and the pooled one that of the geometric-mean (AIJ) matrix.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``expert`` (``"group"`` for the pooled matrix), ``node``, ``n``, ``cr``,
+        ``consistent`` (``cr < threshold``), one row per matrix.
+
+    >>> import pandas as pd
+    >>> m = pd.DataFrame([[1, 3, 5], [1 / 3, 1, 3], [1 / 5, 1 / 3, 1]], index=list("abc"),
+    ...                  columns=list("abc"))
+    >>> fuzzy_ahp_consistency({("e1", "A"): m}).round(4).to_dict("records")[0]
+    {'expert': 'e1', 'node': 'A', 'n': 3, 'cr': 0.0332, 'consistent': True}
+    """
+    by_node: dict[str, dict[str, dict[str, pd.DataFrame]]] = {}
+    for key, m in matrices.items():
+        expert, parent = key if isinstance(key, tuple) else ("expert", key)
+        by_node.setdefault(str(parent), {})[str(expert)] = tfn_from_crisp(m, delta=delta)
+    rows = []
+    for node, tfns in by_node.items():
+        for expert, tfn in [*tfns.items(), ("group", aggregate_tfn(list(tfns.values())))]:
+            _, a = _check_tfn_matrix(tfn, name=f"matrix of {expert!r} for node {node!r}")
+            cr = middle_cr(a)
+            rows.append({"expert": expert, "node": node, "n": a.shape[0], "cr": cr,
+                         "consistent": bool(cr < threshold)})
+    return pd.DataFrame(rows, columns=["expert", "node", "n", "cr", "consistent"])

@@ -8,11 +8,11 @@ Each entry's ``needs`` says where its weights come from:
   :func:`methods.weights.fahp.fuzzy_ahp_hierarchy`); compute them with :func:`judgement_weights` and pass
   them to :func:`methods.index.build_index` (``weights=``);
 - ``data``: computed on the normalised data within the build (``entropy``, ``critic``, ``cv``,
-  ``pca``, ``independence``), within each group of sibling indicators (``scope: group``) or over
+  ``pca``, ``pca_coinr``, ``independence``), within each group of sibling indicators (``scope: group``) or over
   all indicators (``scope: all``), by :func:`methods.weights.data_weights`.
 
 >>> WEIGHTING.names(needs="data")
-('entropy', 'critic', 'pca', 'cv', 'independence')
+('entropy', 'critic', 'pca', 'pca_coinr', 'cv', 'independence')
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import pandas as pd
 from methods._checks import numeric_frame
 from methods._errors import MethodError
 from methods._meta import hierarchy_from_meta
+from methods.conventions import check_convention
 from methods.registry import MethodInfo, Param, Registry
 from methods.weights.core import (
     ahp_hierarchy,
@@ -36,6 +37,7 @@ from methods.weights.core import (
     pca_weights,
 )
 from methods.weights.fahp import fuzzy_ahp_hierarchy
+from methods.weights.pca_coinr import pca_weights_coinr
 from methods.weights.practice import independence_weights
 
 __all__ = ["WEIGHTING", "data_weights", "judgement_weights", "nonnegative", "weights_for"]
@@ -82,6 +84,10 @@ WEIGHTING = Registry("weighting", {"en": "weighting method", "zh": "赋权方法
        "principal components (squared rotated loadings, OECD/JRC)",
        "主成分分析法（旋转载荷平方，OECD/JRC）", "w_j ∝ max_f loading_jf^2 share",
        "w_j ∝ 载荷平方占比", (_SCOPE,)),
+    _w("pca_coinr", "data", pca_weights_coinr, "PCA (COINr)", "主成分分析法（COINr）",
+       "first principal component's loadings within each group (COINr get_PCA); mixed signs refused",
+       "组内第一主成分载荷（COINr get_PCA）；载荷符号不一致时拒绝", "w_j ∝ PC1 loading_j",
+       "w_j ∝ 第一主成分载荷_j", (_SCOPE,)),
     _w("cv", "data", cv_weights, "coefficient of variation", "变异系数法",
        "coefficient of variation (information weights)", "变异系数法（信息量权重）",
        "w_j ∝ sd_j / mean_j", "w_j ∝ 标准差_j / 均值_j", (_SCOPE,)),
@@ -151,6 +157,9 @@ def weights_for(
         return info.call(meta).weights
     default = info.defaults().get("scope", "group")
     scope = w.get("scope", default) if isinstance(w, Mapping) else default
+    convention = str(w.get("convention", "dgpe")) if isinstance(w, Mapping) else "dgpe"
+    if convention == "spssau":  # SPSSAU shifts columns with values <= 0 instead of rescaling them
+        return data_weights(normalised, meta, info.name, scope=str(scope), convention=convention)
     return data_weights(nonnegative(normalised), meta, info.name, scope=str(scope))
 
 
@@ -175,6 +184,7 @@ def data_weights(
     method: str = "entropy",
     *,
     scope: str = "group",
+    convention: str = "dgpe",
 ) -> pd.Series:
     """Indicator weights from data for a hierarchy.
 
@@ -188,9 +198,19 @@ def data_weights(
     correlations and PCA's factors are then those within a sub-dimension); ``"all"`` computes them
     over all indicators at once. Nodes above the indicators keep their meta weights. The result
     covers every non-root node and sums to 1 within each group of siblings.
+
+    ``convention="spssau"`` (entropy only) applies SPSSAU's non-negative shift
+    (:func:`methods.weights.entropy_weights`); the build spec sets it with
+    ``weights: {method: entropy, convention: spssau}``.
     """
-    fn = WEIGHTING.get(method, field="data_weights: method",
-                       among=WEIGHTING.names(needs="data")).call
+    call = WEIGHTING.get(method, field="data_weights: method",
+                         among=WEIGHTING.names(needs="data")).call
+    if check_convention(convention, "data_weights: convention") == "spssau" and method != "entropy":
+        raise MethodError(f"data_weights: convention='spssau' applies to entropy only, not {method!r}")
+
+    def fn(v: pd.DataFrame) -> Any:
+        return call(v, convention=convention) if convention == "spssau" else call(v)
+
     if scope not in ("group", "all"):
         raise MethodError(f"data_weights: scope={scope!r}; expected 'group' or 'all'")
     hier = hierarchy_from_meta(meta)
