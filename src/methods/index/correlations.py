@@ -134,8 +134,8 @@ def correlation_table(
     >>> correlation_table(x).pairs.round(4)
       var1 var2       r       p  n
     0    a    b  0.8286  0.0416  6
-    1    a    c -0.3143  0.5441  6
-    2    b    c -0.4857  0.3287  6
+    1    a    c -0.2571  0.6228  6
+    2    b    c  0.2571  0.6228  6
     """
     if method not in ("pearson", "spearman", "kendall"):
         raise MethodError(f"method must be 'pearson', 'spearman' or 'kendall', got {method!r}")
