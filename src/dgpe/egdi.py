@@ -178,7 +178,7 @@ year: 2024                       # the year ranked; other years feed year-on-yea
 lang: zh
 seed: 20261126
 groups: []                       # no peer groups (the 2024 file's Region column is wrong and dropped)
-notebooks: [00_data_audit, 01_reliability, 02_factor_structure, 03_weights, 04_sensitivity, 05_index, 07_method_comparison]
+notebooks: [00_data_audit, 01_reliability, 02_factor_structure, 03_weights, 04_sensitivity, 05_index, 06_efficiency_diagnosis, 07_method_comparison]
 build:                           # reproduces the published EGDI: the components are already 0-1
   normalise: {method: none}
   weights: equal

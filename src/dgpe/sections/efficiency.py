@@ -37,7 +37,8 @@ from dgpe.text import Text
 from methods import MethodError
 
 __all__ = ["DEAData", "dea_data", "variables", "scores", "malmquist", "obstacles", "forecasts",
-           "flag_units", "unit_obstacles", "KIND_SIDE"]
+           "flag_units", "unit_obstacles", "card_obstacles", "obstacle_result", "run_dea",
+           "run_malmquist", "KIND_SIDE"]
 
 Run = Any  # dgpe.session.Run
 
@@ -446,6 +447,16 @@ def unit_obstacles(run: Run, unit: Any, result: Any = None) -> Text:
                   f"{r['indicator']} {run.name(r['indicator']).en} ({r['obstacle']:.1%})") for _, r in top.iterrows()]
     joined = Text("、".join(t.zh for t in items), "; ".join(t.en for t in items))
     return message_text("efficiency.card_obstacles", items=joined)
+
+
+def card_obstacles(run: Run, units: list[Any]) -> list[str]:
+    """The largest obstacles of each unit for the unit cards of 05, in the run's language ('' for
+    a unit without them, e.g. when the build leaves values missing)."""
+    try:
+        result = obstacle_result(run)
+    except MethodError:
+        return [""] * len(units)
+    return [unit_obstacles(run, u, result)(run.lang) for u in units]
 
 
 @requires("index", "efficiency.obstacles")
