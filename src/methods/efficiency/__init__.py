@@ -1,0 +1,14 @@
+"""Efficiency of turning inputs into outputs: data envelopment analysis (CCR, BCC, SBM,
+super-efficiency, scale efficiency) and the Malmquist productivity index.
+
+* :func:`dea` and :func:`scale_efficiency` in :mod:`methods.efficiency.dea`;
+* :func:`malmquist` in :mod:`methods.efficiency.malmquist`;
+* the linear programmes (HiGHS, column generation over the units) in
+  :mod:`methods.efficiency.frontier` and :mod:`methods.efficiency._lp`.
+"""
+
+from __future__ import annotations
+
+from methods.efficiency.dea import DEAResult, ScaleEfficiencyResult, dea, scale_efficiency
+
+__all__ = ["DEAResult", "ScaleEfficiencyResult", "dea", "scale_efficiency"]

@@ -1,0 +1,266 @@
+"""Linear programmes of data envelopment analysis, solved exactly against a growing frontier.
+
+Every DEA programme of this package has the same shape: a few *extra* columns that depend on the
+unit evaluated (the radial factor θ or φ, the slacks, SBM's scaling variable t) and one column
+per reference unit, :math:`A_j`, that does not. :class:`UnitLP` keeps one HiGHS model per
+programme, changes only the extra columns, row bounds and costs from one unit to the next (the
+simplex starts from the previous basis), and carries the reference units as columns **only once
+they are needed** (column generation):
+
+1. solve with the reference columns held so far (seeded with units known to lie on the
+   frontier);
+2. price out every reference unit with the row duals :math:`y`: the reduced cost
+   :math:`\\bar c_j = 0 - A_j^\\top y` (unit columns cost nothing); a unit with
+   :math:`\\bar c_j < -10^{-9}` could still improve the objective and is added;
+3. repeat until no unit prices out. The duals are then feasible for the full programme and the
+   primal solution is feasible for it, so the objective equals the full programme's optimum
+   (LP duality), and the held set grows across units, so later units rarely add any.
+
+When the reduced programme is infeasible or unbounded (possible in super-efficiency and
+cross-period programmes) every remaining reference unit is added before the status is believed.
+
+The solver is HiGHS: scipy's bundled HiGHS object (``scipy.optimize._highspy._core``, which
+allows changing a model in place) when this scipy has it, otherwise ``scipy.optimize.linprog(
+method="highs")`` on the same reduced programme (slower, same answers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.optimize import linprog
+
+try:  # scipy's own HiGHS binding (scipy >= 1.15); see the module docstring
+    from scipy.optimize._highspy import _core as _highs_core
+except ImportError:  # pragma: no cover - older scipy
+    _highs_core = None
+
+__all__ = ["LPSolution", "UnitLP", "FAST_HIGHS", "OPTIMAL", "INFEASIBLE", "UNBOUNDED"]
+
+#: Use scipy's in-place HiGHS model when available (tests switch it off to check the fallback).
+FAST_HIGHS: bool = _highs_core is not None
+
+OPTIMAL, INFEASIBLE, UNBOUNDED = "optimal", "infeasible", "unbounded"
+PRICE_TOL = 1e-9
+INF = np.inf
+
+
+@dataclass(frozen=True)
+class LPSolution:
+    """Status, objective, values of the extra columns and of every reference unit's column."""
+
+    status: str
+    objective: float
+    extra: np.ndarray
+    lambdas: np.ndarray
+
+
+class _HighsModel:
+    """A HiGHS model changed in place: rows fixed in number, extra columns first."""
+
+    def __init__(self, n_rows: int, n_extra: int) -> None:
+        assert _highs_core is not None
+        h = _highs_core._Highs()
+        h.setOptionValue("output_flag", False)
+        self.h, self.inf = h, _highs_core.kHighsInf
+        self.n_rows, self.n_extra = n_rows, n_extra
+        self.lower = np.full(n_rows, -INF)
+        self.upper = np.full(n_rows, INF)
+        self.extra = np.zeros((n_rows, n_extra))
+        self.cost = np.zeros(n_extra)
+        self.n_cols = n_extra
+        h.addRows(n_rows, np.full(n_rows, -self.inf), np.full(n_rows, self.inf), 0,
+                  np.zeros(1, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
+        h.addCols(n_extra, np.zeros(n_extra), np.zeros(n_extra), np.full(n_extra, self.inf), 0,
+                  np.zeros(n_extra, dtype=np.int32), np.zeros(0, dtype=np.int32), np.zeros(0))
+
+    def add_columns(self, block: np.ndarray) -> None:
+        k = block.shape[1]
+        rows, cols = np.nonzero(block.T)  # column-wise
+        starts = np.searchsorted(rows, np.arange(k)).astype(np.int32)
+        self.h.addCols(k, np.zeros(k), np.zeros(k), np.full(k, self.inf), len(rows), starts,
+                       cols.astype(np.int32), block.T[rows, cols].astype(float))
+        self.n_cols += k
+
+    def set_problem(self, extra: np.ndarray, cost: np.ndarray, lower: np.ndarray,
+                    upper: np.ndarray) -> None:
+        h = self.h
+        for i, j in np.argwhere(extra != self.extra):
+            h.changeCoeff(int(i), int(j), float(extra[i, j]))
+        for j in np.flatnonzero(cost != self.cost):
+            h.changeColCost(int(j), float(cost[j]))
+        for i in np.flatnonzero((lower != self.lower) | (upper != self.upper)):
+            lo, up = lower[i], upper[i]
+            h.changeRowBounds(int(i), -self.inf if lo == -INF else float(lo),
+                              self.inf if up == INF else float(up))
+        self.extra, self.cost = extra.copy(), cost.copy()
+        self.lower, self.upper = lower.copy(), upper.copy()
+
+    def fix_column(self, col: int, upper: float) -> None:
+        self.h.changeColBounds(col, 0.0, self.inf if upper == INF else upper)
+
+    def solve(self) -> tuple[str, float, np.ndarray, np.ndarray]:
+        h = self.h
+        h.run()
+        status = h.getModelStatus()
+        s = _highs_core.HighsModelStatus
+        if status == s.kOptimal:
+            sol = h.getSolution()
+            return (OPTIMAL, h.getInfo().objective_function_value, np.asarray(sol.col_value),
+                    np.asarray(sol.row_dual))
+        if status == s.kInfeasible:
+            return INFEASIBLE, np.nan, np.zeros(0), np.zeros(0)
+        if status in (s.kUnbounded, s.kUnboundedOrInfeasible):
+            # rerun from scratch to tell the two apart
+            h.clearSolver()
+            h.setOptionValue("presolve", "off")
+            h.run()
+            st = h.getModelStatus()
+            h.setOptionValue("presolve", "choose")
+            return (INFEASIBLE if st == s.kInfeasible else UNBOUNDED, np.nan, np.zeros(0),
+                    np.zeros(0))
+        # a numerical failure: retry once from a fresh factorisation
+        h.clearSolver()
+        h.run()
+        if h.getModelStatus() == s.kOptimal:
+            sol = h.getSolution()
+            return (OPTIMAL, h.getInfo().objective_function_value, np.asarray(sol.col_value),
+                    np.asarray(sol.row_dual))
+        raise RuntimeError(f"HiGHS ended with status {h.modelStatusToString(h.getModelStatus())}")
+
+
+class _LinprogModel:
+    """The same interface solved from scratch with ``scipy.optimize.linprog`` each time."""
+
+    def __init__(self, n_rows: int, n_extra: int) -> None:
+        self.n_rows, self.n_extra = n_rows, n_extra
+        self.columns = np.zeros((n_rows, 0))
+        self.extra = np.zeros((n_rows, n_extra))
+        self.cost = np.zeros(n_extra)
+        self.lower = np.full(n_rows, -INF)
+        self.upper = np.full(n_rows, INF)
+        self.col_upper: dict[int, float] = {}
+        self.n_cols = n_extra
+
+    def add_columns(self, block: np.ndarray) -> None:
+        self.columns = np.hstack([self.columns, block])
+        self.n_cols += block.shape[1]
+
+    def set_problem(self, extra: np.ndarray, cost: np.ndarray, lower: np.ndarray,
+                    upper: np.ndarray) -> None:
+        self.extra, self.cost = extra.copy(), cost.copy()
+        self.lower, self.upper = lower.copy(), upper.copy()
+
+    def fix_column(self, col: int, upper: float) -> None:
+        self.col_upper[col] = upper
+
+    def solve(self) -> tuple[str, float, np.ndarray, np.ndarray]:
+        a = np.hstack([self.extra, self.columns])
+        c = np.r_[self.cost, np.zeros(self.columns.shape[1])]
+        eq = self.lower == self.upper
+        le = ~eq & np.isfinite(self.upper)
+        ge = ~eq & np.isfinite(self.lower)
+        a_ub = np.vstack([a[le], -a[ge]])
+        b_ub = np.r_[self.upper[le], -self.lower[ge]]
+        bounds = [(0.0, self.col_upper.get(j, None)) for j in range(a.shape[1])]
+        bounds = [(lo, None if up == INF else up) for lo, up in bounds]
+        res: Any = linprog(c, A_ub=a_ub if len(b_ub) else None, b_ub=b_ub if len(b_ub) else None,
+                           A_eq=a[eq] if eq.any() else None,
+                           b_eq=self.lower[eq] if eq.any() else None,
+                           bounds=bounds, method="highs")
+        if res.status == 2:
+            return INFEASIBLE, np.nan, np.zeros(0), np.zeros(0)
+        if res.status == 3:
+            return UNBOUNDED, np.nan, np.zeros(0), np.zeros(0)
+        if res.status != 0:
+            raise RuntimeError(f"linprog ended with status {res.status}: {res.message}")
+        dual = np.zeros(self.n_rows)
+        n_le = int(le.sum())
+        dual[le] = res.ineqlin.marginals[:n_le]
+        dual[ge] = -res.ineqlin.marginals[n_le:]
+        if eq.any():
+            dual[eq] = res.eqlin.marginals
+        return OPTIMAL, float(res.fun), np.asarray(res.x), dual
+
+
+class UnitLP:
+    r"""min :math:`c^\top e` over extra columns :math:`e \ge 0` and unit weights :math:`\lambda \ge 0`,
+    subject to :math:`l \le E e + A \lambda \le u`, by column generation over the units.
+
+    ``units`` is the rows × reference-units matrix :math:`A` (fixed); each :meth:`solve` passes
+    the extra block :math:`E`, its costs, the row bounds and optionally a unit to leave out.
+    ``seed`` lists units to hold as columns from the start.
+    """
+
+    def __init__(self, units: np.ndarray, n_extra: int, seed: np.ndarray | None = None) -> None:
+        self.units = np.asarray(units, dtype=float)
+        n_rows, self.n = self.units.shape
+        # one more extra column: the evaluated unit's own column (see solve's ``own``)
+        self.model: _HighsModel | _LinprogModel = (
+            _HighsModel(n_rows, n_extra + 1) if FAST_HIGHS else _LinprogModel(n_rows, n_extra + 1))
+        self.n_extra = n_extra
+        self.held: list[int] = []  # reference units held as columns, in column order
+        self.is_held = np.zeros(self.n, dtype=bool)
+        if seed is not None and len(seed):
+            self.hold(np.asarray(seed, dtype=int))
+
+    def hold(self, units: np.ndarray) -> None:
+        """Hold these reference units as columns from now on."""
+        units = np.unique(np.asarray(units, dtype=int))
+        units = units[~self.is_held[units]]
+        if not len(units):
+            return
+        self.model.add_columns(self.units[:, units])
+        self.held.extend(int(u) for u in units)
+        self.is_held[units] = True
+
+    def solve(self, extra: np.ndarray, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray,
+              exclude: int | None = None, own: int | None = None,
+              max_add: int = 25) -> LPSolution:
+        """Solve to the optimum of the programme over *all* units (but ``exclude``).
+
+        ``own``: the evaluated unit, a member of the reference set; its column is put in a
+        spare extra column, so that the reduced programme is feasible whatever units are held.
+        """
+        own_col = np.zeros((extra.shape[0], 1)) if own is None else self.units[:, [own]]
+        self.model.set_problem(np.hstack([extra, own_col]), np.r_[cost, 0.0], lower, upper)
+        col = None
+        if exclude is not None and self.is_held[exclude]:
+            col = self.n_extra + 1 + self.held.index(exclude)
+            self.model.fix_column(col, 0.0)
+        try:
+            sol = self._generate(exclude, max_add)
+        finally:
+            if col is not None:
+                self.model.fix_column(col, INF)
+        if own is not None and sol.status == OPTIMAL:
+            sol.lambdas[own] += sol.extra[-1]
+        return LPSolution(sol.status, sol.objective, sol.extra[:-1], sol.lambdas)
+
+    def _generate(self, exclude: int | None, max_add: int) -> LPSolution:
+        allowed = np.ones(self.n, dtype=bool)
+        if exclude is not None:
+            allowed[exclude] = False
+        k = self.n_extra + 1
+        while True:
+            status, obj, x, dual = self.model.solve()
+            if status != OPTIMAL:
+                rest = np.flatnonzero(allowed & ~self.is_held)
+                if len(rest):
+                    self.hold(rest)
+                    continue
+                return LPSolution(status, np.nan, np.full(k, np.nan), np.full(self.n, np.nan))
+            reduced = -(dual @ self.units)
+            reduced[~allowed | self.is_held] = 0.0
+            enter = np.flatnonzero(reduced < -PRICE_TOL)
+            if not len(enter):
+                lam = np.zeros(self.n)
+                lam[self.held] = x[k:]
+                if exclude is not None:
+                    lam[exclude] = 0.0
+                return LPSolution(OPTIMAL, obj, x[:k], lam)
+            if len(enter) > max_add:
+                enter = enter[np.argsort(reduced[enter])[:max_add]]
+            self.hold(enter)
