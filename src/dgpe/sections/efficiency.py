@@ -192,8 +192,8 @@ def _scale(run: Run, data: DEAData) -> pd.DataFrame | None:
         res = scale_efficiency(data.inputs, data.outputs, orientation=run.plan.setting("efficiency.orientation"))
     except MethodError:
         return None
-    frame = res.table() if hasattr(res, "table") else res
-    return pd.DataFrame(frame)
+    frame = pd.DataFrame(res.table() if hasattr(res, "table") else res)
+    return frame.rename(columns={"scale": "scale_efficiency", "se": "scale_efficiency", "rts": "returns_to_scale"})
 
 
 def _names(run: Run, units: list[Any]) -> Text:
@@ -224,7 +224,7 @@ def scores(run: Run) -> Section:
     share = float(run.plan.threshold("efficiency.tercile"))
     flags = flag_units(eff, index, level, share)
     table = pd.DataFrame({"unit_name": run.units["unit_name"].reindex(eff.index), "efficiency": eff.round(6),
-                          "index": index.round(4), "input_level": level.round(4)}).join(flags)
+                          "index_score": index.round(4), "input_level": level.round(4)}).join(flags)
     scale = _scale(run, data)
     if scale is not None:
         table = table.join(scale.drop(columns=[c for c in scale.columns if c in table.columns]))
@@ -267,12 +267,11 @@ def _score_findings(run: Run, sec: Section, table: pd.DataFrame, scale: pd.DataF
         "orientation": message_text(ORIENTATION[run.plan.setting("efficiency.orientation")]),
         "n_eff": n_eff, "n": len(eff), "median": float(eff.median()), "low": float(eff.min()),
         "worst": str(table.loc[worst, "unit_name"])}
-    rts = _rts_column(scale)
-    if scale is not None and rts is not None and "scale_efficiency" in _se_column(scale):
-        counts = scale[rts].astype(str).str.lower().str[:3].value_counts()
-        sec.finding("efficiency.scores", se=float(scale[_se_column(scale)["scale_efficiency"]].median()),
-                    n_irs=int(counts.get("inc", counts.get("irs", 0))), n_crs=int(counts.get("con", counts.get("crs", 0))),
-                    n_drs=int(counts.get("dec", counts.get("drs", 0))), **params)
+    if scale is not None and {"scale_efficiency", "returns_to_scale"} <= set(scale.columns):
+        counts = scale["returns_to_scale"].astype(str).value_counts()
+        sec.finding("efficiency.scores", se=float(scale["scale_efficiency"].median()),
+                    n_irs=int(counts.get("increasing", 0)), n_crs=int(counts.get("constant", 0)),
+                    n_drs=int(counts.get("decreasing", 0)), **params)
     else:
         sec.finding("efficiency.scores_no_scale", **params)
     meaning = "efficiency.agreement_negative" if rho < 0 else (
@@ -284,23 +283,6 @@ def _score_findings(run: Run, sec: Section, table: pd.DataFrame, scale: pd.DataF
             sec.finding(f"efficiency.{key}", n=len(units), share=share, units=_names(run, units))
         else:
             sec.finding(f"efficiency.{key}_none", share=share)
-
-
-def _rts_column(scale: pd.DataFrame | None) -> str | None:
-    if scale is None:
-        return None
-    for c in scale.columns:
-        if "rts" in str(c).lower() or "return" in str(c).lower():
-            return str(c)
-    return None
-
-
-def _se_column(scale: pd.DataFrame) -> dict[str, str]:
-    """The scale-efficiency column, whatever its name (``se``, ``scale_efficiency``)."""
-    for c in scale.columns:
-        if str(c).lower() in ("se", "scale_efficiency", "scale"):
-            return {"scale_efficiency": str(c)}
-    return {}
 
 
 def _quadrant(run: Run, table: pd.DataFrame, share: float) -> Any:
@@ -319,8 +301,8 @@ def _quadrant(run: Run, table: pd.DataFrame, share: float) -> Any:
         part = table[table[key]]
         ax.scatter(part["index_rank"], part["efficiency_rank"], s=26, color=colour, label=label(run.lang),
                    edgecolor="black", linewidth=0.3)
-    named = table[table["input_heavy"] | table["index_propped"] | table["frugal"]].head(24)
-    for u, row in named.iterrows():
+    named = table[table["input_heavy"] | table["index_propped"]].head(30)  # the warnings' units
+    for _, row in named.iterrows():
         ax.annotate(str(row["unit_name"]), (row["index_rank"], row["efficiency_rank"]), fontsize=6,
                     xytext=(3, 2), textcoords="offset points")
     ax.set_xlim(0, n + 1)
@@ -363,7 +345,7 @@ def malmquist(run: Run) -> Section:
     last = steps.iloc[-1]
     sec.result("tfpch_last", round(float(last["tfpch"]), 6), ("最近一年全要素生产率指数（几何均值）",
                "Total factor productivity change in the last year (geometric mean)"))
-    parts = [message_text("efficiency.malmquist_step", year_from=int(r["from"]), year_to=int(r["to"]),
+    parts = [message_text("efficiency.malmquist_step", year_from=int(r["year_from"]), year_to=int(r["year_to"]),
                           tfp=float(r["tfpch"]), eff=float(r["effch"]), tech=float(r["techch"]),
                           n_up=int(r["n_up"]), n=int(r["n"])) for _, r in steps.iterrows()]
     sec.finding("efficiency.malmquist", steps=Text("；".join(p.zh for p in parts), "; ".join(p.en for p in parts)),
@@ -383,15 +365,15 @@ def run_malmquist(run: Run, data: dict[int, DEAData], units: list[Any]) -> pd.Da
     table = res.table().reset_index(drop=True) if hasattr(res, "table") else pd.DataFrame(res)
     names = run.units["unit_name"] if "unit_name" in run.units else pd.Series(dtype=object)
     table.insert(1, "unit_name", table["unit"].map(names))
-    return table
+    return table.rename(columns={"from": "year_from", "to": "year_to"})
 
 
 def _malmquist_summary(table: pd.DataFrame) -> pd.DataFrame:
     """Geometric means of each part by pair of years, and how many units rose."""
     parts = [c for c in ("effch", "techch", "pech", "sech", "tfpch") if c in table.columns]
     rows = []
-    for (a, b), g in table.groupby(["from", "to"], sort=True):
-        row: dict[str, Any] = {"from": a, "to": b, "n": len(g), "n_up": int((g["tfpch"] > 1).sum())}
+    for (a, b), g in table.groupby(["year_from", "year_to"], sort=True):
+        row: dict[str, Any] = {"year_from": a, "year_to": b, "n": len(g), "n_up": int((g["tfpch"] > 1).sum())}
         for c in parts:
             v = g[c].astype(float)
             row[c] = float(np.exp(np.log(v[v > 0]).mean()))
@@ -401,7 +383,7 @@ def _malmquist_summary(table: pd.DataFrame) -> pd.DataFrame:
 
 def _malmquist_figure(run: Run, steps: pd.DataFrame) -> Any:
     fig, ax = plt.subplots(figsize=(7, 3.8))
-    labels = [f"{int(a)}→{int(b)}" for a, b in zip(steps["from"], steps["to"], strict=True)]
+    labels = [f"{int(a)}→{int(b)}" for a, b in zip(steps["year_from"], steps["year_to"], strict=True)]
     parts = [c for c in ("effch", "techch", "tfpch") if c in steps.columns]
     width = 0.8 / len(parts)
     for i, c in enumerate(parts):
@@ -482,9 +464,9 @@ def obstacles(run: Run) -> Section:
               show=0)
     first = top[top["rank"] == 1]["indicator"].value_counts()
     summary = pd.DataFrame({"name": [run.label(c) for c in res.indicator.columns],
-                            "mean": res.indicator.mean().round(4),
-                            "first": first.reindex(res.indicator.columns).fillna(0).astype(int)},
-                           index=res.indicator.columns).sort_values("mean", ascending=False)
+                            "mean_obstacle": res.indicator.mean().round(4),
+                            "n_first_obstacle": first.reindex(res.indicator.columns).fillna(0).astype(int)},
+                           index=res.indicator.columns).sort_values("mean_obstacle", ascending=False)
     sec.table("obstacle_summary", summary.head(10), ("平均障碍度最大的指标（前 10）",
               "Indicators with the largest mean obstacle degree (top 10)"), note=True)
     dims = res.dimension.mean().sort_values(ascending=False)
@@ -527,7 +509,7 @@ def forecasts(run: Run) -> Section:
     steps = set(np.diff(years))
     period = {y: i + 1 for i, y in enumerate(years)} if len(steps) > 1 else {y: y for y in years}
     frames, skipped = [], 0
-    direction = run.meta.set_index("code")["direction"]
+    meta = run.meta.set_index("code")
     for code in run.framework.indicator_codes:
         wide = panel.pivot(index="year", columns="unit_id", values=code).rename(index=period).astype(float)
         res = gm11_targets(wide, min_years=need)
@@ -535,12 +517,7 @@ def forecasts(run: Run) -> Section:
         t = res.targets.copy()
         if t.empty:
             continue
-        last = wide.iloc[-1].reindex(t.index)
-        t.insert(0, "indicator", code)
-        t.insert(1, "last", last.to_numpy())
-        sign = -1.0 if str(direction.get(code)) == "negative" else 1.0
-        t["improves"] = sign * (t["forecast"].astype(float) - last) > 0
-        frames.append(t.reset_index())
+        frames.append(_targets(t, code, wide.iloc[-1], meta.loc[code]))
     if not frames:
         return Section.skip("efficiency.forecasts", title, "efficiency.skipped_few_years_forecast",
                             n=len(years), need=need)
@@ -557,3 +534,21 @@ def forecasts(run: Run) -> Section:
                 n_units=int(table["unit"].nunique()), year=years[-1], need=need, n_good=int(good.sum()),
                 n_ratio=int((~table["applicable"].astype(bool)).sum()), n_skip=skipped)
     return sec
+
+
+def _targets(t: pd.DataFrame, code: str, last: pd.Series, node: pd.Series) -> pd.DataFrame:
+    """One indicator's GM(1,1) fits as target rows: the forecast kept within the indicator's bounds
+    (``target``) and whether it improves on the last value in the indicator's direction."""
+    last = last.reindex(t.index)
+    t = t.rename(columns={"C": "posterior_ratio", "P": "small_error_p"})
+    t.insert(0, "indicator", code)
+    t.insert(1, "last", last.to_numpy())
+    low = node.get("bound_low")
+    high = node.get("bound_high")
+    target = t["forecast"].astype(float).clip(lower=None if pd.isna(low) else float(low),
+                                              upper=None if pd.isna(high) else float(high))
+    t.insert(t.columns.get_loc("forecast") + 1, "target", target)
+    direction = pd.to_numeric(pd.Series([node.get("direction")]), errors="coerce").iloc[0]
+    sign = -1.0 if pd.notna(direction) and direction < 0 else 1.0
+    t["improves"] = sign * (target - last) > 0
+    return t.reset_index()
