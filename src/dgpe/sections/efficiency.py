@@ -231,8 +231,7 @@ def scores(run: Run) -> Section:
     table = table.sort_values(["efficiency_rank", "index_rank"])
     sec.table("efficiency", table, ("各单位的 DEA 效率、综合指数与投入水平", "Each unit's DEA efficiency, index and input level"))
     _slacks(sec, res)
-    flagged = table[table[["input_heavy", "index_propped", "frugal"]].any(axis=1)]
-    sec.table("efficiency_flags", flagged, ("被标记的单位：重投入轻产出、指数高而效率低、节俭高效",
+    sec.table("efficiency_flags", _flagged(table, run.lang), ("被标记的单位：重投入轻产出、指数高而效率低、节俭高效",
               "Flagged units: heavy inputs and light results, high index but inefficient, frugal"), note=True,
               show=None)
     rho = float(eff.corr(index, method="spearman"))
@@ -247,6 +246,24 @@ def scores(run: Run) -> Section:
         sec.result(key, [str(u) for u in table.index[table[key]]], label)
     _score_findings(run, sec, table, scale, n_eff, rho, share)
     return sec
+
+
+#: The flags' names in the flagged-units table, in the order they are listed.
+FLAG_NAMES = {"input_heavy": Text("重投入轻产出", "heavy inputs, light results"),
+              "index_propped": Text("指数高而效率低", "high index, inefficient"),
+              "frugal": Text("节俭高效", "frugal")}
+
+
+def _flagged(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The flagged units, input-heavy first, with their flags in words."""
+    keys = list(FLAG_NAMES)
+    flagged = table[table[keys].any(axis=1)].copy()
+    words = [("、" if lang == "zh" else "; ").join(FLAG_NAMES[k](lang) for k in keys if row[k])
+             for _, row in flagged.iterrows()]
+    flagged.insert(1, "flag", words)
+    order = flagged[keys].to_numpy().argmax(axis=1)  # the first flag a unit has
+    flagged = flagged.assign(_order=order).sort_values(["_order", "efficiency_rank"], kind="stable")
+    return flagged[["unit_name", "flag", "efficiency", "index_score", "efficiency_rank", "index_rank", "input_rank"]]
 
 
 def _slacks(sec: Section, res: Any) -> None:
@@ -340,7 +357,7 @@ def malmquist(run: Run) -> Section:
     steps = _malmquist_summary(table)
     sec.table("malmquist_means", steps, ("各年 Malmquist 指数的几何均值", "Geometric means of the Malmquist index by year"),
               index=False, note=True, show=None)
-    sec.figure("malmquist_means", _malmquist_figure(run, steps), ("Malmquist 指数分解（几何均值）",
+    sec.figure("malmquist_decomposition", _malmquist_figure(run, steps), ("Malmquist 指数分解（几何均值）",
                "Malmquist decomposition (geometric means)"))
     last = steps.iloc[-1]
     sec.result("tfpch_last", round(float(last["tfpch"]), 6), ("最近一年全要素生产率指数（几何均值）",
