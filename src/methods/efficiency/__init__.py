@@ -10,5 +10,7 @@ super-efficiency, scale efficiency) and the Malmquist productivity index.
 from __future__ import annotations
 
 from methods.efficiency.dea import DEAResult, ScaleEfficiencyResult, dea, scale_efficiency
+from methods.efficiency.malmquist import MalmquistResult, malmquist
 
-__all__ = ["DEAResult", "ScaleEfficiencyResult", "dea", "scale_efficiency"]
+__all__ = ["DEAResult", "MalmquistResult", "ScaleEfficiencyResult", "dea", "malmquist",
+           "scale_efficiency"]
