@@ -79,7 +79,7 @@ def test_import_egdi_writes_the_shipped_files(tmp_path):
     out = tmp_path / "egdi"
     assert main(["import", "egdi", str(EGDI_DIR / "raw"), "--out", str(out)]) == 0
     assert (out / "indicators.csv").read_bytes() == (EGDI_DIR / "egdi.csv").read_bytes()
-    for name in ("published.csv", "framework.yaml"):
+    for name in ("published.csv", "framework.yaml", "editions.yaml"):
         assert (out / name).read_bytes() == (EGDI_DIR / name).read_bytes(), name
     mine = load_run_config(out / "run.yaml")
     shipped = load_run_config(ROOT / "configs" / "egdi.yaml")

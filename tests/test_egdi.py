@@ -1,5 +1,6 @@
 """The UN EGDI real data set (data/real/egdi/): harmonisation, reproduction of the published EGDI
-and ranks through dgpe's own index code, the 2010/2012 quirks, the country-name alias table and the
+and ranks of every edition 2010-2024 through dgpe's own index code (each edition's method in
+editions.yaml: the 2010 weights, the 2010 and 2012 zero rules), the country-name alias table and the
 year-to-year comparability problem."""
 
 from __future__ import annotations
@@ -20,13 +21,15 @@ from dgpe.egdi import (
     name_codes_from,
     normalise_name,
 )
+from dgpe.egdi_editions import EDITIONS_YAML, egdi_as_published, load_editions
 from dgpe.errors import DataError
 from dgpe.framework import load_framework
 from dgpe.session import load_inputs
 from methods.index import IndexSpec, build_index
 from methods.index.comparability import rescaling_drift
 
-REPRODUCED_YEARS = (2014, 2016, 2018, 2022, 2024)
+EQUAL_WEIGHT_YEARS = (2014, 2016, 2018, 2022, 2024)  # the equal-weight build of configs/egdi.yaml
+EDITIONS = (2010, 2012, *EQUAL_WEIGHT_YEARS)
 TOL = 1e-4
 
 
@@ -173,7 +176,7 @@ def test_framework(egdi_framework):
 # ------------------------------------------------------------------------------ (a) reproduction
 
 
-@pytest.mark.parametrize("year", REPRODUCED_YEARS)
+@pytest.mark.parametrize("year", EQUAL_WEIGHT_YEARS)
 def test_egdi_is_the_mean_of_its_components(year, computed, published):
     pub = _published(published, year)
     got = computed[year].reindex(pub.index)
@@ -191,6 +194,8 @@ def test_egdi_is_the_mean_of_its_components(year, computed, published):
 # so their EGDIs tie at 0.45721; the survey (EGDI 0.45723 vs 0.45721, from unpublished digits) ranks
 # Kiribati 147th and Iraq 148th, the competition rank of the tie is 147 for both.
 RANK_EXCEPTIONS: dict[int, set[str]] = {
+    2010: set(),
+    2012: set(),
     2014: set(),
     2016: set(),
     2018: set(),
@@ -199,7 +204,7 @@ RANK_EXCEPTIONS: dict[int, set[str]] = {
 }
 
 
-@pytest.mark.parametrize("year", REPRODUCED_YEARS)
+@pytest.mark.parametrize("year", EQUAL_WEIGHT_YEARS)
 def test_ranks_are_the_published_ranks(year, computed, published):
     pub = _published(published, year)
     ranks = _ranks_as_published(computed[year].reindex(pub.index), pub["egdi"])
@@ -218,45 +223,99 @@ def test_ranks_are_the_published_ranks(year, computed, published):
         assert sorted(pub.loc[block, "rank"]) == list(range(start, start + len(block)))
 
 
-# ------------------------------------------------------------------------------ (b) quirks
+# ------------------------------------------------------------------------------ (b) every edition
 
 
-def test_2012_quirk_detected(computed, published, panel):
-    pub = _published(published, 2012)
-    diff = (computed[2012].reindex(pub.index) - pub["egdi"]).abs()
-    off = set(pub.index[diff > TOL])
-    assert off == {"LBY", "CAF", "GIN"}, off
-    comp = panel[panel["year"] == 2012].set_index("unit_id")
-    for u in off:
-        assert comp.loc[u, "OSI"] == 0 and pub.loc[u, "egdi"] == 0 and pub.loc[u, "rank"] == 191
-        assert comp.loc[u, ["TII", "HCI"]].gt(0).all()  # their component mean is not 0
-    assert diff.loc["LBY"] == pytest.approx((0.85018 + 0.37433) / 3, abs=1e-5)  # 0.408, the max
-    # the other 190 reproduce
-    assert diff.drop(list(off)).max() <= TOL
+@pytest.fixture(scope="module")
+def as_published(panel):
+    """EGDI and rank of every edition by its published method (editions.yaml)."""
+    return egdi_as_published(panel)
 
 
-def test_2010_quirks_detected(computed, published, panel, egdi_dir):
+def test_editions_file_is_the_module_text(egdi_dir):
+    assert (egdi_dir / "editions.yaml").read_text(encoding="utf-8") == EDITIONS_YAML
+    eds = load_editions(egdi_dir / "editions.yaml")
+    assert sorted(eds) == list(EDITIONS)
+    assert eds[2010].weights == pytest.approx({"OSI": 0.34, "TII": 0.33, "HCI": 0.33}, abs=1e-15)
+    for y in EDITIONS[1:]:
+        assert eds[y].weights == pytest.approx(dict.fromkeys(COMPONENTS, 1 / 3), abs=1e-15)
+    assert (eds[2010].zero_if_missing, eds[2012].zero_if_zero) == (("HCI", "TII"), ("OSI",))
+    assert not any(eds[y].zero_if_missing or eds[y].zero_if_zero for y in EQUAL_WEIGHT_YEARS)
+
+
+@pytest.mark.parametrize("year", EDITIONS)
+def test_every_edition_reproduces(year, as_published, published):
+    pub = _published(published, year)
+    got = as_published[as_published["year"] == year].set_index("unit_id").reindex(pub.index)
+    assert got["egdi"].notna().all()
+    diff = (got["egdi"] - pub["egdi"]).abs()
+    worst = diff.idxmax()
+    # every edition: the published 5 (2018, 2022: 4) decimals of the weighted mean
+    assert diff.max() <= 6.7e-5, f"{year}: |EGDI - published| = {diff.max():.2e} for {worst}"
+    differ = got["rank"] != pub["rank"]
+    assert set(pub.index[differ]) == RANK_EXCEPTIONS[year], (
+        f"{year}: rank differs for "
+        + ", ".join(f"{u} ({got.loc[u, 'rank']} vs {pub.loc[u, 'rank']})" for u in pub.index[differ]))
+
+
+def test_editions_agree_with_the_equal_weight_build(as_published, computed):
+    """2014-2024: the edition method is the build of configs/egdi.yaml (same numbers)."""
+    for y in EQUAL_WEIGHT_YEARS:
+        got = as_published[as_published["year"] == y].set_index("unit_id")["egdi"]
+        np.testing.assert_allclose(got, computed[y].reindex(got.index), rtol=0, atol=1e-12)
+
+
+def test_2010_weights_and_zero_rule(as_published, published, panel, computed, egdi_dir):
     pub = _published(published, 2010)
     comp = panel[panel["year"] == 2010].set_index("unit_id")
+    got = as_published[as_published["year"] == 2010].set_index("unit_id")
     raw = pd.read_csv(egdi_dir / "raw" / RAW_FILES[2010]).set_index("country-code")
     no_hci = set(raw.index[raw["hci"].isna()])
     assert no_hci == {"FSM", "KIR", "MCO", "MHL", "NRU", "PRK", "SMR", "SOM", "SSD", "TUV"}
     # South Sudan (member state since July 2011) has no 2010 value at all and is left out of the
-    # harmonised files; the 9 others have EGDI 0 and the shared last rank 184, where their
-    # available components (re-weighted over OSI and TII) would give more
+    # harmonised files; the 9 others get EGDI 0 and the shared last rank 184 by the zero rule
     assert raw.loc["SSD"].drop("country-name").isna().all()
     assert "SSD" not in comp.index and "SSD" not in pub.index
     zero = sorted(no_hci - {"SSD"})
-    assert comp.loc[zero, "HCI"].isna().all()
+    assert set(got.index[got["rule"] != "weighted mean"]) == set(zero)
     assert (pub.loc[zero, "egdi"] == 0).all() and (pub.loc[zero, "rank"] == 184).all()
-    assert (computed[2010].reindex(zero) > 0).all()
     assert set(comp.index[comp["TII"].isna()]) == {"NRU", "PRK"}
-    # the 183 complete rows: published EGDI sits systematically below the component mean
+    # the 183 complete rows: 0.34/0.33/0.33 agrees to 8e-6; equal weights would leave the
+    # published EGDI systematically below the mean (176 rows beyond 1e-4)
     full = comp.index[comp[list(COMPONENTS)].notna().all(axis=1)]
     assert len(full) == 183
+    assert (got.loc[full, "egdi"] - pub.loc[full, "egdi"]).abs().max() <= 8.0001e-6
     d = pub.loc[full, "egdi"] - computed[2010].reindex(full)
     assert d.median() == pytest.approx(-0.00151, abs=1e-5)
     assert int((d.abs() > TOL).sum()) == 176 and int((d > 0).sum()) == 17
+
+
+def test_2012_zero_rule(as_published, published, panel, computed):
+    pub = _published(published, 2012)
+    comp = panel[panel["year"] == 2012].set_index("unit_id")
+    got = as_published[as_published["year"] == 2012].set_index("unit_id")
+    zero = set(got.index[got["rule"] != "weighted mean"])
+    assert zero == {"LBY", "CAF", "GIN"} == set(comp.index[comp["OSI"] == 0])
+    for u in zero:
+        assert pub.loc[u, "egdi"] == 0 and pub.loc[u, "rank"] == 191
+        assert comp.loc[u, ["TII", "HCI"]].gt(0).all()  # their component mean is not 0
+    # without the rule these three are the only countries off (Libya by 0.408)
+    diff = (computed[2012].reindex(pub.index) - pub["egdi"]).abs()
+    assert set(pub.index[diff > TOL]) == zero
+    assert diff.loc["LBY"] == pytest.approx((0.85018 + 0.37433) / 3, abs=1e-5)
+
+
+def test_editions_refuse_bad_data(tmp_path, panel):
+    bad = tmp_path / "editions.yaml"
+    bad.write_text("2010:\n  weights: {OSI: 1, TII: 1}\n  egdi_zero_if_zero: [XYZ]\n  rank: 4\n",
+                   encoding="utf-8")
+    with pytest.raises(DataError) as exc:
+        load_editions(bad)
+    text = str(exc.value)
+    assert "unknown key 'rank'" in text and "unknown component 'XYZ'" in text
+    assert "weights must give every component" in text
+    with pytest.raises(DataError, match="no published method"):
+        egdi_as_published(panel, {y: m for y, m in load_editions().items() if y != 2016})
 
 
 # ------------------------------------------------------------------------------ (c) names → codes

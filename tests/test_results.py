@@ -26,6 +26,7 @@ import methods.index.audit as audit
 import methods.index.build as build
 import methods.index.comparability as comparability
 import methods.index.diagnosis as diagnosis
+import methods.index.obstacle as obstacle
 import methods.index.prepare as prepare
 import methods.psychometrics.factor as factor
 import methods.psychometrics.polychoric as polychoric
@@ -36,6 +37,7 @@ import methods.weights.core as core
 import methods.weights.delphi as delphi
 import methods.weights.fahp as fahp
 import methods.weights.practice as practice
+from methods.forecast import gm11, gm11_targets
 from methods.index.aggregate import aggregate, copeland
 from methods.index.aggregate import topsis as index_topsis
 from methods.index.normalise import normalise
@@ -165,6 +167,11 @@ def results(items, meta, x, small, X2025, panel, framework, index_result) -> dic
                              uncertainties={"weights": {"noise": 0.25, "levels": [2, 3]}}, n=64, seed=1,
                              design="saltelli").convergence(),
         leave_one_out(x, meta, {"normalise": {"method": "minmax", "range": [0, 100]}}),
+        obstacle.obstacle_degree(small, pd.Series({"a": 0.2, "b": 0.3, "c": 0.5}),
+                                 groups={"a": "D1", "b": "D1", "c": "D2"}, scale=(0, 100)),
+        gm11([71.1, 72.4, 72.4, 72.1, 71.4, 72.0, 71.6], horizon=2),
+        gm11_targets(pd.DataFrame({"A": [50.0, 53, 57, 60, 64], "B": [np.nan, np.nan, 10, 12, 13]},
+                                  index=[2019, 2020, 2021, 2022, 2023])),
     ]
     return {type(r).__name__: r for r in out}
 

@@ -2,7 +2,8 @@
 
 The UN E-Government Survey (UN DESA, biennial) publishes for each of the 193 member states the EGDI
 and its three components, the Online Service Index (OSI), the Telecommunication Infrastructure Index
-(TII) and the Human Capital Index (HCI), EGDI = (OSI + TII + HCI) / 3. The copies in
+(TII) and the Human Capital Index (HCI), EGDI = (OSI + TII + HCI) / 3 since 2012 (2010: 0.34 OSI +
+0.33 TII + 0.33 HCI). The copies in
 ``data/real/egdi/raw/`` (see its ``SOURCE.md``) come in two layouts:
 
 - ``egdi-<year>.csv`` (2010–2018, UNU-EGOV): ``country-code`` (ISO 3166 alpha-3), ``country-name``,
@@ -21,7 +22,9 @@ Values are rounded to 6 decimals, which drops the float artefacts of the UNU-EGO
 (``0.6955600000000001``) and nothing else: the survey publishes 4 or 5 decimals. Known quirks are
 kept as published (``data/real/egdi/README.md``): in 2010, 10 countries have no HCI, of which
 South Sudan (not yet a member state) has no value at all and is left out, and the other 9 have EGDI
-0; in 2012, Libya, the Central African Republic and Guinea have OSI 0 and EGDI 0.
+0; in 2012, Libya, the Central African Republic and Guinea have OSI 0 and EGDI 0. These are the
+editions' own rules, not errors: :mod:`dgpe.egdi_editions` states each edition's published method
+(2010: weights 0.34/0.33/0.33) as data, and every edition 2010–2024 reproduces with it.
 """
 
 from __future__ import annotations
@@ -116,7 +119,8 @@ COUNTRY_ALIASES: dict[str, str] = {
 #: The framework ``dgpe import egdi`` writes (``data/real/egdi/framework.yaml`` is this text).
 FRAMEWORK_YAML = """# The UN E-Government Development Index (EGDI) as a dgpe framework (联合国电子政务发展指数).
 # EGDI = (OSI + TII + HCI) / 3: the index directly over its three components (depth 1: no
-# dimension level), equal weights. Source: UN DESA, UN E-Government Survey (biennial),
+# dimension level), equal weights as published since 2012 (2010 weighted OSI 0.34, TII and HCI 0.33
+# each: editions.yaml has each edition's method). Source: UN DESA, UN E-Government Survey (biennial),
 # https://publicadministration.un.org/egovkb/en-us/Data-Center; data in egdi.csv (see README.md).
 #
 # The components are themselves composite indices that the survey rescales to 0-1 within each
@@ -179,7 +183,11 @@ lang: zh
 seed: 20261126
 groups: []                       # no peer groups (the 2024 file's Region column is wrong and dropped)
 notebooks: [00_data_audit, 01_reliability, 02_factor_structure, 03_weights, 04_sensitivity, 05_index, 06_efficiency_diagnosis, 07_method_comparison]
-build:                           # reproduces the published EGDI: the components are already 0-1
+# build: the published EGDI of 2012-2024 (equal weights; the components are already 0-1). Each
+# edition's own method (2010: weights 0.34/0.33/0.33; 2010 and 2012: EGDI 0 for some countries)
+# is in editions.yaml, with which every edition 2010-2024 reproduces (tests/test_egdi.py). To rank
+# 2010 with its weights: -p year=2010 -p "build.weights={values: {OSI: 0.34, TII: 0.33, HCI: 0.33}}"
+build:
   normalise: {method: none}
   weights: equal
   aggregate: {default: arithmetic}

@@ -3,7 +3,8 @@
 - :func:`import_coinr`: COINr's ``iMeta`` and ``iData`` tables (R package COINr, Becker et al. 2022)
   → ``framework.yaml``, ``indicators.csv`` and ``run.yaml`` with COINr's default example build.
 - :func:`import_egdi`: the UN E-Government Survey's own files (``data/real/egdi/raw``) →
-  ``indicators.csv``, ``published.csv``, ``framework.yaml`` and ``run.yaml`` (:mod:`dgpe.egdi`).
+  ``indicators.csv``, ``published.csv``, ``framework.yaml``, ``run.yaml`` (:mod:`dgpe.egdi`) and
+  ``editions.yaml`` (:mod:`dgpe.egdi_editions`).
 
 Mapping of COINr's tables (``iMeta`` columns ``iCode, iName, Level, Parent, Weight, Direction,
 Unit, Target, Denominator, Type``):
@@ -245,18 +246,22 @@ def import_coinr(imeta: str | Path, idata: str | Path, out: str | Path, *, year:
 
 def import_egdi(raw_dir: str | Path, out: str | Path) -> dict[str, Path]:
     """Harmonise the UN E-Government Survey files of ``raw_dir`` (:func:`dgpe.egdi.build_egdi_dataset`)
-    and write ``indicators.csv``, ``published.csv``, ``framework.yaml`` and ``run.yaml`` to ``out``."""
+    and write ``indicators.csv``, ``published.csv``, ``framework.yaml``, ``run.yaml`` and
+    ``editions.yaml`` (each edition's published method, :mod:`dgpe.egdi_editions`) to ``out``."""
     from dgpe.egdi import FRAMEWORK_YAML, RUN_YAML, build_egdi_dataset
+    from dgpe.egdi_editions import EDITIONS_YAML
 
     egdi, published = build_egdi_dataset(raw_dir)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     paths = {"indicators": out / "indicators.csv", "published": out / "published.csv",
-             "framework": out / "framework.yaml", "run": out / "run.yaml"}
+             "framework": out / "framework.yaml", "run": out / "run.yaml",
+             "editions": out / "editions.yaml"}
     egdi.to_csv(paths["indicators"], index=False, encoding="utf-8", lineterminator="\n")
     published.to_csv(paths["published"], index=False, encoding="utf-8", lineterminator="\n")
     paths["framework"].write_text(FRAMEWORK_YAML, encoding="utf-8")
     paths["run"].write_text(RUN_YAML, encoding="utf-8")
+    paths["editions"].write_text(EDITIONS_YAML, encoding="utf-8")
     return paths
 
 
@@ -282,7 +287,8 @@ def _cmd_coinr(args: argparse.Namespace) -> int:
 
 def _cmd_egdi(args: argparse.Namespace) -> int:
     out = Path(args.out)
-    if _refuse_overwrite(out, ("indicators.csv", "published.csv", "framework.yaml", "run.yaml"), args.force):
+    if _refuse_overwrite(out, ("indicators.csv", "published.csv", "framework.yaml", "run.yaml",
+                               "editions.yaml"), args.force):
         return 2
     paths = import_egdi(args.raw_dir, out)
     print(f"wrote {', '.join(p.name for p in paths.values())} to {out}; run it: dgpe run {paths['run']}")
