@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = str(ROOT / "configs" / "default.yaml")
 EGDI = str(ROOT / "configs" / "egdi.yaml")
 TRUTH = ROOT / "data" / "example" / "truth" / "units.csv"
-NO_SENS = ("sensitivity=null",)
+NO_SENS = ("sensitivity={}",)
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
 
 

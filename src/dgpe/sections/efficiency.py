@@ -218,12 +218,13 @@ def scores(run: Run) -> Section:
         return skipped
     sec = Section("efficiency.scores", title)
     res = run_dea(run, data)
-    eff = pd.Series(res.efficiency, dtype=float).reindex(data.inputs.index)
+    # rounded before ranking: solver noise (1 − 1e-9) must not order the efficient units
+    eff = pd.Series(res.efficiency, dtype=float).reindex(data.inputs.index).round(6)
     index = run.plan.index.scores[run.plan.index.index_code].reindex(eff.index)
     level = data.inputs.mean(axis=1)
     share = float(run.plan.threshold("efficiency.tercile"))
     flags = flag_units(eff, index, level, share)
-    table = pd.DataFrame({"unit_name": run.units["unit_name"].reindex(eff.index), "efficiency": eff.round(6),
+    table = pd.DataFrame({"unit_name": run.units["unit_name"].reindex(eff.index), "efficiency": eff,
                           "index_score": index.round(4), "input_level": level.round(4)}).join(flags)
     scale = _scale(run, data)
     if scale is not None:
@@ -236,7 +237,7 @@ def scores(run: Run) -> Section:
               show=None)
     rho = float(eff.corr(index, method="spearman"))
     sec.figure("efficiency_quadrant", _quadrant(run, table, share), message_text("efficiency.title_quadrant"))
-    n_eff = int((eff >= 1 - 1e-6).sum())
+    n_eff = int((eff >= 1).sum())
     sec.result("n_efficient", n_eff, ("DEA 有效单位数", "DEA-efficient units"))
     sec.result("efficiency_spearman", round(rho, 6), ("效率名次与指数名次的 Spearman 相关",
                "Spearman correlation of efficiency and index ranks"))
@@ -378,8 +379,9 @@ def run_malmquist(run: Run, data: dict[int, DEAData], units: list[Any]) -> pd.Da
     years = sorted(data)
     inputs = pd.concat({y: data[y].inputs.loc[units] for y in years}, names=["period", "unit"])
     outputs = pd.concat({y: data[y].outputs.loc[units] for y in years}, names=["period", "unit"])
-    res = mq(inputs, outputs, periods=years, orientation=run.plan.setting("efficiency.orientation"))
-    table = res.table().reset_index(drop=True) if hasattr(res, "table") else pd.DataFrame(res)
+    inputs, outputs = (f.swaplevel().sort_index(level=1, sort_remaining=False) for f in (inputs, outputs))
+    res = mq(inputs, outputs, orientation=run.plan.setting("efficiency.orientation"))
+    table = res.table().reset_index(drop=True)
     names = run.units["unit_name"] if "unit_name" in run.units else pd.Series(dtype=object)
     table.insert(1, "unit_name", table["unit"].map(names))
     return table.rename(columns={"from": "year_from", "to": "year_to"})
