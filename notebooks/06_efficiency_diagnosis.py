@@ -19,7 +19,7 @@
 # %% [markdown] tags=["en"]
 # # 06 Efficiency diagnosis: who turns inputs into results?
 #
-# The source text's central complaint is "heavy inputs, light results" (重投入轻产出): appraisal
+# The source text's central complaint is "heavy inputs, light results": appraisal
 # rewards spending and "available online" rather than services people actually use and the results
 # they bring. The composite index counts input indicators as merit too, so a place can rank high by
 # spending. This notebook asks the question a provincial office asks next (the diagnostic instrument
@@ -79,7 +79,7 @@ variables = run.show(efficiency.variables(run))
 # scatter plots the index rank against the efficiency rank (1 = best for both; efficient units tie
 # at 1), with dashed lines cutting the units into thirds (catalogue threshold `efficiency.tercile`).
 # Three kinds of unit are marked: in the top third by input level but the bottom third by efficiency,
-# heavy inputs and light results (重投入轻产出); in the top third of the index but the bottom third by
+# heavy inputs and light results; in the top third of the index but the bottom third by
 # efficiency, a rank that rests largely on inputs; in the bottom third by input level but the top
 # third by efficiency, frugal performers. "Heavy inputs" is judged by the input level rather than the
 # index rank because a unit that spends much and achieves little usually sits mid-table in the

@@ -127,7 +127,7 @@ def test_ccr_input_orientation_is_an_option():
 def test_malmquist_over_the_years_on_fixed_goalposts():
     sec = section(DEFAULT, (), "malmquist")
     table = sec.get_table("malmquist")
-    assert len(table) == 150 * 2 and set(zip(table["year_from"], table["year_to"])) == {(2023, 2024), (2024, 2025)}
+    assert len(table) == 150 * 2 and set(zip(table["year_from"], table["year_to"], strict=True)) == {(2023, 2024), (2024, 2025)}
     assert np.allclose(table["tfpch"], table["effch"] * table["techch"], rtol=1e-6)
     means = sec.get_table("malmquist_means")
     assert means["tfpch"].iloc[-1] == pytest.approx(sec.get_result("tfpch_last"), abs=1e-6)
@@ -219,3 +219,10 @@ def test_a_framework_without_kinds_skips_dea_with_the_reason(untagged):
         assert sec.skipped is not None and sec.skipped.key == "efficiency.skipped_no_io", name
         assert "kind" in sec.skipped("en") and sec.skipped("zh")
     assert section(untagged, (), "obstacles").skipped is None  # needs the index only
+
+
+def test_malmquist_needs_two_years_up_to_the_ranked_one():
+    run = run_of(DEFAULT, ("year=2023",))
+    assert run.plan.has("efficiency") and not run.plan.has("malmquist")
+    sec = ef.malmquist(run)
+    assert sec.skipped is not None and sec.skipped.key == "plan.skipped_one_year"

@@ -34,7 +34,7 @@ def efficiency_chapter(nb: NoteBuilder) -> None:
               "分解跨年的生产率变化，用障碍度模型找出各单位的主要障碍指标，并在年份足够时以 GM(1,1) 预测提出下一期目标值。",
               "The index counts input indicators as merit too. The efficiency diagnosis compares each unit's inputs (the "
               "indicators tagged as inputs) with its outputs and outcomes by data envelopment analysis (DEA), names the "
-              "units that spend much and achieve little (重投入轻产出) and those that achieve results from little input, "
+              "units that spend much and achieve little and those that achieve results from little input, "
               "splits the change of productivity over the years with the Malmquist index, names each unit's main "
               "obstacles by the obstacle-degree model and, with enough years, proposes next-period targets by GM(1,1)."))
     for section in ran:
