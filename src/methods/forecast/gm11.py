@@ -164,9 +164,12 @@ def gm11(series: Sequence[float] | pd.Series, *, horizon: int = 1) -> GM11Result
 
     Missing data: none; n < 4, values ≤ 0 and non-finite values raise :class:`MethodError`.
 
-    Tested against R mathmodels ``GM11()`` (张敬信, 0.0.11: a, b, fitted values, forecasts)
-    and a second computation of C and P written in R from the formulas above
-    (``tests/reference/gm11/``), and against the published example in ``tests/test_gm11.py``.
+    Tested against R mathmodels ``GM11()`` (张敬信, 0.0.11: a, b, fitted values, forecasts,
+    to 1e-9), the Python package greytheory 2.0.5 (``GreyGM11``: the same and the mean
+    relative error) and a second computation of the residual tests written in R from the formulas
+    above (not a peer package; ``tests/reference/gm11/``), on seven series including the
+    textbook series of 司守奎 (road noise, the example below) and 刘思峰 (2.874 … 3.679). The
+    textbooks supply the data only: no printed a, b, C and P were available to test against.
 
     Examples
     --------
@@ -226,9 +229,15 @@ def _checked_series(series: Sequence[float] | pd.Series) -> tuple[np.ndarray, pd
     bad = np.flatnonzero(~np.isfinite(x) | (x <= 0))
     if len(bad):
         i = bad[0]
-        raise MethodError(f"GM(1,1) needs positive finite values; period {index[i]!r} is {x[i]!r} "
+        raise MethodError(f"GM(1,1) needs positive finite values; period {_label(index[i])} is {float(x[i]):g} "
                           f"({len(bad)} such value(s))")
     return x, index
+
+
+def _label(value: object) -> str:
+    """repr of an index label, numpy scalars as plain Python values (2022, not np.int64(2022))."""
+    item = getattr(value, "item", None)
+    return repr(item() if callable(item) else value)
 
 
 def _checked_horizon(horizon: int) -> int:

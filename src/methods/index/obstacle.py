@@ -119,8 +119,10 @@ def obstacle_degree(
     the column order of ``scores``.
 
     Tested against the R package mathmodels (张敬信, ``obstacle_degree(..., scaled = TRUE)``,
-    0.0.11), values in ``tests/reference/obstacle/``, and against the worked example in
-    ``tests/test_obstacle.py`` (see there for the published source).
+    0.0.11) on its documentation example and a 12 × 7 set with three dimensions, to 1e-12
+    (``tests/reference/obstacle/``). No published worked example with printed obstacle degrees
+    was found to test against; the hand-checkable cases of ``tests/test_obstacle.py`` (a unit at
+    the worst score everywhere has the weights as obstacles) stand in for one.
 
     Examples
     --------
@@ -191,17 +193,23 @@ def _checked_scores(scores: pd.DataFrame, scale: tuple[float, float]) -> pd.Data
     if len(miss):
         i, j = miss[0]
         raise MethodError(
-            f"scores has {len(miss)} missing or infinite value(s), first: unit {x.index[i]!r}, "
-            f"indicator {x.columns[j]!r}; impute or drop them before the obstacle degree")
+            f"scores has {len(miss)} missing or infinite value(s), first: unit {_label(x.index[i])}, "
+            f"indicator {_label(x.columns[j])}; impute or drop them before the obstacle degree")
     low, high = float(scale[0]), float(scale[1])
     tol = 1e-9 * (high - low)
     out = np.argwhere((values < low - tol) | (values > high + tol))
     if len(out):
         i, j = out[0]
         raise MethodError(
-            f"score of unit {x.index[i]!r}, indicator {x.columns[j]!r} is {values[i, j]!r}, "
+            f"score of unit {_label(x.index[i])}, indicator {_label(x.columns[j])} is {float(values[i, j]):g}, "
             f"outside the scale {scale!r}; pass the scale the scores are on")
     return x.clip(lower=low, upper=high)
+
+
+def _label(value: object) -> str:
+    """repr of a label, numpy scalars as plain Python values (3, not np.int64(3))."""
+    item = getattr(value, "item", None)
+    return repr(item() if callable(item) else value)
 
 
 def _checked_weights(weights: pd.Series | Mapping[str, float], cols: list[str]) -> pd.Series:
