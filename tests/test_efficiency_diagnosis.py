@@ -226,3 +226,18 @@ def test_malmquist_needs_two_years_up_to_the_ranked_one():
     assert run.plan.has("efficiency") and not run.plan.has("malmquist")
     sec = ef.malmquist(run)
     assert sec.skipped is not None and sec.skipped.key == "plan.skipped_one_year"
+
+
+def test_gaps_left_by_the_build_skip_dea_and_obstacles_with_the_reason():
+    run = run_of(DEFAULT, ("build.impute=null",))
+    for name in ("scores", "obstacles"):
+        sec = section(DEFAULT, ("build.impute=null",), name)
+        assert sec.skipped is not None and sec.skipped.key == "efficiency.skipped_incomplete", name
+    cards = ix.cards(run).get_table("unit_cards")
+    plt.close("all")
+    assert (cards["obstacles"] == "").all()
+
+
+def test_zscore_builds_use_a_min_max_variant():
+    sec = section(DEFAULT, ("build.normalise={method: zscore}", "bands=null"), "scores")
+    assert sec.skipped is None and sec.get_table("efficiency")["efficiency"].between(0, 1).all()
