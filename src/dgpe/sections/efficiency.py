@@ -140,7 +140,8 @@ def variables(run: Run) -> Section:
         sec.finding("efficiency.too_few_units", n=n, need=need, n_in=m, n_out=s)
     elif run.plan.setting("efficiency.variables") == "dimension":
         sec.finding("efficiency.variables_dimension", n=n, need=need, n_in=m, n_out=s,
-                    inputs=", ".join(data.inputs.columns), outputs=", ".join(data.outputs.columns))
+                    inputs=Text("、".join(data.inputs.columns), ", ".join(data.inputs.columns)),
+                    outputs=Text("、".join(data.outputs.columns), ", ".join(data.outputs.columns)))
     else:
         sec.finding("efficiency.variables_indicator", n=n, need=need, n_in=m, n_out=s)
     return sec
@@ -305,7 +306,7 @@ def _score_findings(run: Run, sec: Section, table: pd.DataFrame, scale: pd.DataF
 
 def _quadrant(run: Run, table: pd.DataFrame, share: float) -> Any:
     """Index rank (x) against efficiency rank (y), 1 = best, thirds shaded, flagged units named."""
-    fig, ax = plt.subplots(figsize=(7.2, 6.2))
+    fig, ax = plt.subplots(figsize=(7.2, 6.6))
     n = len(table)
     for v in (share * n, (1 - share) * n):
         ax.axvline(v, color="0.7", lw=0.8, ls="--")
@@ -328,7 +329,7 @@ def _quadrant(run: Run, table: pd.DataFrame, share: float) -> Any:
     ax.set_xlabel(Text("综合指数名次（1 = 最好）", "index rank (1 = best)")(run.lang))
     ax.set_ylabel(Text("DEA 效率名次（1 = 最好，有效单位并列）", "DEA efficiency rank (1 = best; efficient units tie)")(run.lang))
     ax.set_title(message_text("efficiency.title_quadrant")(run.lang))
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=4, frameon=False)
     fig.tight_layout()
     return fig
 
@@ -365,7 +366,7 @@ def malmquist(run: Run) -> Section:
                "Total factor productivity change in the last year (geometric mean)"))
     parts = [message_text("efficiency.malmquist_step", year_from=int(r["year_from"]), year_to=int(r["year_to"]),
                           tfp=float(r["tfpch"]), eff=float(r["effch"]), tech=float(r["techch"]),
-                          n_up=int(r["n_up"]), n=int(r["n"])) for _, r in steps.iterrows()]
+                          n_up=int(r["n_up"]), n=int(r["n_units"])) for _, r in steps.iterrows()]
     sec.finding("efficiency.malmquist", steps=Text("；".join(p.zh for p in parts), "; ".join(p.en for p in parts)),
                 orientation=message_text(ORIENTATION[run.plan.setting("efficiency.orientation")]))
     return sec
@@ -392,8 +393,8 @@ def _malmquist_summary(table: pd.DataFrame) -> pd.DataFrame:
     parts = [c for c in ("effch", "techch", "pech", "sech", "tfpch") if c in table.columns]
     rows = []
     for (a, b), g in table.groupby(["year_from", "year_to"], sort=True):
-        row: dict[str, Any] = {"year_from": a, "year_to": b, "n": len(g), "n_up": int((g["tfpch"] > 1).sum())}
-        for c in parts:
+        row: dict[str, Any] = {"year_from": a, "year_to": b, "n_units": len(g), "n_up": int((g["tfpch"] > 1).sum())}
+        for c in ["tfpch", *(c for c in parts if c != "tfpch")]:  # the index first, then its parts
             v = g[c].astype(float)
             row[c] = float(np.exp(np.log(v[v > 0]).mean()))
         rows.append(row)
