@@ -87,6 +87,9 @@ class Technology:
         self.s = self.y.shape[1]
         self.rts = rts
         self.seed = frontier_seed(self.x, self.y)
+        with np.errstate(invalid="ignore"):
+            small = np.nanmin(np.where(self.y > 0, self.y, np.nan), axis=0, initial=np.inf)
+        self._y_small = np.where(np.isfinite(small), small, 1.0) / 100.0
         _, rl, ru = self._rts_rows()
         self._k = len(rl)
         self._lower = np.concatenate([np.full(self.m + self.s, -INF), rl])
@@ -177,10 +180,13 @@ class Technology:
         :math:`\min t - \frac1m\sum_i S^-_i/x_{io}` s.t.
         :math:`t + \frac1s\sum_r S^+_r/y_{ro} = 1`, :math:`X^\top\Lambda + S^- = t x_o`,
         :math:`Y^\top\Lambda - S^+ = t y_o` (VRS: :math:`\sum\Lambda = t`); then
-        :math:`\lambda=\Lambda/t`, :math:`s=S/t`. Terms of zero data are left out
-        (Tone 2001, §2) and :math:`m`, :math:`s` count the remaining ones.
+        :math:`\lambda=\Lambda/t`, :math:`s=S/t`. A zero output of the evaluated unit is
+        replaced by 1/100 of that output's smallest positive value (Tone 2001, §2, as R
+        ``deaR::model_sbmeff``); a zero input's term is left out and :math:`m` counts the
+        remaining ones.
         """
         xo, yo = x_o / self.x_scale, y_o / self.y_scale
+        yo = np.where(yo > 0, yo, self._y_small)
         m, s = self.m, self.s
         k = 0 if self.rts == "crs" else 1
         rows = m + s + k + 1
