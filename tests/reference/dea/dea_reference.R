@@ -33,7 +33,9 @@ panel <- do.call(rbind, lapply(seq_along(periods), function(t) {
 }))
 write.csv(panel, "panel.csv", row.names = FALSE)
 
-fin <- function(v) ifelse(is.finite(v), v, ifelse(v > 0, "Inf", "-Inf"))
+# numbers stay numbers; +-Inf become the strings "Inf"/"-Inf", NaN/NA become null
+fin <- function(v) lapply(unname(as.vector(v)), function(z) if (is.finite(z)) z else if (is.na(z)) NA
+                          else if (z > 0) "Inf" else "-Inf")
 dea_block <- function(X, Y) {
   out <- list()
   for (rts in c("crs", "vrs")) for (ori in c("in", "out")) {
