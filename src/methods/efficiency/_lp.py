@@ -26,7 +26,7 @@ method="highs")`` on the same reduced programme (slower, same answers).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -44,17 +44,22 @@ FAST_HIGHS: bool = _highs_core is not None
 
 OPTIMAL, INFEASIBLE, UNBOUNDED = "optimal", "infeasible", "unbounded"
 PRICE_TOL = 1e-9
+#: column management: every PURGE_EVERY solves, drop held units unused for WINDOW solves
+#: (when at least PURGE_MIN of them)
+PURGE_EVERY, WINDOW, PURGE_MIN = 32, 128, 16
 INF = np.inf
 
 
 @dataclass(frozen=True)
 class LPSolution:
-    """Status, objective, values of the extra columns and of every reference unit's column."""
+    """Status, objective, values of the extra columns and of every reference unit's column,
+    and the row duals (HiGHS sign convention: reduced cost :math:`c - A^\top y`)."""
 
     status: str
     objective: float
     extra: np.ndarray
     lambdas: np.ndarray
+    duals: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
 class _HighsModel:
@@ -64,6 +69,7 @@ class _HighsModel:
         assert _highs_core is not None
         h = _highs_core._Highs()
         h.setOptionValue("output_flag", False)
+        h.setOptionValue("simplex_scale_strategy", 0)  # the data come scaled (frontier.py)
         self.h, self.inf = h, _highs_core.kHighsInf
         self.n_rows, self.n_extra = n_rows, n_extra
         self.lower = np.full(n_rows, -INF)
@@ -97,6 +103,10 @@ class _HighsModel:
                               self.inf if up == INF else float(up))
         self.extra, self.cost = extra.copy(), cost.copy()
         self.lower, self.upper = lower.copy(), upper.copy()
+
+    def delete_columns(self, cols: np.ndarray) -> None:
+        self.h.deleteCols(len(cols), np.asarray(cols, dtype=np.int32))
+        self.n_cols -= len(cols)
 
     def fix_column(self, col: int, upper: float) -> None:
         self.h.changeColBounds(col, 0.0, self.inf if upper == INF else upper)
@@ -153,6 +163,11 @@ class _LinprogModel:
         self.extra, self.cost = extra.copy(), cost.copy()
         self.lower, self.upper = lower.copy(), upper.copy()
 
+    def delete_columns(self, cols: np.ndarray) -> None:
+        keep = np.setdiff1d(np.arange(self.columns.shape[1]), np.asarray(cols) - self.n_extra)
+        self.columns = self.columns[:, keep]
+        self.n_cols -= len(cols)
+
     def fix_column(self, col: int, upper: float) -> None:
         self.col_upper[col] = upper
 
@@ -203,6 +218,8 @@ class UnitLP:
         self.n_extra = n_extra
         self.held: list[int] = []  # reference units held as columns, in column order
         self.is_held = np.zeros(self.n, dtype=bool)
+        self.last_used = np.zeros(self.n, dtype=np.int64)
+        self.count = 0
         if seed is not None and len(seed):
             self.hold(np.asarray(seed, dtype=int))
 
@@ -215,6 +232,18 @@ class UnitLP:
         self.model.add_columns(self.units[:, units])
         self.held.extend(int(u) for u in units)
         self.is_held[units] = True
+        self.last_used[units] = self.count
+
+    def _purge(self) -> None:
+        """Drop the held units not used in the last :data:`WINDOW` solves (pricing will bring
+        back any that a later unit needs), so that each programme stays small."""
+        held = np.asarray(self.held, dtype=int)
+        stale = self.last_used[held] < self.count - WINDOW
+        if stale.sum() < PURGE_MIN:
+            return
+        self.model.delete_columns(self.n_extra + 1 + np.flatnonzero(stale))
+        self.is_held[held[stale]] = False
+        self.held = held[~stale].tolist()
 
     def solve(self, extra: np.ndarray, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray,
               exclude: int | None = None, own: int | None = None,
@@ -224,8 +253,11 @@ class UnitLP:
         ``own``: the evaluated unit, a member of the reference set; its column is put in a
         spare extra column, so that the reduced programme is feasible whatever units are held.
         """
-        own_col = np.zeros((extra.shape[0], 1)) if own is None else self.units[:, [own]]
-        self.model.set_problem(np.hstack([extra, own_col]), np.r_[cost, 0.0], lower, upper)
+        full = np.zeros((extra.shape[0], extra.shape[1] + 1))
+        full[:, :-1] = extra
+        if own is not None:
+            full[:, -1] = self.units[:, own]
+        self.model.set_problem(full, np.append(cost, 0.0), lower, upper)
         col = None
         if exclude is not None and self.is_held[exclude]:
             col = self.n_extra + 1 + self.held.index(exclude)
@@ -237,7 +269,12 @@ class UnitLP:
                 self.model.fix_column(col, INF)
         if own is not None and sol.status == OPTIMAL:
             sol.lambdas[own] += sol.extra[-1]
-        return LPSolution(sol.status, sol.objective, sol.extra[:-1], sol.lambdas)
+        self.count += 1
+        if sol.status == OPTIMAL:
+            self.last_used[sol.lambdas > 0] = self.count
+        if self.count % PURGE_EVERY == 0:
+            self._purge()
+        return LPSolution(sol.status, sol.objective, sol.extra[:-1], sol.lambdas, sol.duals)
 
     def _generate(self, exclude: int | None, max_add: int) -> LPSolution:
         allowed = np.ones(self.n, dtype=bool)
@@ -260,7 +297,7 @@ class UnitLP:
                 lam[self.held] = x[k:]
                 if exclude is not None:
                     lam[exclude] = 0.0
-                return LPSolution(OPTIMAL, obj, x[:k], lam)
+                return LPSolution(OPTIMAL, obj, x[:k], lam, dual)
             if len(enter) > max_add:
                 enter = enter[np.argsort(reduced[enter])[:max_add]]
             self.hold(enter)

@@ -32,7 +32,7 @@ import pandas as pd
 from methods._checks import numeric_frame
 from methods._errors import MethodError
 from methods.efficiency._lp import OPTIMAL
-from methods.efficiency.frontier import Technology
+from methods.efficiency.frontier import Technology, evaluation_order
 from methods.summary import Result, Summary, ranking_line
 
 __all__ = ["DEAResult", "ScaleEfficiencyResult", "dea", "scale_efficiency", "check_io",
@@ -236,8 +236,8 @@ def _radial_result(x: pd.DataFrame, y: pd.DataFrame, tech: Technology, model: st
     score = np.empty(n)
     lam = np.zeros((n, n))
     sx, sy = np.zeros(xa.shape), np.zeros(ya.shape)
-    for o in range(n):
-        sol = tech.radial(xa[o], ya[o], orientation, own=o)
+    for o in evaluation_order(xa, ya):
+        sol = tech.radial(xa[o], ya[o], orientation, own=int(o))
         score[o] = sol.objective
         xt, yt = (score[o] * xa[o], ya[o]) if orientation == "input" else (
             xa[o], score[o] * ya[o])
@@ -262,8 +262,8 @@ def _radial_result(x: pd.DataFrame, y: pd.DataFrame, tech: Technology, model: st
 def _super(tech: Technology, xa: np.ndarray, ya: np.ndarray, orientation: str,
            idx: pd.Index, notes: list[str]) -> pd.Series:
     out = np.empty(len(xa))
-    for o in range(len(xa)):
-        sol = tech.radial(xa[o], ya[o], orientation, exclude=o)
+    for o in evaluation_order(xa, ya):
+        sol = tech.radial(xa[o], ya[o], orientation, exclude=int(o))
         if sol.status != OPTIMAL:
             out[o] = np.inf
         else:
@@ -283,8 +283,8 @@ def _sbm_result(x: pd.DataFrame, y: pd.DataFrame, tech: Technology) -> DEAResult
     rho = np.empty(n)
     lam = np.zeros((n, n))
     sx, sy = np.zeros(xa.shape), np.zeros(ya.shape)
-    for o in range(n):
-        rho[o], lam[o], sx[o], sy[o] = tech.sbm(xa[o], ya[o], own=o)
+    for o in evaluation_order(xa, ya):
+        rho[o], lam[o], sx[o], sy[o] = tech.sbm(xa[o], ya[o], own=int(o))
     idx = x.index
     targets = pd.concat([pd.DataFrame(xa - sx, index=idx, columns=x.columns),
                          pd.DataFrame(ya + sy, index=idx, columns=y.columns)], axis=1)
@@ -371,9 +371,7 @@ def scale_efficiency(inputs: pd.DataFrame, outputs: pd.DataFrame, *,
     xa, ya = x.to_numpy(), y.to_numpy()
     scores = {}
     for rts in ("crs", "vrs", "nirs"):
-        tech = Technology(xa, ya, rts)
-        s = np.array([tech.radial(xa[o], ya[o], orientation, own=o).objective
-                      for o in range(len(xa))])
+        s = Technology(xa, ya, rts).scores(xa, ya, orientation, own=True)
         scores[rts] = pd.Series(s if orientation == "input" else 1.0 / s, index=x.index, name=rts)
     se = (scores["crs"] / scores["vrs"]).rename("scale")
     tol = 1e-7

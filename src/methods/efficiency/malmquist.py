@@ -22,7 +22,6 @@ import numpy as np
 import pandas as pd
 
 from methods._errors import MethodError
-from methods.efficiency._lp import OPTIMAL
 from methods.efficiency.dea import ORIENTATIONS, check_io
 from methods.efficiency.frontier import Technology
 from methods.summary import Result, Summary
@@ -173,11 +172,14 @@ def malmquist(inputs: pd.DataFrame, outputs: pd.DataFrame, *,
         data[p] = check_io(xp, yp)
     techs = {(p, r): Technology(data[p][0].to_numpy(), data[p][1].to_numpy(), r)
              for p in order for r in {rts, "vrs"}}
+    own = {(p, r): _efficiency(techs[p, r], data[p], orientation, True)
+           for p in order for r in {rts, "vrs"}}
     rows_out, dist, notes = [], [], []
     for a, b in zip(order[:-1], order[1:], strict=True):
-        idx, d, bad = _pair(data, techs, a, b, orientation, rts)
+        d = _pair(data, techs, own, a, b, orientation, rts)
         dist.append(d)
-        rows_out.append(_components(idx, d, a, b, rts))
+        rows_out.append(_components(d, rts))
+        bad = d.loc[~np.isfinite(d["e_from_to"]) | ~np.isfinite(d["e_to_from"]), "unit"].tolist()
         if bad:
             notes.append(f"{a}→{b}: cross-period programme infeasible for {len(bad)} unit(s) "
                          f"({', '.join(map(str, bad[:10]))}{', ...' if len(bad) > 10 else ''}); "
@@ -186,42 +188,34 @@ def malmquist(inputs: pd.DataFrame, outputs: pd.DataFrame, *,
                            pd.concat(dist, ignore_index=True), orientation, rts, tuple(notes))
 
 
-def _score(tech: Technology, x: np.ndarray, y: np.ndarray, orientation: str,
-           own: int | None) -> float:
-    sol = tech.radial(x, y, orientation, own=own)
-    if sol.status != OPTIMAL:
-        return np.nan
-    return sol.objective if orientation == "input" else 1.0 / sol.objective
+def _efficiency(tech: Technology, xy: tuple[pd.DataFrame, pd.DataFrame], orientation: str,
+                own: bool) -> pd.Series:
+    """Efficiency (θ, or 1/φ) of the points ``xy`` against ``tech``, by unit."""
+    x, y = xy
+    sc = tech.scores(x.to_numpy(), y.to_numpy(), orientation, own=own)
+    return pd.Series(sc if orientation == "input" else 1.0 / sc, index=x.index)
 
 
-def _pair(data: dict, techs: dict, a: object, b: object, orientation: str,
-          rts: str) -> tuple[pd.Index, pd.DataFrame, list]:
+def _pair(data: dict, techs: dict, own: dict, a: object, b: object, orientation: str,
+          rts: str) -> pd.DataFrame:
     (xa, ya), (xb, yb) = data[a], data[b]
     common = xa.index.intersection(xb.index, sort=False)
-    ia, ib = xa.index.get_indexer(common), xb.index.get_indexer(common)
-    xa_, ya_, xb_, yb_ = xa.to_numpy(), ya.to_numpy(), xb.to_numpy(), yb.to_numpy()
-    cols: dict[str, list[float]] = {k: [] for k in ("e_from_from", "e_from_to", "e_to_from",
-                                                    "e_to_to", "vrs_from", "vrs_to")}
-    for i, j in zip(ia, ib, strict=True):
-        cols["e_from_from"].append(_score(techs[a, rts], xa_[i], ya_[i], orientation, i))
-        cols["e_from_to"].append(_score(techs[a, rts], xb_[j], yb_[j], orientation, None))
-        cols["e_to_from"].append(_score(techs[b, rts], xa_[i], ya_[i], orientation, None))
-        cols["e_to_to"].append(_score(techs[b, rts], xb_[j], yb_[j], orientation, j))
-        cols["vrs_from"].append(_score(techs[a, "vrs"], xa_[i], ya_[i], orientation, i))
-        cols["vrs_to"].append(_score(techs[b, "vrs"], xb_[j], yb_[j], orientation, j))
-    d = pd.DataFrame(cols)
-    d.insert(0, "to", b)
-    d.insert(0, "from", a)
-    d.insert(0, "unit", list(common))
-    bad = [u for u, f, t in zip(common, d["e_from_to"], d["e_to_from"], strict=True)
-           if not (np.isfinite(f) and np.isfinite(t))]
-    return common, d, bad
+    ca, cb = (xa.loc[common], ya.loc[common]), (xb.loc[common], yb.loc[common])
+    d = pd.DataFrame({
+        "unit": list(common), "from": a, "to": b,
+        "e_from_from": own[a, rts][common].to_numpy(),
+        "e_from_to": _efficiency(techs[a, rts], cb, orientation, False).to_numpy(),
+        "e_to_from": _efficiency(techs[b, rts], ca, orientation, False).to_numpy(),
+        "e_to_to": own[b, rts][common].to_numpy(),
+        "vrs_from": own[a, "vrs"][common].to_numpy(),
+        "vrs_to": own[b, "vrs"][common].to_numpy()})
+    return d
 
 
-def _components(idx: pd.Index, d: pd.DataFrame, a: object, b: object, rts: str) -> pd.DataFrame:
+def _components(d: pd.DataFrame, rts: str) -> pd.DataFrame:
     effch = d["e_to_to"] / d["e_from_from"]
     techch = np.sqrt(d["e_from_to"] / d["e_to_to"] * d["e_from_from"] / d["e_to_from"])
     pech = d["vrs_to"] / d["vrs_from"] if rts == "crs" else effch
-    return pd.DataFrame({"unit": list(idx), "from": a, "to": b, "effch": effch,
+    return pd.DataFrame({"unit": d["unit"], "from": d["from"], "to": d["to"], "effch": effch,
                          "techch": techch, "pech": pech, "sech": effch / pech,
                          "tfpch": effch * techch})
