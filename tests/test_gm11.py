@@ -6,7 +6,8 @@ fitted values and the forecasts (greytheory also for the mean relative error); t
 (C, P, grade, relative errors), which ``GM11()`` does not compute, from a second computation
 written in R from the textbook formulas in the same script. Seven series: the road-noise series of
 司守奎's 《数学建模算法与应用》, 刘思峰's five-point series, GM11()'s help example, rising and
-falling series, and two that fail the class-ratio test.
+falling series, and two that fail the class-ratio test. At the end, published worked examples
+with their printed numbers, compared at the printed precision (sources in each test).
 """
 
 from __future__ import annotations
@@ -196,3 +197,93 @@ def test_targets_vectorised_across_units():
     slow = (time.perf_counter() - t0) * n_units / 200
     np.testing.assert_allclose(res.targets["forecast"].iloc[:200], loop, rtol=1e-12)
     assert fast < slow / 5, f"vectorised {fast:.3f}s vs loop (extrapolated) {slow:.3f}s"
+
+
+# --- Published worked examples with their printed numbers -----------------------------------
+# Each check compares at the printed precision: within half a unit in the last printed digit.
+
+def _printed(got: float, text: str, what: str) -> None:
+    decimals = len(text.split(".")[1]) if "." in text else 0
+    assert abs(got - float(text)) <= 0.5 * 10.0 ** -decimals, f"{what}: {got!r} vs printed {text}"
+
+
+def test_published_shipping_capacity_example():
+    """《国际干散货航运市场船舶运力的预测以及浅析》, as summarised with its table 2 on
+    https://mtoou.info/tubiao/992967.html: the 1-AGO series X(1) (17 values) is printed, hence
+    x(0) by differencing; printed a = −0.0749, b = 2.5948 and P = 1.
+
+    The page also prints C = Se/Sc = 0.209574 with Se = 0.04006 and a garbled Sc ("1.9_115"):
+    Se/Sc cannot give 0.2096 with Sc ≈ 1.9, and no divisor or residual range reproduces it (dgpe:
+    C = 0.1999 with residuals k = 1..n, 0.2060 with k = 2..n), so the printed C is not used.
+    """
+    x1 = [2.86, 5.80, 8.81, 12.02, 15.46, 19.13, 23.05, 27.24, 31.86, 37.27, 43.48, 50.35,
+          57.62, 65.20, 72.97, 80.91, 89.08]
+    x0 = np.diff(np.r_[0.0, x1])
+    res = gm11(list(x0))
+    _printed(res.a, "-0.0749", "a")
+    _printed(res.b, "2.5948", "b")
+    assert res.P == 1.0
+
+
+def test_published_profit_example():
+    """Teaching text 《解释灰色系统预测是什么并举例》, https://xueke.org/wenku/42327_8.html (page 8,
+    the accuracy tests of a four-year series): printed mean 31151.5, S1² = 9313116.25,
+    S1 = 3051.74, 0.6745 S1 = 2058.40, the mean residual 19, |e(k) − ē| = 19, 25, 56, 12,
+    S2 = 32.66, C = 0.011, P = 1, mean relative error 0.068 % and the last relative error 0.02 %.
+
+    The series itself is on an earlier page that the search store does not hold; it is
+    (27260, 29547, 32411, 35388), which reproduces the printed mean and S1² exactly and the
+    grey-relational sum 11502 = Σ_{k=2}^{3}(x(k) − x(1)) + ½(x(4) − x(1)) printed beside them;
+    those are checked first. Conventions of the source: divisor n (as dgpe); the mean relative
+    error averages over k = 1..4 including Δ(1) = 0 (dgpe averages over k = 2..n, so the source's
+    value is dgpe's × (n − 1)/n); S2 squares the deviations |e(k) − ē| after rounding them to
+    whole numbers (dgpe does not round: S2 = 32.59, the same C = 0.011 to the printed digits).
+    """
+    x = np.array([27260.0, 29547, 32411, 35388])
+    assert x.mean() == 31151.5 and x.var() == 9313116.25  # the source's printed x̄ and S1²
+    assert (x[1:3] - x[0]).sum() + 0.5 * (x[3] - x[0]) == 11502
+    res = gm11(list(x))
+    n = len(x)
+    s1 = float(x.std())
+    _printed(s1, "3051.74", "S1")
+    _printed(0.6745 * s1, "2058.40", "0.6745 S1")
+    e = res.residuals.to_numpy()
+    _printed(e.mean(), "19", "mean residual")
+    dev = np.abs(e - e.mean())
+    for got, text in zip(dev, ["19", "25", "56", "12"], strict=True):
+        _printed(got, text, "|e(k) - mean e|")
+    _printed(float(np.sqrt(np.mean(np.round(dev) ** 2))), "32.66", "S2 (source: rounded deviations)")
+    _printed(res.C, "0.011", "C")
+    assert res.P == 1.0 and res.grade == 1
+    _printed(res.mean_relative_error * (n - 1) / n, "0.00068", "mean relative error over k = 1..4")
+    _printed(res.relative_errors.iloc[-1], "0.0002", "relative error k = 4")
+
+
+def test_published_noise_example_class_ratios():
+    """司守奎 & 孙玺菁《数学建模算法与应用》, the road-traffic noise example (1986–1992, table 6), as
+    reproduced in the course slides "2015 数学建模_灰色预测模型" (book118,
+    https://mdjjksjc.com/html/2016/0519/43319863.shtm): printed class ratios
+    λ(k) = (0.982, 1, 1.0042, 1.0098, 0.9917, 1.0056), all inside the admissible range, so the
+    series is fit for GM(1,1)."""
+    res = gm11([71.1, 72.4, 72.4, 72.1, 71.4, 72.0, 71.6])
+    for got, text in zip(res.class_ratios, ["0.982", "1", "1.0042", "1.0098", "0.9917", "1.0056"],
+                         strict=True):
+        _printed(got, text, "class ratio")
+    assert res.class_ratios.iloc[1] == 1.0  # printed "1": 72.4/72.4
+    assert res.applicable
+
+
+def test_mathmodels_published_example():
+    """The printed output of R mathmodels' own help example (reference page "Grey Prediction
+    Models", https://zhjx19.github.io/mathmodels/reference/grey_models.html; in the repository as
+    docs/reference/grey_models.md, commit e909b82): GM11(c(100, 120, 145, 175, 210)) prints
+    "Level ratio test passed!", fitted 100.0000 119.9184 144.3784 173.8275 209.2834 and
+    f(6:8) = 251.9713 303.3663 365.2444 (the same package as the peer run above, but its
+    published numbers)."""
+    res = gm11([100.0, 120, 145, 175, 210], horizon=3)
+    for got, text in zip(res.fitted, ["100.0000", "119.9184", "144.3784", "173.8275", "209.2834"],
+                         strict=True):
+        _printed(got, text, "fitted")
+    for got, text in zip(res.forecast, ["251.9713", "303.3663", "365.2444"], strict=True):
+        _printed(got, text, "forecast")
+    assert res.applicable

@@ -3,7 +3,8 @@
 Reference values: R package mathmodels 0.0.11 (张敬信), ``obstacle_degree(..., scaled = TRUE)``,
 on the package's own documentation example and on a 12 × 7 set with three dimensions, a unit at
 the worst score everywhere and one at the best everywhere; produced by
-``tests/reference/obstacle/obstacle_mathmodels.R`` (see the README there).
+``tests/reference/obstacle/obstacle_mathmodels.R`` (see the README there). At the end, the
+printed output of that package's published documentation example, at the printed precision.
 """
 
 from __future__ import annotations
@@ -135,3 +136,49 @@ def test_refusals(ref):
         obstacle_degree(data.to_numpy(), w)  # type: ignore[arg-type]
     with pytest.raises(MethodTypeError, match="non-numeric"):
         obstacle_degree(data.assign(s1="x"), w)
+
+
+# --- The package's published example with its printed numbers -------------------------------
+# mathmodels' pkgdown reference page "System Evaluation Functions for Coupling and Obstacle
+# Analysis" (https://zhjx19.github.io/mathmodels/reference/system_evaluation.html; in the
+# repository as docs/reference/system_evaluation.html, commit 0dbfe69, site version 0.0.9) prints
+# the result of its example, obstacle_degree(df, id_cols = "ID") with equal weights and
+# obstacle_degree(df, c(0.4, 0.3, 0.3), id_cols = "ID"), as tibbles with 3 significant digits.
+# Those calls use the default scaled = FALSE: the printed values are F_j I_ij = w_j (1 - x_ij)
+# before the division by the row sum, i.e. ``factor * deviation`` of ObstacleResult (the weights
+# printed there already sum to 1). The shares O_ij are checked as those printed products divided
+# by their row sums, to the precision that the printed digits allow.
+DOC_SCORES = {"s1": [0.0162, 0.1782, 0.5490, 0.6730, 0.0207, 0.9875],
+              "s2": [0.2720, 0.6824, 0.0593, 0.4812, 0.8891, 0.5573],
+              "s3": [0.2655, 0.3721, 0.5729, 0.9082, 0.2017, 0.8984]}
+DOC_PRINTED = {
+    "equal": ["0.328 0.243 0.245", "0.274 0.106 0.209", "0.150 0.314 0.142",
+              "0.109 0.173 0.0306", "0.326 0.0370 0.266", "0.00417 0.148 0.0339"],
+    "0.4/0.3/0.3": ["0.394 0.218 0.220", "0.329 0.0953 0.188", "0.180 0.282 0.128",
+                    "0.131 0.156 0.0275", "0.392 0.0333 0.239", "0.00500 0.133 0.0305"],
+}
+
+
+def _half_unit(text: str) -> float:
+    """Half a unit in the last printed digit of ``text``."""
+    return 0.5 * 10.0 ** -len(text.split(".")[1])
+
+
+@pytest.mark.parametrize(("case", "weights"), [("equal", {"s1": 1, "s2": 1, "s3": 1}),
+                                               ("0.4/0.3/0.3", {"s1": 0.4, "s2": 0.3, "s3": 0.3})])
+def test_mathmodels_published_example(case, weights):
+    data = pd.DataFrame(DOC_SCORES, index=list("ABCDEF"))
+    res = obstacle_degree(data, weights)
+    product = res.deviation * res.factor  # F_j I_ij, what the page prints (scaled = FALSE)
+    for unit, line in zip(data.index, DOC_PRINTED[case], strict=True):
+        printed = line.split()
+        for col, text in zip(data.columns, printed, strict=True):
+            got = product.loc[unit, col]
+            assert abs(got - float(text)) <= _half_unit(text), (case, unit, col, got, text)
+        # the shares: the printed products over their row sum, within the printed rounding
+        want = np.array([float(t) for t in printed])
+        err = np.array([_half_unit(t) for t in printed])
+        lo = (want - err) / (want + err).sum()
+        hi = (want + err) / (want - err).sum()
+        share = res.indicator.loc[unit].to_numpy()
+        assert np.all((share >= lo) & (share <= hi)), (case, unit, share, lo, hi)

@@ -168,8 +168,17 @@ def gm11(series: Sequence[float] | pd.Series, *, horizon: int = 1) -> GM11Result
     to 1e-9), the Python package greytheory 2.0.5 (``GreyGM11``: the same and the mean
     relative error) and a second computation of the residual tests written in R from the formulas
     above (not a peer package; ``tests/reference/gm11/``), on seven series including the
-    textbook series of 司守奎 (road noise, the example below) and 刘思峰 (2.874 … 3.679). The
-    textbooks supply the data only: no printed a, b, C and P were available to test against.
+    textbook series of 司守奎 (road noise, the example below) and 刘思峰 (2.874 … 3.679).
+    Published worked examples, at their printed precision (``tests/test_gm11.py``): the shipping
+    capacity series of 《国际干散货航运市场船舶运力的预测以及浅析》 (printed a = −0.0749,
+    b = 2.5948, P = 1; https://mtoou.info/tubiao/992967.html); the four-year profit example of
+    the teaching text at https://xueke.org/wenku/42327_8.html (printed S1 = 3051.74, C = 0.011,
+    P = 1, mean relative error 0.068 % averaged over k = 1..n, i.e. this function's value ×
+    (n − 1)/n; its S2 = 32.66 squares deviations rounded to whole numbers, this function's
+    unrounded S2 is 32.59); and the class ratios of 司守奎's noise example (0.982 … 1.0056, as
+    reproduced in course slides); and the printed output of mathmodels' help example (fitted
+    values and forecasts of 100 … 210). No source with a visible printed a and b for the noise or
+    the 刘思峰 series was found.
 
     Examples
     --------

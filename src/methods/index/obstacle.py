@@ -120,9 +120,13 @@ def obstacle_degree(
 
     Tested against the R package mathmodels (张敬信, ``obstacle_degree(..., scaled = TRUE)``,
     0.0.11) on its documentation example and a 12 × 7 set with three dimensions, to 1e-12
-    (``tests/reference/obstacle/``). No published worked example with printed obstacle degrees
-    was found to test against; the hand-checkable cases of ``tests/test_obstacle.py`` (a unit at
-    the worst score everywhere has the weights as obstacles) stand in for one.
+    (``tests/reference/obstacle/``), and against the printed output of that package's published
+    example (its reference page "System Evaluation Functions for Coupling and Obstacle
+    Analysis", https://zhjx19.github.io/mathmodels/reference/system_evaluation.html: 6 units ×
+    3 scores, equal weights and 0.4/0.3/0.3, printed to 3 significant digits). That page prints
+    the unscaled :math:`F_j I_{ij}` (``scaled = FALSE``), i.e. ``factor * deviation`` here; the
+    shares :math:`O_{ij}` are those products over their row sum. No paper or textbook with a
+    small complete example (data, weights and printed obstacle degrees) was found.
 
     Examples
     --------
