@@ -165,7 +165,7 @@ def test_forecasts_on_the_egdi_editions():
     sec = section(EGDI, (), "forecasts")
     assert sec.skipped is None
     keys = [f.key for f in sec.findings]
-    assert keys == ["efficiency.forecast_uneven", "efficiency.forecast"]  # 2018 → 2022: no 2020 edition
+    assert keys == ["efficiency.forecast_uneven", "efficiency.rescaled_levels", "efficiency.forecast"]  # no 2020
     table = sec.get_table("gm11_targets")
     assert set(table["indicator"]) == {"OSI", "TII", "HCI"} and table["target"].between(0, 1).all()
     row = table[(table["unit"] == "ALB") & (table["indicator"] == "OSI")].iloc[0]
@@ -241,3 +241,10 @@ def test_gaps_left_by_the_build_skip_dea_and_obstacles_with_the_reason():
 def test_zscore_builds_use_a_min_max_variant():
     sec = section(DEFAULT, ("build.normalise={method: zscore}", "bands=null"), "scores")
     assert sec.skipped is None and sec.get_table("efficiency")["efficiency"].between(0, 1).all()
+
+
+def test_egdi_levels_rescaled_each_edition_are_flagged_in_malmquist_and_targets():
+    for name in ("malmquist", "forecasts"):
+        keys = [f.key for f in section(EGDI, (), name).findings]
+        assert "efficiency.rescaled_levels" in keys, name
+    assert "efficiency.rescaled_levels" not in [f.key for f in section(DEFAULT, (), "malmquist").findings]

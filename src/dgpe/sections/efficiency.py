@@ -337,6 +337,26 @@ def _quadrant(run: Run, table: pd.DataFrame, share: float) -> Any:
 # -- 3. Malmquist productivity ---------------------------------------------------------------------
 
 
+def _rescaled(run: Run) -> list[str]:
+    """The indicators 05's comparability check finds min-max rescaled within each year (their
+    levels, and so a frontier's movement or a trend, do not compare across years)."""
+    from methods.index import comparability as cmp
+
+    panel = run.panel if run.plan.year is None else run.panel[run.panel["year"] <= run.plan.year]
+    codes = [c for c in run.framework.indicator_codes if not panel.groupby("year")[c].count().eq(0).any()]
+    try:
+        return [str(c) for c in cmp.framework_rescaling_drift(panel, run.meta, codes).rescaled]
+    except MethodError:
+        return []
+
+
+def _rescaled_warning(sec: Section, run: Run, what: Text) -> None:
+    rescaled = _rescaled(run)
+    if rescaled:
+        sec.finding("efficiency.rescaled_levels", indicators=", ".join(rescaled), what=what)
+
+
+
 @requires("malmquist", "efficiency.malmquist")
 def malmquist(run: Run) -> Section:
     """How did productivity move between consecutive years, and is it catching up with the
@@ -367,6 +387,7 @@ def malmquist(run: Run) -> Section:
     parts = [message_text("efficiency.malmquist_step", year_from=int(r["year_from"]), year_to=int(r["year_to"]),
                           tfp=float(r["tfpch"]), eff=float(r["effch"]), tech=float(r["techch"]),
                           n_up=int(r["n_up"]), n=int(r["n_units"])) for _, r in steps.iterrows()]
+    _rescaled_warning(sec, run, Text("技术变化（前沿的移动）", "technical change (the frontier's movement)"))
     sec.finding("efficiency.malmquist", steps=Text("；".join(p.zh for p in parts), "; ".join(p.en for p in parts)),
                 orientation=message_text(ORIENTATION[run.plan.setting("efficiency.orientation")]))
     return sec
@@ -549,7 +570,9 @@ def forecasts(run: Run) -> Section:
     sec.result("share_forecast_good", round(float(good.mean()), 6), ("精度为好或合格的序列占比",
                "Share of series with a good or qualified accuracy grade"))
     if len(steps) > 1:
-        sec.finding("efficiency.forecast_uneven", years=", ".join(map(str, years)), next=len(years) + 1)
+        sec.finding("efficiency.forecast_uneven", years=Text("、".join(map(str, years)), ", ".join(map(str, years))),
+                    next=len(years) + 1)
+    _rescaled_warning(sec, run, Text("目标值（趋势外推）", "the targets (extrapolated trends)"))
     sec.finding("efficiency.forecast", n_fit=len(table), n_ind=int(table["indicator"].nunique()),
                 n_units=int(table["unit"].nunique()), year=years[-1], need=need, n_good=int(good.sum()),
                 n_ratio=int((~table["applicable"].astype(bool)).sum()), n_skip=skipped)
