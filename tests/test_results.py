@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 import methods
+import methods.efficiency as efficiency
 import methods.evaluation.comparison as comparison
 import methods.evaluation.coupling as coupling
 import methods.evaluation.fuzzy as fuzzy
@@ -165,6 +166,11 @@ def results(items, meta, x, small, X2025, panel, framework, index_result) -> dic
                              uncertainties={"weights": {"noise": 0.25, "levels": [2, 3]}}, n=64, seed=1,
                              design="saltelli").convergence(),
         leave_one_out(x, meta, {"normalise": {"method": "minmax", "range": [0, 100]}}),
+        efficiency.dea(x[lead[:2]].abs() + 1, x[lead[2:]].abs() + 1, super_efficiency=True),
+        efficiency.scale_efficiency(x[lead[:2]].abs() + 1, x[lead[2:]].abs() + 1),
+        efficiency.malmquist(pd.concat([small[["a"]], small[["a"]] * 0.9]),
+                             pd.concat([small[["b"]], small[["b"]] * 1.1]),
+                             periods=pd.Series([2024] * 5 + [2025] * 5)),
     ]
     return {type(r).__name__: r for r in out}
 

@@ -20,20 +20,23 @@ When the reduced programme is infeasible or unbounded (possible in super-efficie
 cross-period programmes) every remaining reference unit is added before the status is believed.
 
 The solver is HiGHS: scipy's bundled HiGHS object (``scipy.optimize._highspy._core``, which
-allows changing a model in place) when this scipy has it, otherwise ``scipy.optimize.linprog(
-method="highs")`` on the same reduced programme (slower, same answers).
+allows changing a model in place and restarting from the last basis) when this scipy has it,
+otherwise ``scipy.optimize.linprog(method="highs")`` on the same reduced programme (about ten
+times slower, same answers; ``tests/test_dea.py`` checks that both agree). The binding is not a
+public scipy API: should a scipy release rename it, the import fails and the fallback is used.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
 
-try:  # scipy's own HiGHS binding (scipy >= 1.15); see the module docstring
-    from scipy.optimize._highspy import _core as _highs_core
+try:  # scipy's own HiGHS binding (scipy >= 1.15), not a public API: see the module docstring
+    _highs_core: Any = importlib.import_module("scipy.optimize._highspy._core")
 except ImportError:  # pragma: no cover - older scipy
     _highs_core = None
 

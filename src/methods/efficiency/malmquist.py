@@ -177,6 +177,8 @@ def malmquist(inputs: pd.DataFrame, outputs: pd.DataFrame, *,
     rows_out, dist, notes = [], [], []
     for a, b in zip(order[:-1], order[1:], strict=True):
         d = _pair(data, techs, own, a, b, orientation, rts)
+        if d.empty:
+            notes.append(f"{a}→{b}: no unit is observed in both periods")
         dist.append(d)
         rows_out.append(_components(d, rts))
         bad = d.loc[~np.isfinite(d["e_from_to"]) | ~np.isfinite(d["e_to_from"]), "unit"].tolist()
