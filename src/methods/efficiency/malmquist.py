@@ -195,6 +195,8 @@ def _efficiency(tech: Technology, xy: tuple[pd.DataFrame, pd.DataFrame], orienta
     """Efficiency (θ, or 1/φ) of the points ``xy`` against ``tech``, by unit."""
     x, y = xy
     sc = tech.scores(x.to_numpy(), y.to_numpy(), orientation, own=own)
+    if own:  # against its own period's frontier θ ≤ 1 (φ ≥ 1): drop the solver's rounding
+        sc = np.minimum(sc, 1.0) if orientation == "input" else np.maximum(sc, 1.0)
     return pd.Series(sc if orientation == "input" else 1.0 / sc, index=x.index)
 
 
