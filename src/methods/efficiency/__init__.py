@@ -3,6 +3,7 @@ super-efficiency, scale efficiency) and the Malmquist productivity index.
 
 * :func:`dea` and :func:`scale_efficiency` in :mod:`methods.efficiency.dea`;
 * :func:`malmquist` in :mod:`methods.efficiency.malmquist`;
+* labels and formulas in zh and en in :mod:`methods.efficiency.labels`;
 * the linear programmes (HiGHS, column generation over the units) in
   :mod:`methods.efficiency.frontier` and :mod:`methods.efficiency._lp`.
 """

@@ -20,20 +20,23 @@ When the reduced programme is infeasible or unbounded (possible in super-efficie
 cross-period programmes) every remaining reference unit is added before the status is believed.
 
 The solver is HiGHS: scipy's bundled HiGHS object (``scipy.optimize._highspy._core``, which
-allows changing a model in place) when this scipy has it, otherwise ``scipy.optimize.linprog(
-method="highs")`` on the same reduced programme (slower, same answers).
+allows changing a model in place and restarting from the last basis) when this scipy has it,
+otherwise ``scipy.optimize.linprog(method="highs")`` on the same reduced programme (about ten
+times slower, same answers; ``tests/test_dea.py`` checks that both agree). The binding is not a
+public scipy API: should a scipy release rename it, the import fails and the fallback is used.
 """
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
 
-try:  # scipy's own HiGHS binding (scipy >= 1.15); see the module docstring
-    from scipy.optimize._highspy import _core as _highs_core
+try:  # scipy's own HiGHS binding (scipy >= 1.15), not a public API: see the module docstring
+    _highs_core: Any = importlib.import_module("scipy.optimize._highspy._core")
 except ImportError:  # pragma: no cover - older scipy
     _highs_core = None
 
@@ -217,6 +220,7 @@ class UnitLP:
             _HighsModel(n_rows, n_extra + 1) if FAST_HIGHS else _LinprogModel(n_rows, n_extra + 1))
         self.n_extra = n_extra
         self.held: list[int] = []  # reference units held as columns, in column order
+        self.held_arr = np.zeros(0, dtype=np.intp)
         self.is_held = np.zeros(self.n, dtype=bool)
         self.last_used = np.zeros(self.n, dtype=np.int64)
         self.count = 0
@@ -231,6 +235,7 @@ class UnitLP:
             return
         self.model.add_columns(self.units[:, units])
         self.held.extend(int(u) for u in units)
+        self.held_arr = np.asarray(self.held, dtype=np.intp)
         self.is_held[units] = True
         self.last_used[units] = self.count
 
@@ -244,6 +249,7 @@ class UnitLP:
         self.model.delete_columns(self.n_extra + 1 + np.flatnonzero(stale))
         self.is_held[held[stale]] = False
         self.held = held[~stale].tolist()
+        self.held_arr = np.asarray(self.held, dtype=np.intp)
 
     def solve(self, extra: np.ndarray, cost: np.ndarray, lower: np.ndarray, upper: np.ndarray,
               exclude: int | None = None, own: int | None = None,
@@ -270,34 +276,34 @@ class UnitLP:
         if own is not None and sol.status == OPTIMAL:
             sol.lambdas[own] += sol.extra[-1]
         self.count += 1
-        if sol.status == OPTIMAL:
-            self.last_used[sol.lambdas > 0] = self.count
         if self.count % PURGE_EVERY == 0:
             self._purge()
         return LPSolution(sol.status, sol.objective, sol.extra[:-1], sol.lambdas, sol.duals)
 
     def _generate(self, exclude: int | None, max_add: int) -> LPSolution:
-        allowed = np.ones(self.n, dtype=bool)
-        if exclude is not None:
-            allowed[exclude] = False
         k = self.n_extra + 1
         while True:
             status, obj, x, dual = self.model.solve()
+            blocked = self.is_held.copy()
+            if exclude is not None:
+                blocked[exclude] = True
             if status != OPTIMAL:
-                rest = np.flatnonzero(allowed & ~self.is_held)
+                rest = np.flatnonzero(~blocked)
                 if len(rest):
                     self.hold(rest)
                     continue
                 return LPSolution(status, np.nan, np.full(k, np.nan), np.full(self.n, np.nan))
-            reduced = -(dual @ self.units)
-            reduced[~allowed | self.is_held] = 0.0
-            enter = np.flatnonzero(reduced < -PRICE_TOL)
+            # reduced cost of unit j: 0 - A_j' y; it may enter when negative
+            gain = dual @ self.units
+            enter = np.flatnonzero((gain > PRICE_TOL) & ~blocked)
             if not len(enter):
                 lam = np.zeros(self.n)
-                lam[self.held] = x[k:]
+                used = x[k:] > 0
+                lam[self.held_arr[used]] = x[k:][used]
+                self.last_used[self.held_arr[used]] = self.count + 1
                 if exclude is not None:
                     lam[exclude] = 0.0
                 return LPSolution(OPTIMAL, obj, x[:k], lam, dual)
             if len(enter) > max_add:
-                enter = enter[np.argsort(reduced[enter])[:max_add]]
+                enter = enter[np.argsort(-gain[enter])[:max_add]]
             self.hold(enter)

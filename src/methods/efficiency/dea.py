@@ -180,9 +180,11 @@ def dea(inputs: pd.DataFrame, outputs: pd.DataFrame, *, model: str = "ccr",
     Programmes (module docstring): CCR/BCC envelopment form, second phase maximising the sum of
     slacks; SBM in Charnes–Cooper form. Under BCC, super-efficiency can be infeasible (no
     combination of the other units produces the unit's outputs, or uses no more of its inputs);
-    those units get ``inf`` and a note. Tested against R ``Benchmarking`` 0.33 (``dea``,
-    ``sdea``, ``slack``) and the printed scores of Cooper, Seiford & Tone (2007), Table 1.5 and
-    Tone (2001).
+    those units get ``inf`` (ranked first) and a note. Tested against R ``Benchmarking`` 0.33
+    (``dea(..., SLACK=TRUE)``, ``sdea``) and deaR 1.5.3 (``model_sbmeff``) on the 12 hospitals
+    of Cooper, Seiford & Tone (2007) and a random panel (within 1e-6, slacks included), and
+    against the printed results of Coelli's DEAP guide (1996, example EG1: scores, slacks,
+    peers, targets) and Tone (2001, p. 505: SBM scores).
 
     Examples
     --------
@@ -238,7 +240,8 @@ def _radial_result(x: pd.DataFrame, y: pd.DataFrame, tech: Technology, model: st
     sx, sy = np.zeros(xa.shape), np.zeros(ya.shape)
     for o in evaluation_order(xa, ya):
         sol = tech.radial(xa[o], ya[o], orientation, own=int(o))
-        score[o] = sol.objective
+        # a unit's own score is θ ≤ 1 (φ ≥ 1): drop the solver's rounding beyond it
+        score[o] = min(sol.objective, 1.0) if orientation == "input" else max(sol.objective, 1.0)
         xt, yt = (score[o] * xa[o], ya[o]) if orientation == "input" else (
             xa[o], score[o] * ya[o])
         sx[o], sy[o], lam[o] = tech.max_slacks(xt, yt, np.flatnonzero(sol.lambdas > TOL))
@@ -285,6 +288,7 @@ def _sbm_result(x: pd.DataFrame, y: pd.DataFrame, tech: Technology) -> DEAResult
     sx, sy = np.zeros(xa.shape), np.zeros(ya.shape)
     for o in evaluation_order(xa, ya):
         rho[o], lam[o], sx[o], sy[o] = tech.sbm(xa[o], ya[o], own=int(o))
+    rho = np.minimum(rho, 1.0)
     idx = x.index
     targets = pd.concat([pd.DataFrame(xa - sx, index=idx, columns=x.columns),
                          pd.DataFrame(ya + sy, index=idx, columns=y.columns)], axis=1)
@@ -372,6 +376,7 @@ def scale_efficiency(inputs: pd.DataFrame, outputs: pd.DataFrame, *,
     scores = {}
     for rts in ("crs", "vrs", "nirs"):
         s = Technology(xa, ya, rts).scores(xa, ya, orientation, own=True)
+        s = np.minimum(s, 1.0) if orientation == "input" else np.maximum(s, 1.0)
         scores[rts] = pd.Series(s if orientation == "input" else 1.0 / s, index=x.index, name=rts)
     se = (scores["crs"] / scores["vrs"]).rename("scale")
     tol = 1e-7

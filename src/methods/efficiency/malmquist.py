@@ -177,6 +177,8 @@ def malmquist(inputs: pd.DataFrame, outputs: pd.DataFrame, *,
     rows_out, dist, notes = [], [], []
     for a, b in zip(order[:-1], order[1:], strict=True):
         d = _pair(data, techs, own, a, b, orientation, rts)
+        if d.empty:
+            notes.append(f"{a}→{b}: no unit is observed in both periods")
         dist.append(d)
         rows_out.append(_components(d, rts))
         bad = d.loc[~np.isfinite(d["e_from_to"]) | ~np.isfinite(d["e_to_from"]), "unit"].tolist()
@@ -193,6 +195,8 @@ def _efficiency(tech: Technology, xy: tuple[pd.DataFrame, pd.DataFrame], orienta
     """Efficiency (θ, or 1/φ) of the points ``xy`` against ``tech``, by unit."""
     x, y = xy
     sc = tech.scores(x.to_numpy(), y.to_numpy(), orientation, own=own)
+    if own:  # against its own period's frontier θ ≤ 1 (φ ≥ 1): drop the solver's rounding
+        sc = np.minimum(sc, 1.0) if orientation == "input" else np.maximum(sc, 1.0)
     return pd.Series(sc if orientation == "input" else 1.0 / sc, index=x.index)
 
 
