@@ -53,7 +53,7 @@ ranking = run.show(sections.ranking(run))
 
 # %% [markdown] tags=["zh"]
 # ## 2. 单位诊断卡
-# 排名第一、居中与末位的单位：各维度得分与平均水平及同类组的对照，以及相对同类表现最好与最差的二级指标（在第一个同类组内的百分位名次；运行没有同类组时在全体单位中）。指数直接由指标构成时，画像与优势短板即为这些指标。项目足够多时（目录阈值 `index.strengths_min_items`）列出三项最强与最弱，否则只列单项最好与最差。在无界量表（z 分数）上，雷达图按数据的实际范围绘制，结论中会说明。
+# 排名第一、居中与末位的单位：各维度得分与平均水平及同类组的对照，以及相对同类表现最好与最差的二级指标（在第一个同类组内的百分位名次；运行没有同类组时在全体单位中）。指数直接由指标构成时，画像与优势短板即为这些指标。项目足够多时（目录阈值 `index.strengths_min_items`）列出三项最强与最弱，否则只列单项最好与最差。诊断卡的文字还列出该单位障碍度最大的几项指标（障碍度模型，见 06 第 4 节）。在无界量表（z 分数）上，雷达图按数据的实际范围绘制，结论中会说明。
 
 # %% [markdown] tags=["en"]
 # ## 2. Unit diagnosis cards
@@ -63,6 +63,7 @@ ranking = run.show(sections.ranking(run))
 # groups). When the index sits directly over its indicators, the profile and the strengths and
 # weaknesses are those indicators. The three strongest and weakest items are listed when there are
 # enough of them (catalogue threshold `index.strengths_min_items`), else the single best and worst.
+# The cards' text also lists the unit's largest obstacles (the obstacle-degree model, 06, section 4).
 # On an unbounded scale (z-scores) the radar charts span the data's range, as the finding states.
 
 # %%

@@ -14,7 +14,7 @@ from dgpe.typography import halfwidth_problems, is_cjk
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 #: Notebooks whose narrative is written in both languages (all of them).
 BILINGUAL = ["00_data_audit", "01_reliability", "02_factor_structure", "03_weights", "04_sensitivity",
-             "05_index", "07_method_comparison"]
+             "05_index", "06_efficiency_diagnosis", "07_method_comparison"]
 ENGLISH_RUN = re.compile(r"(?:\b[A-Za-z][a-z'-]+\b[ ,;:()]+){4,}\b[A-Za-z][a-z'-]+\b")
 
 

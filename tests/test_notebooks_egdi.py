@@ -19,7 +19,7 @@ from dgpe.runner import run_report
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / "configs" / "egdi.yaml"
 NOTEBOOKS = ["00_data_audit", "01_reliability", "02_factor_structure", "03_weights", "04_sensitivity", "05_index",
-             "07_method_comparison"]
+             "06_efficiency_diagnosis", "07_method_comparison"]
 COMPONENTS = ["OSI", "TII", "HCI"]
 pytestmark = pytest.mark.slow
 

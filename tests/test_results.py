@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 import methods
+import methods.efficiency as efficiency
 import methods.evaluation.comparison as comparison
 import methods.evaluation.coupling as coupling
 import methods.evaluation.fuzzy as fuzzy
@@ -172,6 +173,11 @@ def results(items, meta, x, small, X2025, panel, framework, index_result) -> dic
         gm11([71.1, 72.4, 72.4, 72.1, 71.4, 72.0, 71.6], horizon=2),
         gm11_targets(pd.DataFrame({"A": [50.0, 53, 57, 60, 64], "B": [np.nan, np.nan, 10, 12, 13]},
                                   index=[2019, 2020, 2021, 2022, 2023])),
+        efficiency.dea(x[lead[:2]].abs() + 1, x[lead[2:]].abs() + 1, super_efficiency=True),
+        efficiency.scale_efficiency(x[lead[:2]].abs() + 1, x[lead[2:]].abs() + 1),
+        efficiency.malmquist(pd.concat([small[["a"]], small[["a"]] * 0.9]),
+                             pd.concat([small[["b"]], small[["b"]] * 1.1]),
+                             periods=pd.Series([2024] * 5 + [2025] * 5)),
     ]
     return {type(r).__name__: r for r in out}
 

@@ -34,6 +34,7 @@ ALL_NOTEBOOKS = (
     "03_weights",
     "04_sensitivity",
     "05_index",
+    "06_efficiency_diagnosis",
     "07_method_comparison",
 )
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")

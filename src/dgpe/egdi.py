@@ -182,7 +182,7 @@ year: 2024                       # the year ranked; other years feed year-on-yea
 lang: zh
 seed: 20261126
 groups: []                       # no peer groups (the 2024 file's Region column is wrong and dropped)
-notebooks: [00_data_audit, 01_reliability, 02_factor_structure, 03_weights, 04_sensitivity, 05_index, 07_method_comparison]
+notebooks: [00_data_audit, 01_reliability, 02_factor_structure, 03_weights, 04_sensitivity, 05_index, 06_efficiency_diagnosis, 07_method_comparison]
 # build: the published EGDI of 2012-2024 (equal weights; the components are already 0-1). Each
 # edition's own method (2010: weights 0.34/0.33/0.33; 2010 and 2012: EGDI 0 for some countries)
 # is in editions.yaml, with which every edition 2010-2024 reproduces (tests/test_egdi.py). To rank

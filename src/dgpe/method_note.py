@@ -40,6 +40,10 @@ SECTIONS: dict[str, tuple[str, str, str, str]] = {
     "05_index": ("指数结果与诊断", "Index results and diagnosis",
                  "各单位的得分、排名、强弱项与年度变化。",
                  "Scores, ranks, strengths and weaknesses, and year-on-year change of each unit."),
+    "06_efficiency_diagnosis": ("效率诊断", "Efficiency diagnosis",
+                                "哪些单位把投入转化为产出与成效（DEA、Malmquist），各单位的主要障碍，下一期的目标值。",
+                                "Which units turn inputs into outputs and outcomes (DEA, Malmquist), each unit's main obstacles, "
+                                "next-period targets."),
     "07_method_comparison": ("评价方法比较", "Evaluation methods compared",
                              "灰色关联、模糊综合评价、RSR、熵权 TOPSIS 等方法与合成指数的排名是否一致；耦合协调度。",
                              "Do grey relational analysis, fuzzy evaluation, RSR and entropy-TOPSIS rank units as the composite does? Coupling coordination."),

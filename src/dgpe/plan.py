@@ -52,6 +52,9 @@ CAPABILITIES: dict[str, str] = {
     "sensitivity": "plan.skipped_no_sensitivity",
     "bands": "plan.skipped_no_bands",
     "subdimensions": "plan.skipped_flat",
+    "efficiency": "efficiency.skipped_no_io",
+    "malmquist": "plan.skipped_one_year",
+    "forecast": "efficiency.skipped_few_years_forecast",
 }
 
 
@@ -674,6 +677,7 @@ def _capabilities(plan: Plan) -> dict[str, Finding | None]:
         "subdimensions": built and any(fw.children(c) and not fw.node(c).is_indicator
                                        for d in fw.children(plan.index.index_code) for c in fw.children(d)),
     }
+    have.update(_diagnosis_capabilities(plan, kinds))
     out: dict[str, Finding | None] = {}
     for cap, ok in have.items():
         # without an index, what the index would need is missing for that one reason
@@ -681,7 +685,28 @@ def _capabilities(plan: Plan) -> dict[str, Finding | None]:
         out[cap] = None if ok else Finding(key, {}, "info")
     if plan.config.bands and plan.bands is None:
         out["bands"] = _band_reason(plan)
+    if built and not have["malmquist"] and not have["efficiency"]:
+        out["malmquist"] = out["efficiency"]
+    if built and not have["forecast"]:
+        out["forecast"] = Finding(CAPABILITIES["forecast"], {"n": len(_years_to_rank(plan)),
+                                  "need": int(plan.setting("efficiency.forecast_min_years"))}, "info")
     return out
+
+
+def _years_to_rank(plan: Plan) -> list[int]:
+    return [y for y in plan.years if plan.year is None or y <= plan.year]
+
+
+def _diagnosis_capabilities(plan: Plan, kinds: pd.Series) -> dict[str, bool]:
+    """What notebook 06 needs: DEA needs input indicators and output or outcome indicators; the
+    Malmquist index, DEA and two years up to the ranked one; GM(1,1) targets, as many years as
+    ``options.efficiency.forecast_min_years``."""
+    built = plan.spec is not None
+    tagged = set(kinds)
+    efficiency = built and "input" in tagged and bool(tagged & {"output", "outcome"})
+    years = len(_years_to_rank(plan))
+    return {"efficiency": efficiency, "malmquist": efficiency and years >= 2,
+            "forecast": built and years >= int(plan.setting("efficiency.forecast_min_years"))}
 
 
 def _band_reason(plan: Plan) -> Finding:

@@ -12,7 +12,9 @@ Layout:
 * :mod:`methods.weights` — weighting schemes (data-driven, AHP, fuzzy AHP, Delphi, expert);
 * :mod:`methods.sensitivity` — uncertainty and sensitivity analysis of an index;
 * :mod:`methods.evaluation` — other evaluation methods (grey relational, fuzzy, RSR, coupling,
-  TOPSIS) and the comparison of their rankings.
+  TOPSIS) and the comparison of their rankings;
+* :mod:`methods.efficiency` — data envelopment analysis (CCR, BCC, SBM, super-efficiency, scale
+  efficiency) and the Malmquist productivity index.
 
 The modules' former flat paths (``methods.reliability``, ``methods.weights_cn``, ...) still import:
 a meta-path finder below maps each old dotted name to the module that now holds it and returns that

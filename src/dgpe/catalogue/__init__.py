@@ -16,9 +16,9 @@ A message is addressed as ``"<topic>.<key>"`` and formatted with :meth:`str.form
 are :class:`dgpe.text.Text` (a node's name) or lists of them are rendered in the message's language
 first. A run config overrides a threshold or an option with ``options: {<topic>: {<name>: value}}``.
 An option's spec says what it takes: ``choices`` (one of these words; with ``whole_number: true`` a
-whole number ≥ 1 as well), ``subset`` (a non-empty list of these words), ``text`` (a string, e.g. a
-model in lavaan syntax), ``path`` (a file path, relative to the run config) or, when the default is
-``true``/``false``, a flag. :func:`check_options` refuses anything else, naming the field.
+whole number ≥ 1, or ≥ ``minimum``, as well; ``choices: []`` for a whole number only), ``subset``
+(a non-empty list of these words), ``text`` (a string, e.g. a model in lavaan syntax), ``path``
+(a file path, relative to the run config) or, when the default is ``true``/``false``, a flag. :func:`check_options` refuses anything else, naming the field.
 
 >>> from dgpe.catalogue import message
 >>> message("plan.skipped_no_survey", "en")
@@ -157,11 +157,14 @@ def _option_problem(spec: Mapping[str, Any], value: Any) -> str:
     """Why ``value`` is not allowed by an option's ``spec`` (see the module doc), or ''."""
     if "choices" in spec:
         choices = [str(c) for c in spec["choices"]]
+        least = int(spec.get("minimum", 1))
         if spec.get("whole_number") and isinstance(value, int) and not isinstance(value, bool):
-            return "" if value >= 1 else f"expected a whole number ≥ 1, found {value!r}"
+            return "" if value >= least else f"expected a whole number ≥ {least}, found {value!r}"
         if isinstance(value, str) and value in choices:
             return ""
-        extra = " or a whole number ≥ 1" if spec.get("whole_number") else ""
+        if not choices:
+            return f"expected a whole number ≥ {least}, found {value!r}"
+        extra = f" or a whole number ≥ {least}" if spec.get("whole_number") else ""
         return f"expected one of {', '.join(choices)}{extra}; found {value!r}"
     if "subset" in spec:
         allowed = [str(c) for c in spec["subset"]]

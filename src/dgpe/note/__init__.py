@@ -2,7 +2,7 @@
 notebooks' records (:func:`note_blocks`); :mod:`dgpe.method_note` writes them to Markdown and Word.
 
 Chapters (a chapter whose data are absent is left out and the others renumbered): title block;
-评价目的与指标体系; 数据与处理; 权重; 汇总与等级; 信度与效度; 稳健性; 评价结果; 局限; appendix.
+评价目的与指标体系; 数据与处理; 权重; 汇总与等级; 信度与效度; 稳健性; 评价结果; 效率诊断; 局限; appendix.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 
 from dgpe.config import RunConfig
 from dgpe.note.common import NoteBuilder
+from dgpe.note.efficiency import efficiency_chapter
 from dgpe.note.method import aggregation_chapter, data_chapter, framework_chapter, weights_chapter
 from dgpe.note.results import (
     appendix,
@@ -66,6 +67,7 @@ def note_blocks(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]
     validity_chapter(nb)
     robustness_chapter(nb)
     results_chapter(nb)
+    efficiency_chapter(nb)
     limits_chapter(nb)
     appendix(nb)
     return nb.blocks

@@ -227,8 +227,11 @@ def cards(run: Run) -> Section:
         rows.append({"unit": u, "unit_name": run.units.loc[u, "unit_name"],
                      "text": localise_bands(prof.text(run.lang, names=run.label, unit_name=name,
                                                       digits=score_digits(scale)), run.plan.bands, run.lang)})
-    sec.table("unit_cards", pd.DataFrame(rows).set_index("unit"),
-              ("单位诊断卡（文字）", "Unit diagnosis cards (text)"), show=None)
+    card_text = pd.DataFrame(rows).set_index("unit")
+    from dgpe.sections.efficiency import card_obstacles  # the obstacle degrees of notebook 06
+
+    card_text["obstacles"] = card_obstacles(run, list(card_text.index))
+    sec.table("unit_cards", card_text, ("单位诊断卡（文字）", "Unit diagnosis cards (text)"), show=None)
     sw = dg.strengths_weaknesses(res.scores[items], n=n_sw, groups=peers)
     sec.table("strengths_weaknesses", sw.table, SW_TITLE[sub])
     _weakness_finding(sec, run, sw.table, sub, n_sw, peers is not None)
