@@ -5,8 +5,8 @@ half-normal inefficiency and noise) x 3 years, generated here from a fixed seed.
 
 1. ``dea`` CCR and BCC, input oriented, both phases (radial score, then the largest slacks), on
    one year; SBM; BCC with super-efficiency;
-2. ``malmquist`` over the three years (CRS own- and cross-period programmes and VRS own-period
-   ones: 10 programmes per unit and pair... 28,440 in all), the issue's target: seconds;
+2. ``malmquist`` over the three years, the issue's target (seconds): per unit, 3 CRS and 3 VRS
+   own-period programmes and 4 CRS cross-period ones, 10 per unit, 28,440 in all;
 3. the baseline, timed in the same run: one ``scipy.optimize.linprog(method="highs")`` per unit
    with all 2,844 units as columns (the naive per-unit loop). It runs on the first
    ``NAIVE_UNITS`` units only and is extrapolated linearly to all units (each unit's programme has

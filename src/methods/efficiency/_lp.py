@@ -96,14 +96,21 @@ class _HighsModel:
     def set_problem(self, extra: np.ndarray, cost: np.ndarray, lower: np.ndarray,
                     upper: np.ndarray) -> None:
         h = self.h
-        for i, j in np.argwhere(extra != self.extra):
-            h.changeCoeff(int(i), int(j), float(extra[i, j]))
-        for j in np.flatnonzero(cost != self.cost):
-            h.changeColCost(int(j), float(cost[j]))
-        for i in np.flatnonzero((lower != self.lower) | (upper != self.upper)):
-            lo, up = lower[i], upper[i]
-            h.changeRowBounds(int(i), -self.inf if lo == -INF else float(lo),
-                              self.inf if up == INF else float(up))
+        flat = extra.ravel()
+        diff = np.flatnonzero(flat != self.extra.ravel())
+        if diff.size:
+            rows, cols = np.divmod(diff, extra.shape[1])
+            for i, j, v in zip(rows.tolist(), cols.tolist(), flat[diff].tolist(), strict=True):
+                h.changeCoeff(i, j, v)
+        for j in np.flatnonzero(cost != self.cost).tolist():
+            h.changeColCost(j, float(cost[j]))
+        rows = np.flatnonzero((lower != self.lower) | (upper != self.upper))
+        if rows.size:
+            lo_, up_ = lower[rows], upper[rows]
+            if self.inf != INF:  # HiGHS's infinity has been IEEE inf; map ours if it is not
+                lo_, up_ = np.maximum(lo_, -self.inf), np.minimum(up_, self.inf)
+            for i, lo, up in zip(rows.tolist(), lo_.tolist(), up_.tolist(), strict=True):
+                h.changeRowBounds(i, lo, up)
         self.extra, self.cost = extra.copy(), cost.copy()
         self.lower, self.upper = lower.copy(), upper.copy()
 

@@ -236,7 +236,7 @@ def _radial_result(x: pd.DataFrame, y: pd.DataFrame, tech: Technology, model: st
     xa, ya = x.to_numpy(), y.to_numpy()
     n = len(xa)
     score = np.empty(n)
-    lam = np.zeros((n, n))
+    lam = _Lambdas(n)
     sx, sy = np.zeros(xa.shape), np.zeros(ya.shape)
     for o in evaluation_order(xa, ya):
         sol = tech.radial(xa[o], ya[o], orientation, own=int(o))
@@ -255,9 +255,9 @@ def _radial_result(x: pd.DataFrame, y: pd.DataFrame, tech: Technology, model: st
     sup = _super(tech, xa, ya, orientation, idx, notes) if super_eff else None
     return DEAResult(
         efficiency=pd.Series(eff, index=idx, name="efficiency"),
-        lambdas=_lambda_frame(lam, idx), input_slacks=pd.DataFrame(sx, index=idx, columns=x.columns),
+        lambdas=lam.frame(idx), input_slacks=pd.DataFrame(sx, index=idx, columns=x.columns),
         output_slacks=pd.DataFrame(sy, index=idx, columns=y.columns), targets=targets,
-        peers=_peers(lam, idx), model=model, orientation=orientation, rts=tech.rts,
+        peers=lam.peers(idx), model=model, orientation=orientation, rts=tech.rts,
         phi=pd.Series(score, index=idx, name="phi") if orientation == "output" else None,
         super_efficiency=sup, notes=tuple(notes))
 
@@ -284,7 +284,7 @@ def _sbm_result(x: pd.DataFrame, y: pd.DataFrame, tech: Technology) -> DEAResult
     xa, ya = x.to_numpy(), y.to_numpy()
     n = len(xa)
     rho = np.empty(n)
-    lam = np.zeros((n, n))
+    lam = _Lambdas(n)
     sx, sy = np.zeros(xa.shape), np.zeros(ya.shape)
     for o in evaluation_order(xa, ya):
         rho[o], lam[o], sx[o], sy[o] = tech.sbm(xa[o], ya[o], own=int(o))
@@ -293,21 +293,34 @@ def _sbm_result(x: pd.DataFrame, y: pd.DataFrame, tech: Technology) -> DEAResult
     targets = pd.concat([pd.DataFrame(xa - sx, index=idx, columns=x.columns),
                          pd.DataFrame(ya + sy, index=idx, columns=y.columns)], axis=1)
     return DEAResult(
-        efficiency=pd.Series(rho, index=idx, name="efficiency"), lambdas=_lambda_frame(lam, idx),
+        efficiency=pd.Series(rho, index=idx, name="efficiency"), lambdas=lam.frame(idx),
         input_slacks=pd.DataFrame(sx, index=idx, columns=x.columns),
         output_slacks=pd.DataFrame(sy, index=idx, columns=y.columns), targets=targets,
-        peers=_peers(lam, idx), model="sbm", orientation="none", rts=tech.rts)
+        peers=lam.peers(idx), model="sbm", orientation="none", rts=tech.rts)
 
 
-def _lambda_frame(lam: np.ndarray, idx: pd.Index) -> pd.DataFrame:
-    used = np.flatnonzero((lam > TOL).any(axis=0))
-    return pd.DataFrame(np.where(lam[:, used] > TOL, lam[:, used], 0.0), index=idx,
-                        columns=idx[used])
+class _Lambdas:
+    """Each unit's positive intensity weights, kept sparse (n × n would not fit at scale)."""
 
+    def __init__(self, n: int) -> None:
+        self.rows: list[tuple[np.ndarray, np.ndarray]] = [(np.zeros(0, int), np.zeros(0))] * n
 
-def _peers(lam: np.ndarray, idx: pd.Index) -> pd.Series:
-    return pd.Series([tuple(idx[np.flatnonzero(row > TOL)]) for row in lam], index=idx,
-                     name="peers", dtype=object)
+    def __setitem__(self, o: int, lam: np.ndarray) -> None:
+        pos = np.flatnonzero(lam > TOL)
+        self.rows[o] = (pos, lam[pos])
+
+    def frame(self, idx: pd.Index) -> pd.DataFrame:
+        """Units × the units that are someone's peer."""
+        used = np.unique(np.concatenate([p for p, _ in self.rows])).astype(int)
+        col = {u: k for k, u in enumerate(used)}
+        out = np.zeros((len(self.rows), len(used)))
+        for o, (pos, val) in enumerate(self.rows):
+            out[o, [col[p] for p in pos]] = val
+        return pd.DataFrame(out, index=idx, columns=idx[used])
+
+    def peers(self, idx: pd.Index) -> pd.Series:
+        return pd.Series([tuple(idx[p]) for p, _ in self.rows], index=idx, name="peers",
+                         dtype=object)
 
 
 @dataclass(frozen=True)
