@@ -26,7 +26,7 @@ from dgpe.framework import load_framework
 from dgpe.method_note import SECTIONS, framework_title, skipped_analyses
 from dgpe.record import read_recorded_table
 from dgpe.sections.sensitivity import INPUT_NAMES, KIND_NAMES
-from dgpe.tablefmt import column_label, format_value
+from dgpe.tablefmt import column_label, format_value, yes_no
 from dgpe.webfont import FONT_FAMILY, embed_cjk_font
 
 __all__ = ["write_index", "report_title", "format_result", "inline_markdown", "ranking_frame",
@@ -126,7 +126,7 @@ def format_result(value: Any, key: str, lang: str, unit_names: Mapping[str, str]
     if value is None:
         return "—"
     if isinstance(value, bool):
-        return t("是", "yes") if value else t("否", "no")
+        return yes_no(value, lang)
     return e(format_value(value, key))
 
 

@@ -45,7 +45,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt
 
 from dgpe.note_markdown import note_columns
-from dgpe.tablefmt import column_kind, column_label, display_frame
+from dgpe.tablefmt import column_kind, display_frame
 
 __all__ = ["write_docx", "FONTS", "PAGE_MARGINS_CM"]
 
@@ -61,7 +61,6 @@ _SIZES = {"zh": (12, 22, 16, 14, 12, 10.5, 9), "en": (11, 20, 14, 12, 11, 10, 9)
 _HEADING_STYLES = ("Title", "Heading 1", "Heading 2", "Heading 3", "Caption", "TOC Heading")
 _THEME_ATTRS = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
 _CODE = re.compile(r"`([^`]+)`")
-_ID = re.compile(r"[a-z][a-z0-9_]*")  # ids such as jrc_arithmetic, entropy
 
 
 def _t(lang: str, zh: str, en: str) -> str:
@@ -312,20 +311,6 @@ def _numeric(values: pd.Series) -> bool:
     return len(vals) > 0 and bool(pd.to_numeric(vals, errors="coerce").notna().all())
 
 
-def _readable_values(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """True/False as 是/否 (Yes/No); method and scheme ids in text columns (``jrc_arithmetic``,
-    ``entropy``) by their labels, as the headers are."""
-    out = df.copy()
-    yes_no = {True: _t(lang, "是", "Yes"), False: _t(lang, "否", "No")}
-    for i in range(df.shape[1]):
-        values = df.iloc[:, i]
-        if values.dtype == bool:
-            out.isetitem(i, values.map(yes_no))
-        elif values.dtype == object and not _numeric(values):
-            out.isetitem(i, values.map(lambda v: column_label(v, lang) if isinstance(v, str) and _ID.fullmatch(v) else v))
-    return out
-
-
 def _add_table(doc: Any, caption: str, full: pd.DataFrame, lang: str, names: Mapping[str, str] | None,
                max_rows: int, text_width: int) -> None:
     """Caption (kept with the table), the table through :func:`display_frame`, and a note when
@@ -338,7 +323,7 @@ def _add_table(doc: Any, caption: str, full: pd.DataFrame, lang: str, names: Map
     shown = df.head(max_rows)
     kinds = ["text" if column_kind(c) == "text" or not _numeric(shown[c]) else "number" for c in shown.columns]
     names = {**(names or {}), **full.attrs.get("names", {})}
-    frame = display_frame(_readable_values(shown, lang), lang, names=names, index=False,
+    frame = display_frame(shown, lang, names=names, index=False,
                           kinds=full.attrs.get("kinds"))
     table = _table(doc, frame, kinds, lang, text_width)
     more = max(0, len(df) - max_rows)

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-__all__ = ["KINDS", "column_label", "column_kind", "format_value", "display_frame", "labels"]
+__all__ = ["KINDS", "column_label", "column_kind", "format_value", "display_frame", "labels", "readable_value", "yes_no"]
 
 KINDS = ("p", "int", "share", "score", "stat", "text")
 
@@ -161,10 +161,38 @@ def _column_kind_of_values(values: pd.Series, column: Any) -> str | None:
     return None
 
 
+#: Method and scheme ids (``jrc_arithmetic``, ``entropy``, ``decreasing``) that a text cell may hold.
+_ID = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def yes_no(value: bool, lang: str) -> str:
+    """A yes/no result in words: 是/否 in Chinese, yes/no in English.
+
+    >>> yes_no(True, "zh"), yes_no(False, "en")
+    ('是', 'no')
+    """
+    return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+
+
+def readable_value(value: Any, lang: str) -> Any:
+    """A cell as readers see it: a boolean (Python or numpy) in words (:func:`yes_no`), a method,
+    scheme or category id by its catalogue label (:func:`column_label`); anything else unchanged.
+
+    >>> readable_value(True, "zh"), readable_value("decreasing", "en"), readable_value("P1-001", "zh")
+    ('是', 'Decreasing', 'P1-001')
+    """
+    if isinstance(value, bool | np.bool_):
+        return yes_no(bool(value), lang)
+    if isinstance(value, str) and _ID.fullmatch(value):
+        return column_label(value, lang)
+    return value
+
+
 def display_frame(frame: pd.DataFrame, lang: str, *, names: Mapping[str, str] | None = None,
                   index: bool = True, kinds: Mapping[str, str] | None = None) -> pd.DataFrame:
     """A copy of ``frame`` for readers: every value formatted as text by its column's kind and the
-    headers (and a named index, kept as the first column when ``index``) labelled in ``lang``.
+    headers (and a named index, kept as the first column when ``index``) labelled in ``lang``;
+    yes/no results and method ids in words (:func:`readable_value`).
     ``kinds`` gives the kind of columns the catalogue does not know (e.g. dimension scores).
 
     >>> import pandas as pd
@@ -177,7 +205,8 @@ def display_frame(frame: pd.DataFrame, lang: str, *, names: Mapping[str, str] | 
         df = df.reset_index() if (df.index.name is not None or isinstance(df.index, pd.MultiIndex)
                                   or not isinstance(df.index, pd.RangeIndex)) else df
     kinds = kinds or {}
-    out = pd.DataFrame({i: [format_value(v, c, kind=kinds.get(str(c)) or _column_kind_of_values(df.iloc[:, i], c))
+    out = pd.DataFrame({i: [format_value(readable_value(v, lang), c,
+                                         kind=kinds.get(str(c)) or _column_kind_of_values(df.iloc[:, i], c))
                             for v in df.iloc[:, i].tolist()]
                         for i, c in enumerate(df.columns)}, index=range(len(df)))
     out.columns = [column_label(c, lang, names) for c in df.columns]
