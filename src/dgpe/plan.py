@@ -52,7 +52,10 @@ CAPABILITIES: dict[str, str] = {
     "sensitivity": "plan.skipped_no_sensitivity",
     "bands": "plan.skipped_no_bands",
     "subdimensions": "plan.skipped_flat",
+    "delphi_panel": "plan.skipped_one_expert",
 }
+#: The fewest units of the ranked year an index is built for (an index compares units).
+MIN_UNITS = 2
 
 
 @dataclass
@@ -351,6 +354,11 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
         spec=spec, weights_method=method, weights_override=override,
         bands=None, capabilities={}, options=dict(cfg.options), cfa_model=cfa_model,
     )
+    if len(plan.units) < MIN_UNITS:  # nothing to compare: the analyses of the other inputs still run
+        plan.spec = None
+        plan.capabilities = _capabilities(plan, no_index=Finding(
+            "plan.skipped_too_few_units", {"n": len(plan.units), "year": plan.year or "", "need": MIN_UNITS}, "warning"))
+        return plan
     _build_or_refuse(plan, file)
     plan.bands = _resolve_bands(plan)
     with warnings.catch_warnings():  # the variants' warnings repeat the headline build's
@@ -642,7 +650,9 @@ def _resolve_bands(plan: Plan) -> dict[str, float] | None:
     return dict(bands) if inside else None
 
 
-def _capabilities(plan: Plan) -> dict[str, Finding | None]:
+def _capabilities(plan: Plan, no_index: Finding | None = None) -> dict[str, Finding | None]:
+    """What the run's data support, each missing part with its reason; ``no_index`` is the reason
+    an index tree's index is not built (too few units), which every index part then gives."""
     fw = plan.framework
     built = plan.spec is not None
     kinds = plan.meta.loc[plan.meta["level"] == 1, "kind"] if "kind" in plan.meta else pd.Series(dtype=object)
@@ -665,10 +675,35 @@ def _capabilities(plan: Plan) -> dict[str, Finding | None]:
     for cap, ok in have.items():
         # without an index, what the index would need is missing for that one reason
         key = CAPABILITIES[cap] if built or cap in ("survey", "ahp", "delphi", "experts") else CAPABILITIES["index"]
-        out[cap] = None if ok else Finding(key, {}, "info")
-    if plan.config.bands and plan.bands is None:
+        out[cap] = None if ok else (no_index if no_index is not None and key == CAPABILITIES["index"]
+                                    else Finding(key, {}, "info"))
+    if plan.config.bands and plan.bands is None and built:
         out["bands"] = _band_reason(plan)
+    out["delphi_panel"] = out["delphi"] or _delphi_panel_reason(plan.delphi)
+    if out["groups"] is None and built:
+        out["groups"] = _singleton_groups_reason(plan)
     return out
+
+
+def _delphi_panel_reason(delphi: pd.DataFrame | None) -> Finding | None:
+    """Why the experts' agreement cannot be measured: a round rated by fewer than two experts."""
+    if delphi is None or delphi.empty:
+        return Finding(CAPABILITIES["delphi"], {}, "info")
+    per_round = delphi.groupby("round")["expert"].nunique()
+    few = per_round[per_round < 2]
+    if few.empty:
+        return None
+    return Finding("plan.skipped_one_expert", {"n": int(few.iloc[0]), "round": few.index[0]}, "warning")
+
+
+def _singleton_groups_reason(plan: Plan) -> Finding | None:
+    """Why the peer comparison says nothing: in every group column each unit is alone in its group."""
+    units = plan.units
+    alone = [g for g in plan.groups if units[g].notna().any()
+             and units[g].dropna().value_counts().max() < 2]
+    if len(alone) < len(plan.groups):
+        return None
+    return Finding("plan.skipped_singleton_groups", {"columns": ", ".join(alone)}, "warning")
 
 
 def _band_reason(plan: Plan) -> Finding:
