@@ -357,7 +357,7 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
     if len(plan.units) < MIN_UNITS:  # nothing to compare: the analyses of the other inputs still run
         plan.spec = None
         plan.capabilities = _capabilities(plan, no_index=Finding(
-            "plan.skipped_too_few_units", {"n": len(plan.units), "year": plan.year or "", "need": MIN_UNITS}, "warning"))
+            "plan.skipped_too_few_units", {"n": len(plan.units), "year": plan.year or "", "need": MIN_UNITS}, "info"))
         return plan
     _build_or_refuse(plan, file)
     plan.bands = _resolve_bands(plan)
@@ -693,7 +693,7 @@ def _delphi_panel_reason(delphi: pd.DataFrame | None) -> Finding | None:
     few = per_round[per_round < 2]
     if few.empty:
         return None
-    return Finding("plan.skipped_one_expert", {"n": int(few.iloc[0]), "round": few.index[0]}, "warning")
+    return Finding("plan.skipped_one_expert", {"n": int(few.iloc[0]), "round": few.index[0]}, "info")
 
 
 def _singleton_groups_reason(plan: Plan) -> Finding | None:
@@ -703,7 +703,7 @@ def _singleton_groups_reason(plan: Plan) -> Finding | None:
              and units[g].dropna().value_counts().max() < 2]
     if len(alone) < len(plan.groups):
         return None
-    return Finding("plan.skipped_singleton_groups", {"columns": ", ".join(alone)}, "warning")
+    return Finding("plan.skipped_singleton_groups", {"columns": ", ".join(alone)}, "info")
 
 
 def _band_reason(plan: Plan) -> Finding:
