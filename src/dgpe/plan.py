@@ -52,7 +52,7 @@ CAPABILITIES: dict[str, str] = {
     "sensitivity": "plan.skipped_no_sensitivity",
     "bands": "plan.skipped_no_bands",
     "subdimensions": "plan.skipped_flat",
-    "delphi_panel": "plan.skipped_one_expert",
+    "delphi_panel": "plan.skipped_one_expert",  # Delphi ratings, when given, of two experts or more per round
 }
 #: The fewest units of the ranked year an index is built for (an index compares units).
 MIN_UNITS = 2
@@ -679,16 +679,17 @@ def _capabilities(plan: Plan, no_index: Finding | None = None) -> dict[str, Find
                                     else Finding(key, {}, "info"))
     if plan.config.bands and plan.bands is None and built:
         out["bands"] = _band_reason(plan)
-    out["delphi_panel"] = out["delphi"] or _delphi_panel_reason(plan.delphi)
+    out["delphi_panel"] = _delphi_panel_reason(plan.delphi)
     if out["groups"] is None and built:
         out["groups"] = _singleton_groups_reason(plan)
     return out
 
 
 def _delphi_panel_reason(delphi: pd.DataFrame | None) -> Finding | None:
-    """Why the experts' agreement cannot be measured: a round rated by fewer than two experts."""
+    """Why the experts' agreement cannot be measured: a round rated by fewer than two experts
+    (None without Delphi data: the capability ``delphi`` says that)."""
     if delphi is None or delphi.empty:
-        return Finding(CAPABILITIES["delphi"], {}, "info")
+        return None
     per_round = delphi.groupby("round")["expert"].nunique()
     few = per_round[per_round < 2]
     if few.empty:
