@@ -359,11 +359,15 @@ def test_the_fuzzy_ahp_comparison_needs_no_index(cases):
     assert sec.skipped is None and not sec.get_table("dimension_weights_fahp").empty
 
 
-def test_a_text_column_of_blanks_is_displayed():
+def test_an_empty_table_of_text_columns_is_displayed():
+    """Units alone in their peer groups have no strengths or weaknesses against peers: the
+    notebook shows the empty table (it stopped at ``.str`` of an empty column)."""
     from dgpe.display import format_table
 
-    frame = pd.DataFrame({"unit_name": ["甲", "乙"], "group": [float("nan"), float("nan")]}, dtype=object)
-    assert "甲" in format_table(frame, "zh").to_html()
+    empty = pd.DataFrame({c: pd.Series([], dtype=object) for c in ("unit", "kind", "item", "score")})
+    assert "Score" in format_table(empty, "en").to_html()
+    blanks = pd.DataFrame({"unit_name": ["甲", "乙"], "group": [float("nan"), float("nan")]}, dtype=object)
+    assert "甲" in format_table(blanks, "zh").to_html()
 
 
 # -- every notebook's code on every case, in process (no kernel) ------------------------------------------
