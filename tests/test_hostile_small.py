@@ -285,6 +285,26 @@ def test_a_constant_indicator_is_refused_at_loading_naming_the_column(cases):
         open_run(cases["constant_indicator"], notebook="t")
 
 
+def test_numerical_warnings_of_the_build_are_findings_of_the_ranking(cases, monkeypatch):
+    import methods.index
+    from dgpe.sections import index as index_sections
+    from dgpe.session import open_run
+
+    original = methods.index.build_index
+
+    def noisy(*args, **kwargs):
+        warnings.warn("overflow encountered in multiply", RuntimeWarning, stacklevel=1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(methods.index, "build_index", noisy)
+    run = open_run(cases["few_units"], notebook="t", lang="en")
+    monkeypatch.undo()
+    (f,) = run.plan.build_warnings
+    assert f.key == "section.method_warning" and "overflow" in f("en")
+    assert f in index_sections.ranking(run).findings
+    assert run.plan.to_dict()["build_warnings"] == [f("en")]
+
+
 # -- sections on small data: each computes or is skipped with a stated reason ----------------------------
 
 
@@ -412,12 +432,15 @@ def test_a_report_with_chinese_unit_ids_and_group_column_in_english(cases, tmp_p
 def test_a_report_of_one_unit_states_what_was_not_analysed(cases, tmp_path):
     from dgpe.runner import run_report
 
-    summary = run_report(str(cases["one_unit"]), ["notebooks=[01_reliability, 05_index]"], reports_dir=tmp_path,
-                         progress=False)
+    summary = run_report(str(cases["one_unit"]), ["notebooks=[01_reliability, 02_factor_structure, 05_index]"],
+                         reports_dir=tmp_path, progress=False)
     folder = summary.path
+    landing, note = ((folder / f).read_text(encoding="utf-8") for f in ("index.html", "method-note.md"))
     reason = "只有 1 个单位"
-    assert reason in (folder / "index.html").read_text(encoding="utf-8")
-    assert reason in (folder / "method-note.md").read_text(encoding="utf-8")
+    assert reason in landing and reason in note
+    # the survey of one unit's ~20 respondents: the CFA warns (a Heywood case), on the page and in the note
+    assert "计算中出现数值警告" in landing and "数值警告（02_factor_structure: factor.cfa）" in note
+    assert any("数值警告" in w for w in summary.warnings)
     record = json.loads((folder / "records" / "01_reliability.json").read_text(encoding="utf-8"))
     assert "survey_reliability" in record["tables"]
     assert Path(folder / "method-note.docx").is_file()

@@ -82,6 +82,8 @@ class Plan:
     sensitivity : the config's ``sensitivity`` block as the build can take it: an uncertainty whose
         alternatives do not apply to the build (treatment alternatives of a build without
         winsorisation) is left out, and :attr:`sensitivity_dropped` says so (findings)
+    build_warnings : the numerical warnings the headline build raised, as findings
+        (:func:`dgpe.sections.guard.warning_findings`; the ranking section reports them)
     """
 
     config: RunConfig
@@ -103,6 +105,7 @@ class Plan:
     cfa_model: tuple[str, str] | None = None
     sensitivity: dict[str, Any] = field(default_factory=dict)
     sensitivity_dropped: list[Finding] = field(default_factory=list)
+    build_warnings: list[Finding] = field(default_factory=list)
     _index: Any = field(default=None, repr=False)
 
     # -- what the run has ----------------------------------------------------------------------
@@ -279,6 +282,7 @@ class Plan:
             "options": self.options,
             "sensitivity": self.sensitivity,
             "sensitivity_dropped": [f("en") for f in self.sensitivity_dropped],
+            **({"build_warnings": [f("en") for f in self.build_warnings]} if self.build_warnings else {}),
             "thresholds": self.thresholds,
             "settings": self.settings,
             "cfa_model": None if self.cfa_model is None else {"set": self.cfa_model[0], "model": self.cfa_model[1]},
@@ -625,12 +629,14 @@ def _resolve_sensitivity(plan: Plan, file: str) -> tuple[dict[str, Any], list[Fi
 
 def _build_or_refuse(plan: Plan, file: str) -> None:
     """Build the index now, so a spec the data cannot take fails before any notebook starts."""
+    from dgpe.sections.guard import warning_findings
     from methods import MethodError
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             plan.index  # noqa: B018 - builds and caches
+        plan.build_warnings = warning_findings(list(caught))[0]  # the others (deprecations) are dropped
     except (MethodError, ValueError, TypeError, ZeroDivisionError) as exc:
         text = str(exc)
         step = re.match(r"\w*", text.strip()).group(0)  # type: ignore[union-attr]

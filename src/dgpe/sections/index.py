@@ -96,6 +96,7 @@ def _dims(run: Run) -> tuple[str, list[str]]:
 def ranking(run: Run) -> Section:
     """How do the units score and rank on the index and its dimensions (and in which grade bands)?"""
     sec = Section("index.ranking", Text("各层级得分与排名", "Scores and ranks at every level"))
+    sec.findings.extend(run.plan.build_warnings)  # numerical warnings of the build (dgpe.plan)
     res = run.plan.index
     root, dims = _dims(run)
     table, top = _ranked(run)
