@@ -20,6 +20,12 @@ checks). Around the call it
 
 ``KeyboardInterrupt`` and ``SystemExit`` are not caught: an interrupt still stops the run.
 
+The exit status of ``dgpe run`` is not changed by a guarded error: 0 says a complete, verifiable
+report was written, and it was (each section computed or skipped with its reason); 2 stays "a user
+mistake, nothing written". The skip's finding is a warning, so the run summary printed at the end
+lists it, the landing page names it under "analyses not run" and the method note under its
+limitations. A failure outside the sections (the plan, a notebook's own code) still stops the run.
+
 >>> from dgpe.sections.base import Section
 >>> @guarded
 ... def broken(run):
