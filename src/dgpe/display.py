@@ -54,7 +54,8 @@ def format_table(df: pd.DataFrame, lang: str = "zh", *, rows: int | None = 10,
     styler = shown.style.hide(axis="index").set_table_styles(_TABLE_CSS)
     if not shown.columns.is_unique:
         return styler
-    long_text = {c for c in shown.columns if c not in numeric and shown[c].str.len().max() > 40}
+    long_text = {c for c in shown.columns if c not in numeric  # a text column may hold only blanks (NaN)
+                 and shown[c].map(lambda v: len(v) if isinstance(v, str) else 0).max() > 40}
     for cols, props in ((numeric, {"text-align": "right"}),
                         (set(shown.columns) - numeric - long_text, {"text-align": "left"}),
                         (long_text, {"text-align": "left", "white-space": "normal", "min-width": "24em"})):

@@ -55,7 +55,10 @@ CAPABILITIES: dict[str, str] = {
     "efficiency": "efficiency.skipped_no_io",
     "malmquist": "plan.skipped_one_year",
     "forecast": "efficiency.skipped_few_years_forecast",
+    "delphi_panel": "plan.skipped_one_expert",  # Delphi ratings, when given, of two experts or more per round
 }
+#: The fewest units of the ranked year an index is built for (an index compares units).
+MIN_UNITS = 2
 
 
 @dataclass
@@ -82,6 +85,8 @@ class Plan:
     sensitivity : the config's ``sensitivity`` block as the build can take it: an uncertainty whose
         alternatives do not apply to the build (treatment alternatives of a build without
         winsorisation) is left out, and :attr:`sensitivity_dropped` says so (findings)
+    build_warnings : the numerical warnings the headline build raised, as findings
+        (:func:`dgpe.sections.guard.warning_findings`; the ranking section reports them)
     """
 
     config: RunConfig
@@ -103,6 +108,7 @@ class Plan:
     cfa_model: tuple[str, str] | None = None
     sensitivity: dict[str, Any] = field(default_factory=dict)
     sensitivity_dropped: list[Finding] = field(default_factory=list)
+    build_warnings: list[Finding] = field(default_factory=list)
     _index: Any = field(default=None, repr=False)
 
     # -- what the run has ----------------------------------------------------------------------
@@ -279,6 +285,7 @@ class Plan:
             "options": self.options,
             "sensitivity": self.sensitivity,
             "sensitivity_dropped": [f("en") for f in self.sensitivity_dropped],
+            **({"build_warnings": [f("en") for f in self.build_warnings]} if self.build_warnings else {}),
             "thresholds": self.thresholds,
             "settings": self.settings,
             "cfa_model": None if self.cfa_model is None else {"set": self.cfa_model[0], "model": self.cfa_model[1]},
@@ -354,6 +361,11 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
         spec=spec, weights_method=method, weights_override=override,
         bands=None, capabilities={}, options=dict(cfg.options), cfa_model=cfa_model,
     )
+    if len(plan.units) < MIN_UNITS:  # nothing to compare: the analyses of the other inputs still run
+        plan.spec = None
+        plan.capabilities = _capabilities(plan, no_index=Finding(
+            "plan.skipped_too_few_units", {"n": len(plan.units), "year": plan.year or "", "need": MIN_UNITS}, "info"))
+        return plan
     _build_or_refuse(plan, file)
     plan.bands = _resolve_bands(plan)
     with warnings.catch_warnings():  # the variants' warnings repeat the headline build's
@@ -633,12 +645,14 @@ def _resolve_sensitivity(plan: Plan, file: str) -> tuple[dict[str, Any], list[Fi
 
 def _build_or_refuse(plan: Plan, file: str) -> None:
     """Build the index now, so a spec the data cannot take fails before any notebook starts."""
+    from dgpe.sections.guard import warning_findings
     from methods import MethodError
 
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             plan.index  # noqa: B018 - builds and caches
+        plan.build_warnings = warning_findings(list(caught))[0]  # the others (deprecations) are dropped
     except (MethodError, ValueError, TypeError, ZeroDivisionError) as exc:
         text = str(exc)
         step = re.match(r"\w*", text.strip()).group(0)  # type: ignore[union-attr]
@@ -658,7 +672,9 @@ def _resolve_bands(plan: Plan) -> dict[str, float] | None:
     return dict(bands) if inside else None
 
 
-def _capabilities(plan: Plan) -> dict[str, Finding | None]:
+def _capabilities(plan: Plan, no_index: Finding | None = None) -> dict[str, Finding | None]:
+    """What the run's data support, each missing part with its reason; ``no_index`` is the reason
+    an index tree's index is not built (too few units), which every index part then gives."""
     fw = plan.framework
     built = plan.spec is not None
     kinds = plan.meta.loc[plan.meta["level"] == 1, "kind"] if "kind" in plan.meta else pd.Series(dtype=object)
@@ -682,14 +698,18 @@ def _capabilities(plan: Plan) -> dict[str, Finding | None]:
     for cap, ok in have.items():
         # without an index, what the index would need is missing for that one reason
         key = CAPABILITIES[cap] if built or cap in ("survey", "ahp", "delphi", "experts") else CAPABILITIES["index"]
-        out[cap] = None if ok else Finding(key, {}, "info")
-    if plan.config.bands and plan.bands is None:
+        out[cap] = None if ok else (no_index if no_index is not None and key == CAPABILITIES["index"]
+                                    else Finding(key, {}, "info"))
+    if plan.config.bands and plan.bands is None and built:
         out["bands"] = _band_reason(plan)
     if built and not have["malmquist"] and not have["efficiency"]:
         out["malmquist"] = out["efficiency"]
     if built and not have["forecast"]:
         out["forecast"] = Finding(CAPABILITIES["forecast"], {"n": len(_years_to_rank(plan)),
                                   "need": int(plan.setting("efficiency.forecast_min_years"))}, "info")
+    out["delphi_panel"] = _delphi_panel_reason(plan.delphi)
+    if out["groups"] is None and built:
+        out["groups"] = _singleton_groups_reason(plan)
     return out
 
 
@@ -707,6 +727,28 @@ def _diagnosis_capabilities(plan: Plan, kinds: pd.Series) -> dict[str, bool]:
     years = len(_years_to_rank(plan))
     return {"efficiency": efficiency, "malmquist": efficiency and years >= 2,
             "forecast": built and years >= int(plan.setting("efficiency.forecast_min_years"))}
+
+
+def _delphi_panel_reason(delphi: pd.DataFrame | None) -> Finding | None:
+    """Why the experts' agreement cannot be measured: a round rated by fewer than two experts
+    (None without Delphi data: the capability ``delphi`` says that)."""
+    if delphi is None or delphi.empty:
+        return None
+    per_round = delphi.groupby("round")["expert"].nunique()
+    few = per_round[per_round < 2]
+    if few.empty:
+        return None
+    return Finding("plan.skipped_one_expert", {"n": int(few.iloc[0]), "round": few.index[0]}, "info")
+
+
+def _singleton_groups_reason(plan: Plan) -> Finding | None:
+    """Why the peer comparison says nothing: in every group column each unit is alone in its group."""
+    units = plan.units
+    alone = [g for g in plan.groups if units[g].notna().any()
+             and units[g].dropna().value_counts().max() < 2]
+    if len(alone) < len(plan.groups):
+        return None
+    return Finding("plan.skipped_singleton_groups", {"columns": ", ".join(alone)}, "info")
 
 
 def _band_reason(plan: Plan) -> Finding:

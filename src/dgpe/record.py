@@ -17,9 +17,11 @@ opened interactively) nothing is written: tables and figures are only returned f
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["Recorder", "neutralise_formulas", "read_recorded_table", "RECORDS_DIR", "TABLES_DIR", "FIGURES_DIR",
+__all__ = ["Recorder", "neutralise_formulas", "read_recorded_table", "file_stem", "RECORDS_DIR", "TABLES_DIR", "FIGURES_DIR",
            "TABLE_ENCODING"]
 
 RECORDS_DIR = "records"
@@ -36,7 +38,31 @@ FIGURES_DIR = "figures"
 #: How report tables are written and read: UTF-8 with a byte-order mark (Excel on a Chinese Windows
 #: opens a BOM-less CSV as GBK and shows mojibake); reading with it also accepts files without one.
 TABLE_ENCODING = "utf-8-sig"
-_NAME = re.compile(r"^[A-Za-z0-9_\-]+$")
+_NAME = re.compile(r"^[A-Za-z0-9_\-]+$")  # a notebook's name (the code's, not the data's)
+#: What a file name must not hold: path separators, characters Windows refuses, control characters.
+_UNSAFE = re.compile(r'[/\\:*?"<>|]')
+_STEM_BYTES = 120
+
+
+def file_stem(name: str) -> str:
+    """A safe file-name stem for a record name (which may hold a unit id or a group name in any
+    script): path separators, characters Windows refuses in file names, control and format
+    characters and leading dots or spaces become ``_``; when anything changed, or the name is too
+    long for a file name, a short digest of the name keeps two names apart. Sections pass every
+    record name they make from data (``f"card_{unit}"``) through it; a safe name is unchanged.
+
+    >>> file_stem("card_甲省第1市")
+    'card_甲省第1市'
+    >>> file_stem("card_../a/b")
+    'card_.._a_b-99536257'
+    """
+    stem = "".join("_" if unicodedata.category(ch)[0] == "C" else ch for ch in _UNSAFE.sub("_", name))
+    stem = re.sub(r"^[.\s]+", lambda m: "_" * len(m.group(0)), stem).rstrip(". ")
+    if stem == name and len(stem.encode("utf-8")) <= _STEM_BYTES:
+        return stem
+    while len(stem.encode("utf-8")) > _STEM_BYTES:
+        stem = stem[:-1]
+    return f"{stem}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:8]}"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?%?$")
 
@@ -127,8 +153,11 @@ class Recorder:
         return zh if self.lang == "zh" else en
 
     def _check_name(self, name: str, store: dict[str, Any]) -> None:
-        if not _NAME.match(name):
-            raise ValueError(f"{self.notebook}: record name {name!r}: use letters, digits, '_' or '-'")
+        """A record name is a safe file-name stem in any script (a unit id or a group name of the
+        data may be part of it); a name made from data is passed through :func:`file_stem` first."""
+        if not isinstance(name, str) or not name.strip() or file_stem(name) != name:
+            raise ValueError(f"{self.notebook}: record name {name!r}: use letters, digits (any script), '_', '-' "
+                             "or '.'; no path separator, control character or leading dot (file_stem makes one)")
         if name in store:
             raise ValueError(f"{self.notebook}: {name!r} was recorded twice")
 
@@ -167,7 +196,7 @@ class Recorder:
             "file": None,
         }
         if self._root is not None:
-            rel = f"{TABLES_DIR}/{self.notebook}__{name}.csv"
+            rel = f"{TABLES_DIR}/{self.notebook}__{file_stem(name)}.csv"
             out = neutralise_formulas(frame)
             out.to_csv(self._root / rel, index=index, encoding=TABLE_ENCODING, lineterminator="\n")
             entry["file"] = rel
@@ -186,7 +215,7 @@ class Recorder:
         self._check_name(name, self.figures)
         entry: dict[str, Any] = {"title": self._caption(title), "note": note, "file": None}
         if self._root is not None:
-            rel = f"{FIGURES_DIR}/{self.notebook}__{name}.png"
+            rel = f"{FIGURES_DIR}/{self.notebook}__{file_stem(name)}.png"
             from dgpe.plotting import save_for_print
 
             save_for_print(fig, self._root / rel)
@@ -236,6 +265,8 @@ class Recorder:
             f = section.skipped
             self.finding(f("zh"), f("en"), level=f.severity, key=f.key, params=f.params, section=section.name)
             self.findings[-1]["skipped"] = True
+            if getattr(section, "traceback", None):
+                self.findings[-1]["traceback"] = section.traceback
             self._flush()
             return
         for t in section.tables:

@@ -208,6 +208,18 @@ def limits_chapter(nb: NoteBuilder) -> None:
     for (notebook, text), sections in seen.items():
         where = f"{notebook}: {', '.join(sections)}"
         nb.li(nb.t(f"未做的分析（{where}）：{text}", f"Not analysed ({where}): {text}"))
+    _numerical_warnings(nb)
+
+
+def _numerical_warnings(nb: NoteBuilder) -> None:
+    """The numerical warnings the methods raised (``section.method_warning``, see
+    :mod:`dgpe.sections.guard`), each with the section it came from."""
+    for notebook, rec in nb.records.items():
+        for f in rec.get("findings", []):
+            if str(f.get("key", "")).startswith("section.") and not f.get("skipped"):
+                where = f"{notebook}: {f.get('section') or ''}"
+                text = str(f.get(nb.lang) or f.get("en") or "")
+                nb.li(nb.t(f"数值警告（{where}）：{text}", f"Numerical warning ({where}): {text}"))
 
 
 def _parameters(nb: NoteBuilder) -> pd.DataFrame:

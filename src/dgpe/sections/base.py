@@ -88,6 +88,7 @@ class Section:
     findings: list[Finding] = field(default_factory=list)
     skipped: Finding | None = None
     data: dict[str, Any] = field(default_factory=dict)  # intermediate objects for later sections
+    traceback: str | None = None  # an internal error's traceback (dgpe.sections.guard), kept in the record
 
     def __repr__(self) -> str:
         if self.skipped is not None:
@@ -155,9 +156,12 @@ def requires(capability: str, name: str) -> Callable[[F], F]:
     """Decorate a section function ``fn(run, ...)`` so that it returns the section ``name``
     skipped, with the plan's reason (:meth:`dgpe.plan.Plan.why_not`), when the run lacks
     ``capability``; e.g. ``@requires("index", "index.ranking")`` on a section of a survey-only run
-    returns ``Section.skip("index.ranking", …, "plan.skipped_no_index")`` without running it."""
+    returns ``Section.skip("index.ranking", …, "plan.skipped_no_index")`` without running it.
+    The section is also :func:`dgpe.sections.guard.guarded`: an error in it skips it with a finding."""
 
     def wrap(fn: F) -> F:
+        from dgpe.sections.guard import guarded
+
         @functools.wraps(fn)
         def section(run: Any, *args: Any, **kwargs: Any) -> Any:
             if not run.plan.has(capability):
@@ -165,7 +169,7 @@ def requires(capability: str, name: str) -> Callable[[F], F]:
                 return Section(name, Text(name, name), skipped=reason)
             return fn(run, *args, **kwargs)
 
-        return section  # type: ignore[return-value]
+        return guarded(section)  # type: ignore[return-value]
 
     return wrap
 

@@ -34,6 +34,7 @@ from dgpe import plotting
 from dgpe.catalogue import message_text
 from dgpe.plan import scale_label
 from dgpe.sections.base import Section, requires
+from dgpe.sections.guard import guarded
 from dgpe.tablefmt import column_label
 from dgpe.text import Text
 from methods import MethodError
@@ -304,6 +305,7 @@ def indicator_weights(run: Any, base: Section | None = None) -> Section:
     return sec
 
 
+@guarded
 def fuzzy_ahp(run: Any) -> Section:
     """The index's dimension weights from the experts' AHP matrices: crisp group AHP against fuzzy
     AHP (Buckley's geometric mean and Chang's extent analysis)."""
@@ -311,7 +313,7 @@ def fuzzy_ahp(run: Any) -> Section:
     name, title = "comparison.fuzzy_ahp", Text("群组 AHP 与模糊 AHP", "Group AHP and fuzzy AHP")
     if not run.plan.has("ahp"):
         return Section(name, title, skipped=run.plan.why_not("ahp"))
-    root = run.plan.index.index_code
+    root = run.plan.index.index_code if run.plan.has("index") else run.framework.root.code  # AHP needs no index
     mats = {e: m for (e, node), m in run.ahp.items() if node == root}
     if not mats:
         return Section.skip(name, title, "comparison.skipped_no_top_matrices", index=run.name(root))

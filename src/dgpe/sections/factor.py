@@ -29,6 +29,7 @@ import pandas as pd
 from dgpe import plotting
 from dgpe.catalogue import message_text
 from dgpe.sections.base import Finding, Section
+from dgpe.sections.guard import guarded
 from dgpe.text import Text
 from methods import MethodError
 from methods.psychometrics import factor, reliability
@@ -91,6 +92,7 @@ def _indicator_set(run: Any) -> tuple[tuple[pd.DataFrame, dict[str, list[str]]],
     return (data, {d: list(b.columns) for d, b in dims.items()}), {**dims, **subdims}
 
 
+@guarded
 def instruments(run: Any) -> Section:
     """The instruments the factor analyses examine (``data["sets"]``: :class:`Instruments`).
 
@@ -169,6 +171,7 @@ def _skip_if_empty(sec: Section, done: dict[str, Any], sets: Instruments) -> Sec
     return Section.skip(sec.name, sec.title, "factor.skipped_cannot_run", error=_join(texts, "；", "; "))
 
 
+@guarded
 def adequacy(run: Any, sets: Instruments | None = None) -> Section:
     """Are the correlations strong enough to factor? KMO (pairwise correlations, Kaiser's labels)
     and Bartlett's test of sphericity (complete cases), per set and per item (MSA)."""
@@ -223,6 +226,7 @@ def _scree_figure(run: Any, results: dict[str, Any], sets: Instruments) -> Any:
     return fig
 
 
+@guarded
 def parallel(run: Any, sets: Instruments | None = None) -> Section:
     """How many factors do the data support? Horn's parallel analysis (95th percentile of random
     normal data of the same size; a fresh generator from the run's seed per set) against the number
@@ -247,6 +251,7 @@ def parallel(run: Any, sets: Instruments | None = None) -> Section:
     return sec
 
 
+@guarded
 def efa(run: Any, sets: Instruments | None = None) -> Section:
     """Does an exploratory solution reproduce the intended structure? By default minres with the
     intended number of factors, oblimin rotation, Pearson correlations (``options.factor.efa_*``
@@ -322,6 +327,7 @@ def _efa_findings(sec: Section, key: str, f: pd.DataFrame, n: int, intended: int
         sec.finding("factor.efa_misfit", set=SET_NAMES[key], n=len(bad), items=_join(items, "；", "; "))
 
 
+@guarded
 def cfa(run: Any, sets: Instruments | None = None) -> Section:
     """Does the intended structure fit as a confirmatory model? Maximum likelihood as lavaan
     ``cfa(model, data)`` (complete cases), fit against Hu & Bentler's cut-offs; a just-identified
@@ -392,6 +398,7 @@ def _cfa_findings(sec: Section, key: str, c: Any, verdict: pd.DataFrame) -> None
         sec.finding("factor.cfa_improper", set=name, items=", ".join(c.heywood))
 
 
+@guarded
 def validity(run: Any, sets: Instruments | None = None, cfas: dict[str, Any] | None = None) -> Section:
     """Are the dimensions convergent (composite reliability, AVE) and distinct (Fornell-Larcker,
     HTMT)? From the standardised CFA loadings (``cfas``: :func:`cfa`'s ``data["cfas"]``); the
@@ -455,6 +462,7 @@ def _first_share(block: pd.DataFrame) -> float:
         return float("nan")
 
 
+@guarded
 def unidimensionality(run: Any, sets: Instruments | None = None) -> Section:
     """Does one component summarise each dimension, sub-dimension and scale? The share of variance
     of the first principal component within each block, against one half."""

@@ -23,6 +23,7 @@ import pandas as pd
 from dgpe import plotting
 from dgpe.catalogue import message_text
 from dgpe.plan import scale_label
+from dgpe.record import file_stem
 from dgpe.sections.base import Finding, Section, band_label, localise_bands, requires
 from dgpe.tablefmt import column_label
 from dgpe.text import Text
@@ -95,6 +96,7 @@ def _dims(run: Run) -> tuple[str, list[str]]:
 def ranking(run: Run) -> Section:
     """How do the units score and rank on the index and its dimensions (and in which grade bands)?"""
     sec = Section("index.ranking", Text("各层级得分与排名", "Scores and ranks at every level"))
+    sec.findings.extend(run.plan.build_warnings)  # numerical warnings of the build (dgpe.plan)
     res = run.plan.index
     root, dims = _dims(run)
     table, top = _ranked(run)
@@ -223,7 +225,7 @@ def cards(run: Run) -> Section:
     for u in [top.index[0], top.index[len(top) // 2], top.index[-1]]:
         prof = dg.unit_profile(u, res.scores, run.meta, groups=peers, level=level, n=n_sw, bands=run.plan.bands)
         name = str(run.units.loc[u, "unit_name"])
-        sec.figure(f"card_{u}", _radar(run, u, prof, peers, limits), message_text("index.title_card", unit=name))
+        sec.figure(file_stem(f"card_{u}"), _radar(run, u, prof, peers, limits), message_text("index.title_card", unit=name))
         rows.append({"unit": u, "unit_name": run.units.loc[u, "unit_name"],
                      "text": localise_bands(prof.text(run.lang, names=run.label, unit_name=name,
                                                       digits=score_digits(scale)), run.plan.bands, run.lang)})
@@ -280,7 +282,7 @@ def peers(run: Run) -> Section:
     """How does each unit compare within its peer groups (the config's ``groups``)?"""
     title = Text("同类比较", "Peer groups")
     if not run.plan.has("groups"):
-        return Section.skip("index.peers", title, run.plan.why_not("groups").key)
+        return Section("index.peers", title, skipped=run.plan.why_not("groups"))
     sec = Section("index.peers", title)
     res = run.plan.index
     root, dims = _dims(run)
@@ -291,12 +293,12 @@ def peers(run: Run) -> Section:
             sec.finding("index.peers_ungrouped", level="warning", group=name, n=len(blank),
                         units=", ".join(map(str, blank[:10])) + (" …" if len(blank) > 10 else ""))
         pv = dg.peer_view(res.scores[root].drop(blank), run.units[g].drop(blank))
-        sec.table(f"peers_{g}", pv.join(run.units[["unit_name"]]).sort_values(["group", "rank_in_group"]),
+        sec.table(file_stem(f"peers_{g}"), pv.join(run.units[["unit_name"]]).sort_values(["group", "rank_in_group"]),
                   message_text("index.title_peers", group=name))
         summary = res.scores[[root, *dims]].groupby(run.units[g]).mean()
-        sec.table(f"group_means_{g}", summary.round(4), message_text("index.title_group_means", group=name))
+        sec.table(file_stem(f"group_means_{g}"), summary.round(4), message_text("index.title_group_means", group=name))
         title_bars = message_text("index.title_group_bars", group=name)
-        sec.figure(f"group_means_{g}", _bars(run, summary[dims], title_bars), title_bars)
+        sec.figure(file_stem(f"group_means_{g}"), _bars(run, summary[dims], title_bars), title_bars)
     g = run.plan.groups[0]
     means = res.scores[root].groupby(run.units[g]).mean().sort_values()
     sec.finding("index.peers_extremes", group=GROUP_NAMES.get(g, Text(g, g)),

@@ -24,6 +24,7 @@ import pandas as pd
 from dgpe import plotting
 from dgpe.catalogue import message_text
 from dgpe.sections.base import Section, in_language, requires
+from dgpe.sections.guard import guarded
 from dgpe.text import Text
 from methods import MethodError
 from methods.psychometrics import reliability
@@ -88,6 +89,7 @@ def _alpha_bar(run: Run, alpha: pd.Series, title: Text) -> Any:
     )
 
 
+@guarded
 def survey_scales(run: Run) -> Section:
     """Do the items of each survey scale measure one thing consistently (alpha, omega, items)?"""
     title = Text("问卷量表信度", "Reliability of the survey scales")
@@ -197,12 +199,15 @@ def _block_findings(run: Run, sec: Section, both: pd.DataFrame, *, has_subs: boo
                     alphas=_joined(alphas))
 
 
+@guarded
 def delphi(run: Run) -> Section:
     """Do the Delphi experts agree on the indicators' importance, and more so in later rounds?"""
     title = Text("专家一致性（德尔菲）", "Expert agreement (Delphi)")
     ratings = run.delphi
     if not run.plan.has("delphi") or ratings is None:
         return Section.skip("reliability.delphi", title, run.plan.why_not("delphi").key)
+    if not run.plan.has("delphi_panel"):  # a round rated by one expert: no agreement to measure
+        return Section("reliability.delphi", title, skipped=run.plan.why_not("delphi_panel"))
     try:
         agreement = reliability.delphi_agreement(ratings)
         last = agreement.index.max()
@@ -236,6 +241,7 @@ def delphi(run: Run) -> Section:
     return sec
 
 
+@guarded
 def verdicts(run: Run, *sections: Section) -> Section:
     """One line per survey scale and (sub-)dimension of the given sections: alpha, omega, verdict."""
     sec = Section("reliability.verdicts", Text("信度结论", "Reliability verdicts"))

@@ -28,6 +28,7 @@ import pandas as pd
 from dgpe import plotting
 from dgpe.catalogue import message_text
 from dgpe.sections.base import Section, requires
+from dgpe.sections.guard import guarded
 from dgpe.tablefmt import column_label
 from dgpe.text import Text
 from methods import MethodError, MethodWarning
@@ -74,6 +75,7 @@ def _ahp(run: Any) -> tuple[pd.Series, pd.DataFrame]:
         return wt.ahp_hierarchy(run.ahp, run.meta, method="aij", threshold=_th(run, "cr_max"))
 
 
+@guarded
 def ahp_consistency(run: Any) -> Section:
     """Are the experts' pairwise judgements consistent? Saaty's CR = CI / RI of every expert's
     matrix and of the pooled (AIJ, geometric mean) matrices, against the catalogue's cut-off."""
@@ -286,6 +288,7 @@ def delphi_rule(run: Any) -> Any:
     )
 
 
+@guarded
 def delphi(run: Any) -> Section:
     """Did the Delphi rounds converge on the indicators? Per round and indicator the mean importance,
     CV and full-score ratio; Kendall's W; expert authority Cr = (Ca + Cs) / 2 (with the experts
