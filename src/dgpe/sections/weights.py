@@ -101,6 +101,7 @@ def ahp_consistency(run: Any) -> Section:
     return sec
 
 
+@guarded
 def fahp_consistency(run: Any) -> Section:
     """Are the judgements behind the fuzzy AHP weights consistent? Saaty's CR of the middle
     matrix of every expert's fuzzified matrix (:func:`methods.weights.fahp.fuzzy_ahp_consistency`)
