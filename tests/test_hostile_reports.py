@@ -613,8 +613,8 @@ def test_lost_disk_full_while_writing_leaves_no_half_report(built, tmp_path, mon
     assert list(reports.iterdir()) == []
 
 
-def test_lost_cli_disk_full_exits_2_without_traceback(built, tmp_path):
-    """/dev/full as the reports folder's parent: every write fails; the CLI says so in one message."""
+def test_lost_cli_unwritable_reports_folder_exits_2_without_traceback(built, tmp_path):
+    """A reports folder that cannot be made (its parent is a file): one message, exit status 2."""
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
     res = _cli("run", str(built["cfg"]), "-p", QUICK[0], "--reports", str(blocker / "r"), "-q")

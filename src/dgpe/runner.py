@@ -7,7 +7,11 @@ workbook, writes the landing page and ``manifest.json``, and only then renames t
 temporary name to ``reports/<date>-<name>``. A failing cell stops the run with the notebook, the cell
 and the error named, and leaves no half-written report: the failed notebook (executed up to the error)
 and ``traceback.txt`` are kept in ``reports/.failed/<name>-<YYYYmmdd-HHMMSS>/`` and the error says
-where; an interrupted run keeps nothing. An existing report is never replaced unless ``force=True``.
+where; an interrupted run keeps nothing (the temporary folder is made inside the cleanup guard, and
+the notebooks' kernels are stopped). An existing report is never replaced unless ``force=True``: a
+lock file made exclusively (:func:`take_lock`) stops a second run of the same name, and the final
+rename (:func:`publish`) fails rather than replace a folder that appeared meanwhile. A disk or
+permission error while writing is a :class:`~dgpe.errors.ReportError` naming the path.
 """
 
 from __future__ import annotations
@@ -38,7 +42,7 @@ from dgpe.framework import load_framework
 from dgpe.report_files import content_digest, normalised
 
 __all__ = ["cells_in_language", "RunSummary", "run_report", "project_root", "notebook_source", "execute_notebook", "keep_failed",
-           "KERNEL_NAME"]
+           "KERNEL_NAME", "take_lock", "release_lock", "publish", "stop_kernels"]
 
 KERNEL_NAME = "dgpe"
 

@@ -1,19 +1,26 @@
 """Check a report, and compare two reports.
 
-``dgpe verify REPORT`` first checks, in seconds, every file of the report against the digests the
-manifest holds (tables, workbook, records, method note, HTML, figures, notebooks) and says
-``edited after writing: <file>`` for each one changed since the run wrote it, then the input files'
-hashes (and which input changed); ``--quick`` stops there. Then it reruns the report from its own
-``config.yaml`` into a temporary folder and compares every recorded table, key result and finding: integers and text exactly, floats within the tolerance each
-table or result declared (default 1e-9, relative to max(1, |value|)). It ends with ``verified`` (exit 0)
-or a readable list of differences (exit 1).
+``dgpe verify REPORT`` trusts no file of the report. It first checks, in seconds, every file against
+the digests the manifest holds (:func:`dgpe.report_files.check_files`): a file changed since the run
+wrote it is ``edited after writing: <file>``, one removed ``missing since writing: <file>``, one added
+``not written by the run: <file>``; symbolic links and special files are refused without being read,
+and the manifest's lists of digests are checked against each other. Then the input files' hashes (and
+which input changed); ``--quick`` stops there. Then it reruns the report from its own ``config.yaml``
+into a temporary folder and compares every recorded table, key result and finding: integers and text
+exactly, floats within the tolerance each table or result declared (default 1e-9, relative to
+max(1, |value|)); every other file with the rerun's by a normalised content digest
+(:func:`dgpe.report_files.content_digest`); and the manifest with the rerun's manifest (seed, config,
+notebooks, every file's digest), so that a report rewritten along with its manifest is caught. It ends
+with ``verified`` (exit 0) or a readable list of differences (exit 1); not a report is exit 2.
 
 ``dgpe diff A B`` says what changed between two reports — run config, inputs, framework (indicators
 added or removed, weights, directions), every common table (rows added or removed, cells changed, the
 largest change, the units whose rank moved most; unchanged tables as a count, tables whose numbers
 are the same but whose labels differ — another language, renamed bands — apart from tables whose
 numbers changed) and the verdicts in words — as Markdown, the "what changed since last year"
-section of an annual note.
+section of an annual note. Files edited since writing are named at its top; a report with missing
+files, links or unreadable records and tables is refused with a :class:`~dgpe.errors.ReportError`
+naming each (exit 2).
 """
 
 from __future__ import annotations
@@ -45,8 +52,8 @@ from dgpe.report_files import (
     safe_member,
 )
 
-__all__ = ["VerifyResult", "verify_report", "check_digests", "compare_reports", "diff_reports", "table_change",
-           "add_commands"]
+__all__ = ["VerifyResult", "verify_report", "check_digests", "compare_reports", "compare_files", "compare_manifests",
+           "collect_records", "diff_reports", "table_change", "add_commands"]
 
 DEFAULT_TOL = 1e-9
 
@@ -134,9 +141,11 @@ class Unreadable(Exception):
 
 def _read(folder: Path, rel: Any) -> pd.DataFrame:
     """A recorded table; :class:`Unreadable` (with a sentence naming the file) when it cannot be read."""
-    p = safe_member(folder, rel) if isinstance(rel, str) else None
+    if not isinstance(rel, str) or not rel:
+        raise Unreadable(f"{folder.name}: the record names no file for this table")
+    p = safe_member(folder, rel)
     if p is None:
-        what = "missing" if isinstance(rel, str) and not os.path.lexists(folder / rel) else \
+        what = "missing" if not os.path.lexists(folder / rel) else \
             "a symbolic link, outside the report or not a file, refused"
         raise Unreadable(f"{folder.name}/{rel}: {what}")
     try:
@@ -629,13 +638,19 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: Any) -> None:
-    v = sub.add_parser("verify", help="rerun a report from its manifest and compare every recorded result")
+    v = sub.add_parser("verify", help="rerun a report from its manifest and compare every recorded result",
+                       epilog="exit status: 0 verified, 1 not verified (the list says why: files edited, "
+                              "missing, added or linked, inputs changed, differences from the rerun), "
+                              "2 not a dgpe report (no manifest, a damaged manifest)")
     v.add_argument("report")
     v.add_argument("-q", "--quiet", action="store_true")
     v.add_argument("--quick", action="store_true",
                    help="only check the report's files and inputs against the manifest (seconds), no rerun")
     v.set_defaults(func=_cmd_verify)
-    d = sub.add_parser("diff", help="what changed between two reports (Markdown)")
+    d = sub.add_parser("diff", help="what changed between two reports (Markdown)",
+                       epilog="exit status: 0 the account written (files edited since writing named at "
+                              "its top), 2 a report cannot be compared (no manifest, files missing or "
+                              "linked, records or tables unreadable; each named)")
     d.add_argument("a")
     d.add_argument("b")
     d.add_argument("--lang", choices=["zh", "en"], default="en")
