@@ -579,16 +579,21 @@ def test_lost_a_report_appearing_meanwhile_is_not_replaced(built, tmp_path, monk
     assert not _incomplete(reports)
 
 
-def test_lost_a_stale_lock_is_taken_over(built, tmp_path):
-    reports = tmp_path / "reports"
-    reports.mkdir()
+def test_lost_a_stale_lock_is_taken_over(tmp_path):
+    """A lock left by a run that was killed (its process is gone) does not block the name for ever."""
+    from dgpe.runner import release_lock, take_lock
+
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    day = dt.date(2030, 1, 6)
-    lock = reports / f".{day.isoformat()}-default.lock"
-    lock.write_text(f"{dead.pid}\n", encoding="utf-8")
-    summary = run_report(built["cfg"], QUICK, reports_dir=reports, date=day, progress=False)
-    assert summary.path.is_dir() and not lock.exists()
+    final = tmp_path / "2030-01-06-default"
+    stale = tmp_path / f".{final.name}.lock"
+    stale.write_text(f"{dead.pid}\n", encoding="utf-8")
+    lock = take_lock(final)
+    assert lock == stale and lock.read_text(encoding="utf-8").strip() == str(os.getpid())
+    with pytest.raises(ReportError, match="being written"):  # now held by a live process: this one
+        take_lock(final)
+    release_lock(lock)
+    assert not lock.exists()
 
 
 def test_lost_unwritable_reports_folder_is_a_clear_error(built, tmp_path):
