@@ -269,17 +269,38 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, handled as an interruption (Ctrl-C): temporary folders removed, nothing half written."""
+
+
+def _on_sigterm(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. Exit status: 0 done (``verify``: verified), 1 ``verify``: not verified,
+    2 a problem the user can fix (listed, never a traceback), 130 interrupted (SIGINT), 143 terminated
+    (SIGTERM); an interrupted run leaves no report and no temporary folder."""
+    import signal
+    import threading
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _on_sigterm) if main_thread else None
     try:
         return int(args.func(args) or 0)
     except DgpeError as exc:
         print(exc.render(), file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted; no report was written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:
+        terminated = isinstance(exc, Terminated)
+        print(f"{'terminated (SIGTERM)' if terminated else 'interrupted'}; no report was written and the "
+              "temporary folder was removed", file=sys.stderr)
+        return 143 if terminated else 130
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":  # pragma: no cover

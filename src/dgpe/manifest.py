@@ -86,6 +86,9 @@ def read_manifest(path: Path) -> dict[str, Any]:
         raise ReportError([Problem(str(path), "", f"the manifest is damaged (not valid JSON: {exc})")]) from None
     if not isinstance(data, dict) or "inputs" not in data:
         raise ReportError([Problem(str(path), "", "not a dgpe manifest (no 'inputs')")])
+    wrong = [key for key in ("inputs", "config", "notebooks", "digests") if not isinstance(data.get(key, {}), dict)]
+    if wrong:
+        raise ReportError([Problem(str(path), "", f"the manifest is damaged ({', '.join(wrong)} not a mapping)")])
     return data
 
 

@@ -7,16 +7,22 @@ workbook, writes the landing page and ``manifest.json``, and only then renames t
 temporary name to ``reports/<date>-<name>``. A failing cell stops the run with the notebook, the cell
 and the error named, and leaves no half-written report: the failed notebook (executed up to the error)
 and ``traceback.txt`` are kept in ``reports/.failed/<name>-<YYYYmmdd-HHMMSS>/`` and the error says
-where; an interrupted run keeps nothing. An existing report is never replaced unless ``force=True``.
+where; an interrupted run keeps nothing (the temporary folder is made inside the cleanup guard, and
+the notebooks' kernels are stopped). An existing report is never replaced unless ``force=True``: a
+lock file made exclusively (:func:`take_lock`) stops a second run of the same name, and the final
+rename (:func:`publish`) fails rather than replace a folder that appeared meanwhile. A disk or
+permission error while writing is a :class:`~dgpe.errors.ReportError` naming the path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import json
 import os
 import re
 import shutil
+import signal
 import sys
 import time
 import uuid
@@ -33,9 +39,10 @@ from dgpe.checks import check_plan
 from dgpe.config import RunConfig, load_run_config
 from dgpe.errors import DgpeError, NotebookError, Problem, ReportError
 from dgpe.framework import load_framework
+from dgpe.report_files import content_digest, normalised
 
 __all__ = ["cells_in_language", "RunSummary", "run_report", "project_root", "notebook_source", "execute_notebook", "keep_failed",
-           "KERNEL_NAME"]
+           "KERNEL_NAME", "take_lock", "release_lock", "publish", "stop_kernels"]
 
 KERNEL_NAME = "dgpe"
 
@@ -234,10 +241,7 @@ def run_report(
     echo: Callable[[str], None] = print,
 ) -> RunSummary:
     """Run a report; see the module docstring. ``out`` forces the final folder (used by verify)."""
-    from dgpe.landing import report_title
-    from dgpe.nbhtml import relative_parameters
     from dgpe.plan import resolve_plan
-    from dgpe.report import assemble_report
 
     t0 = time.time()
     started = dt.datetime.now(dt.UTC)
@@ -251,55 +255,155 @@ def run_report(
     nb_dir = Path(notebooks_dir) if notebooks_dir else root / "notebooks"
     sources = {name: notebook_source(name, nb_dir) for name in cfg.notebooks}
     reports = Path(reports_dir) if reports_dir else root / "reports"
-    reports.mkdir(parents=True, exist_ok=True)
-    final = Path(out).resolve() if out else _report_dir(reports, cfg.name, date or dt.date.today())
+    final = _prepare_reports(reports, out, cfg.name, date)
     if final.exists() and not force:
         raise ReportError(
             [Problem(str(final), "", "a report of this name already exists; use --force to replace it, or -p name=… for another name")],
             title="report exists",
         )
+    lock = take_lock(final)
     tmp = final.parent / f".{final.name}.incomplete-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir(parents=True)
-    ensure_kernel()
     timings: dict[str, float] = {}
-    try:
-        cfg_path = _write_config(cfg, tmp)
-        (tmp / "plan.json").write_text(
-            json.dumps(plan.to_dict(), ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
-        (tmp / "inputs").mkdir()
-        load_framework(cfg.framework).to_table().to_csv(tmp / "inputs" / "framework.csv", index=False, encoding="utf-8", lineterminator="\n")
-        (tmp / "notebooks").mkdir()
-        params_of = {
-            name: {"config": str(cfg_path), "output_dir": str(tmp), "lang": cfg.lang} for name in cfg.notebooks
-        }
-        _execute_all(sources, params_of, tmp, nb_dir, timings, parallel=parallel, progress=progress, echo=echo)
-        shown = {"config": "../config.yaml", "lang": cfg.lang}
-        for name in cfg.notebooks:
-            relative_parameters(tmp / "notebooks" / f"{name}.ipynb", {**shown, "output_dir": None},
-                                source=_relative_to(sources[name], root))
-            export_html(tmp / "notebooks" / f"{name}.ipynb", tmp / "notebooks" / f"{name}.html", lang=cfg.lang,
-                        report_title=report_title(cfg, cfg.lang), parameters=shown)
-        warnings = assemble_report(tmp, cfg)
+    try:  # from the first instant, an interruption or a failure leaves no temporary folder
+        tmp.mkdir()
+        ensure_kernel()
+        warnings = _write_report(cfg, plan, sources, nb_dir, root, tmp, timings, parallel=parallel,
+                                 progress=progress, echo=echo)
         manifest = _manifest(cfg, final, started, t0, overrides, sources, timings, tmp, root)
         mf.write_manifest(tmp / "manifest.json", manifest)
-        if final.exists():
-            trash = final.parent / f".{final.name}.replaced-{uuid.uuid4().hex[:8]}"
-            final.rename(trash)
-            tmp.rename(final)
-            shutil.rmtree(trash, ignore_errors=True)
-        else:
-            tmp.rename(final)
+        publish(tmp, final, force=force)
     except NotebookError as exc:
-        kept = keep_failed(exc, final.parent, cfg.name)
-        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            kept = keep_failed(exc, final.parent, cfg.name)
+        except OSError as err:
+            kept = None
+            exc.problems.append(Problem(str(final.parent / ".failed"), "", f"the failed notebook could not be kept: {err}"))
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
         if kept is not None:
             exc.problems.append(Problem(str(kept), "", "the failed notebook (run up to the error) and "
                                                         "traceback.txt are kept here"))
         raise
+    except OSError as exc:  # disk full, permission denied …: no half report under any name
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ReportError([Problem(str(getattr(exc, "filename", None) or tmp), "",
+                                   f"the report could not be written: {exc.strerror or exc}; nothing was kept")],
+                          title="report not written") from None
     except BaseException:  # an interruption or a failure outside the notebooks keeps nothing
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        release_lock(lock)
     return RunSummary(final, time.time() - t0, timings, warnings)
+
+
+def _prepare_reports(reports: Path, out: Path | None, name: str, date: dt.date | None) -> Path:
+    """Make the reports folder (a clear error when it cannot be) and return the final report folder."""
+    try:
+        reports.mkdir(parents=True, exist_ok=True)
+        if out is not None:
+            Path(out).resolve().parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ReportError([Problem(str(reports), "", f"the reports folder cannot be made: {exc.strerror or exc}")],
+                          title="report not written") from None
+    return Path(out).resolve() if out else _report_dir(reports, name, date or dt.date.today())
+
+
+def _write_report(cfg: RunConfig, plan: Any, sources: dict[str, Path], nb_dir: Path, root: Path, tmp: Path,
+                  timings: dict[str, float], *, parallel: int, progress: bool, echo: Callable[[str], None]) -> list[str]:
+    """Everything of the report but its manifest, into ``tmp``; the analyses' warnings."""
+    from dgpe.landing import report_title
+    from dgpe.nbhtml import relative_parameters
+    from dgpe.report import assemble_report
+
+    cfg_path = _write_config(cfg, tmp)
+    (tmp / "plan.json").write_text(
+        json.dumps(plan.to_dict(), ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
+    (tmp / "inputs").mkdir()
+    load_framework(cfg.framework).to_table().to_csv(tmp / "inputs" / "framework.csv", index=False, encoding="utf-8", lineterminator="\n")
+    (tmp / "notebooks").mkdir()
+    params_of = {
+        name: {"config": str(cfg_path), "output_dir": str(tmp), "lang": cfg.lang} for name in cfg.notebooks
+    }
+    _execute_all(sources, params_of, tmp, nb_dir, timings, parallel=parallel, progress=progress, echo=echo)
+    shown = {"config": "../config.yaml", "lang": cfg.lang}
+    for name in cfg.notebooks:
+        relative_parameters(tmp / "notebooks" / f"{name}.ipynb", {**shown, "output_dir": None},
+                            source=_relative_to(sources[name], root))
+        export_html(tmp / "notebooks" / f"{name}.ipynb", tmp / "notebooks" / f"{name}.html", lang=cfg.lang,
+                    report_title=report_title(cfg, cfg.lang), parameters=shown)
+    return assemble_report(tmp, cfg)
+
+
+def take_lock(final: Path) -> Path:
+    """Claim the report name ``final`` for this run: ``.<name>.lock`` beside it, created exclusively
+    (``O_CREAT | O_EXCL``) and holding this process's id. A second run of the same name stops with a
+    :class:`ReportError`; a lock left by a run that no longer exists is taken over."""
+    lock = final.parent / f".{final.name}.lock"
+    for _ in range(2):
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+        except FileExistsError:
+            owner = _lock_owner(lock)
+            if owner is None or not _process_alive(owner):
+                lock.unlink(missing_ok=True)  # left by a run that was killed
+                continue
+            raise ReportError(
+                [Problem(str(final), "", f"another dgpe run (process {owner}) is writing this report now; wait "
+                                         "for it to finish, or use -p name=… for another name")],
+                title="report being written") from None
+        except OSError as exc:
+            raise ReportError([Problem(str(final.parent), "", f"the reports folder is not writable: {exc.strerror or exc}")],
+                              title="report not written") from None
+        with os.fdopen(fd, "w") as fh:
+            fh.write(f"{os.getpid()}\n")
+        return lock
+    raise ReportError([Problem(str(lock), "", "the lock of this report name cannot be taken; remove it if no run is going")])
+
+
+def release_lock(lock: Path) -> None:
+    """Remove the lock :func:`take_lock` made (if it is still this process's)."""
+    if _lock_owner(lock) == os.getpid():
+        lock.unlink(missing_ok=True)
+
+
+def _lock_owner(lock: Path) -> int | None:
+    try:
+        return int(lock.read_text(encoding="utf-8").strip() or "x")
+    except (OSError, ValueError):
+        return None
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def publish(tmp: Path, final: Path, *, force: bool) -> None:
+    """Rename the complete report ``tmp`` to ``final``. Without ``force`` a report that appeared under
+    that name meanwhile is never replaced (``os.rename`` onto a non-empty folder fails); with it, the
+    earlier report is moved aside, the new one renamed in and the earlier one removed."""
+    if final.exists() and force:
+        trash = final.parent / f".{final.name}.replaced-{uuid.uuid4().hex[:8]}"
+        final.rename(trash)
+        tmp.rename(final)
+        shutil.rmtree(trash, ignore_errors=True)
+        return
+    try:
+        if final.exists() or final.is_symlink():
+            raise FileExistsError(errno.EEXIST, "exists", str(final))
+        os.rename(tmp, final)
+    except OSError as exc:
+        if exc.errno not in (errno.EEXIST, errno.ENOTEMPTY, errno.ENOTDIR, errno.EISDIR):
+            raise
+        raise ReportError([Problem(str(final), "", "a report of this name appeared while this run was writing; "
+                                                   "it was not replaced and this run's report was not kept")],
+                          title="report exists") from None
 
 
 def _manifest(
@@ -337,6 +441,10 @@ def _manifest(
             # every file of the assembled report (tables, workbook, records, method note, HTML,
             # figures, notebooks): `dgpe verify` checks them first and names a file edited since
             "files": mf.digest_dir(tmp, "**/*", exclude=("manifest.json",)),
+            # of the files that carry times or random ids (workbook, Word file, notebooks, HTML): the
+            # digest of their content without them, which a rerun reproduces (dgpe.report_files)
+            "content": {rel: content_digest(tmp / rel) for rel in mf.digest_dir(tmp, "**/*")
+                        if normalised(rel)},
         },
     }
     return manifest
@@ -371,23 +479,17 @@ def _execute_all(
         queue = list(names)
         slots = list(range(workers))
         slot_of: dict[str, int] = {}
-        while queue or pending:
-            while queue and slots and not failures:
-                name = queue.pop(0)
-                slot_of[name] = slots.pop(0)
-                pending[pool.submit(one, name, slot_of[name])] = name
-            if not pending:
-                break
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                name = pending.pop(fut)
-                slots.append(slot_of[name])
-                try:
-                    timings[name] = fut.result()
-                    overall.update(1)
-                    overall.set_postfix_str(f"{name} done")
-                except DgpeError as exc:
-                    failures.append(exc)
+        try:
+            _schedule(pool, one, queue, pending, slots, slot_of, timings, failures, overall)
+        except BaseException:  # interrupted: stop the kernels, so that the notebooks' threads end now
+            queue.clear()
+            for fut in pending:
+                fut.cancel()
+            deadline = time.time() + 30  # a kernel may be starting: stop it too once it runs
+            while any(f.running() for f in pending) and time.time() < deadline:
+                stop_kernels()
+                time.sleep(0.2)
+            raise
     overall.close()
     if len(failures) == 1:
         raise failures[0]
@@ -396,3 +498,44 @@ def _execute_all(
         raise NotebookError([p for f in failures for p in f.problems],
                             title=f"{len(failures)} notebooks failed", failed=failed)
 
+
+def _schedule(pool: ThreadPoolExecutor, one: Callable[[str, int], float], queue: list[str],
+              pending: dict[Future[float], str], slots: list[int], slot_of: dict[str, int],
+              timings: dict[str, float], failures: list[DgpeError], overall: Any) -> None:
+    """Run the notebooks of ``queue`` on ``pool``, ``len(slots)`` at a time, until all are done or one failed."""
+    while queue or pending:
+        while queue and slots and not failures:
+            name = queue.pop(0)
+            slot_of[name] = slots.pop(0)
+            pending[pool.submit(one, name, slot_of[name])] = name
+        if not pending:
+            break
+        done, _ = wait(pending, return_when=FIRST_COMPLETED)
+        for fut in done:
+            name = pending.pop(fut)
+            slots.append(slot_of[name])
+            try:
+                timings[name] = fut.result()
+                overall.update(1)
+                overall.set_postfix_str(f"{name} done")
+            except DgpeError as exc:
+                failures.append(exc)
+
+
+def stop_kernels() -> None:
+    """Stop the Jupyter kernels this process started (its child processes running ``ipykernel``).
+
+    Kernels run in their own session, so an interruption of ``dgpe run`` does not reach them; without
+    this, the notebooks running at that moment would finish before the run could stop."""
+    me = os.getpid()
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat_file.parent / "cmdline").read_bytes()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == me and b"ipykernel" in cmdline:
+            try:
+                os.kill(int(stat_file.parent.name), signal.SIGTERM)
+            except OSError:
+                pass

@@ -1,19 +1,26 @@
 """Check a report, and compare two reports.
 
-``dgpe verify REPORT`` first checks, in seconds, every file of the report against the digests the
-manifest holds (tables, workbook, records, method note, HTML, figures, notebooks) and says
-``edited after writing: <file>`` for each one changed since the run wrote it, then the input files'
-hashes (and which input changed); ``--quick`` stops there. Then it reruns the report from its own
-``config.yaml`` into a temporary folder and compares every recorded table, key result and finding: integers and text exactly, floats within the tolerance each
-table or result declared (default 1e-9, relative to max(1, |value|)). It ends with ``verified`` (exit 0)
-or a readable list of differences (exit 1).
+``dgpe verify REPORT`` trusts no file of the report. It first checks, in seconds, every file against
+the digests the manifest holds (:func:`dgpe.report_files.check_files`): a file changed since the run
+wrote it is ``edited after writing: <file>``, one removed ``missing since writing: <file>``, one added
+``not written by the run: <file>``; symbolic links and special files are refused without being read,
+and the manifest's lists of digests are checked against each other. Then the input files' hashes (and
+which input changed); ``--quick`` stops there. Then it reruns the report from its own ``config.yaml``
+into a temporary folder and compares every recorded table, key result and finding: integers and text
+exactly, floats within the tolerance each table or result declared (default 1e-9, relative to
+max(1, |value|)); every other file with the rerun's by a normalised content digest
+(:func:`dgpe.report_files.content_digest`); and the manifest with the rerun's manifest (seed, config,
+notebooks, every file's digest), so that a report rewritten along with its manifest is caught. It ends
+with ``verified`` (exit 0) or a readable list of differences (exit 1); not a report is exit 2.
 
 ``dgpe diff A B`` says what changed between two reports — run config, inputs, framework (indicators
 added or removed, weights, directions), every common table (rows added or removed, cells changed, the
 largest change, the units whose rank moved most; unchanged tables as a count, tables whose numbers
 are the same but whose labels differ — another language, renamed bands — apart from tables whose
 numbers changed) and the verdicts in words — as Markdown, the "what changed since last year"
-section of an annual note.
+section of an annual note. Files edited since writing are named at its top; a report with missing
+files, links or unreadable records and tables is refused with a :class:`~dgpe.errors.ReportError`
+naming each (exit 2).
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import sys
 import tempfile
 from collections.abc import Callable
@@ -35,10 +43,17 @@ from dgpe.errors import Problem, ReportError
 from dgpe.io import sha256_file
 from dgpe.manifest import read_manifest
 from dgpe.record import TABLE_ENCODING
-from dgpe.report import collect
+from dgpe.report_files import (
+    MANIFEST,
+    check_files,
+    content_digest,
+    inventory,
+    normalised,
+    safe_member,
+)
 
-__all__ = ["VerifyResult", "verify_report", "check_digests", "compare_reports", "diff_reports", "table_change",
-           "add_commands"]
+__all__ = ["VerifyResult", "verify_report", "check_digests", "compare_reports", "compare_files", "compare_manifests",
+           "collect_records", "diff_reports", "table_change", "add_commands"]
 
 DEFAULT_TOL = 1e-9
 
@@ -120,8 +135,43 @@ def _compare_values(a: Any, b: Any, tol: float) -> bool:
     return a == b
 
 
-def _read(folder: Path, rel: str) -> pd.DataFrame:
-    return pd.read_csv(folder / rel, encoding=TABLE_ENCODING, keep_default_na=True)
+class Unreadable(Exception):
+    """A file a record names that cannot be read: missing, a link, outside the report, or damaged."""
+
+
+def _read(folder: Path, rel: Any) -> pd.DataFrame:
+    """A recorded table; :class:`Unreadable` (with a sentence naming the file) when it cannot be read."""
+    if not isinstance(rel, str) or not rel:
+        raise Unreadable(f"{folder.name}: the record names no file for this table")
+    p = safe_member(folder, rel)
+    if p is None:
+        what = "missing" if not os.path.lexists(folder / rel) else \
+            "a symbolic link, outside the report or not a file, refused"
+        raise Unreadable(f"{folder.name}/{rel}: {what}")
+    try:
+        return pd.read_csv(p, encoding=TABLE_ENCODING, keep_default_na=True)
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise Unreadable(f"{folder.name}/{rel}: not a readable table ({exc})") from None
+
+
+def collect_records(folder: Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The records of a report (``records/*.json``, links refused) and what could not be read."""
+    out: dict[str, dict[str, Any]] = {}
+    problems: list[str] = []
+    for rel in inventory(folder).files:
+        if not (rel.startswith("records/") and rel.endswith(".json") and rel.count("/") == 1):
+            continue
+        try:
+            data = json.loads((folder / rel).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            problems.append(f"{folder.name}/{rel}: not a readable record ({exc})")
+            continue
+        if not isinstance(data, dict) or not all(isinstance(data.get(k, {}), dict) for k in ("tables", "results")) \
+                or not isinstance(data.get("findings", []), list):
+            problems.append(f"{folder.name}/{rel}: not a dgpe record (tables, results, findings)")
+            continue
+        out[Path(rel).stem] = data
+    return out, problems
 
 
 def compare_tables(a: pd.DataFrame, b: pd.DataFrame, tol: float, name: str, limit: int = 5) -> list[str]:
@@ -155,61 +205,159 @@ def compare_tables(a: pd.DataFrame, b: pd.DataFrame, tol: float, name: str, limi
     return out
 
 
+def _findings(rec: dict[str, Any]) -> list[dict[str, Any]]:
+    return [f for f in rec.get("findings", []) if isinstance(f, dict)]
+
+
+def _entries(rec: dict[str, Any], part: str) -> dict[str, dict[str, Any]]:
+    return {k: v for k, v in rec.get(part, {}).items() if isinstance(v, dict)}
+
+
 def compare_reports(original: Path, rerun: Path) -> tuple[list[str], int, int]:
-    """Differences between a report's records and a rerun's; also the counts compared."""
-    rec_a, rec_b = collect(original), collect(rerun)
-    diffs: list[str] = []
+    """Differences between a report's records and a rerun's; also the counts compared. A table or
+    record that cannot be read (missing, a link, damaged) is named among the differences."""
+    (rec_a, bad_a), (rec_b, bad_b) = collect_records(original), collect_records(rerun)
+    diffs: list[str] = bad_a + bad_b
     n_tables = n_results = 0
     for nb, ra in rec_a.items():
         rb = rec_b.get(nb)
         if rb is None:
             diffs.append(f"notebook {nb}: recorded nothing in the rerun")
             continue
-        for name, entry in ra.get("tables", {}).items():
-            other = rb.get("tables", {}).get(name)
+        for name, entry in _entries(ra, "tables").items():
+            other = _entries(rb, "tables").get(name)
             if other is None or not other.get("file"):
                 diffs.append(f"table {nb}/{name}: missing from the rerun")
                 continue
             n_tables += 1
-            tol = float(entry.get("tol") or DEFAULT_TOL)
-            diffs += compare_tables(_read(original, entry["file"]), _read(rerun, other["file"]), tol, f"{nb}/{name}")
-        for name in rb.get("tables", {}):
-            if name not in ra.get("tables", {}):
+            try:
+                tol = float(entry.get("tol") or DEFAULT_TOL)
+                diffs += compare_tables(_read(original, entry.get("file")), _read(rerun, other["file"]), tol,
+                                        f"{nb}/{name}")
+            except Unreadable as exc:
+                diffs.append(f"table {nb}/{name}: {exc}")
+            except (TypeError, ValueError):
+                diffs.append(f"table {nb}/{name}: its tolerance {entry.get('tol')!r} is not a number")
+        for name in _entries(rb, "tables"):
+            if name not in _entries(ra, "tables"):
                 diffs.append(f"table {nb}/{name}: new in the rerun")
-        for key, entry in ra.get("results", {}).items():
-            other = rb.get("results", {}).get(key)
-            if other is None:
-                diffs.append(f"result {nb}/{key}: missing from the rerun")
-                continue
-            n_results += 1
-            tol = float(entry.get("tol") or DEFAULT_TOL)
-            if not _compare_values(entry.get("value"), other.get("value"), tol):
-                diffs.append(f"result {nb}/{key}: {entry.get('value')!r} → {other.get('value')!r}")
-        fa = [f.get("en") for f in ra.get("findings", [])]
-        fb = [f.get("en") for f in rb.get("findings", [])]
-        for f in fa:
-            if f not in fb:
-                diffs.append(f"finding {nb}: no longer stated: {f}")
-        for f in fb:
-            if f not in fa:
-                diffs.append(f"finding {nb}: new: {f}")
+        n, found = _compare_results(nb, _entries(ra, "results"), _entries(rb, "results"))
+        n_results += n
+        diffs += found
+        fa = [f.get("en") for f in _findings(ra)]
+        fb = [f.get("en") for f in _findings(rb)]
+        diffs += [f"finding {nb}: no longer stated: {f}" for f in fa if f not in fb]
+        diffs += [f"finding {nb}: new: {f}" for f in fb if f not in fa]
+    diffs += [f"notebook {nb}: recorded in the rerun, not in the report" for nb in rec_b if nb not in rec_a]
     return diffs, n_tables, n_results
 
 
-def check_digests(folder: Path, manifest: dict[str, Any]) -> tuple[list[str], int]:
-    """Files of the report changed or removed since the run wrote them (by the manifest's digests;
-    a manifest from before every file was digested covers its tables and records), and how many
-    files were checked."""
-    digests = manifest.get("digests", {})
-    files = digests.get("files") or {**digests.get("tables", {}), **digests.get("records", {})}
+def _compare_results(nb: str, ra: dict[str, dict[str, Any]], rb: dict[str, dict[str, Any]]) -> tuple[int, list[str]]:
+    n, diffs = 0, []
+    for key, entry in ra.items():
+        other = rb.get(key)
+        if other is None:
+            diffs.append(f"result {nb}/{key}: missing from the rerun")
+            continue
+        n += 1
+        try:
+            tol = float(entry.get("tol") or DEFAULT_TOL)
+        except (TypeError, ValueError):
+            diffs.append(f"result {nb}/{key}: its tolerance {entry.get('tol')!r} is not a number")
+            continue
+        if not _compare_values(entry.get("value"), other.get("value"), tol):
+            diffs.append(f"result {nb}/{key}: {entry.get('value')!r} → {other.get('value')!r}")
+    diffs += [f"result {nb}/{key}: new in the rerun" for key in rb if key not in ra]
+    return n, diffs
+
+
+def _by_value(rel: str) -> bool:
+    """Tables and records are compared by value, within their tolerances, not byte for byte."""
+    return (rel.startswith("tables/") and rel.endswith(".csv")) or rel.startswith("records/")
+
+
+def compare_files(original: Path, rerun: Path) -> list[str]:
+    """Every file of the report against the rerun's file of the same name (normalised content
+    digests, see :mod:`dgpe.report_files`); tables and records are left to :func:`compare_reports`."""
+    mine, theirs = set(inventory(original).files) - {MANIFEST}, set(inventory(rerun).files) - {MANIFEST}
+    out = [f"{rel}: in the report, not written by the rerun" for rel in sorted(mine - theirs)]
+    out += [f"{rel}: written by the rerun, missing from the report" for rel in sorted(theirs - mine)]
+    for rel in sorted(mine & theirs):
+        if not _by_value(rel) and content_digest(original / rel) != content_digest(rerun / rel):
+            out.append(f"{rel}: differs from the rerun's (edited, or the run no longer writes it so)")
+    return out
+
+
+def compare_manifests(ma: dict[str, Any], mb: dict[str, Any]) -> list[str]:
+    """The report's manifest against its rerun's: what the run was (name, seed, language, config,
+    notebooks, input roles) and the digest of every file it wrote."""
     out = []
-    for rel, sha in files.items():
-        p = folder / rel
+    for key in ("name", "seed", "lang"):
+        if ma.get(key) != mb.get(key):
+            out.append(f"manifest.json: {key} {ma.get(key)!r}, the rerun's {mb.get(key)!r}")
+    ca, cb = _flatten(ma.get("config", {})), _flatten(mb.get("config", {}))
+    paths = ("framework", "data.")  # where the inputs lie: their hashes are checked instead
+    for k in sorted(set(ca) | set(cb)):
+        if not k.startswith(paths) and ca.get(k) != cb.get(k):
+            out.append(f"manifest.json: config {k} {ca.get(k)!r}, the rerun's {cb.get(k)!r}")
+    na, nb = _dict(ma.get("notebooks")), _dict(mb.get("notebooks"))
+    if list(na) != list(nb):
+        out.append(f"manifest.json: notebooks {list(na)}, the rerun's {list(nb)}")
+    if sorted(_dict(ma.get("inputs"))) != sorted(_dict(mb.get("inputs"))):
+        out.append(f"manifest.json: inputs {sorted(_dict(ma.get('inputs')))}, the rerun's {sorted(_dict(mb.get('inputs')))}")
+    da, db = _dict(ma.get("digests")), _dict(mb.get("digests"))
+    fa, fb = _dict(da.get("files")), _dict(db.get("files"))
+    out += [f"manifest.json: lists {rel}, which the rerun did not write" for rel in sorted(set(fa) - set(fb))]
+    out += [f"manifest.json: does not list {rel}, which the rerun wrote" for rel in sorted(set(fb) - set(fa))]
+    ka, kb = _dict(da.get("content")), _dict(db.get("content"))
+    for rel in sorted(set(fa) & set(fb)):
+        if _by_value(rel):
+            continue
+        if normalised(rel) and rel not in ka:
+            continue  # a manifest from before content digests: only the file itself can be compared
+        if ka.get(rel, fa[rel]) != kb.get(rel, fb[rel]):
+            out.append(f"manifest.json: its digest of {rel} differs from the rerun's (the manifest was edited, "
+                       "or the run no longer writes the file so)")
+    return out
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def check_digests(folder: Path, manifest: dict[str, Any]) -> tuple[list[str], int]:
+    """Files of the report changed, removed or added since the run wrote them, links refused, and
+    the manifest checked against itself (see :func:`dgpe.report_files.check_files`); also how many
+    files the manifest lists."""
+    return check_files(folder, manifest)
+
+
+def _check_inputs(manifest: dict[str, Any], root: Path, result: VerifyResult) -> list[str]:
+    """Inputs and notebook sources changed since the run (into ``result``); the ``role=path``
+    overrides that rerun the report from the inputs the manifest names."""
+    overrides: list[str] = []
+    for role, entry in _dict(manifest.get("inputs")).items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
+            result.changed_inputs.append(f"{role}: the manifest's entry is damaged")
+            continue
+        p = Path(entry["path"])
+        p = p if p.is_absolute() else root / p
         if not p.is_file():
-            out.append(f"missing since writing: {rel}")
-        elif sha256_file(p) != sha:
-            out.append(f"edited after writing: {rel}")
-    return out, len(files)
+            result.changed_inputs.append(f"{role}: {entry['path']} is missing")
+            continue
+        overrides.append(f"{role}={p}")  # rerun from the inputs the manifest names, wherever the report now lies
+        now = sha256_file(p)
+        if now != entry.get("sha256"):
+            recorded = str(entry.get("sha256"))[:12]
+            result.changed_inputs.append(
+                f"{role}: {entry['path']} changed (sha256 {recorded}… in the manifest, {now[:12]}… now)")
+    for name, nb in _dict(manifest.get("notebooks")).items():
+        src = _dict(_dict(nb).get("source"))
+        path = src.get("path")
+        p = root / str(path or "")
+        if isinstance(path, str) and path and (not p.is_file() or sha256_file(p) != src.get("sha256")):
+            result.changed_sources.append(f"{name}: {path}")
+    return overrides
 
 
 def verify_report(report: str | Path, *, progress: bool = False, keep: Path | None = None, quick: bool = False,
@@ -220,41 +368,38 @@ def verify_report(report: str | Path, *, progress: bool = False, keep: Path | No
     from dgpe.runner import project_root, run_report
 
     folder = Path(report).resolve()
-    mpath = folder / "manifest.json"
-    if not mpath.exists():
-        raise ReportError([Problem(str(folder), "", "no manifest.json here: is this a dgpe report folder?")])
-    manifest = read_manifest(mpath)
+    manifest = _open_manifest(folder)
     root = project_root()
     result = VerifyResult(folder, quick=quick)
     result.edited, result.n_files = check_digests(folder, manifest)
-    overrides: list[str] = []
-    for role, entry in manifest.get("inputs", {}).items():
-        p = Path(entry["path"])
-        p = p if p.is_absolute() else root / p
-        if p.exists():  # rerun from the inputs the manifest names, wherever the report now lies
-            overrides.append(f"{role}={p}")
-        if not p.exists():
-            result.changed_inputs.append(f"{role}: {entry['path']} is missing")
-        elif sha256_file(p) != entry["sha256"]:
-            result.changed_inputs.append(
-                f"{role}: {entry['path']} changed (sha256 {entry['sha256'][:12]}… in the manifest, {sha256_file(p)[:12]}… now)"
-            )
-    for name, nb in manifest.get("notebooks", {}).items():
-        src = nb.get("source", {})
-        p = root / src.get("path", "")
-        if src.get("path") and (not p.exists() or sha256_file(p) != src.get("sha256")):
-            result.changed_sources.append(f"{name}: {src.get('path')}")
+    overrides = _check_inputs(manifest, root, result)
     if echo is not None:
         echo(result.render_first_pass())
     if quick:
         return result
+    config = safe_member(folder, "config.yaml")
+    if config is None:
+        result.differences.append("config.yaml: missing, or a link: the report cannot be rerun from its own config")
+        return result
     with tempfile.TemporaryDirectory(prefix="dgpe-verify-") as tmp:
         out = (keep or Path(tmp)) / folder.name
-        if not (folder / "config.yaml").exists():
-            raise ReportError([Problem(str(folder), "", "the report has no config.yaml to rerun")])
-        run_report(folder / "config.yaml", overrides, reports_dir=out.parent, out=out, force=True, progress=progress)
+        run_report(config, overrides, reports_dir=out.parent, out=out, force=True, progress=progress)
         result.differences, result.n_tables, result.n_results = compare_reports(folder, out)
+        result.differences += compare_files(folder, out)
+        result.differences += compare_manifests(manifest, read_manifest(out / MANIFEST))
     return result
+
+
+def _open_manifest(folder: Path) -> dict[str, Any]:
+    """The manifest of the report folder; a :class:`ReportError` when there is none, it is a link
+    or it is not a dgpe manifest."""
+    mpath = folder / MANIFEST
+    if not folder.is_dir() or not os.path.lexists(mpath):
+        raise ReportError([Problem(str(folder), "", "no manifest.json here: is this a dgpe report folder?")])
+    if safe_member(folder, MANIFEST) is None:
+        raise ReportError([Problem(str(mpath), "", "a symbolic link or not a file, refused: a report's manifest "
+                                                   "must be a file of the report")])
+    return read_manifest(mpath)
 
 
 # -- diff -----------------------------------------------------------------------------------------
@@ -270,23 +415,39 @@ def _flatten(d: Any, prefix: str = "") -> dict[str, Any]:
 
 
 def diff_reports(a: str | Path, b: str | Path, *, lang: str = "en", top: int = 10) -> str:
-    """A Markdown account of what changed from report ``a`` to report ``b``."""
+    """A Markdown account of what changed from report ``a`` to report ``b``. A report whose files are
+    not all there or include links (see :func:`dgpe.report_files.check_files`), or whose records or
+    tables cannot be read, is refused with a :class:`ReportError` naming each file; files edited since
+    writing are named at the top of the account."""
     A, B = Path(a).resolve(), Path(b).resolve()
-    for f in (A, B):
-        if not (f / "manifest.json").exists():
-            raise ReportError([Problem(str(f), "", "no manifest.json here: is this a dgpe report folder?")])
-    ma, mb = read_manifest(A / "manifest.json"), read_manifest(B / "manifest.json")
+    ma, mb = _open_manifest(A), _open_manifest(B)
+    (ra, bad_a), (rb, bad_b) = collect_records(A), collect_records(B)
+    fatal: list[Problem] = []
+    edited: list[Problem] = []
+    for folder, manifest, bad in ((A, ma, bad_a), (B, mb, bad_b)):
+        for problem in check_files(folder, manifest)[0]:
+            kind = edited if problem.startswith(("edited after writing", "not written by the run")) else fatal
+            kind.append(Problem(str(folder), "", problem))
+        fatal += [Problem(str(folder), "", p) for p in bad]
     t = _lang_picker(lang)
+    try:
+        tables = _diff_tables(A, B, ra, rb, t, top)
+    except Unreadable as exc:
+        fatal.append(Problem(str(exc).split("/", 1)[0], "", str(exc)))
+    if fatal:
+        raise ReportError(fatal, title="the reports cannot be compared (dgpe verify --quick says more)")
     lines = [f"# {t('变化说明', 'What changed')}: {A.name} → {B.name}", ""]
+    if edited:
+        lines += [f"## {t('报告文件', 'Report files')}", ""]
+        lines += [f"- {p.file.rsplit('/', 1)[-1]}: {p.message}" for p in edited] + [""]
     unchanged = [f"- {t('无变化', 'unchanged')}"]
     lines += [f"## {t('运行配置', 'Run config')}", ""] + (_diff_config(ma, mb) or unchanged)
     lines += ["", f"## {t('输入数据', 'Inputs')}", ""] + (_diff_inputs(ma, mb, t) or unchanged)
-    fa, fb = A / "inputs" / "framework.csv", B / "inputs" / "framework.csv"
-    if fa.exists() and fb.exists():
+    fa, fb = safe_member(A, "inputs/framework.csv"), safe_member(B, "inputs/framework.csv")
+    if fa is not None and fb is not None:
         lines += ["", f"## {t('指标体系', 'Framework')}", ""] + (_diff_framework(fa, fb, t) or unchanged)
-    ra, rb = collect(A), collect(B)
     lines += ["", f"## {t('结果', 'Results')}", ""] + (_diff_results(ra, rb, lang) or unchanged)
-    lines += ["", f"## {t('表格', 'Tables')}", ""] + _diff_tables(A, B, ra, rb, t, top)
+    lines += ["", f"## {t('表格', 'Tables')}", ""] + tables
     lines += ["", f"## {t('结论', 'Verdicts')}", ""] + (_diff_verdicts(ra, rb, lang, t) or unchanged)
     return "\n".join(lines) + "\n"
 
@@ -296,12 +457,13 @@ def _lang_picker(lang: str) -> Any:
 
 
 def _diff_config(ma: dict[str, Any], mb: dict[str, Any]) -> list[str]:
-    ca, cb = _flatten(ma.get("config", {})), _flatten(mb.get("config", {}))
+    ca, cb = _flatten(_dict(ma.get("config"))), _flatten(_dict(mb.get("config")))
     return [f"- `{k}`: {ca.get(k)!r} → {cb.get(k)!r}" for k in sorted(set(ca) | set(cb)) if ca.get(k) != cb.get(k)]
 
 
 def _diff_inputs(ma: dict[str, Any], mb: dict[str, Any], t: Any) -> list[str]:
-    ia, ib = ma.get("inputs", {}), mb.get("inputs", {})
+    ia = {k: _dict(v) for k, v in _dict(ma.get("inputs")).items()}
+    ib = {k: _dict(v) for k, v in _dict(mb.get("inputs")).items()}
     return [
         f"- {role}: {ia.get(role, {}).get('path')} → {ib.get(role, {}).get('path')} ({t('内容不同', 'content differs')})"
         for role in sorted(set(ia) | set(ib))
@@ -310,8 +472,11 @@ def _diff_inputs(ma: dict[str, Any], mb: dict[str, Any], t: Any) -> list[str]:
 
 
 def _diff_framework(fa: Path, fb: Path, t: Any) -> list[str]:
-    ta = pd.read_csv(fa, dtype=str, keep_default_na=False, encoding=TABLE_ENCODING).set_index("code")
-    tb = pd.read_csv(fb, dtype=str, keep_default_na=False, encoding=TABLE_ENCODING).set_index("code")
+    try:
+        ta = pd.read_csv(fa, dtype=str, keep_default_na=False, encoding=TABLE_ENCODING).set_index("code")
+        tb = pd.read_csv(fb, dtype=str, keep_default_na=False, encoding=TABLE_ENCODING).set_index("code")
+    except (KeyError, ValueError, UnicodeDecodeError, pd.errors.ParserError):
+        return [f"- {t('无法读取 inputs/framework.csv', 'inputs/framework.csv cannot be read')}"]
     added, removed = sorted(set(tb.index) - set(ta.index)), sorted(set(ta.index) - set(tb.index))
     out = []
     if added:
@@ -328,8 +493,8 @@ def _diff_framework(fa: Path, fb: Path, t: Any) -> list[str]:
 def _diff_results(ra: dict[str, Any], rb: dict[str, Any], lang: str) -> list[str]:
     out = []
     for nb in ra:
-        for key, entry in ra[nb].get("results", {}).items():
-            other = rb.get(nb, {}).get("results", {}).get(key)
+        for key, entry in _entries(ra[nb], "results").items():
+            other = _entries(rb.get(nb, {}), "results").get(key)
             if other is not None and not _compare_values(entry.get("value"), other.get("value"), DEFAULT_TOL):
                 label = entry.get("label") or {}
                 name = label.get(lang, key) if isinstance(label, dict) else key
@@ -342,8 +507,8 @@ def _diff_tables(A: Path, B: Path, ra: dict[str, Any], rb: dict[str, Any], t: An
     numbers), then what changed in each table whose numbers changed."""
     unchanged, labels, numbers = 0, [], []
     for nb in ra:
-        for name, entry in ra[nb].get("tables", {}).items():
-            other = rb.get(nb, {}).get("tables", {}).get(name)
+        for name, entry in _entries(ra[nb], "tables").items():
+            other = _entries(rb.get(nb, {}), "tables").get(name)
             if not entry.get("file") or other is None or not other.get("file"):
                 continue
             x, y = _read(A, entry["file"]), _read(B, other["file"])
@@ -440,8 +605,8 @@ def _finding_identity(f: dict[str, Any]) -> Any:
 def _diff_verdicts(ra: dict[str, Any], rb: dict[str, Any], lang: str, t: Any) -> list[str]:
     out = []
     for nb in sorted(set(ra) | set(rb)):
-        fa_ = ra.get(nb, {}).get("findings", [])
-        fb_ = rb.get(nb, {}).get("findings", [])
+        fa_ = _findings(ra.get(nb, {}))
+        fb_ = _findings(rb.get(nb, {}))
         ida, idb = {_finding_identity(f) for f in fa_}, {_finding_identity(f) for f in fb_}
         out += [f"- [{nb}] {t('新', 'new')}: {f.get(lang) or f.get('en')}" for f in fb_ if _finding_identity(f) not in ida]
         out += [f"- [{nb}] {t('不再成立', 'no longer')}: {f.get(lang) or f.get('en')}" for f in fa_ if _finding_identity(f) not in idb]
@@ -473,13 +638,19 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: Any) -> None:
-    v = sub.add_parser("verify", help="rerun a report from its manifest and compare every recorded result")
+    v = sub.add_parser("verify", help="rerun a report from its manifest and compare every recorded result",
+                       epilog="exit status: 0 verified, 1 not verified (the list says why: files edited, "
+                              "missing, added or linked, inputs changed, differences from the rerun), "
+                              "2 not a dgpe report (no manifest, a damaged manifest)")
     v.add_argument("report")
     v.add_argument("-q", "--quiet", action="store_true")
     v.add_argument("--quick", action="store_true",
                    help="only check the report's files and inputs against the manifest (seconds), no rerun")
     v.set_defaults(func=_cmd_verify)
-    d = sub.add_parser("diff", help="what changed between two reports (Markdown)")
+    d = sub.add_parser("diff", help="what changed between two reports (Markdown)",
+                       epilog="exit status: 0 the account written (files edited since writing named at "
+                              "its top), 2 a report cannot be compared (no manifest, files missing or "
+                              "linked, records or tables unreadable; each named)")
     d.add_argument("a")
     d.add_argument("b")
     d.add_argument("--lang", choices=["zh", "en"], default="en")

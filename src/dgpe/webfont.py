@@ -60,7 +60,8 @@ def _font_cmap() -> frozenset[int]:
 
     from dgpe.plotting import cjk_font_path
 
-    with TTFont(str(cjk_font_path()), lazy=True) as font:
+    # no new modification time in the subset: the same page gives the same bytes on every run
+    with TTFont(str(cjk_font_path()), lazy=True, recalcTimestamp=False) as font:
         return frozenset(font.getBestCmap())
 
 
@@ -85,7 +86,8 @@ def _subset(chars: set[str]) -> tuple[bytes, str]:
     options.hinting = False
     options.layout_features = []  # no OpenType layout: horizontal text needs none, and it halves the time
     options.notdef_outline = True
-    with TTFont(str(cjk_font_path()), lazy=True) as font:
+    # no new modification time in the subset: the same page gives the same bytes on every run
+    with TTFont(str(cjk_font_path()), lazy=True, recalcTimestamp=False) as font:
         subsetter = subset.Subsetter(options)
         subsetter.populate(unicodes=sorted(ord(c) for c in chars))
         subsetter.subset(font)
