@@ -127,13 +127,29 @@ def content_digests(folder: Path, files: list[str]) -> dict[str, str]:
 _CORE_TIMES = re.compile(rb"<dcterms:(created|modified)([^>]*)>[^<]*</dcterms:\1>")
 
 
+#: Raster and vector figures of a report: drawn by the plotting library and the fonts of the machine
+#: that ran it, so compared on their own (:func:`is_figure`), and left out of the documents that
+#: embed them (a document's digest covers its text, tables and numbers).
+FIGURE_SUFFIXES = (".png", ".svg", ".jpg", ".jpeg", ".pdf")
+
+
+def is_figure(rel: str) -> bool:
+    """Whether the report file ``rel`` is a figure (see :data:`FIGURE_SUFFIXES`).
+
+    >>> is_figure("figures/05_index/ranking.png"), is_figure("tables/05_index/ranking.csv")
+    (True, False)
+    """
+    return rel.lower().endswith(FIGURE_SUFFIXES)
+
+
 def _zip_digest(path: Path) -> str:
     """An Office file (a zip of XML parts): every part's name and bytes, in name order, with the
-    creation and modification times of ``docProps/core.xml`` blanked; the zip's own times left out."""
+    creation and modification times of ``docProps/core.xml`` blanked and embedded figures (parts
+    under a ``media/`` folder) by name only; the zip's own times left out."""
     h = hashlib.sha256()
     with zipfile.ZipFile(path) as z:
         for name in sorted(z.namelist()):
-            data = z.read(name)
+            data = b"" if "/media/" in name and is_figure(name) else z.read(name)
             if name == "docProps/core.xml":
                 data = _CORE_TIMES.sub(rb"<dcterms:\1\2></dcterms:\1>", data)
             h.update(name.encode("utf-8") + b"\0" + hashlib.sha256(data).digest())
@@ -160,17 +176,23 @@ def _ipynb_digest(path: Path) -> str:
         meta = cell.get("metadata", {})
         meta.pop("papermill", None)
         meta.pop("execution", None)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {}) if isinstance(output, dict) else {}
+            for mime in [m for m in data if m.startswith("image/")]:
+                data[mime] = "<figure>"  # figures are compared as files of their own
     text = json.dumps(nb, sort_keys=True, ensure_ascii=False)
     return _text_digest(_normalise_output_text(text))
 
 
 _FONT_DATA = re.compile(r"url\(data:font/[a-z0-9]+;base64,[A-Za-z0-9+/=]*\)")
+_IMAGE_DATA = re.compile(r"data:image/[a-z0-9.+-]+;base64,[A-Za-z0-9+/=\s]*")
 
 
 def _normalise_html(text: str) -> str:
-    """Cell ids, pandas' table ids and the embedded font subset (its bytes carried a time in reports made
-    before the subset's time was fixed) left out."""
-    return _FONT_DATA.sub("url(data:font)", _normalise_output_text(_CELL_ID.sub('id="cell-id=…"', text)))
+    """Cell ids, pandas' table ids, the embedded font subset (its bytes carried a time in reports made
+    before the subset's time was fixed) and embedded figures (compared as files of their own) left out."""
+    text = _IMAGE_DATA.sub("data:image", _CELL_ID.sub('id="cell-id=…"', text))
+    return _FONT_DATA.sub("url(data:font)", _normalise_output_text(text))
 
 
 def _config_digest(path: Path) -> str:

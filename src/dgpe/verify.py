@@ -9,9 +9,13 @@ which input changed); ``--quick`` stops there. Then it reruns the report from it
 into a temporary folder and compares every recorded table, key result and finding: integers and text
 exactly, floats within the tolerance each table or result declared (default 1e-9, relative to
 max(1, |value|)); every other file with the rerun's by a normalised content digest
-(:func:`dgpe.report_files.content_digest`); and the manifest with the rerun's manifest (seed, config,
-notebooks, every file's digest), so that a report rewritten along with its manifest is caught. It ends
-with ``verified`` (exit 0) or a readable list of differences (exit 1); not a report is exit 2.
+(:func:`dgpe.report_files.content_digest`, which leaves embedded figures out of the documents); and
+the manifest with the rerun's manifest (seed, config, notebooks, every file's digest), so that a report
+rewritten along with its manifest is caught. Figures (``figures/``) are compared with the rerun's byte
+for byte but listed apart: a plotting library or font of another machine draws the same numbers with
+other pixels, so a redrawn figure is reported without failing the check unless ``--strict`` (an edited
+figure is caught by the first pass whatever the machine). It ends with ``verified`` (exit 0) or a
+readable list of differences (exit 1); not a report is exit 2.
 
 ``dgpe diff A B`` says what changed between two reports — run config, inputs, framework (indicators
 added or removed, weights, directions), every common table (rows added or removed, cells changed, the
@@ -48,11 +52,13 @@ from dgpe.report_files import (
     check_files,
     content_digest,
     inventory,
+    is_figure,
     normalised,
     safe_member,
 )
 
 __all__ = ["VerifyResult", "verify_report", "check_digests", "compare_reports", "compare_files", "compare_manifests",
+           "compare_figures",
            "collect_records", "diff_reports", "table_change", "add_commands"]
 
 DEFAULT_TOL = 1e-9
@@ -69,10 +75,13 @@ class VerifyResult:
     edited: list[str] = field(default_factory=list)
     n_files: int = 0
     quick: bool = False
+    redrawn: list[str] = field(default_factory=list)
+    strict: bool = False
 
     @property
     def ok(self) -> bool:
-        return not self.changed_inputs and not self.differences and not self.edited
+        return (not self.changed_inputs and not self.differences and not self.edited
+                and not (self.strict and self.redrawn))
 
     def render_first_pass(self) -> str:
         """The fast first pass: files changed since the run wrote them, inputs and notebook sources
@@ -98,6 +107,13 @@ class VerifyResult:
             lines += [f"  - {d}" for d in self.differences[:200]]
             if len(self.differences) > 200:
                 lines.append(f"  … and {len(self.differences) - 200} more")
+        if self.redrawn:
+            lines.append(f"{len(self.redrawn)} figure(s) drawn with other pixels than the rerun's (another plotting "
+                         "library or font draws the same numbers differently; "
+                         + ("--strict counts them):" if self.strict else "not counted without --strict):"))
+            lines += [f"  - {r}" for r in self.redrawn[:50]]
+            if len(self.redrawn) > 50:
+                lines.append(f"  … and {len(self.redrawn) - 50} more")
         if self.ok and self.quick:
             lines.append(f"quick check passed: {self.report.name} is as written and its inputs are unchanged "
                          "(not rerun; run without --quick to reproduce it)")
@@ -278,12 +294,13 @@ def _by_value(rel: str) -> bool:
 
 def compare_files(original: Path, rerun: Path) -> list[str]:
     """Every file of the report against the rerun's file of the same name (normalised content
-    digests, see :mod:`dgpe.report_files`); tables and records are left to :func:`compare_reports`."""
+    digests, see :mod:`dgpe.report_files`); tables and records are left to :func:`compare_reports`,
+    figures to :func:`compare_figures`."""
     mine, theirs = set(inventory(original).files) - {MANIFEST}, set(inventory(rerun).files) - {MANIFEST}
     out = [f"{rel}: in the report, not written by the rerun" for rel in sorted(mine - theirs)]
     out += [f"{rel}: written by the rerun, missing from the report" for rel in sorted(theirs - mine)]
     for rel in sorted(mine & theirs):
-        if not _by_value(rel) and content_digest(original / rel) != content_digest(rerun / rel):
+        if not _by_value(rel) and not is_figure(rel) and content_digest(original / rel) != content_digest(rerun / rel):
             out.append(f"{rel}: differs from the rerun's (edited, or the run no longer writes it so)")
     return out
 
@@ -311,13 +328,27 @@ def compare_manifests(ma: dict[str, Any], mb: dict[str, Any]) -> list[str]:
     out += [f"manifest.json: does not list {rel}, which the rerun wrote" for rel in sorted(set(fb) - set(fa))]
     ka, kb = _dict(da.get("content")), _dict(db.get("content"))
     for rel in sorted(set(fa) & set(fb)):
-        if _by_value(rel):
+        if _by_value(rel) or is_figure(rel):
             continue
         if normalised(rel) and rel not in ka:
             continue  # a manifest from before content digests: only the file itself can be compared
         if ka.get(rel, fa[rel]) != kb.get(rel, fb[rel]):
             out.append(f"manifest.json: its digest of {rel} differs from the rerun's (the manifest was edited, "
                        "or the run no longer writes the file so)")
+    return out
+
+
+def compare_figures(original: Path, rerun: Path, ma: dict[str, Any]) -> list[str]:
+    """The figures of the report whose bytes differ from the rerun's, or whose digest in the report's
+    manifest does (a figure rewritten along with the manifest); those only one of them has are named
+    by :func:`compare_files` and :func:`compare_manifests`."""
+    mine, theirs = set(inventory(original).files), set(inventory(rerun).files)
+    listed = _dict(_dict(ma.get("digests")).get("files"))
+    out = []
+    for rel in sorted(r for r in mine & theirs if is_figure(r)):
+        rerun_digest = sha256_file(rerun / rel)
+        if sha256_file(original / rel) != rerun_digest or listed.get(rel, rerun_digest) != rerun_digest:
+            out.append(rel)
     return out
 
 
@@ -361,16 +392,16 @@ def _check_inputs(manifest: dict[str, Any], root: Path, result: VerifyResult) ->
 
 
 def verify_report(report: str | Path, *, progress: bool = False, keep: Path | None = None, quick: bool = False,
-                  echo: Callable[[str], None] | None = None) -> VerifyResult:
+                  echo: Callable[[str], None] | None = None, strict: bool = False) -> VerifyResult:
     """Check a report's files and inputs against its manifest, then rerun it from its config and
     compare (not with ``quick``); see the module docstring. ``echo`` receives the fast first pass
-    as soon as it is done, before the rerun."""
+    as soon as it is done, before the rerun; ``strict`` counts figures drawn with other pixels."""
     from dgpe.runner import project_root, run_report
 
     folder = Path(report).resolve()
     manifest = _open_manifest(folder)
     root = project_root()
-    result = VerifyResult(folder, quick=quick)
+    result = VerifyResult(folder, quick=quick, strict=strict)
     result.edited, result.n_files = check_digests(folder, manifest)
     overrides = _check_inputs(manifest, root, result)
     if echo is not None:
@@ -387,6 +418,7 @@ def verify_report(report: str | Path, *, progress: bool = False, keep: Path | No
         result.differences, result.n_tables, result.n_results = compare_reports(folder, out)
         result.differences += compare_files(folder, out)
         result.differences += compare_manifests(manifest, read_manifest(out / MANIFEST))
+        result.redrawn = compare_figures(folder, out, manifest)
     return result
 
 
@@ -622,7 +654,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
             print(text + ("" if args.quiet else "\nrerunning the report to compare every result …"), flush=True)
 
     result = verify_report(args.report, progress=not args.quiet and sys.stderr.isatty(), quick=args.quick,
-                           echo=first_pass)
+                           echo=first_pass, strict=args.strict)
     print(result.render(first_pass=args.quick))
     return 0 if result.ok else 1
 
@@ -646,6 +678,8 @@ def add_commands(sub: Any) -> None:
     v.add_argument("-q", "--quiet", action="store_true")
     v.add_argument("--quick", action="store_true",
                    help="only check the report's files and inputs against the manifest (seconds), no rerun")
+    v.add_argument("--strict", action="store_true",
+                   help="also fail when a figure's pixels differ from the rerun's (same machine and libraries)")
     v.set_defaults(func=_cmd_verify)
     d = sub.add_parser("diff", help="what changed between two reports (Markdown)",
                        epilog="exit status: 0 the account written (files edited since writing named at "
