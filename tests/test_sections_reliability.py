@@ -119,7 +119,7 @@ def test_survey_and_delphi_only_when_present():
     assert secs["survey"].skipped.key == "plan.skipped_no_survey"
     assert secs["delphi"].skipped.key == "plan.skipped_no_delphi"
     kinds = secs["verdicts"].get_table("verdicts")["kind"].unique().tolist()
-    assert kinds == ["dimension", "sub-dimension"]
+    assert kinds == ["dimension", "subdimension"]
 
 
 def test_the_flat_egdi_block_is_the_whole_index():

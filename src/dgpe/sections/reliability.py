@@ -109,7 +109,7 @@ def survey_scales(run: Run) -> Section:
         if s.type == "binary":
             sec.finding("reliability.kr20", code=s.code, name=run.name(s.code))
     table = _analysed(run, sec, table)
-    sec.data["verdicts"] = [(table, "survey scale")]
+    sec.data["verdicts"] = [(table, "survey_scale")]
     if table.empty:
         return sec
     sec.table("survey_reliability", in_language(table, run.lang), ("问卷量表信度", "Reliability of the survey scales"), note=True)
@@ -158,7 +158,7 @@ def dimensions(run: Run) -> Section:
     fw = run.framework
     dims, dim_items = _blocks(run, sec, fw.dimension_of())
     subs, sub_items = _blocks(run, sec, fw.subdimension_of())
-    sec.data["verdicts"] = [(dims, "dimension"), (subs, "sub-dimension")]
+    sec.data["verdicts"] = [(dims, "dimension"), (subs, "subdimension")]
     if not dims.empty:
         sec.table("dimension_reliability", in_language(dims, run.lang), ("维度信度（指标已统一方向并标准化）",
                                                   "Reliability of the dimensions (oriented, standardised indicators)"))
