@@ -12,7 +12,8 @@ from dgpe.config import load_run_config
 from dgpe.errors import ConfigError
 from dgpe.plan import CAPABILITIES, resolve_plan
 
-CONFIG = str(Path(__file__).resolve().parents[1] / "configs" / "default.yaml")
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = str(ROOT / "configs" / "default.yaml")
 
 
 def _plan(*overrides: str):
@@ -192,3 +193,22 @@ def test_years_of_a_goalposts_build_use_its_own_goalposts(default_plan):
     ranked = p.build_years()[p.year]
     # no treatment, same goalposts: the year view of the ranked year is the headline index
     assert (ranked.scores[p.index.index_code] - p.index.scores[p.index.index_code]).abs().max() < 1e-9
+
+
+def test_inconsistent_judgements_behind_the_weights_are_a_finding_without_notebook_03(tmp_path):
+    """Every expert's top-level AHP matrix made circular (A > B > C > A): when the build takes the
+    AHP weights and notebook 03 (which reports consistency) is not run, the ranking carries the
+    warning; with 03 it is left to 03's consistency section."""
+    import pandas as pd
+
+    ahp = pd.read_csv(ROOT / "data" / "example" / "ahp.csv", dtype=str)
+    for row, col in [("A", "B"), ("B", "C"), ("C", "A")]:
+        top = ahp["parent"] == "DGPE"
+        ahp.loc[top & (ahp["row"] == row) & (ahp["col"] == col), "value"] = "9"
+        ahp.loc[top & (ahp["row"] == col) & (ahp["col"] == row), "value"] = "1/9"
+    ahp.to_csv(tmp_path / "ahp.csv", index=False)
+    over = ["build.weights=ahp", f"data.ahp={tmp_path / 'ahp.csv'}"]
+    alone = resolve_plan(load_run_config(CONFIG, [*over, "notebooks=[05_index]"]))
+    assert any("inconsistent" in f("en") and "DGPE" in f("en") for f in alone.build_warnings)
+    with_03 = resolve_plan(load_run_config(CONFIG, [*over, "notebooks=[03_weights, 05_index]"]))
+    assert not any("inconsistent" in f("en") for f in with_03.build_warnings)

@@ -346,7 +346,8 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
             problem(where, msg)
         if method == "values":
             _check_sibling_groups(dict(spec.weights["values"]), meta, problem)
-    override = _judgement_weights(method, inputs.get("ahp"), meta, cfg, problem) if spec is not None else None
+    override, judged = (_judgement_weights(method, inputs.get("ahp"), meta, cfg, problem) if spec is not None
+                        else (None, []))
     _check_sensitivity(cfg, problem)
     if problems:
         raise ConfigError(problems, title=f"{file}: {len(problems)} problem(s) in the run config")
@@ -367,6 +368,8 @@ def resolve_plan(cfg: RunConfig, inputs: Mapping[str, Any] | None = None, *, lan
             "plan.skipped_too_few_units", {"n": len(plan.units), "year": plan.year or "", "need": MIN_UNITS}, "info"))
         return plan
     _build_or_refuse(plan, file)
+    if "03_weights" not in cfg.notebooks:  # 03 reports the judgements' consistency; without it, the ranking does
+        plan.build_warnings = judged + plan.build_warnings
     plan.bands = _resolve_bands(plan)
     with warnings.catch_warnings():  # the variants' warnings repeat the headline build's
         warnings.simplefilter("ignore")
@@ -585,23 +588,28 @@ def _weights_file(cfg: RunConfig, name: Any, problem: Any) -> dict[str, float]:
     return {str(c): float(v) for c, v in zip(df["code"], w, strict=True)}
 
 
-def _judgement_weights(method: str, ahp: Any, meta: pd.DataFrame, cfg: RunConfig, problem: Any) -> pd.Series | None:
+def _judgement_weights(method: str, ahp: Any, meta: pd.DataFrame, cfg: RunConfig,
+                       problem: Any) -> tuple[pd.Series | None, list[Finding]]:
+    """The node weights from the AHP (or fuzzy AHP) judgement matrices, when the build takes them,
+    and the judgements' warnings (inconsistent matrices) as findings."""
+    from dgpe.sections.guard import warning_findings
     from methods import MethodError, MethodWarning
     from methods.weights import WEIGHTING, judgement_weights
 
     if method not in WEIGHTING.names(needs="judgements"):
-        return None
+        return None, []
     if not ahp:
         problem("build.weights", f"{method!r} derives the weights from AHP judgement matrices; "
                                  "the run config names no data.ahp file")
-        return None
+        return None, []
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", MethodWarning)  # consistency is reported by notebook 03
-            return judgement_weights(method, ahp, meta)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", MethodWarning)
+            weights = judgement_weights(method, ahp, meta)
+        return weights, warning_findings(list(caught))[0]
     except MethodError as exc:
         problem("build.weights", f"{method}: {exc}")
-        return None
+        return None, []
 
 
 def _check_sensitivity(cfg: RunConfig, problem: Any) -> None:
