@@ -13,17 +13,20 @@ References:
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-import methods.efficiency._lp as lp
 from methods import MethodError
 from methods.efficiency import dea, scale_efficiency
 
 REF = Path(__file__).parent / "reference" / "dea"
+SRC = Path(__file__).resolve().parents[1] / "src"
 R = json.loads((REF / "benchmarking.json").read_text())
 TOL = 1e-6
 MODELS = {"crs_in": ("ccr", "input"), "vrs_in": ("bcc", "input"),
@@ -168,14 +171,28 @@ def test_scale_efficiency():
         "increasing", "constant", "decreasing"]
 
 
-def test_linprog_fallback_gives_the_same(monkeypatch):
-    x, y = panel_2021()
-    fast = dea(x, y, model="bcc", orientation="input", super_efficiency=True)
-    monkeypatch.setattr(lp, "FAST_HIGHS", False)
-    slow = dea(x, y, model="bcc", orientation="input", super_efficiency=True)
-    np.testing.assert_allclose(slow.efficiency, fast.efficiency, atol=1e-8)
-    np.testing.assert_allclose(slow.super_efficiency, fast.super_efficiency, atol=1e-8)
-    np.testing.assert_allclose(slow.input_slacks, fast.input_slacks, atol=1e-6)
+def test_solver_prints_nothing():
+    """HiGHS prints a banner on a process's first model unless its output is off beforehand."""
+    code = ("import pandas as pd; from methods.efficiency import dea; "
+            "dea(pd.DataFrame({'x': [1.0, 2, 3]}), pd.DataFrame({'y': [1.0, 3, 2]}))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(SRC)})
+    assert run.stdout == "" and run.stderr == ""
+
+
+def test_another_highs_model_in_the_process():
+    """HiGHS's thread pool is process-wide: started first by another model with 2 threads, it
+    makes ``threads=1`` an error; the scores must come out all the same."""
+    code = ("import json, highspy, pandas as pd; from methods.efficiency import dea; "
+            "g = highspy.Highs(); g.silent(); g.setOptionValue('threads', 2); "
+            "g.addCol(1.0, 0.0, 1.0, 0, [], []); g.addRow(-highspy.kHighsInf, 1.0, 1, [0], [1.0]); "
+            "g.run(); x = pd.DataFrame({'x': [2.0, 3, 8, 4]}); y = pd.DataFrame({'y': [1.0, 3, 5, 2]}); "
+            "print(json.dumps(dea(x, y, model='bcc').efficiency.tolist()))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "PYTHONPATH": str(SRC)})
+    x = pd.DataFrame({"x": [2.0, 3, 8, 4]})
+    y = pd.DataFrame({"y": [1.0, 3, 5, 2]})
+    assert json.loads(run.stdout) == dea(x, y, model="bcc").efficiency.tolist()
 
 
 def test_column_generation_equals_the_full_programme():

@@ -19,31 +19,24 @@ they are needed** (column generation):
 When the reduced programme is infeasible or unbounded (possible in super-efficiency and
 cross-period programmes) every remaining reference unit is added before the status is believed.
 
-The solver is HiGHS: scipy's bundled HiGHS object (``scipy.optimize._highspy._core``, which
-allows changing a model in place and restarting from the last basis) when this scipy has it,
-otherwise ``scipy.optimize.linprog(method="highs")`` on the same reduced programme (about ten
-times slower, same answers; ``tests/test_dea.py`` checks that both agree). The binding is not a
-public scipy API: should a scipy release rename it, the import fails and the fallback is used.
+The solver is HiGHS through its official Python package ``highspy`` (a declared dependency,
+pinned in ``requirements/constraints.txt``): one :class:`highspy.Highs` model per programme,
+changed in place so that each solve restarts from the last basis. There is no fallback solver.
+The pin is HiGHS 1.12, the version scipy 1.17 bundles: the scores are bit for bit those of its
+HiGHS. HiGHS 1.16 gives the same scores (SBM's objective may differ in the last bit) but runs
+these many small programmes 15-20% slower (it inspects the CPU topology at every run).
+``tests/test_dea.py`` checks the scores against R Benchmarking / deaR and against
+``scipy.optimize.linprog`` on the full programme.
 """
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
-from typing import Any
 
+import highspy
 import numpy as np
-from scipy.optimize import linprog
 
-try:  # scipy's own HiGHS binding (scipy >= 1.15), not a public API: see the module docstring
-    _highs_core: Any = importlib.import_module("scipy.optimize._highspy._core")
-except ImportError:  # pragma: no cover - older scipy
-    _highs_core = None
-
-__all__ = ["LPSolution", "UnitLP", "FAST_HIGHS", "OPTIMAL", "INFEASIBLE", "UNBOUNDED"]
-
-#: Use scipy's in-place HiGHS model when available (tests switch it off to check the fallback).
-FAST_HIGHS: bool = _highs_core is not None
+__all__ = ["LPSolution", "UnitLP", "OPTIMAL", "INFEASIBLE", "UNBOUNDED"]
 
 OPTIMAL, INFEASIBLE, UNBOUNDED = "optimal", "infeasible", "unbounded"
 PRICE_TOL = 1e-9
@@ -65,15 +58,28 @@ class LPSolution:
     duals: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
 
+class _QuietHighs(highspy.Highs):
+    """:class:`highspy.Highs` that never logs: ``Highs.__init__`` registers its callbacks
+    (:meth:`enableCallbacks`), which prints HiGHS's banner to stdout unless ``output_flag`` is
+    already off, so it is switched off first."""
+
+    def enableCallbacks(self) -> None:
+        self.setOptionValue("output_flag", False)
+        super().enableCallbacks()
+
+
 class _HighsModel:
     """A HiGHS model changed in place: rows fixed in number, extra columns first."""
 
     def __init__(self, n_rows: int, n_extra: int) -> None:
-        assert _highs_core is not None
-        h = _highs_core._Highs()
+        h = _QuietHighs()
         h.setOptionValue("output_flag", False)
         h.setOptionValue("simplex_scale_strategy", 0)  # the data come scaled (frontier.py)
-        self.h, self.inf = h, _highs_core.kHighsInf
+        # the dual simplex runs on one thread anyway; a fixed count skips HiGHS's thread-pool
+        # set-up at every run (about a tenth of the time of these small warm-started solves)
+        h.setOptionValue("threads", 1)
+        self.one_thread = True
+        self.h, self.inf = h, highspy.kHighsInf
         self.n_rows, self.n_extra = n_rows, n_extra
         self.lower = np.full(n_rows, -INF)
         self.upper = np.full(n_rows, INF)
@@ -121,14 +127,25 @@ class _HighsModel:
     def fix_column(self, col: int, upper: float) -> None:
         self.h.changeColBounds(col, 0.0, self.inf if upper == INF else upper)
 
+    def run(self) -> None:
+        """Run HiGHS. Its thread pool is shared by the process: when another HiGHS model has
+        already started it with more threads, ``threads=1`` is refused before anything is solved
+        (an error, the model status left unset); this model then runs with that pool."""
+        h = self.h
+        if (h.run() == highspy.HighsStatus.kError and self.one_thread
+                and h.getModelStatus() == highspy.HighsModelStatus.kNotset):
+            self.one_thread = False
+            h.setOptionValue("threads", 0)
+            h.run()
+
     def solve(self) -> tuple[str, float, np.ndarray, np.ndarray]:
         h = self.h
-        h.run()
+        self.run()
         status = h.getModelStatus()
-        s = _highs_core.HighsModelStatus
+        s = highspy.HighsModelStatus
         if status == s.kOptimal:
             sol = h.getSolution()
-            return (OPTIMAL, h.getInfo().objective_function_value, np.asarray(sol.col_value),
+            return (OPTIMAL, h.getObjectiveValue(), np.asarray(sol.col_value),
                     np.asarray(sol.row_dual))
         if status == s.kInfeasible:
             return INFEASIBLE, np.nan, np.zeros(0), np.zeros(0)
@@ -136,78 +153,19 @@ class _HighsModel:
             # rerun from scratch to tell the two apart
             h.clearSolver()
             h.setOptionValue("presolve", "off")
-            h.run()
+            self.run()
             st = h.getModelStatus()
             h.setOptionValue("presolve", "choose")
             return (INFEASIBLE if st == s.kInfeasible else UNBOUNDED, np.nan, np.zeros(0),
                     np.zeros(0))
         # a numerical failure: retry once from a fresh factorisation
         h.clearSolver()
-        h.run()
+        self.run()
         if h.getModelStatus() == s.kOptimal:
             sol = h.getSolution()
-            return (OPTIMAL, h.getInfo().objective_function_value, np.asarray(sol.col_value),
+            return (OPTIMAL, h.getObjectiveValue(), np.asarray(sol.col_value),
                     np.asarray(sol.row_dual))
         raise RuntimeError(f"HiGHS ended with status {h.modelStatusToString(h.getModelStatus())}")
-
-
-class _LinprogModel:
-    """The same interface solved from scratch with ``scipy.optimize.linprog`` each time."""
-
-    def __init__(self, n_rows: int, n_extra: int) -> None:
-        self.n_rows, self.n_extra = n_rows, n_extra
-        self.columns = np.zeros((n_rows, 0))
-        self.extra = np.zeros((n_rows, n_extra))
-        self.cost = np.zeros(n_extra)
-        self.lower = np.full(n_rows, -INF)
-        self.upper = np.full(n_rows, INF)
-        self.col_upper: dict[int, float] = {}
-        self.n_cols = n_extra
-
-    def add_columns(self, block: np.ndarray) -> None:
-        self.columns = np.hstack([self.columns, block])
-        self.n_cols += block.shape[1]
-
-    def set_problem(self, extra: np.ndarray, cost: np.ndarray, lower: np.ndarray,
-                    upper: np.ndarray) -> None:
-        self.extra, self.cost = extra.copy(), cost.copy()
-        self.lower, self.upper = lower.copy(), upper.copy()
-
-    def delete_columns(self, cols: np.ndarray) -> None:
-        keep = np.setdiff1d(np.arange(self.columns.shape[1]), np.asarray(cols) - self.n_extra)
-        self.columns = self.columns[:, keep]
-        self.n_cols -= len(cols)
-
-    def fix_column(self, col: int, upper: float) -> None:
-        self.col_upper[col] = upper
-
-    def solve(self) -> tuple[str, float, np.ndarray, np.ndarray]:
-        a = np.hstack([self.extra, self.columns])
-        c = np.r_[self.cost, np.zeros(self.columns.shape[1])]
-        eq = self.lower == self.upper
-        le = ~eq & np.isfinite(self.upper)
-        ge = ~eq & np.isfinite(self.lower)
-        a_ub = np.vstack([a[le], -a[ge]])
-        b_ub = np.r_[self.upper[le], -self.lower[ge]]
-        bounds = [(0.0, self.col_upper.get(j, None)) for j in range(a.shape[1])]
-        bounds = [(lo, None if up == INF else up) for lo, up in bounds]
-        res: Any = linprog(c, A_ub=a_ub if len(b_ub) else None, b_ub=b_ub if len(b_ub) else None,
-                           A_eq=a[eq] if eq.any() else None,
-                           b_eq=self.lower[eq] if eq.any() else None,
-                           bounds=bounds, method="highs")
-        if res.status == 2:
-            return INFEASIBLE, np.nan, np.zeros(0), np.zeros(0)
-        if res.status == 3:
-            return UNBOUNDED, np.nan, np.zeros(0), np.zeros(0)
-        if res.status != 0:
-            raise RuntimeError(f"linprog ended with status {res.status}: {res.message}")
-        dual = np.zeros(self.n_rows)
-        n_le = int(le.sum())
-        dual[le] = res.ineqlin.marginals[:n_le]
-        dual[ge] = -res.ineqlin.marginals[n_le:]
-        if eq.any():
-            dual[eq] = res.eqlin.marginals
-        return OPTIMAL, float(res.fun), np.asarray(res.x), dual
 
 
 class UnitLP:
@@ -223,8 +181,7 @@ class UnitLP:
         self.units = np.asarray(units, dtype=float)
         n_rows, self.n = self.units.shape
         # one more extra column: the evaluated unit's own column (see solve's ``own``)
-        self.model: _HighsModel | _LinprogModel = (
-            _HighsModel(n_rows, n_extra + 1) if FAST_HIGHS else _LinprogModel(n_rows, n_extra + 1))
+        self.model = _HighsModel(n_rows, n_extra + 1)
         self.n_extra = n_extra
         self.held: list[int] = []  # reference units held as columns, in column order
         self.held_arr = np.zeros(0, dtype=np.intp)
