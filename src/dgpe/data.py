@@ -66,8 +66,8 @@ def _numeric(
     for i, col, message in parsed.refused:
         problems.append(Problem(file, f"row {_row(i)}, column {col}", message, str(df[col].iloc[i])))
     if parsed.decimal_comma:
-        add_notes([Problem(file, f"columns {', '.join(columns)}", "numbers read with ',' as the decimal mark "
-                           "(e.g. 1,5 = 1.5, 1.234,5 = 1234.5), as the file writes them")])
+        add_notes([Problem(file, "", f"numbers with a decimal comma read as such (e.g. {parsed.decimal_comma}: "
+                           "1,5 = 1.5, 1.234,5 = 1234.5)")])
     refused = {(i, c) for i, c, _ in parsed.refused}
     out = pd.DataFrame(index=df.index)
     for col in columns:

@@ -27,6 +27,8 @@ __all__ = ["COMMON_SHARE", "EncodingGuess", "guess_encoding", "control_character
 COMMON_SHARE = 0.9
 _GB_CHAR = re.compile(rb"[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]|[\x81-\xfe][\x40-\x7e\x80-\xfe]")
 _GB2312 = re.compile(rb"[\xa1-\xf7][\xa1-\xfe]")
+#: Encodings named first when charset_normalizer finds them plausible (the common ones of each script).
+_PREFERRED = ("utf_16", "big5", "cp932", "euc_kr", "cp949", "cp1252", "latin_1", "cp1250", "cp1251", "koi8_r")
 _CONTROL = {*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F}
 
 
@@ -110,8 +112,12 @@ def _normaliser_guess(raw: bytes) -> str | None:
     """charset_normalizer's best guess (a second opinion for the message)."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(raw[:200_000]).best()
-    return None if best is None else str(best.encoding)
+    matches = from_bytes(raw[:200_000])
+    names = [str(m.encoding) for m in matches]
+    for name in _PREFERRED:
+        if name in names:
+            return name
+    return names[0] if names else None
 
 
 def control_character_line(text: str) -> int | None:

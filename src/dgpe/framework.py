@@ -956,7 +956,7 @@ def load_framework(path: str | Path, *, encoding: str | None = None) -> Framewor
     suffix = p.suffix.lower()
     if suffix in (".yaml", ".yml"):
         try:
-            raw = safe_load(p.read_text(encoding=encoding or "utf-8"))
+            raw = safe_load(p.read_text(encoding="utf-8"))  # ``encoding`` is a table's
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -123,7 +123,7 @@ def decode_text(raw: bytes, file: str, encoding: str | None = None) -> str:
     else:
         g = guess_encoding(raw)
         if g.encoding is None:
-            how = _HOW.format(enc=g.guess or "NAME") + (f" (it looks like {g.guess})" if g.guess else "")
+            how = (f"it looks like {g.guess}; " if g.guess else "") + _HOW.format(enc=g.guess or "NAME")
             raise DataError([Problem(file, "", f"cannot tell the file's encoding: {g.reason}; {how}; "
                                      "expected UTF-8, UTF-8 with BOM or GBK/GB18030")])
         text = raw.decode(g.encoding)
@@ -142,7 +142,7 @@ def read_table(
     sheet: str | int | None = None,
     dtype: type | None = str,
 ) -> pd.DataFrame:
-    """Read a CSV/TSV/XLSX file into a DataFrame of text cells (``None`` for empty cells).
+    """Read a CSV/TSV/XLSX file into a DataFrame of text cells (NaN for empty cells).
 
     ``sheet`` names the worksheet of a workbook (default: the active visible one, see
     :mod:`dgpe.sheets`). Raises :class:`DataError` naming the file (and line, sheet, cell or column)
@@ -153,9 +153,9 @@ def read_table(
 
     >>> import tempfile, pathlib
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "t.csv"
-    >>> _ = p.write_text("unit_id,A1.1\nP1,0.5\nP2,n/a\n", encoding="utf-8")
+    >>> _ = p.write_text("unit_id,A1.1\\nP1,0.5\\nP2,n/a\\n", encoding="utf-8")
     >>> read_table(p).to_dict("list")
-    {'unit_id': ['P1', 'P2'], 'A1.1': ['0.5', None]}
+    {'unit_id': ['P1', 'P2'], 'A1.1': ['0.5', nan]}
     """
     p = Path(path)
     check_file(p)

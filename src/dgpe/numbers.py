@@ -1,16 +1,19 @@
 """Numbers as people type them: the decimal mark decided by rule, magnitudes the methods can take.
 
-A comma in a number is a thousands separator or a decimal mark. Each cell with a comma is one of
+A comma in a number is a thousands separator or a decimal mark. Each cell is one of
 
 - **thousands** for certain: ``1,234.5``, ``12,345,678`` (groups of three before a point, or several);
-- **decimal** for certain: ``1,5``, ``0,25``, ``1234,5``, ``1.234,5`` (not a group of three);
-- **ambiguous**: ``1,234`` (one group of three), read by the convention the same columns show.
+- **decimal comma** for certain: ``1,5``, ``0,25``, ``0,125``, ``1234,5``, ``1.234,5``,
+  ``1.234.567`` (not groups of three, or a point grouping before a comma);
+- **point decimal** for certain: ``0.25``, ``1.5``, ``0.125`` (not a group of three after a point);
+- **ambiguous**: ``1,234`` and ``1.234`` (one group of three after the mark): 1234 or 1.234.
 
-The columns read together (one file's indicators, one scale's items) follow one convention: a
-decimal comma anywhere makes ``,`` the decimal mark (``1,234`` = 1.234, ``1.234`` = 1234, and a
-note says so); otherwise ``,`` groups thousands (``1,234`` = 1234), dgpe's convention. A decimal
-comma in columns that also write ``0.25`` or ``1,234.5`` is refused, naming the cell, since one of
-the two readings would be wrong.
+Certain cells are read as they are. Ambiguous cells follow the convention of the columns read
+together (one file's indicators, one scale's items): decimal commas and no point decimals or
+thousands groups make ``,`` the decimal mark (``1,234`` = 1.234, ``1.234`` = 1234); otherwise
+``,`` groups thousands (``1,234`` = 1234, ``1.234`` = 1.234), dgpe's convention. Where the
+columns write decimals both ways, an ambiguous cell is refused, naming the cell. Reading any
+decimal comma adds a note.
 
 A finite value whose magnitude lies outside [:data:`SMALLEST`, :data:`LARGEST`] (other than 0) is
 refused: its square, its range with another value or a ratio with it overflows double precision
@@ -38,11 +41,12 @@ LARGEST = 1e100
 SMALLEST = 1e-100
 
 _SIGN = r"[+-]?"
-_THOUSANDS = re.compile(_SIGN + r"\d{1,3}(?:,\d{3})+\.\d+|" + _SIGN + r"\d{1,3}(?:,\d{3}){2,}")
-_AMBIGUOUS = re.compile(_SIGN + r"\d{1,3},\d{3}")
-_DECIMAL = re.compile(_SIGN + r"\d+,\d+|" + _SIGN + r"\d{1,3}(?:\.\d{3})+,\d+")
-_DOT_GROUPS = re.compile(_SIGN + r"[1-9]\d{0,2}(?:\.\d{3})+")
-_DOT_DECIMAL = re.compile(_SIGN + r"\d*\.\d+(?:[eE][+-]?\d+)?")
+_THOUSANDS = re.compile(_SIGN + r"[1-9]\d{0,2}(?:,\d{3})+\.\d+|" + _SIGN + r"[1-9]\d{0,2}(?:,\d{3}){2,}")
+_AMBIGUOUS_COMMA = re.compile(_SIGN + r"[1-9]\d{0,2},\d{3}")
+_AMBIGUOUS_POINT = re.compile(_SIGN + r"[1-9]\d{0,2}\.\d{3}")
+_DECIMAL_COMMA = re.compile(_SIGN + r"\d+,\d+|" + _SIGN + r"[1-9]\d{0,2}(?:\.\d{3})+,\d+|"
+                            + _SIGN + r"[1-9]\d{0,2}(?:\.\d{3}){2,}")
+_POINT_DECIMAL = re.compile(_SIGN + r"\d*\.\d+(?:[eE][+-]?\d+)?")
 
 
 @dataclass
@@ -53,12 +57,12 @@ class ParsedNumbers:
     ----------
     values : the columns as floats (NaN where empty or refused)
     refused : (row position, column, message) of each refused cell
-    decimal_comma : whether ``,`` was read as the decimal mark
+    decimal_comma : the first cell read with ``,`` as its decimal mark ('' when none)
     """
 
     values: pd.DataFrame
     refused: list[tuple[int, str, str]] = field(default_factory=list)
-    decimal_comma: bool = False
+    decimal_comma: str = ""
 
 
 def parse_numbers(raw: pd.Series) -> pd.Series:
@@ -69,27 +73,34 @@ def parse_numbers(raw: pd.Series) -> pd.Series:
 def parse_frame(raw: pd.DataFrame) -> ParsedNumbers:
     """The columns of ``raw`` (text cells) as floats, under one decimal convention."""
     kinds = {c: raw[c].map(_kind) for c in raw.columns}
-    decimal = any((k == "decimal").any() for k in kinds.values())
-    dotted = [(c, int(i)) for c, k in kinds.items() for i in np.flatnonzero(k.isin(["thousands", "dot"]).to_numpy())]
-    comma_decimal = decimal and not dotted
-    swap = ["decimal", "ambiguous", "dot-groups"] if comma_decimal else ["thousands", "ambiguous"]
+    comma = _first(kinds, raw, "decimal-comma")
+    point = _first(kinds, raw, "thousands") or _first(kinds, raw, "point")
     out = pd.DataFrame(index=raw.index)
     refused: list[tuple[int, str, str]] = []
     for c in raw.columns:
         text, kind = raw[c], kinds[c]
-        mask = kind.isin(swap)
-        if mask.any():
-            text = text.where(~mask, text[mask].map(_as_point if comma_decimal else _no_commas))
+        as_comma = kind.eq("decimal-comma") | (kind.isin(["ambiguous-comma", "ambiguous-point"]) & bool(comma and not point))
+        no_commas = kind.eq("thousands") | (kind.eq("ambiguous-comma") & (not comma or bool(point)))
+        text = text.where(~as_comma, text.map(_as_point, na_action="ignore"))
+        text = text.where(~no_commas, text.map(_no_commas, na_action="ignore"))
         vals = pd.to_numeric(text, errors="coerce").astype(float)
-        if decimal and dotted:
-            c0, i0 = dotted[0]
-            example = f"{raw[c0].iloc[i0]!s} on row {i0 + 2}" + ("" if c0 == c else f" of column {c0}")
-            for i in map(int, np.flatnonzero((kind == "decimal").to_numpy())):
-                refused.append((i, c, f"a decimal comma where other values use '.' as the decimal mark "
-                                      f"(e.g. {example}): write every number one way"))
+        if comma and point:
+            for i in map(int, np.flatnonzero(kind.isin(["ambiguous-comma", "ambiguous-point"]).to_numpy())):
+                refused.append((i, c, f"ambiguous: {raw[c].iloc[i]} could be 1000 times larger or smaller, "
+                                      f"and the file writes decimals both ways ({comma}; {point}); write it "
+                                      "without a thousands separator"))
                 vals.iloc[i] = np.nan
         out[c] = vals
-    return ParsedNumbers(out, refused, comma_decimal)
+    return ParsedNumbers(out, refused, comma)
+
+
+def _first(kinds: dict[str, pd.Series], raw: pd.DataFrame, kind: str) -> str:
+    """'1,5 on row 4 of column A1.4': the first cell of a kind (rows as Excel shows them), or ''."""
+    for c, k in kinds.items():
+        hits = np.flatnonzero(k.eq(kind).to_numpy())
+        if len(hits):
+            return f"{raw[c].iloc[hits[0]]} on row {int(hits[0]) + 2} of column {c}"
+    return ""
 
 
 def _as_point(v: str) -> str:
@@ -101,20 +112,16 @@ def _no_commas(v: str) -> str:
 
 
 def _kind(v: object) -> str:
-    """The kind of one cell: thousands, ambiguous, decimal, dot-groups, dot or plain."""
+    """The kind of one cell (see the module doc), or "other"."""
     if not isinstance(v, str):
-        return "plain"
+        return "other"
     s = v.strip()
-    if "," in s:
-        for kind, rx in (("thousands", _THOUSANDS), ("ambiguous", _AMBIGUOUS), ("decimal", _DECIMAL)):
-            if rx.fullmatch(s):
-                return kind
-        return "plain"
-    if _DOT_GROUPS.fullmatch(s):
-        return "dot-groups" if s.count(".") == 1 else "decimal"
-    if _DOT_DECIMAL.fullmatch(s):
-        return "dot"
-    return "plain"
+    for kind, rx in (("thousands", _THOUSANDS), ("ambiguous-comma", _AMBIGUOUS_COMMA),
+                     ("ambiguous-point", _AMBIGUOUS_POINT), ("decimal-comma", _DECIMAL_COMMA),
+                     ("point", _POINT_DECIMAL)):
+        if rx.fullmatch(s):
+            return kind
+    return "other"
 
 
 def magnitude_problem(value: float) -> str | None:
