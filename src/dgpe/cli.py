@@ -68,9 +68,8 @@ def _validate_config(args: argparse.Namespace) -> int:
     from dgpe.checks import check_plan, load_inputs
     from dgpe.config import load_run_config
     from dgpe.errors import DgpeError
-    from dgpe.plan import resolve_plan
-
     from dgpe.io import collect_notes
+    from dgpe.plan import resolve_plan
 
     t0 = time.time()
     cfg = load_run_config(args.target, args.param)

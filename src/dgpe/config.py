@@ -22,7 +22,6 @@ from pydantic import (
     field_validator,
     model_validator,
 )
-
 from yaml.constructor import ConstructorError
 
 from dgpe.errors import ConfigError, Problem, brief

@@ -29,6 +29,7 @@ _GB_CHAR = re.compile(rb"[\x81-\xfe][\x30-\x39][\x81-\xfe][\x30-\x39]|[\x81-\xfe
 _GB2312 = re.compile(rb"[\xa1-\xf7][\xa1-\xfe]")
 #: Encodings named first when charset_normalizer finds them plausible (the common ones of each script).
 _PREFERRED = ("utf_16", "big5", "cp932", "euc_kr", "cp949", "cp1252", "latin_1", "cp1250", "cp1251", "koi8_r")
+_LATIN_IN_WORD = re.compile("[A-Za-z][\u00c0-\u024f]|[\u00c0-\u024f][A-Za-z]")
 _CONTROL = {*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F}
 
 
@@ -62,8 +63,7 @@ def guess_encoding(raw: bytes) -> EncodingGuess:
                                                 "text without a byte-order mark")
     body = raw[3:] if raw.startswith(codecs.BOM_UTF8) else raw
     try:
-        body.decode("utf-8")
-        return EncodingGuess("utf-8-sig", True)
+        return _utf8_or_both(body, body.decode("utf-8"), bom=body is not raw)
     except UnicodeDecodeError as exc:
         line = body[: exc.start].count(b"\n") + 1
         first_bad = f"byte 0x{body[exc.start]:02x} on line {line} is not UTF-8"
@@ -77,6 +77,26 @@ def guess_encoding(raw: bytes) -> EncodingGuess:
         None, False, guess if guess not in ("gb18030", "gbk", "gb2312") else None,
         f"{first_bad}; read as GBK/GB18030 only {share:.0%} of its non-ASCII characters would be common "
         f"Chinese characters (it would read {sample!r})")
+
+
+def _utf8_or_both(body: bytes, text: str, *, bom: bool) -> EncodingGuess:
+    """UTF-8, unless the bytes read as well as common Chinese in GBK: short GBK text can be valid
+    UTF-8 made of two-byte characters ("一" is D2 BB, UTF-8 for the Cyrillic "һ"). UTF-8 wins when
+    it has a byte-order mark, a character of three bytes or more (all Chinese), or accented Latin
+    letters inside words ("Zürich"); otherwise both readings are named and the file refused."""
+    if bom or any(ord(ch) >= 0x800 for ch in text) or _LATIN_IN_WORD.search(text):
+        return EncodingGuess("utf-8-sig", True)
+    if not any(ord(ch) >= 0x80 for ch in text) or not _decodes(body, "gb18030"):
+        return EncodingGuess("utf-8-sig", True)
+    share, _ = _common_chinese(body)
+    if share < COMMON_SHARE:
+        return EncodingGuess("utf-8-sig", True)
+    first = next(i for i, ch in enumerate(text) if ord(ch) >= 0x80)
+    line = text.count("\n", 0, first)
+    as_utf8 = text.splitlines()[line].strip()[:40]
+    as_gbk = body.decode("gb18030").splitlines()[line].strip()[:40]
+    return EncodingGuess(None, False, "gb18030", f"line {line + 1} reads as UTF-8 ({as_utf8!r}) and as "
+                                                 f"GBK/GB18030 ({as_gbk!r}) alike (with utf-8 if the first is right)")
 
 
 def _decodes(raw: bytes, enc: str) -> bool:

@@ -35,7 +35,7 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from dgpe.errors import brief, FrameworkError, Problem
+from dgpe.errors import FrameworkError, Problem, brief
 from dgpe.io import check_file, read_table
 from dgpe.yamlsafe import safe_load
 

@@ -128,9 +128,9 @@ def decode_text(raw: bytes, file: str, encoding: str | None = None) -> str:
                                      "expected UTF-8, UTF-8 with BOM or GBK/GB18030")])
         text = raw.decode(g.encoding)
     text = text.removeprefix("\ufeff")
-    line = control_character_line(text)
-    if line is not None:
-        raise DataError([Problem(file, f"line {line}", "holds a control character: not a text table "
+    control = control_character_line(text)
+    if control is not None:
+        raise DataError([Problem(file, f"line {control}", "holds a control character: not a text table "
                                  "(a binary file, or text in another encoding)")])
     return text
 

@@ -81,8 +81,9 @@ def parse_frame(raw: pd.DataFrame) -> ParsedNumbers:
         text, kind = raw[c], kinds[c]
         as_comma = kind.eq("decimal-comma") | (kind.isin(["ambiguous-comma", "ambiguous-point"]) & bool(comma and not point))
         no_commas = kind.eq("thousands") | (kind.eq("ambiguous-comma") & (not comma or bool(point)))
-        text = text.where(~as_comma, text.map(_as_point, na_action="ignore"))
-        text = text.where(~no_commas, text.map(_no_commas, na_action="ignore"))
+        text = text.copy()
+        text[as_comma] = text[as_comma].map(_as_point)  # only text cells have a kind other than "other"
+        text[no_commas] = text[no_commas].map(_no_commas)
         vals = pd.to_numeric(text, errors="coerce").astype(float)
         if comma and point:
             for i in map(int, np.flatnonzero(kind.isin(["ambiguous-comma", "ambiguous-point"]).to_numpy())):

@@ -85,7 +85,7 @@ def _children(n: Node) -> list[Node]:
 class GuardedLoader(yaml.SafeLoader):
     """A :class:`yaml.SafeLoader` that refuses duplicated keys and oversized alias expansion."""
 
-    def compose_document(self) -> Node | None:  # type: ignore[override]
+    def compose_document(self) -> Node | None:
         node = super().compose_document()
         if node is not None:
             size = expanded_size(node)
@@ -96,7 +96,7 @@ class GuardedLoader(yaml.SafeLoader):
                     "values; refusing it (an alias bomb?)", node.start_mark)
         return node
 
-    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, MappingNode):
             first: dict[Any, int] = {}
             for key_node, _ in node.value:
