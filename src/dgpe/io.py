@@ -219,9 +219,8 @@ def _frame(rows: list[list[Any]], file: str) -> pd.DataFrame:
     keep: list[int] = []
     seen: dict[str, list[int]] = {}
     for j, name in enumerate(names):
-        filled = any(_filled(r[j]) for r in body)
         if not name:
-            if filled:
+            if any(_filled(r[j]) for r in body):
                 problems.append(Problem(file, f"column {j + 1} ({column_letter(j + 1)})",
                                         "the column has values but no name in the header row (row 1)"))
             continue

@@ -47,6 +47,8 @@ _AMBIGUOUS_POINT = re.compile(_SIGN + r"[1-9]\d{0,2}\.\d{3}")
 _DECIMAL_COMMA = re.compile(_SIGN + r"\d+,\d+|" + _SIGN + r"[1-9]\d{0,2}(?:\.\d{3})+,\d+|"
                             + _SIGN + r"[1-9]\d{0,2}(?:\.\d{3}){2,}")
 _POINT_DECIMAL = re.compile(_SIGN + r"\d*\.\d+(?:[eE][+-]?\d+)?")
+_COMMA_RULES = (("thousands", _THOUSANDS), ("ambiguous-comma", _AMBIGUOUS_COMMA), ("decimal-comma", _DECIMAL_COMMA))
+_POINT_RULES = (("ambiguous-point", _AMBIGUOUS_POINT), ("decimal-comma", _DECIMAL_COMMA), ("point", _POINT_DECIMAL))
 
 
 @dataclass
@@ -117,9 +119,8 @@ def _kind(v: object) -> str:
     if not isinstance(v, str):
         return "other"
     s = v.strip()
-    for kind, rx in (("thousands", _THOUSANDS), ("ambiguous-comma", _AMBIGUOUS_COMMA),
-                     ("ambiguous-point", _AMBIGUOUS_POINT), ("decimal-comma", _DECIMAL_COMMA),
-                     ("point", _POINT_DECIMAL)):
+    rules = _COMMA_RULES if "," in s else _POINT_RULES if "." in s else ()
+    for kind, rx in rules:
         if rx.fullmatch(s):
             return kind
     return "other"
