@@ -308,6 +308,18 @@ def xl_named_sheet(tmp, capsys):
     assert load_indicators(p, fw(), sheet="old")["A1.1"].tolist() == [0.01, 0.02, 0.03, 0.04, 0.05, 0.06]
 
 
+def xl_config_sheet_by_name(tmp, capsys):
+    other = head()
+    other["A1.1"] = ["0.01", "0.02", "0.03", "0.04", "0.05", "0.06"]
+    p = write_xlsx(tmp / "a.xlsx", {"2024": rows_of(other), "2025": rows_of(head())}, active=1)
+    cfg = run_config(tmp, f"data: {{indicators: {p}, sheet: 2024}}\ngroups: [province, tier]\n")
+    rc, out, err = validate(capsys, cfg)
+    assert rc == 0, err
+    from dgpe.checks import load_inputs
+
+    assert load_inputs(load_run_config(cfg))["panel"]["A1.1"].tolist() == [0.01, 0.02, 0.03, 0.04, 0.05, 0.06]
+
+
 def xl_unknown_sheet(tmp, capsys):
     p = write_xlsx(tmp / "a.xlsx", {"2025": rows_of(head())})
     cli_refused(capsys, ["--sheet", "2024", FW_PATH, p], "a.xlsx", "no such sheet", "'2025'")
@@ -689,7 +701,7 @@ CASES: dict[str, list[Callable]] = {
                   enc_gbk_rare_name_exact, enc_utf16_bom_exact, enc_utf16_without_bom_refused,
                   enc_mixed_one_bad_byte, enc_unknown_name, enc_wrong_stated_encoding, enc_binary_refused],
     "excel": [xl_formula_without_value, xl_formula_with_value_exact, xl_hidden_first_sheet, xl_hidden_sheet_noted,
-              xl_active_sheet_read_and_named, xl_named_sheet, xl_unknown_sheet, xl_merged_cells, xl_error_value,
+              xl_active_sheet_read_and_named, xl_named_sheet, xl_config_sheet_by_name, xl_unknown_sheet, xl_merged_cells, xl_error_value,
               xl_text_numbers_decimal_comma, xl_old_xls, xl_html_as_xls, xl_workbook_named_csv, xl_truncated,
               xl_duplicated_header, xl_unnamed_column_with_values],
     "csv": [csv_duplicated_header, csv_duplicated_header_spaces, csv_semicolon_decimal_comma, csv_tab_separated_txt,

@@ -60,6 +60,12 @@ class DataPaths(BaseModel):
     encoding: str | None = None
     sheet: str | None = None
 
+    @field_validator("sheet", mode="before")
+    @classmethod
+    def _sheet_name(cls, v: Any) -> Any:
+        """``sheet: 2025`` names the sheet "2025" (a sheet is named, never numbered, in a config)."""
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
     def read_options(self) -> dict[str, Any]:
         """The keyword arguments every loader takes (``encoding=``, ``sheet=``)."""
         return {"encoding": self.encoding, "sheet": self.sheet}
