@@ -49,12 +49,13 @@ def load_inputs(cfg: RunConfig) -> dict[str, Any]:
 
     fw = load_framework(cfg.framework)  # every other file is read against it
     d = cfg.data
+    opts = d.read_options()
     loaders = {
-        "panel": (d.indicators, lambda p: load_indicators(p, fw, groups=cfg.groups)),
-        "survey": (d.survey, lambda p: load_survey(p, fw)),
-        "delphi": (d.delphi, lambda p: load_delphi(p, fw)),
-        "experts": (d.experts, load_experts),
-        "ahp": (d.ahp, lambda p: load_ahp(p, fw)),
+        "panel": (d.indicators, lambda p: load_indicators(p, fw, groups=cfg.groups, **opts)),
+        "survey": (d.survey, lambda p: load_survey(p, fw, **opts)),
+        "delphi": (d.delphi, lambda p: load_delphi(p, fw, **opts)),
+        "experts": (d.experts, lambda p: load_experts(p, **opts)),
+        "ahp": (d.ahp, lambda p: load_ahp(p, fw, **opts)),
     }
     out: dict[str, Any] = {"framework": fw}
     problems: list[Problem] = []
@@ -94,7 +95,7 @@ def _wide_rows(plan: Any) -> bool:
     from dgpe.io import read_table
 
     try:
-        cols = read_table(plan.config.data.indicators).columns
+        cols = read_table(plan.config.data.indicators, **plan.config.data.read_options()).columns
     except DgpeError:
         return False
     return not {"indicator", "value"} <= set(cols)

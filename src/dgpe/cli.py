@@ -50,10 +50,12 @@ def _is_run_config(path: str) -> bool:
     """A YAML mapping with a ``framework:`` key (a framework file has ``index:`` or ``scales:``)."""
     import yaml
 
+    from dgpe.yamlsafe import safe_load
+
     if Path(path).suffix.lower() not in (".yaml", ".yml"):
         return False
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        raw = safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return False
     return isinstance(raw, dict) and "framework" in raw
@@ -66,12 +68,14 @@ def _validate_config(args: argparse.Namespace) -> int:
     from dgpe.checks import check_plan, load_inputs
     from dgpe.config import load_run_config
     from dgpe.errors import DgpeError
+    from dgpe.io import collect_notes
     from dgpe.plan import resolve_plan
 
     t0 = time.time()
     cfg = load_run_config(args.target, args.param)
-    plan = resolve_plan(cfg, load_inputs(cfg))
-    notes = check_plan(plan)
+    with collect_notes() as read_notes:
+        plan = resolve_plan(cfg, load_inputs(cfg))
+    notes = read_notes + check_plan(plan)
     cfg = plan.config
     print(f"{args.target}: every input loads and the plan resolves (year {plan.year}, "
           f"{len(plan.units)} units, {len(plan.framework.indicator_codes)} indicators)")
@@ -97,9 +101,10 @@ def _validate_files(args: argparse.Namespace) -> int:
     )
     from dgpe.errors import Problem
     from dgpe.framework import load_framework
-    from dgpe.io import read_table
+    from dgpe.io import collect_notes, read_table
 
     groups = _groups(args)
+    opts = {"encoding": args.encoding, "sheet": args.sheet}
     problems: list[Problem] = []
     try:
         fw = load_framework(args.target, encoding=args.encoding)
@@ -108,21 +113,24 @@ def _validate_files(args: argparse.Namespace) -> int:
         return 2
     print(f"{args.target}: framework OK ({len(fw.indicators)} indicators, {len(fw.scales)} scales)")
     loaders = {
-        "indicators": lambda p: load_indicators(p, fw, encoding=args.encoding, groups=groups),
-        "survey": lambda p: load_survey(p, fw, encoding=args.encoding),
-        "delphi": lambda p: load_delphi(p, fw, encoding=args.encoding),
-        "experts": lambda p: load_experts(p, encoding=args.encoding),
-        "ahp": lambda p: load_ahp(p, fw, encoding=args.encoding),
+        "indicators": lambda p: load_indicators(p, fw, groups=groups, **opts),
+        "survey": lambda p: load_survey(p, fw, **opts),
+        "delphi": lambda p: load_delphi(p, fw, **opts),
+        "experts": lambda p: load_experts(p, **opts),
+        "ahp": lambda p: load_ahp(p, fw, **opts),
     }
     for path in args.data:
         try:
-            kind = args.kind or guess_kind(read_table(path, encoding=args.encoding).columns, fw)
-            df = loaders[kind](path)
+            with collect_notes() as notes:
+                kind = args.kind or guess_kind(read_table(path, **opts).columns, fw)
+                df = loaders[kind](path)
             missing = [g for g in groups if kind == "indicators" and g not in df.columns]
             if missing and args.groups is not None:
                 raise DgpeError([Problem(Path(path).name, "header", f"no group column {g!r}; "
                                          "--groups '' (and groups: [] in a run config) for none") for g in missing])
             print(f"{path}: {kind} data OK")
+            for note in notes:
+                print(f"  note: {note}")
         except DgpeError as exc:
             problems.extend(exc.problems)
             print(exc.render(), file=sys.stderr)
@@ -229,7 +237,10 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("data", nargs="*", help="data files (with a framework)")
     v.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="override a run config field")
     v.add_argument("--kind", choices=["indicators", "survey", "delphi", "experts", "ahp"], help="data type (default: guessed from the header)")
-    v.add_argument("--encoding", default=None, help="CSV encoding (default: UTF-8 or GBK/GB18030, detected)")
+    v.add_argument("--encoding", default=None, help="CSV encoding when neither UTF-8 nor GBK/GB18030, e.g. "
+                   "latin-1 or big5 (default: detected; a file whose encoding is not certain is refused)")
+    v.add_argument("--sheet", default=None, help="the worksheet of XLSX files to read (default: the active "
+                                                 "visible sheet)")
     v.add_argument(
         "--groups", action="append", default=None, metavar="COL[,COL...]",
         help="peer-group columns allowed besides unit_id, unit_name, year and the indicators, comma-separated, "

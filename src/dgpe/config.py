@@ -22,8 +22,11 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from yaml.constructor import ConstructorError
 
-from dgpe.errors import ConfigError, Problem
+from dgpe.errors import ConfigError, Problem, brief
+from dgpe.io import check_file
+from dgpe.yamlsafe import safe_load
 
 __all__ = ["DataPaths", "PanelImpute", "RunConfig", "load_run_config", "apply_overrides", "ALL_NOTEBOOKS"]
 
@@ -37,12 +40,17 @@ ALL_NOTEBOOKS = (
     "06_efficiency_diagnosis",
     "07_method_comparison",
 )
+_READ_OPTIONS = ("encoding", "sheet")
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_\-]{0,63}$")
 
 
 class DataPaths(BaseModel):
     """The run's input files; ``indicators`` is required when the framework has an index tree (the
-    plan checks it), ``survey`` when it has scales only."""
+    plan checks it), ``survey`` when it has scales only.
+
+    ``encoding`` states the encoding of the CSV files when it is neither UTF-8 nor GBK/GB18030
+    (e.g. ``latin-1``, ``big5``); ``sheet`` names the worksheet to read in XLSX files (default: the
+    active visible one)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     indicators: Path | None = None
@@ -50,6 +58,18 @@ class DataPaths(BaseModel):
     delphi: Path | None = None
     experts: Path | None = None
     ahp: Path | None = None
+    encoding: str | None = None
+    sheet: str | None = None
+
+    @field_validator("sheet", mode="before")
+    @classmethod
+    def _sheet_name(cls, v: Any) -> Any:
+        """``sheet: 2025`` names the sheet "2025" (a sheet is named, never numbered, in a config)."""
+        return str(v) if isinstance(v, int) and not isinstance(v, bool) else v
+
+    def read_options(self) -> dict[str, Any]:
+        """The keyword arguments every loader takes (``encoding=``, ``sheet=``)."""
+        return {"encoding": self.encoding, "sheet": self.sheet}
 
 
 class PanelImpute(BaseModel):
@@ -137,7 +157,7 @@ class RunConfig(BaseModel):
         """Every input file of the run, by role."""
         out = {"framework": self.framework}
         for key, val in self.data.model_dump().items():
-            if val is not None:
+            if val is not None and key not in _READ_OPTIONS:
                 out[f"data.{key}"] = Path(val)
         return out
 
@@ -155,13 +175,15 @@ class RunConfig(BaseModel):
                 return p
 
         d["framework"] = rel(d["framework"])
-        d["data"] = {k: rel(v) for k, v in d["data"].items() if v is not None}
+        d["data"] = {k: v if k in _READ_OPTIONS else rel(v) for k, v in d["data"].items() if v is not None}
         return d
 
 
 def _parse_value(text: str) -> Any:
     try:
-        return yaml.safe_load(text)
+        return safe_load(text)
+    except ConstructorError as exc:  # a duplicated key or an alias bomb: refused, not taken as text
+        raise ConfigError([Problem("-p", brief(text), f"not valid YAML: {exc.problem}")]) from None
     except yaml.YAMLError:
         return text
 
@@ -195,8 +217,9 @@ def load_run_config(path: str | Path, overrides: list[str] | None = None) -> Run
     p = Path(path)
     if not p.exists():
         raise ConfigError([Problem(str(p), "", "run config not found")])
+    check_file(p, ConfigError)
     try:
-        raw = yaml.safe_load(p.read_text(encoding="utf-8")) or {}
+        raw = safe_load(p.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -213,19 +236,21 @@ def load_run_config(path: str | Path, overrides: list[str] | None = None) -> Run
         if v is None:
             return None
         if not isinstance(v, str):
-            problems.append(Problem(p.name, f"field {field}", "expected a file path", str(v)))
+            problems.append(Problem(p.name, f"field {field}", "expected a file path", brief(v)))
             return v
         q = Path(v)
         q = q if q.is_absolute() else (base / q)
         q = q.resolve()
         if not q.exists():
             problems.append(Problem(p.name, f"field {field}", f"file not found: {q}"))
+        elif q.is_dir():
+            problems.append(Problem(p.name, f"field {field}", f"is a folder, not a file: {q}"))
         return q
 
     if "framework" in raw:
         raw["framework"] = resolve(raw["framework"], "framework")
     if isinstance(raw.get("data"), dict):
-        raw["data"] = {k: resolve(v, f"data.{k}") for k, v in raw["data"].items()}
+        raw["data"] = {k: v if k in _READ_OPTIONS else resolve(v, f"data.{k}") for k, v in raw["data"].items()}
     raw["source"] = str(p.resolve())
     try:
         cfg = RunConfig.model_validate(raw)
@@ -237,7 +262,7 @@ def load_run_config(path: str | Path, overrides: list[str] | None = None) -> Run
                 msg = "unknown field"
             elif err["type"] == "missing":
                 msg = "required field is missing"
-            problems.append(Problem(p.name, f"field {loc}", msg, None if err["type"] == "missing" else str(err.get("input"))[:80]))
+            problems.append(Problem(p.name, f"field {loc}", msg, None if err["type"] == "missing" else brief(err.get("input"))))
     if problems:
         raise ConfigError(problems, title=f"{p.name}: {len(problems)} problem(s) in the run config")
     return cfg

@@ -26,7 +26,8 @@ import pandas as pd
 from dgpe.errors import DataError, Problem
 from dgpe.example import parse_fraction
 from dgpe.framework import Framework
-from dgpe.io import read_table
+from dgpe.io import add_notes, read_table
+from dgpe.numbers import LARGEST, SMALLEST, magnitude_problem, parse_frame
 
 __all__ = [
     "ID_COLUMNS",
@@ -59,19 +60,32 @@ def _suggest(name: str, candidates: Iterable[str]) -> str:
 def _numeric(
     df: pd.DataFrame, columns: Sequence[str], file: str, problems: list[Problem], what: str = "a number"
 ) -> pd.DataFrame:
-    """Convert text cells to floats, reporting each cell that is not a number."""
+    """Convert text cells to floats (:mod:`dgpe.numbers`: the decimal mark by rule, magnitudes the
+    methods can take), reporting each cell that is not a number, not finite or out of range."""
+    parsed = parse_frame(df[list(columns)])
+    for i, col, message in parsed.refused:
+        problems.append(Problem(file, f"row {_row(i)}, column {col}", message, str(df[col].iloc[i])))
+    if parsed.decimal_comma:
+        add_notes([Problem(file, "", f"numbers with a decimal comma read as such (e.g. {parsed.decimal_comma}: "
+                           "1,5 = 1.5, 1.234,5 = 1234.5)")])
+    refused = {(i, c) for i, c, _ in parsed.refused}
     out = pd.DataFrame(index=df.index)
     for col in columns:
-        raw = df[col]
-        vals = pd.to_numeric(raw.map(lambda v: v.replace(",", "") if isinstance(v, str) else v), errors="coerce")
+        raw, vals = df[col], parsed.values[col]
         bad = raw.notna() & vals.isna()
         for i in map(int, np.flatnonzero(bad.to_numpy())):
-            problems.append(Problem(file, f"row {_row(i)}, column {col}", f"expected {what}", str(raw.iloc[i])))
-        vals = vals.astype(float)
-        infinite = np.isinf(vals.to_numpy())
+            if (i, col) not in refused:
+                problems.append(Problem(file, f"row {_row(i)}, column {col}", f"expected {what}", str(raw.iloc[i])))
+        arr = vals.to_numpy()
+        infinite = np.isinf(arr)
         for i in map(int, np.flatnonzero(infinite)):
             problems.append(Problem(file, f"row {_row(i)}, column {col}", "expected a finite number", str(raw.iloc[i])))
-        out[col] = vals.where(~infinite)
+        size = np.abs(np.where(np.isfinite(arr), arr, 0.0))
+        huge = (size > LARGEST) | ((size > 0) & (size < SMALLEST))
+        for i in map(int, np.flatnonzero(huge)):
+            why = magnitude_problem(float(arr[i]))
+            problems.append(Problem(file, f"row {_row(i)}, column {col}", str(why), str(raw.iloc[i])))
+        out[col] = vals.where(~(infinite | huge))
     return out
 
 
@@ -268,9 +282,10 @@ def load_indicators(
     encoding: str | None = None,
     groups: Sequence[str] = DEFAULT_GROUPS,
     extra_columns: Sequence[str] = (),
-    sheet: str | int = 0,
+    sheet: str | int | None = None,
 ) -> pd.DataFrame:
-    """Load wide or long indicator data and validate it against the framework."""
+    """Load wide or long indicator data and validate it against the framework (``sheet``: the
+    worksheet of a workbook, default the active visible one)."""
     p = Path(path)
     df = read_table(p, encoding=encoding, sheet=sheet)
     problems: list[Problem] = []
@@ -286,7 +301,9 @@ def load_indicators(
 # ---------------------------------------------------------------------------------------------
 
 
-def load_survey(path: str | Path, framework: Framework, *, encoding: str | None = None) -> pd.DataFrame:
+def load_survey(
+    path: str | Path, framework: Framework, *, encoding: str | None = None, sheet: str | int | None = None
+) -> pd.DataFrame:
     """Load survey responses: one row per respondent, the item columns of the framework's scales.
 
     Each item is checked by its scale's ``type``: likert and ordinal items are whole numbers within
@@ -294,7 +311,7 @@ def load_survey(path: str | Path, framework: Framework, *, encoding: str | None 
     one); binary items 0 or 1. A value that breaks the rule is reported as written in the file.
     """
     p = Path(path)
-    df = read_table(p, encoding=encoding)
+    df = read_table(p, encoding=encoding, sheet=sheet)
     file = p.name
     problems: list[Problem] = []
     items = framework.scale_items()
@@ -361,11 +378,12 @@ def _require(df: pd.DataFrame, cols: Sequence[str], file: str, problems: list[Pr
 
 
 def load_delphi(
-    path: str | Path, framework: Framework, *, encoding: str | None = None, scale: tuple[int, int] = (1, 5)
+    path: str | Path, framework: Framework, *, encoding: str | None = None, scale: tuple[int, int] = (1, 5),
+    sheet: str | int | None = None,
 ) -> pd.DataFrame:
     """Load Delphi importance scores (long: ``expert, round, indicator, score``)."""
     p = Path(path)
-    df = read_table(p, encoding=encoding)
+    df = read_table(p, encoding=encoding, sheet=sheet)
     file = p.name
     problems: list[Problem] = []
     if not _require(df, ("expert", "round", "indicator", "score"), file, problems):
@@ -397,10 +415,12 @@ def load_delphi(
     return out
 
 
-def load_experts(path: str | Path, *, encoding: str | None = None) -> pd.DataFrame:
+def load_experts(
+    path: str | Path, *, encoding: str | None = None, sheet: str | int | None = None
+) -> pd.DataFrame:
     """Load expert authority (``expert, ca, cs``: judgement basis and familiarity, each in [0, 1])."""
     p = Path(path)
-    df = read_table(p, encoding=encoding)
+    df = read_table(p, encoding=encoding, sheet=sheet)
     file = p.name
     problems: list[Problem] = []
     if not _require(df, ("expert", "ca", "cs"), file, problems):
@@ -449,7 +469,7 @@ def ahp_matrices(
                 bad = True
         try:
             v = parse_fraction(rec["value"])
-            if not np.isfinite(v) or v <= 0:
+            if not np.isfinite(v) or v <= 0 or magnitude_problem(v):
                 raise ValueError
         except (ValueError, ZeroDivisionError, TypeError):
             problems.append(Problem(file, f"{where}, column value", "expected a positive judgement such as 3 or 1/3", str(rec["value"])))
@@ -505,11 +525,11 @@ def ahp_matrices(
 
 
 def load_ahp(
-    path: str | Path, framework: Framework, *, encoding: str | None = None
+    path: str | Path, framework: Framework, *, encoding: str | None = None, sheet: str | int | None = None
 ) -> dict[tuple[str, str], pd.DataFrame]:
     """Load AHP pairwise judgements (long CSV/XLSX) as ``{(expert, parent): matrix}``."""
     p = Path(path)
-    return ahp_matrices(read_table(p, encoding=encoding), framework, file=p.name)
+    return ahp_matrices(read_table(p, encoding=encoding, sheet=sheet), framework, file=p.name)
 
 
 def guess_kind(columns: Iterable[str], framework: Framework) -> str:

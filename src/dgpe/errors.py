@@ -9,15 +9,35 @@ fix everything in one pass. The command line prints the list and exits non-zero,
 from __future__ import annotations
 
 import re
+import reprlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["Problem", "DgpeError", "FrameworkError", "DataError", "ConfigError", "ReportError", "NotebookError", "SHOWN"]
+__all__ = ["brief", "Problem", "DgpeError", "FrameworkError", "DataError", "ConfigError", "ReportError", "NotebookError", "SHOWN"]
 
 #: How many problems :meth:`DgpeError.render` lists before it counts the rest by kind.
 SHOWN = 50
+#: The longest a problem's value, and a problem's line, is shown.
+VALUE_CHARS = 120
+LINE_CHARS = 2000
+_BRIEF = reprlib.Repr()
+_BRIEF.maxlevel, _BRIEF.maxdict, _BRIEF.maxlist, _BRIEF.maxtuple, _BRIEF.maxset = 3, 6, 6, 6, 6
+_BRIEF.maxstring, _BRIEF.maxother, _BRIEF.maxlong = VALUE_CHARS, VALUE_CHARS, 40
 _VARYING = re.compile(r"'[^']*'|\"[^\"]*\"|-?\d+(?:\.\d+)?")
+
+
+def brief(value: object, limit: int = 80) -> str:
+    """A value as short text for a message, built within bounds: nested or long values are cut
+    while being rendered (never rendered whole first), so a huge input costs nothing to name.
+
+    >>> brief("x" * 500)[-5:]
+    'xxxx…'
+    >>> brief({"a": list(range(1000))})
+    "{'a': [0, 1, 2, 3, 4, 5, ...]}"
+    """
+    text = value[: limit + 1] if isinstance(value, str) else _BRIEF.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -38,9 +58,10 @@ class Problem:
     value: str | None = None
 
     def __str__(self) -> str:
-        val = f" (found {self.value!r})" if self.value is not None else ""
-        place = f"{self.where}: " if self.where else ""
-        return f"{self.file}: {place}{self.message}{val}"
+        val = f" (found {brief(self.value, VALUE_CHARS)!r})" if self.value is not None else ""
+        place = f"{brief(self.where, 300)}: " if self.where else ""
+        line = f"{self.file}: {place}{self.message}{val}"
+        return line if len(line) <= LINE_CHARS else line[: LINE_CHARS - 1] + "…"
 
 
 class DgpeError(Exception):

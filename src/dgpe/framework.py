@@ -35,8 +35,9 @@ import pandas as pd
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from dgpe.errors import FrameworkError, Problem
-from dgpe.io import read_table
+from dgpe.errors import FrameworkError, Problem, brief
+from dgpe.io import check_file, read_table
+from dgpe.yamlsafe import safe_load
 
 __all__ = [
     "DIRECTIONS",
@@ -381,7 +382,7 @@ def _float(v: Any, what: str, where: str, file: str, problems: list[Problem]) ->
     try:
         return float(v)
     except (TypeError, ValueError):
-        problems.append(Problem(file, where, f"{what} must be a number", str(v)))
+        problems.append(Problem(file, where, f"{what} must be a number", brief(v)))
         return None
 
 
@@ -951,12 +952,11 @@ def _check_levels(t: _TableRows, file: str, problems: list[Problem]) -> None:
 def load_framework(path: str | Path, *, encoding: str | None = None) -> Framework:
     """Load a framework from YAML (``.yaml``/``.yml``) or a flat table (``.csv``/``.xlsx``)."""
     p = Path(path)
-    if not p.exists():
-        raise FrameworkError([Problem(str(p), "", "file not found")])
+    check_file(p, FrameworkError)
     suffix = p.suffix.lower()
     if suffix in (".yaml", ".yml"):
         try:
-            raw = yaml.safe_load(p.read_text(encoding=encoding or "utf-8"))
+            raw = safe_load(p.read_text(encoding="utf-8"))  # ``encoding`` is a table's
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
@@ -970,7 +970,7 @@ def load_framework(path: str | Path, *, encoding: str | None = None) -> Framewor
         extra: dict[str, Any] = {}
         if side.exists():
             try:
-                extra = yaml.safe_load(side.read_text(encoding="utf-8")) or {}
+                extra = safe_load(side.read_text(encoding="utf-8")) or {}
             except (yaml.YAMLError, UnicodeDecodeError) as exc:
                 raise FrameworkError([Problem(side.name, "", f"not valid UTF-8 YAML: {getattr(exc, 'problem', exc)}")]) from None
             if not isinstance(extra, dict):

@@ -304,13 +304,14 @@ def load_inputs(cfg: RunConfig) -> dict[str, Any]:
 
     fw = load_framework(cfg.framework)
     d = cfg.data
+    opts = d.read_options()  # encoding=, sheet=
     return {
         "framework": fw,
-        "panel": load_indicators(d.indicators, fw, groups=cfg.groups) if d.indicators and fw.has_index else None,
-        "survey": load_survey(d.survey, fw) if d.survey else None,
-        "delphi": load_delphi(d.delphi, fw) if d.delphi else None,
-        "experts": load_experts(d.experts) if d.experts else None,
-        "ahp": load_ahp(d.ahp, fw) if d.ahp else None,
+        "panel": load_indicators(d.indicators, fw, groups=cfg.groups, **opts) if d.indicators and fw.has_index else None,
+        "survey": load_survey(d.survey, fw, **opts) if d.survey else None,
+        "delphi": load_delphi(d.delphi, fw, **opts) if d.delphi else None,
+        "experts": load_experts(d.experts, **opts) if d.experts else None,
+        "ahp": load_ahp(d.ahp, fw, **opts) if d.ahp else None,
     }
 
 

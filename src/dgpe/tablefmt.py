@@ -46,7 +46,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import yaml
+
+from dgpe.yamlsafe import safe_load
 
 __all__ = ["KINDS", "column_label", "column_kind", "format_value", "display_frame", "labels", "readable_value", "yes_no"]
 
@@ -57,7 +58,7 @@ KINDS = ("p", "int", "share", "score", "stat", "text")
 def labels() -> dict[str, dict[str, str]]:
     """The column catalogue: ``{column: {"zh": …, "en": …, "kind": …}}``."""
     text = resources.files("dgpe.catalogue").joinpath("columns", "labels.yaml").read_text(encoding="utf-8")
-    raw = yaml.safe_load(text) or {}
+    raw = safe_load(text) or {}  # duplicated keys refused
     return {str(k): {kk: str(vv) for kk, vv in v.items()} for k, v in raw.items()}
 
 

@@ -33,9 +33,8 @@ from collections.abc import Mapping
 from importlib import resources
 from typing import Any
 
-import yaml
-
 from dgpe.text import Text, render
+from dgpe.yamlsafe import safe_load
 
 __all__ = ["message", "message_text", "threshold", "thresholds", "topics", "catalogue", "check_options",
            "option_specs", "settings"]
@@ -47,7 +46,7 @@ def catalogue() -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for entry in sorted(resources.files(__package__).iterdir(), key=lambda e: e.name):
         if entry.name.endswith(".yaml"):
-            data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+            data = safe_load(entry.read_text(encoding="utf-8")) or {}  # duplicated keys refused
             out[entry.name[: -len(".yaml")]] = {
                 "messages": data.get("messages") or {},
                 "thresholds": data.get("thresholds") or {},
