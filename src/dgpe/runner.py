@@ -241,14 +241,16 @@ def run_report(
     echo: Callable[[str], None] = print,
 ) -> RunSummary:
     """Run a report; see the module docstring. ``out`` forces the final folder (used by verify)."""
+    from dgpe.io import collect_notes
     from dgpe.plan import resolve_plan
 
     t0 = time.time()
     started = dt.datetime.now(dt.UTC)
     cfg = load_run_config(config, list(overrides or []))
-    plan = resolve_plan(cfg)  # every problem of inputs and options is reported before any notebook runs
+    with collect_notes() as read_notes:  # the readers' choices (which sheet was read), as dgpe validate says them
+        plan = resolve_plan(cfg)  # every problem of inputs and options is reported before any notebook runs
     cfg = plan.config
-    notes = check_plan(plan)  # what the notebooks will leave out, said before they start
+    notes = read_notes + check_plan(plan)  # what the notebooks will leave out, said before they start
     if notes:
         echo(DgpeError(notes, title=f"{len(notes)} note(s) on the data (see dgpe validate)").render())
     root = project_root()
