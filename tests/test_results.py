@@ -26,6 +26,7 @@ import methods.evaluation.topsis as topsis
 import methods.index.audit as audit
 import methods.index.build as build
 import methods.index.comparability as comparability
+import methods.index.correlations as correlations
 import methods.index.diagnosis as diagnosis
 import methods.index.obstacle as obstacle
 import methods.index.prepare as prepare
@@ -37,6 +38,7 @@ import methods.sensitivity.importance as importance
 import methods.weights.core as core
 import methods.weights.delphi as delphi
 import methods.weights.fahp as fahp
+import methods.weights.pca_coinr as pca_coinr
 import methods.weights.practice as practice
 from methods.forecast import gm11, gm11_targets
 from methods.index.aggregate import aggregate, copeland
@@ -171,6 +173,9 @@ def results(items, meta, x, small, X2025, panel, framework, index_result) -> dic
         obstacle.obstacle_degree(small, pd.Series({"a": 0.2, "b": 0.3, "c": 0.5}),
                                  groups={"a": "D1", "b": "D1", "c": "D2"}, scale=(0, 100)),
         gm11([71.1, 72.4, 72.4, 72.1, 71.4, 72.0, 71.6], horizon=2),
+        correlations.correlation_table(small, pvalues=True),
+        pca_coinr.pca_weights_coinr(pd.DataFrame({"a": [1.0, 2, 3, 4, 6], "b": [2.0, 1, 4, 3, 5],
+                                                  "c": [1.0, 3, 2, 5, 4]})),
         gm11_targets(pd.DataFrame({"A": [50.0, 53, 57, 60, 64], "B": [np.nan, np.nan, 10, 12, 13]},
                                   index=[2019, 2020, 2021, 2022, 2023])),
         efficiency.dea(x[lead[:2]].abs() + 1, x[lead[2:]].abs() + 1, super_efficiency=True),
