@@ -45,3 +45,20 @@ def test_display_frame_formats_and_labels():
     out = display_frame(df, "zh")
     assert list(out.columns) == ["单位", "排名", "得分"]
     assert out.iloc[0].tolist() == ["P1", "1", "90.12"] and out.iloc[1, 2] == ""
+
+
+def test_identifiers_of_the_data_are_never_relabelled():
+    """A unit or item whose id looks like a method or column id (``p``, ``rank``, ``entropy``) keeps
+    its name; the same word in a column of methods is relabelled."""
+    import pandas as pd
+
+    from dgpe.tablefmt import display_frame
+
+    df = pd.DataFrame({"unit_id": ["p", "rank"], "item": ["entropy", "n"], "method": ["entropy", "pca"],
+                       "efficient": [True, False]})
+    out = display_frame(df, "zh", index=False)
+    assert out.iloc[:, 0].tolist() == ["p", "rank"] and out.iloc[:, 1].tolist() == ["entropy", "n"]
+    assert out.iloc[:, 2].tolist() != ["entropy", "pca"] and out.iloc[:, 3].tolist() == ["是", "否"]
+    coded = display_frame(pd.DataFrame({"where": ["weights", "treat"]}), "en", index=False,
+                          names={"weights": "Weights node of the framework"})
+    assert coded.iloc[:, 0].tolist()[0] == "weights"

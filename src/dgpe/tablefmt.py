@@ -164,6 +164,10 @@ def _column_kind_of_values(values: pd.Series, column: Any) -> str | None:
 
 #: Method and scheme ids (``jrc_arithmetic``, ``entropy``, ``decreasing``) that a text cell may hold.
 _ID = re.compile(r"[a-z][a-z0-9_]*")
+#: Columns that hold the data's own identifiers (units, indicators, items): their cells are names
+#: from the user's files and are never relabelled, whatever they look like (an item called ``p``).
+IDENTIFIER_COLUMNS = frozenset({"unit_id", "unit", "unit_name", "indicator", "item", "code", "node", "scale",
+                                "var1", "var2", "variable", "parent", "child", "expert", "name"})
 
 
 def yes_no(value: bool, lang: str) -> str:
@@ -193,7 +197,8 @@ def display_frame(frame: pd.DataFrame, lang: str, *, names: Mapping[str, str] | 
                   index: bool = True, kinds: Mapping[str, str] | None = None) -> pd.DataFrame:
     """A copy of ``frame`` for readers: every value formatted as text by its column's kind and the
     headers (and a named index, kept as the first column when ``index``) labelled in ``lang``;
-    yes/no results and method ids in words (:func:`readable_value`).
+    yes/no results and method ids in words (:func:`readable_value`), except in the columns of the
+    data's own identifiers (:data:`IDENTIFIER_COLUMNS`) and for the codes ``names`` lists.
     ``kinds`` gives the kind of columns the catalogue does not know (e.g. dimension scores).
 
     >>> import pandas as pd
@@ -206,7 +211,13 @@ def display_frame(frame: pd.DataFrame, lang: str, *, names: Mapping[str, str] | 
         df = df.reset_index() if (df.index.name is not None or isinstance(df.index, pd.MultiIndex)
                                   or not isinstance(df.index, pd.RangeIndex)) else df
     kinds = kinds or {}
-    out = pd.DataFrame({i: [format_value(readable_value(v, lang), c,
+
+    def cell(v: Any, c: Any) -> Any:
+        if str(c) in IDENTIFIER_COLUMNS or (names is not None and isinstance(v, str) and v in names):
+            return v  # the data's own names (unit ids, indicator codes, items) stay as written
+        return readable_value(v, lang)
+
+    out = pd.DataFrame({i: [format_value(cell(v, c), c,
                                          kind=kinds.get(str(c)) or _column_kind_of_values(df.iloc[:, i], c))
                             for v in df.iloc[:, i].tolist()]
                         for i, c in enumerate(df.columns)}, index=range(len(df)))
