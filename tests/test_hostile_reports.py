@@ -565,11 +565,16 @@ def test_lost_two_concurrent_runs_of_the_same_name(built, tmp_path):
 def test_lost_a_run_holding_the_name_stops_a_second(built, tmp_path):
     reports = tmp_path / "reports"
     reports.mkdir()
+    from dgpe.runner import release_lock, take_lock
+
     name = f"{dt.date(2030, 1, 4).isoformat()}-default"
-    (reports / f".{name}.lock").write_text(f"{os.getpid()}\n", encoding="utf-8")  # this process is alive
-    with pytest.raises(ReportError, match="being written"):
-        run_report(built["cfg"], QUICK, reports_dir=reports, date=dt.date(2030, 1, 4), progress=False)
-    assert [p.name for p in reports.iterdir()] == [f".{name}.lock"]
+    lock = take_lock(reports / name)  # held as a running run holds it
+    try:
+        with pytest.raises(ReportError, match="being written"):
+            run_report(built["cfg"], QUICK, reports_dir=reports, date=dt.date(2030, 1, 4), progress=False)
+        assert [p.name for p in reports.iterdir()] == [f".{name}.lock"]
+    finally:
+        release_lock(lock)
 
 
 def test_lost_a_report_appearing_meanwhile_is_not_replaced(built, tmp_path, monkeypatch):
@@ -609,6 +614,92 @@ def test_lost_a_stale_lock_is_taken_over(tmp_path):
         take_lock(final)
     release_lock(lock)
     assert not lock.exists()
+
+
+_HOLD_LOCK = """
+import sys, time
+from pathlib import Path
+from dgpe.runner import take_lock
+take_lock(Path(sys.argv[1]))
+print("held", flush=True)
+time.sleep(120)
+"""
+
+
+def test_lost_a_lock_is_live_while_its_run_lives_even_before_it_holds_an_id(tmp_path):
+    """The lock is the operating system's, not a process id read from the file: an empty lock file
+    (a run that has just made it) held by a live run stops a second run; when the holder is killed
+    (SIGKILL, no cleanup) the lock is free at once and taken over."""
+    from dgpe.runner import release_lock, take_lock
+
+    final = tmp_path / "2030-01-07-default"
+    holder = subprocess.Popen([sys.executable, "-c", _HOLD_LOCK, str(final)], stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)})
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        lock = tmp_path / f".{final.name}.lock"
+        lock.write_text("", encoding="utf-8")  # its id not (yet) readable: still live
+        with pytest.raises(ReportError, match="being written"):
+            take_lock(final)
+        assert lock.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    mine = take_lock(final)
+    assert mine.read_text(encoding="utf-8").strip() == str(os.getpid())
+    release_lock(mine)
+    assert not mine.exists()
+
+
+def test_lost_force_never_loses_the_earlier_report_when_the_new_one_cannot_be_renamed_in(tmp_path):
+    from dgpe.runner import publish
+
+    final = tmp_path / "2030-01-08-default"
+    final.mkdir()
+    (final / "earlier.txt").write_text("an earlier report", encoding="utf-8")
+    with pytest.raises(OSError):
+        publish(tmp_path / ".gone.incomplete-x", final, force=True)  # the new report is not there
+    assert (final / "earlier.txt").read_text(encoding="utf-8") == "an earlier report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [final.name]
+
+
+def test_lost_an_interrupt_while_publishing_waits_for_the_renames(tmp_path, monkeypatch):
+    """SIGINT arriving in the middle of the final renames (--force) is held until they are done: the
+    new report is in place, the earlier one gone, the lock released, and the interruption then raised
+    with the report named."""
+    import dgpe.report
+    import dgpe.runner
+
+    reports = tmp_path / "reports"
+    final = reports / "2030-01-09-default"
+    final.mkdir(parents=True)
+    (final / "earlier.txt").write_text("an earlier report", encoding="utf-8")
+    rename = Path.rename
+
+    def interrupted_rename(self, target):
+        if ".incomplete-" in self.name:
+            signal.raise_signal(signal.SIGINT)  # between the two renames of publish
+        return rename(self, target)
+
+    def write(cfg, plan, sources, nb_dir, root, tmp, *args, **kwargs):
+        (tmp / "new.txt").write_text("the new report", encoding="utf-8")
+        return []
+
+    monkeypatch.setattr(dgpe.runner, "_write_report", write)
+    monkeypatch.setattr(dgpe.runner, "ensure_kernel", lambda: None)
+    monkeypatch.setattr(dgpe.runner, "_manifest", lambda *args: {})
+    monkeypatch.setattr(dgpe.report, "internal_errors", lambda folder: [])
+    monkeypatch.setattr(Path, "rename", interrupted_rename)
+    old = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        with pytest.raises(KeyboardInterrupt) as caught:
+            run_report(ROOT / "configs" / "default.yaml", QUICK, reports_dir=reports, date=dt.date(2030, 1, 9),
+                       progress=False, force=True)
+    finally:
+        signal.signal(signal.SIGINT, old)
+    assert caught.value.report_written == final
+    assert sorted(p.name for p in final.iterdir()) == ["manifest.json", "new.txt"]
+    assert sorted(p.name for p in reports.iterdir()) == [final.name]
 
 
 def test_lost_unwritable_reports_folder_is_a_clear_error(built, tmp_path):

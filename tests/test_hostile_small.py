@@ -104,6 +104,94 @@ def test_numpy_and_pandas_errors_inside_a_section_are_internal_errors_not_the_en
         assert sec.skipped.key == "section.skipped_internal_error" and error in sec.skipped("en")
 
 
+def test_warnings_raised_before_a_section_failed_stay_on_the_skipped_section(tmp_path):
+    """The skip names the error, and the numerical warnings that came before it are kept as findings
+    (in the section and in the notebook's record), not dropped."""
+    from dgpe.record import Recorder
+    from dgpe.report import internal_errors
+    from dgpe.sections.guard import guarded
+
+    @guarded
+    def warned_then_broken(run):
+        warnings.warn("invalid value encountered in divide", RuntimeWarning, stacklevel=1)
+        return {}["missing"]
+
+    sec = warned_then_broken(None)
+    assert sec.skipped.key == "section.skipped_internal_error"
+    assert [f.key for f in sec.findings] == ["section.method_warning"]
+    assert "invalid value encountered in divide" in sec.findings[0]("en")
+    rec = Recorder(tmp_path, notebook="05_index", lang="en")
+    rec.section(sec)
+    saved = json.loads((tmp_path / "records" / "05_index.json").read_text(encoding="utf-8"))["findings"]
+    assert [(f.get("key"), bool(f.get("skipped"))) for f in saved] == [
+        ("section.skipped_internal_error", True), ("section.method_warning", False)]
+    assert internal_errors(tmp_path) == [f"05_index: {sec.name}"]
+
+
+def test_a_limit_of_the_data_is_not_an_internal_error(tmp_path):
+    from dgpe.record import Recorder
+    from dgpe.report import internal_errors
+    from dgpe.sections.guard import guarded
+    from methods import MethodError
+
+    @guarded
+    def limited(run):
+        raise MethodError("kendall_w: needs at least 2 raters (columns), got 1")
+
+    Recorder(tmp_path, notebook="01_reliability", lang="en").section(limited(None))
+    assert internal_errors(tmp_path) == []
+
+
+def test_cli_run_exits_3_naming_the_sections_an_internal_error_skipped(tmp_path, monkeypatch, capsys):
+    """A report written with sections skipped by a bug: exit status 3 (0 would say "complete"), the
+    sections named in the summary; the status is documented in ``dgpe run --help``."""
+    import dgpe.runner
+    from dgpe.cli import EXIT_INTERNAL_ERROR, build_parser, main
+    from dgpe.runner import RunSummary
+
+    def run(*args, **kwargs):
+        return RunSummary(tmp_path / "r", 1.0, {"05_index": 1.0}, ["[05_index] Internal error …"],
+                          ["05_index: index.weights"])
+
+    monkeypatch.setattr(dgpe.runner, "run_report", run)
+    assert main(["run", "configs/default.yaml", "-q"]) == EXIT_INTERNAL_ERROR == 3
+    out = capsys.readouterr().out
+    assert "internal error in 1 section(s)" in out and "05_index: index.weights" in out
+    monkeypatch.setattr(dgpe.runner, "run_report", lambda *a, **k: RunSummary(tmp_path / "r", 1.0, {}, ["a limit"]))
+    assert main(["run", "configs/default.yaml", "-q"]) == 0
+    run_help = build_parser()._subparsers._group_actions[0].choices["run"].format_help()  # type: ignore[union-attr]
+    assert re.search(r"\b3\s+the report was written, but an internal error", run_help)
+
+
+def test_deferred_signals_let_the_block_end_then_deliver():
+    """SIGTERM and SIGINT in a deferred block are noted, the block runs to its end, and the signal
+    reaches its handler right after (as ``dgpe run``'s renames and cleanup rely on)."""
+    import signal
+
+    from dgpe.interrupts import deferred_signals
+
+    class Stop(Exception):
+        pass
+
+    def stop(signum, frame):
+        raise Stop(signum)
+
+    steps = []
+    old = signal.signal(signal.SIGTERM, stop)
+    try:
+        with pytest.raises(Stop), deferred_signals() as noted:
+            signal.raise_signal(signal.SIGTERM)
+            steps.append("after the signal")
+            assert noted == [signal.SIGTERM]
+            with deferred_signals():  # nested: held until the outer block ends
+                signal.raise_signal(signal.SIGTERM)
+            steps.append("block ended")
+        assert steps == ["after the signal", "block ended"]
+        assert signal.getsignal(signal.SIGTERM) is stop
+    finally:
+        signal.signal(signal.SIGTERM, old)
+
+
 def test_an_interrupt_is_not_caught_by_the_guard():
     from dgpe.sections.guard import guarded
 

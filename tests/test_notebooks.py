@@ -44,6 +44,14 @@ def test_every_notebook_of_the_plan_is_in_the_report(report):
         assert title in md, title
 
 
+def test_no_section_of_the_default_report_hit_an_internal_error(report):
+    """Every section of the default example report computed or was skipped for a limit of the data,
+    never by a bug (which would make ``dgpe run`` exit 3)."""
+    from dgpe.report import internal_errors
+
+    assert internal_errors(report) == []
+
+
 def test_survey_structure_is_recovered(report):
     """Every survey item loads most on the factor of its true scale; parallel analysis finds 3 factors."""
     recs = records(report)

@@ -14,6 +14,17 @@ from dgpe.errors import DgpeError
 
 __all__ = ["main"]
 
+#: ``dgpe run``: the report was written, but an internal error (a bug) skipped some of its sections.
+EXIT_INTERNAL_ERROR = 3
+
+RUN_EPILOG = """exit status:
+  0    the report was written; every section computed, or skipped for a limit of the data (said in it)
+  2    a problem you can fix (config, data, an existing report): listed, nothing written
+  3    the report was written, but an internal error (a bug, not the data) skipped some sections:
+       the run summary names them, the landing page lists them under "analyses not run" and
+       records/<notebook>.json holds each traceback; please report it
+  130  interrupted (Ctrl-C), 143 terminated (SIGTERM): no report and no temporary folder left"""
+
 #: The group columns ``dgpe validate FRAMEWORK DATA`` allows by default (a run config's default).
 VALIDATE_GROUPS = ("province", "tier")
 
@@ -30,7 +41,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         progress=not args.quiet and sys.stderr.isatty(),  # no bar clutter in CI logs
     )
     print(summary.render())
-    return 0
+    return EXIT_INTERNAL_ERROR if summary.internal_errors else 0
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -216,7 +227,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = p.add_subparsers(dest="command", required=True)
 
-    r = sub.add_parser("run", help="run the notebooks of a run config into reports/<date>-<name>")
+    r = sub.add_parser("run", help="run the notebooks of a run config into reports/<date>-<name>",
+                       epilog=RUN_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     r.add_argument("config", nargs="?", default="configs/default.yaml")
     r.add_argument("-p", "--param", action="append", default=[], metavar="KEY=VALUE", help="override a config field (dotted keys), e.g. -p lang=en")
     r.add_argument("--force", action="store_true", help="replace an existing report of the same name and date")
@@ -290,8 +302,10 @@ def _on_sigterm(signum: int, frame: object) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command. Exit status: 0 done (``verify``: verified), 1 ``verify``: not verified,
-    2 a problem the user can fix (listed, never a traceback), 130 interrupted (SIGINT), 143 terminated
-    (SIGTERM); an interrupted run leaves no report and no temporary folder."""
+    2 a problem the user can fix (listed, never a traceback), 3 ``run``: report written but sections
+    skipped by an internal error (:data:`EXIT_INTERNAL_ERROR`), 130 interrupted (SIGINT), 143
+    terminated (SIGTERM); an interrupted run leaves no report and no temporary folder (unless the
+    interruption came while the finished report was being renamed in place: then it is kept and said)."""
     import signal
     import threading
 
@@ -306,8 +320,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt as exc:
         terminated = isinstance(exc, Terminated)
-        print(f"{'terminated (SIGTERM)' if terminated else 'interrupted'}; no report was written and the "
-              "temporary folder was removed", file=sys.stderr)
+        written = getattr(exc, "report_written", None)
+        what = (f"the report was complete and is kept: {written}" if written is not None
+                else "no report was written and the temporary folder was removed")
+        print(f"{'terminated (SIGTERM)' if terminated else 'interrupted'}; {what}", file=sys.stderr)
         return 143 if terminated else 130
     finally:
         if main_thread:

@@ -28,6 +28,7 @@ import yaml
 
 from dgpe.egdi import COMPONENTS
 from dgpe.errors import DataError, Problem
+from dgpe.yamlsafe import safe_load
 from methods.index import IndexSpec, build_index
 
 __all__ = ["EDITIONS_YAML", "EditionMethod", "egdi_as_published", "load_editions"]
@@ -98,7 +99,10 @@ def load_editions(source: str | Path | None = None) -> dict[int, EditionMethod]:
     """
     where = "EDITIONS_YAML" if source is None else str(source)
     text = EDITIONS_YAML if source is None else Path(source).read_text(encoding="utf-8")
-    raw = yaml.safe_load(text) or {}
+    try:  # duplicated keys and alias bombs refused (dgpe.yamlsafe)
+        raw = safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        raise DataError([Problem(where, "", f"not readable as YAML: {' '.join(str(exc).split())}")]) from None
     problems: list[Problem] = []
     out: dict[int, EditionMethod] = {}
     for year, spec in raw.items():

@@ -15,7 +15,7 @@ from __future__ import annotations
 import html
 import json
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from dgpe.method_note import SECTIONS, framework_title, skipped_analyses
 from dgpe.record import read_recorded_table
 from dgpe.sections.sensitivity import INPUT_NAMES, KIND_NAMES
 from dgpe.tablefmt import column_label, format_value, yes_no
+from dgpe.text import picker
 from dgpe.webfont import FONT_FAMILY, embed_cjk_font
 
 __all__ = ["write_index", "report_title", "format_result", "inline_markdown", "ranking_frame",
@@ -69,13 +70,9 @@ _UNITS_ZH = {"ratio": "比率", "share": "比例", "percent": "%", "count": "数
 _DIRECTIONS = {"positive": ("正向", "positive"), "negative": ("负向", "negative")}
 
 
-def _t(lang: str) -> Callable[[str, str], str]:
-    return (lambda zh, en: zh) if lang == "zh" else (lambda zh, en: en)
-
-
 def report_title(cfg: RunConfig, lang: str) -> str:
     """The report's title: the framework's ``title:`` + 评估报告 (never a folder name)."""
-    t = _t(lang)
+    t = picker(lang)
     own = framework_title(cfg, lang)
     if own:
         return t(f"{own}评估报告", f"{own}: evaluation report")
@@ -103,7 +100,7 @@ def format_result(value: Any, key: str, lang: str, unit_names: Mapping[str, str]
     >>> format_result(0.033968, "share_missing", "zh"), format_result([], "rescaled", "zh")
     ('0.034', '无')
     """
-    t = _t(lang)
+    t = picker(lang)
     if isinstance(value, dict):
         def label(k: str) -> str:
             if key.endswith("_by_round"):
@@ -263,7 +260,7 @@ def _measure(unit: Any, lang: str) -> str:
 def _framework_html(frame: pd.DataFrame, lang: str) -> str:
     shown = frame[["code", "name", "weight", "effective_weight", "direction", "unit_of_measure", "kind"]]
     headers = {c: column_label(c, lang) for c in shown.columns}
-    headers["weight"] = _t(lang)("组内权重", "Weight within parent")
+    headers["weight"] = picker(lang)("组内权重", "Weight within parent")
     classes = {"name": [f"l{min(int(d), 3)}" if d else "" for d in frame["depth"]]}
     row_class = ["" if ind else "node" for ind in frame["indicator"]]
     return _html_table(shown, kinds={"weight": "stat", "effective_weight": "stat"}, headers=headers,
@@ -271,7 +268,7 @@ def _framework_html(frame: pd.DataFrame, lang: str) -> str:
 
 
 def _key_results_html(records: dict[str, dict[str, Any]], lang: str, unit_names: Mapping[str, str]) -> str:
-    t = _t(lang)
+    t = picker(lang)
     rows = []
     for nb, rec in records.items():
         results = rec.get("results", {})
@@ -287,7 +284,7 @@ def _key_results_html(records: dict[str, dict[str, Any]], lang: str, unit_names:
 
 
 def _findings_html(records: dict[str, dict[str, Any]], lang: str) -> str:
-    t = _t(lang)
+    t = picker(lang)
     findings = [(nb, f) for nb, rec in records.items() for f in rec.get("findings", []) if not f.get("skipped")]
     findings.sort(key=lambda x: 0 if x[1].get("level") == "warning" else 1)
     parts = [f"<h2>{t('发现与提示', 'Findings')}</h2><ul>"]
@@ -308,7 +305,7 @@ def _findings_html(records: dict[str, dict[str, Any]], lang: str) -> str:
 
 
 def _links_html(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]], lang: str) -> str:
-    t = _t(lang)
+    t = picker(lang)
     parts = [f"<h2>{t('分析笔记本', 'Notebooks')}</h2><ul>"]
     for nb in cfg.notebooks:
         parts.append(f"<li><a href='notebooks/{e(nb)}.html'>{e(_notebook_label(nb, lang))}</a> "
@@ -341,7 +338,7 @@ def _links_html(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]
 
 
 def _run_line(folder: Path, cfg: RunConfig, lang: str) -> str:
-    t = _t(lang)
+    t = picker(lang)
     links = [f"<a href='{f}'>{f}</a>" for f in ("config.yaml", "manifest.json", "plan.json")
              if (folder / f).exists() or f == "manifest.json"]  # the manifest is written after the page
     year = cfg.year if cfg.year is not None else "—"
@@ -352,7 +349,7 @@ def _run_line(folder: Path, cfg: RunConfig, lang: str) -> str:
 def write_index(folder: Path, cfg: RunConfig, records: dict[str, dict[str, Any]]) -> Path:
     """Write ``folder/index.html`` (see the module docstring) and return its path."""
     lang = cfg.lang
-    t = _t(lang)
+    t = picker(lang)
     title = report_title(cfg, lang)
     ranking = ranking_frame(folder, records, cfg)
     unit_names = dict(zip(ranking["unit"], ranking["unit_name"], strict=True)) if (

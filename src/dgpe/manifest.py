@@ -18,7 +18,8 @@ from typing import Any
 
 from dgpe.io import sha256_file
 
-__all__ = ["KEY_PACKAGES", "package_versions", "git_state", "file_entry", "digest_dir", "write_manifest", "read_manifest"]
+__all__ = ["KEY_PACKAGES", "package_versions", "git_state", "file_entry", "digest_dir", "write_manifest", "read_manifest",
+           "text_digest"]
 
 KEY_PACKAGES = (
     "dgpe", "numpy", "pandas", "scipy", "statsmodels", "pingouin", "scikit-learn", "SALib",
@@ -93,6 +94,7 @@ def read_manifest(path: Path) -> dict[str, Any]:
 
 
 def text_digest(text: str) -> str:
+    """The SHA-256 of ``text`` encoded as UTF-8 (hex)."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

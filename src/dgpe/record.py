@@ -260,13 +260,16 @@ class Recorder:
 
     def section(self, section: Any) -> None:
         """Record everything a :class:`dgpe.sections.Section` holds (a skipped section records its
-        reason as a finding with ``skipped: true``)."""
+        reason as a finding with ``skipped: true``, then its findings: the warnings raised before it
+        was skipped)."""
         if section.skipped is not None:
             f = section.skipped
             self.finding(f("zh"), f("en"), level=f.severity, key=f.key, params=f.params, section=section.name)
             self.findings[-1]["skipped"] = True
             if getattr(section, "traceback", None):
                 self.findings[-1]["traceback"] = section.traceback
+            for w in section.findings:  # the numerical warnings raised before it failed (guard)
+                self.finding(w("zh"), w("en"), level=w.severity, key=w.key, params=w.params, section=section.name)
             self._flush()
             return
         for t in section.tables:

@@ -19,7 +19,10 @@ from dgpe.method_note import write_method_note
 from dgpe.record import RECORDS_DIR
 from dgpe.workbook import excel_sheet_name, write_workbook
 
-__all__ = ["assemble_report", "excel_sheet_name", "write_workbook", "collect"]
+__all__ = ["assemble_report", "excel_sheet_name", "write_workbook", "collect", "internal_errors", "INTERNAL_ERROR"]
+
+#: The finding key of a section skipped by an internal error (:mod:`dgpe.sections.guard`).
+INTERNAL_ERROR = "section.skipped_internal_error"
 
 
 def collect(folder: Path) -> dict[str, dict[str, Any]]:
@@ -42,3 +45,11 @@ def assemble_report(folder: Path, cfg: RunConfig) -> list[str]:
         for f in rec.get("findings", [])
         if f.get("level") == "warning"
     ]
+
+
+def internal_errors(folder: Path) -> list[str]:
+    """The sections of the report in ``folder`` that an internal error skipped (a bug, not a limit of
+    the data; :mod:`dgpe.sections.guard`), as ``"<notebook>: <section>"``. ``dgpe run`` exits with
+    status 3 when there are any."""
+    return [f"{nb}: {f.get('section') or '?'}" for nb, rec in collect(folder).items()
+            for f in rec.get("findings", []) if f.get("skipped") and f.get("key") == INTERNAL_ERROR]

@@ -36,8 +36,9 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from dgpe.io import sha256_file
+from dgpe.manifest import text_digest
 
-__all__ = ["Inventory", "inventory", "content_digest", "content_digests", "check_files", "safe_member",
+__all__ = ["as_mapping", "Inventory", "inventory", "content_digest", "content_digests", "check_files", "safe_member",
            "NORMALISED_SUFFIXES", "MANIFEST", "normalised"]
 
 MANIFEST = "manifest.json"
@@ -111,7 +112,7 @@ def content_digest(path: Path) -> str:
         if suffix == ".ipynb":
             return _ipynb_digest(path)
         if suffix == ".html":
-            return _text_digest(_normalise_html(path.read_text(encoding="utf-8")))
+            return text_digest(_normalise_html(path.read_text(encoding="utf-8")))
         if path.name == "config.yaml":
             return _config_digest(path)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, zipfile.BadZipFile, UnicodeDecodeError):
@@ -181,7 +182,7 @@ def _ipynb_digest(path: Path) -> str:
             for mime in [m for m in data if m.startswith("image/")]:
                 data[mime] = "<figure>"  # figures are compared as files of their own
     text = json.dumps(nb, sort_keys=True, ensure_ascii=False)
-    return _text_digest(_normalise_output_text(text))
+    return text_digest(_normalise_output_text(text))
 
 
 _FONT_DATA = re.compile(r"url\(data:font/[a-z0-9]+;base64,[A-Za-z0-9+/=]*\)")
@@ -200,18 +201,16 @@ def _config_digest(path: Path) -> str:
     lies; the inputs themselves are checked by their hashes)."""
     import yaml
 
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    from dgpe.yamlsafe import safe_load
+
+    try:  # an untrusted report's file: duplicated keys and alias bombs refused
+        data = safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as exc:
         raise ValueError(str(exc)) from None
     if not isinstance(data, dict):
         raise ValueError("not a run config")
     data = {**data, "framework": None, "data": dict.fromkeys(data.get("data") or {})}
-    return _text_digest(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str))
-
-
-def _text_digest(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return text_digest(json.dumps(data, sort_keys=True, ensure_ascii=False, default=str))
 
 
 def _manifest_files(manifest: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
@@ -220,7 +219,7 @@ def _manifest_files(manifest: dict[str, Any]) -> tuple[dict[str, str], list[str]
     digests = manifest.get("digests")
     if not isinstance(digests, dict):
         return {}, ["manifest.json: no digests of the report's files (the manifest was edited or replaced)"]
-    files = digests.get("files") or {**_as_dict(digests.get("tables")), **_as_dict(digests.get("records"))}
+    files = digests.get("files") or {**as_mapping(digests.get("tables")), **as_mapping(digests.get("records"))}
     problems = []
     if not isinstance(files, dict):
         return {}, ["manifest.json: its list of file digests is damaged"]
@@ -233,7 +232,7 @@ def _manifest_files(manifest: dict[str, Any]) -> tuple[dict[str, str], list[str]
         else:
             good[rel] = sha
     for part in ("tables", "records", "content"):
-        for rel, sha in _as_dict(digests.get(part)).items():
+        for rel, sha in as_mapping(digests.get(part)).items():
             if part != "content" and rel in good and sha != good[rel]:
                 problems.append(f"manifest.json: two different digests of {rel} (the manifest was edited)")
             elif part != "content" and rel not in good and digests.get("files"):
@@ -242,7 +241,12 @@ def _manifest_files(manifest: dict[str, Any]) -> tuple[dict[str, str], list[str]
     return good, problems
 
 
-def _as_dict(value: Any) -> dict[str, Any]:
+def as_mapping(value: Any) -> dict[str, Any]:
+    """``value`` if it is a mapping, else ``{}`` (a part of an untrusted manifest read defensively).
+
+    >>> as_mapping({"a": 1}), as_mapping(["a"])
+    ({'a': 1}, {})
+    """
     return value if isinstance(value, dict) else {}
 
 
@@ -255,7 +259,7 @@ def check_files(folder: Path, manifest: dict[str, Any]) -> tuple[list[str], int]
     problems = inv.refused + problems
     present = set(inv.files)
     refused = {r.split(": ", 1)[0] for r in inv.refused}
-    content = _as_dict(_as_dict(manifest.get("digests")).get("content"))
+    content = as_mapping(as_mapping(manifest.get("digests")).get("content"))
     for rel, sha in expected.items():
         if rel in refused:
             continue
@@ -265,7 +269,7 @@ def check_files(folder: Path, manifest: dict[str, Any]) -> tuple[list[str], int]
             problems.append(f"edited after writing: {rel}" + _kind_note(folder / rel))
         elif rel in content and content[rel] != content_digest(folder / rel):
             problems.append(f"manifest.json: its content digest of {rel} does not match the file (the manifest was edited)")
-    if _as_dict(manifest.get("digests")).get("files"):  # an older manifest digested tables and records only
+    if as_mapping(manifest.get("digests")).get("files"):  # an older manifest digested tables and records only
         problems += [f"not written by the run: {rel}" for rel in sorted(present - set(expected) - {MANIFEST})]
     return problems, len(expected)
 

@@ -8,10 +8,12 @@ temporary name to ``reports/<date>-<name>``. A failing cell stops the run with t
 and the error named, and leaves no half-written report: the failed notebook (executed up to the error)
 and ``traceback.txt`` are kept in ``reports/.failed/<name>-<YYYYmmdd-HHMMSS>/`` and the error says
 where; an interrupted run keeps nothing (the temporary folder is made inside the cleanup guard, and
-the notebooks' kernels are stopped). An existing report is never replaced unless ``force=True``: a
-lock file made exclusively (:func:`take_lock`) stops a second run of the same name, and the final
-rename (:func:`publish`) fails rather than replace a folder that appeared meanwhile. A disk or
-permission error while writing is a :class:`~dgpe.errors.ReportError` naming the path.
+the notebooks' kernels are stopped); the final renames and the cleanup hold SIGINT and SIGTERM back
+until they are done (:func:`dgpe.interrupts.deferred_signals`). An existing report is never replaced
+unless ``force=True``: a lock the operating system holds for the run (:func:`take_lock`) stops a second
+run of the same name, and the final rename (:func:`publish`) fails rather than replace a folder that
+appeared meanwhile. A disk or permission error while writing is a :class:`~dgpe.errors.ReportError`
+naming the path. Sections skipped by an internal error are listed in :attr:`RunSummary.internal_errors`.
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ import json
 import os
 import re
 import shutil
-import signal
 import sys
 import time
 import uuid
@@ -39,6 +40,7 @@ from dgpe.checks import check_plan
 from dgpe.config import RunConfig, load_run_config
 from dgpe.errors import DgpeError, NotebookError, Problem, ReportError
 from dgpe.framework import load_framework
+from dgpe.interrupts import deferred_signals
 from dgpe.report_files import content_digest, normalised
 
 __all__ = ["cells_in_language", "RunSummary", "run_report", "project_root", "notebook_source", "execute_notebook", "keep_failed",
@@ -70,6 +72,8 @@ class RunSummary:
     seconds: float
     notebooks: dict[str, float]
     warnings: list[str] = field(default_factory=list)
+    #: the sections an internal error skipped (``"<notebook>: <section>"``; :func:`dgpe.report.internal_errors`)
+    internal_errors: list[str] = field(default_factory=list)
 
     def render(self, lang: str = "en") -> str:
         lines = [
@@ -83,6 +87,11 @@ class RunSummary:
             lines += [f"  - {w}" for w in self.warnings[:15]]
             if len(self.warnings) > 15:
                 lines.append(f"  … and {len(self.warnings) - 15} more (see index.html)")
+        if self.internal_errors:
+            lines.append(f"internal error in {len(self.internal_errors)} section(s), skipped (a bug, not a limit "
+                         "of the data; see the landing page, 'analyses not run', and the traceback in "
+                         "records/<notebook>.json):")
+            lines += [f"  - {s}" for s in self.internal_errors]
         return "\n".join(lines)
 
 
@@ -243,6 +252,7 @@ def run_report(
     """Run a report; see the module docstring. ``out`` forces the final folder (used by verify)."""
     from dgpe.io import collect_notes
     from dgpe.plan import resolve_plan
+    from dgpe.report import internal_errors
 
     t0 = time.time()
     started = dt.datetime.now(dt.UTC)
@@ -266,37 +276,52 @@ def run_report(
     lock = take_lock(final)
     tmp = final.parent / f".{final.name}.incomplete-{uuid.uuid4().hex[:8]}"
     timings: dict[str, float] = {}
+    published = False
     try:  # from the first instant, an interruption or a failure leaves no temporary folder
         tmp.mkdir()
         ensure_kernel()
         warnings = _write_report(cfg, plan, sources, nb_dir, root, tmp, timings, parallel=parallel,
                                  progress=progress, echo=echo)
+        internal = internal_errors(tmp)  # sections skipped by a bug: exit status 3 (dgpe run)
         manifest = _manifest(cfg, final, started, t0, overrides, sources, timings, tmp, root)
         mf.write_manifest(tmp / "manifest.json", manifest)
-        publish(tmp, final, force=force)
+        with deferred_signals():  # the renames run to their end; an interruption is raised after
+            publish(tmp, final, force=force)
+            published = True
     except NotebookError as exc:
-        try:
-            kept = keep_failed(exc, final.parent, cfg.name)
-        except OSError as err:
-            kept = None
-            exc.problems.append(Problem(str(final.parent / ".failed"), "", f"the failed notebook could not be kept: {err}"))
-        finally:
-            shutil.rmtree(tmp, ignore_errors=True)
-        if kept is not None:
-            exc.problems.append(Problem(str(kept), "", "the failed notebook (run up to the error) and "
-                                                        "traceback.txt are kept here"))
+        with deferred_signals():
+            _keep_failed_notebooks(exc, tmp, final, cfg.name)
         raise
     except OSError as exc:  # disk full, permission denied …: no half report under any name
-        shutil.rmtree(tmp, ignore_errors=True)
+        with deferred_signals():
+            shutil.rmtree(tmp, ignore_errors=True)
         raise ReportError([Problem(str(getattr(exc, "filename", None) or tmp), "",
                                    f"the report could not be written: {exc.strerror or exc}; nothing was kept")],
                           title="report not written") from None
-    except BaseException:  # an interruption or a failure outside the notebooks keeps nothing
-        shutil.rmtree(tmp, ignore_errors=True)
+    except BaseException as exc:  # an interruption or a failure outside the notebooks keeps nothing
+        with deferred_signals():
+            shutil.rmtree(tmp, ignore_errors=True)
+        if published:  # interrupted while publishing: the report is complete and in place
+            exc.report_written = final  # type: ignore[attr-defined]
         raise
     finally:
-        release_lock(lock)
-    return RunSummary(final, time.time() - t0, timings, warnings)
+        with deferred_signals():
+            release_lock(lock)
+    return RunSummary(final, time.time() - t0, timings, warnings, internal)
+
+
+def _keep_failed_notebooks(exc: NotebookError, tmp: Path, final: Path, name: str) -> None:
+    """Keep the failed notebooks in ``reports/.failed/`` (said in ``exc``), remove the temporary folder."""
+    try:
+        kept = keep_failed(exc, final.parent, name)
+    except OSError as err:
+        kept = None
+        exc.problems.append(Problem(str(final.parent / ".failed"), "", f"the failed notebook could not be kept: {err}"))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    if kept is not None:
+        exc.problems.append(Problem(str(kept), "", "the failed notebook (run up to the error) and "
+                                                    "traceback.txt are kept here"))
 
 
 def _prepare_reports(reports: Path, out: Path | None, name: str, date: dt.date | None) -> Path:
@@ -338,35 +363,79 @@ def _write_report(cfg: RunConfig, plan: Any, sources: dict[str, Path], nb_dir: P
 
 
 def take_lock(final: Path) -> Path:
-    """Claim the report name ``final`` for this run: ``.<name>.lock`` beside it, created exclusively
-    (``O_CREAT | O_EXCL``) and holding this process's id. A second run of the same name stops with a
-    :class:`ReportError`; a lock left by a run that no longer exists is taken over."""
+    """Claim the report name ``final`` for this run: ``.<name>.lock`` beside it, held with an exclusive
+    advisory lock (``fcntl.flock`` on Linux and macOS, ``msvcrt.locking`` on Windows) for as long as
+    the run goes, and holding this process's id for the message. A second run of the same name stops
+    with a :class:`ReportError`. The operating system releases the lock when the process ends, however
+    it ends, so a lock file left by a killed run is simply taken over; no process id is ever guessed
+    stale. Taking over is safe against a release racing it: the lock is re-taken until the locked file
+    is the one under the lock's name (:func:`release_lock` removes the name while holding the lock)."""
     lock = final.parent / f".{final.name}.lock"
-    for _ in range(2):
+    for _ in range(20):
         try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-        except FileExistsError:
-            owner = _lock_owner(lock)
-            if owner is None or not _process_alive(owner):
-                lock.unlink(missing_ok=True)  # left by a run that was killed
-                continue
-            raise ReportError(
-                [Problem(str(final), "", f"another dgpe run (process {owner}) is writing this report now; wait "
-                                         "for it to finish, or use -p name=… for another name")],
-                title="report being written") from None
+            fd = os.open(lock, os.O_CREAT | os.O_RDWR, 0o644)
         except OSError as exc:
             raise ReportError([Problem(str(final.parent), "", f"the reports folder is not writable: {exc.strerror or exc}")],
                               title="report not written") from None
-        with os.fdopen(fd, "w") as fh:
-            fh.write(f"{os.getpid()}\n")
+        if not _try_lock(fd):
+            os.close(fd)
+            owner = _lock_owner(lock)
+            who = f"process {owner}" if owner is not None else "another process"
+            raise ReportError(
+                [Problem(str(final), "", f"another dgpe run ({who}) is writing this report now; wait "
+                                         "for it to finish, or use -p name=… for another name")],
+                title="report being written")
+        try:
+            same = os.path.samestat(os.fstat(fd), os.stat(lock))
+        except FileNotFoundError:
+            same = False
+        if not same:  # released (and its name removed) between our open and our lock: again
+            os.close(fd)
+            continue
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        _HELD[lock] = fd
         return lock
     raise ReportError([Problem(str(lock), "", "the lock of this report name cannot be taken; remove it if no run is going")])
 
 
+#: The open, locked files of the locks this process holds (closing one releases its lock).
+_HELD: dict[Path, int] = {}
+
+
+def _try_lock(fd: int) -> bool:
+    """Lock ``fd`` exclusively without waiting; False when another process holds it."""
+    if sys.platform == "win32":  # pragma: no cover - not run in CI (Linux)
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        except OSError:
+            return False
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
 def release_lock(lock: Path) -> None:
-    """Remove the lock :func:`take_lock` made (if it is still this process's)."""
-    if _lock_owner(lock) == os.getpid():
-        lock.unlink(missing_ok=True)
+    """Remove the lock :func:`take_lock` made and release it (if this process holds it)."""
+    fd = _HELD.pop(lock, None)
+    if fd is None:
+        return
+    if sys.platform == "win32":  # pragma: no cover - an open file cannot be removed there
+        os.close(fd)
+        try:
+            lock.unlink(missing_ok=True)
+        except OSError:  # another run opened it meanwhile and holds it now
+            pass
+        return
+    lock.unlink(missing_ok=True)  # the name first, while locked: a run that opened it re-takes
+    os.close(fd)
 
 
 def _lock_owner(lock: Path) -> int | None:
@@ -376,24 +445,20 @@ def _lock_owner(lock: Path) -> int | None:
         return None
 
 
-def _process_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def publish(tmp: Path, final: Path, *, force: bool) -> None:
     """Rename the complete report ``tmp`` to ``final``. Without ``force`` a report that appeared under
     that name meanwhile is never replaced (``os.rename`` onto a non-empty folder fails); with it, the
-    earlier report is moved aside, the new one renamed in and the earlier one removed."""
+    earlier report is moved aside, the new one renamed in and the earlier one removed; if the new one
+    cannot be renamed in (or anything interrupts it), the earlier one is renamed back: an earlier report
+    is never lost. (:func:`run_report` also defers SIGINT and SIGTERM while it publishes.)"""
     if final.exists() and force:
         trash = final.parent / f".{final.name}.replaced-{uuid.uuid4().hex[:8]}"
         final.rename(trash)
-        tmp.rename(final)
+        try:
+            tmp.rename(final)
+        except BaseException:
+            trash.rename(final)
+            raise
         shutil.rmtree(trash, ignore_errors=True)
         return
     try:
@@ -525,19 +590,22 @@ def _schedule(pool: ThreadPoolExecutor, one: Callable[[str, int], float], queue:
 
 
 def stop_kernels() -> None:
-    """Stop the Jupyter kernels this process started (its child processes running ``ipykernel``).
+    """Stop the Jupyter kernels this process started: its descendant processes whose command line runs
+    ``ipykernel`` (found with :mod:`psutil`, which lists processes on Linux, macOS and Windows; a
+    venv's ``python.exe`` on Windows starts the real interpreter as a child, hence descendants).
 
     Kernels run in their own session, so an interruption of ``dgpe run`` does not reach them; without
-    this, the notebooks running at that moment would finish before the run could stop."""
-    me = os.getpid()
-    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+    this, the notebooks running at that moment would finish before the run could stop. Each is sent
+    SIGTERM (``TerminateProcess`` on Windows)."""
+    import psutil
+
+    try:
+        children = psutil.Process().children(recursive=True)
+    except psutil.Error:
+        return
+    for child in children:
         try:
-            fields = stat_file.read_text().rsplit(")", 1)[1].split()
-            cmdline = (stat_file.parent / "cmdline").read_bytes()
-        except (OSError, IndexError):
+            if any("ipykernel" in part for part in child.cmdline()):
+                child.terminate()
+        except psutil.Error:  # ended meanwhile, or not ours to stop
             continue
-        if int(fields[1]) == me and b"ipykernel" in cmdline:
-            try:
-                os.kill(int(stat_file.parent.name), signal.SIGTERM)
-            except OSError:
-                pass

@@ -12,11 +12,11 @@ name, a list of names), so one finding renders in either language from the same 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Text", "join", "render"]
+__all__ = ["Text", "join", "render", "picker"]
 
 LANGS = ("zh", "en")
 
@@ -58,3 +58,12 @@ def render(value: Any, lang: str) -> Any:
     if isinstance(value, list | tuple) and any(isinstance(v, Text) for v in value):
         return join(value, lang)
     return value
+
+
+def picker(lang: str) -> Callable[[str, str], str]:
+    """``t(zh, en)`` that returns the form of ``lang``: for sentences written in place, in both languages.
+
+    >>> picker("en")("指数", "index")
+    'index'
+    """
+    return (lambda zh, en: zh) if lang == "zh" else (lambda zh, en: en)

@@ -49,6 +49,7 @@ from dgpe.manifest import read_manifest
 from dgpe.record import TABLE_ENCODING
 from dgpe.report_files import (
     MANIFEST,
+    as_mapping,
     check_files,
     content_digest,
     inventory,
@@ -56,6 +57,7 @@ from dgpe.report_files import (
     normalised,
     safe_member,
 )
+from dgpe.text import picker
 
 __all__ = ["VerifyResult", "verify_report", "check_digests", "compare_reports", "compare_files", "compare_manifests",
            "compare_figures",
@@ -317,16 +319,16 @@ def compare_manifests(ma: dict[str, Any], mb: dict[str, Any]) -> list[str]:
     for k in sorted(set(ca) | set(cb)):
         if not k.startswith(paths) and ca.get(k) != cb.get(k):
             out.append(f"manifest.json: config {k} {ca.get(k)!r}, the rerun's {cb.get(k)!r}")
-    na, nb = _dict(ma.get("notebooks")), _dict(mb.get("notebooks"))
+    na, nb = as_mapping(ma.get("notebooks")), as_mapping(mb.get("notebooks"))
     if list(na) != list(nb):
         out.append(f"manifest.json: notebooks {list(na)}, the rerun's {list(nb)}")
-    if sorted(_dict(ma.get("inputs"))) != sorted(_dict(mb.get("inputs"))):
-        out.append(f"manifest.json: inputs {sorted(_dict(ma.get('inputs')))}, the rerun's {sorted(_dict(mb.get('inputs')))}")
-    da, db = _dict(ma.get("digests")), _dict(mb.get("digests"))
-    fa, fb = _dict(da.get("files")), _dict(db.get("files"))
+    if sorted(as_mapping(ma.get("inputs"))) != sorted(as_mapping(mb.get("inputs"))):
+        out.append(f"manifest.json: inputs {sorted(as_mapping(ma.get('inputs')))}, the rerun's {sorted(as_mapping(mb.get('inputs')))}")
+    da, db = as_mapping(ma.get("digests")), as_mapping(mb.get("digests"))
+    fa, fb = as_mapping(da.get("files")), as_mapping(db.get("files"))
     out += [f"manifest.json: lists {rel}, which the rerun did not write" for rel in sorted(set(fa) - set(fb))]
     out += [f"manifest.json: does not list {rel}, which the rerun wrote" for rel in sorted(set(fb) - set(fa))]
-    ka, kb = _dict(da.get("content")), _dict(db.get("content"))
+    ka, kb = as_mapping(da.get("content")), as_mapping(db.get("content"))
     for rel in sorted(set(fa) & set(fb)):
         if _by_value(rel) or is_figure(rel):
             continue
@@ -343,17 +345,13 @@ def compare_figures(original: Path, rerun: Path, ma: dict[str, Any]) -> list[str
     manifest does (a figure rewritten along with the manifest); those only one of them has are named
     by :func:`compare_files` and :func:`compare_manifests`."""
     mine, theirs = set(inventory(original).files), set(inventory(rerun).files)
-    listed = _dict(_dict(ma.get("digests")).get("files"))
+    listed = as_mapping(as_mapping(ma.get("digests")).get("files"))
     out = []
     for rel in sorted(r for r in mine & theirs if is_figure(r)):
         rerun_digest = sha256_file(rerun / rel)
         if sha256_file(original / rel) != rerun_digest or listed.get(rel, rerun_digest) != rerun_digest:
             out.append(rel)
     return out
-
-
-def _dict(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def check_digests(folder: Path, manifest: dict[str, Any]) -> tuple[list[str], int]:
@@ -367,7 +365,7 @@ def _check_inputs(manifest: dict[str, Any], root: Path, result: VerifyResult) ->
     """Inputs and notebook sources changed since the run (into ``result``); the ``role=path``
     overrides that rerun the report from the inputs the manifest names."""
     overrides: list[str] = []
-    for role, entry in _dict(manifest.get("inputs")).items():
+    for role, entry in as_mapping(manifest.get("inputs")).items():
         if not isinstance(entry, dict) or not isinstance(entry.get("path"), str):
             result.changed_inputs.append(f"{role}: the manifest's entry is damaged")
             continue
@@ -382,8 +380,8 @@ def _check_inputs(manifest: dict[str, Any], root: Path, result: VerifyResult) ->
             recorded = str(entry.get("sha256"))[:12]
             result.changed_inputs.append(
                 f"{role}: {entry['path']} changed (sha256 {recorded}… in the manifest, {now[:12]}… now)")
-    for name, nb in _dict(manifest.get("notebooks")).items():
-        src = _dict(_dict(nb).get("source"))
+    for name, nb in as_mapping(manifest.get("notebooks")).items():
+        src = as_mapping(as_mapping(nb).get("source"))
         path = src.get("path")
         p = root / str(path or "")
         if isinstance(path, str) and path and (not p.is_file() or sha256_file(p) != src.get("sha256")):
@@ -461,7 +459,7 @@ def diff_reports(a: str | Path, b: str | Path, *, lang: str = "en", top: int = 1
             kind = edited if problem.startswith(("edited after writing", "not written by the run")) else fatal
             kind.append(Problem(str(folder), "", problem))
         fatal += [Problem(str(folder), "", p) for p in bad]
-    t = _lang_picker(lang)
+    t = picker(lang)
     try:
         tables = _diff_tables(A, B, ra, rb, t, top)
     except Unreadable as exc:
@@ -484,18 +482,14 @@ def diff_reports(a: str | Path, b: str | Path, *, lang: str = "en", top: int = 1
     return "\n".join(lines) + "\n"
 
 
-def _lang_picker(lang: str) -> Any:
-    return (lambda zh, en: zh) if lang == "zh" else (lambda zh, en: en)
-
-
 def _diff_config(ma: dict[str, Any], mb: dict[str, Any]) -> list[str]:
-    ca, cb = _flatten(_dict(ma.get("config"))), _flatten(_dict(mb.get("config")))
+    ca, cb = _flatten(as_mapping(ma.get("config"))), _flatten(as_mapping(mb.get("config")))
     return [f"- `{k}`: {ca.get(k)!r} → {cb.get(k)!r}" for k in sorted(set(ca) | set(cb)) if ca.get(k) != cb.get(k)]
 
 
 def _diff_inputs(ma: dict[str, Any], mb: dict[str, Any], t: Any) -> list[str]:
-    ia = {k: _dict(v) for k, v in _dict(ma.get("inputs")).items()}
-    ib = {k: _dict(v) for k, v in _dict(mb.get("inputs")).items()}
+    ia = {k: as_mapping(v) for k, v in as_mapping(ma.get("inputs")).items()}
+    ib = {k: as_mapping(v) for k, v in as_mapping(mb.get("inputs")).items()}
     return [
         f"- {role}: {ia.get(role, {}).get('path')} → {ib.get(role, {}).get('path')} ({t('内容不同', 'content differs')})"
         for role in sorted(set(ia) | set(ib))

@@ -20,11 +20,13 @@ checks). Around the call it
 
 ``KeyboardInterrupt`` and ``SystemExit`` are not caught: an interrupt still stops the run.
 
-The exit status of ``dgpe run`` is not changed by a guarded error: 0 says a complete, verifiable
-report was written, and it was (each section computed or skipped with its reason); 2 stays "a user
-mistake, nothing written". The skip's finding is a warning, so the run summary printed at the end
-lists it, the landing page names it under "analyses not run" and the method note under its
-limitations. A failure outside the sections (the plan, a notebook's own code) still stops the run.
+A guarded error never stops the report: it is written, each section computed or skipped with its
+reason. The skip's finding is a warning, so the run summary printed at the end lists it, the landing
+page names it under "analyses not run" and the method note under its limitations. A limit of the
+data leaves the exit status of ``dgpe run`` at 0; an internal error (a bug) makes it 3, and the run
+summary names the sections it skipped (:func:`dgpe.report.internal_errors`), so that scripts and CI
+see it. The numerical warnings raised before a section failed are kept as its findings too. A
+failure outside the sections (the plan, a notebook's own code) still stops the run.
 
 >>> from dgpe.sections.base import Section
 >>> @guarded
@@ -159,6 +161,6 @@ def _with_warnings(out: Any, caught: list[warnings.WarningMessage]) -> Any:
     found, others = warning_findings(list(caught))
     for w in others:
         warnings.warn_explicit(w.message, w.category, w.filename, w.lineno, source=w.source)
-    if isinstance(out, Section) and out.skipped is None:
+    if isinstance(out, Section):  # a skipped section keeps the warnings raised before it failed
         out.findings.extend(found)
     return out
