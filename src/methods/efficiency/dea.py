@@ -19,7 +19,7 @@ SBM (Tone 2001) is non-oriented:
 :math:`\rho_o=\min\bigl(1-\frac1m\sum_i s^-_i/x_{io}\bigr)/\bigl(1+\frac1s\sum_r s^+_r/y_{ro}\bigr)`.
 
 The programmes are solved with HiGHS by column generation over the units (see
-:mod:`methods.efficiency._lp`): exact, and fast for thousands of units.
+:mod:`methods.efficiency.lp`): exact, and fast for thousands of units.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ import pandas as pd
 
 from methods._checks import numeric_frame
 from methods._errors import MethodError
-from methods.efficiency._lp import OPTIMAL
 from methods.efficiency.frontier import Technology, evaluation_order
+from methods.efficiency.lp import OPTIMAL
 from methods.summary import Result, Summary, ranking_line
 
 __all__ = ["DEAResult", "ScaleEfficiencyResult", "dea", "scale_efficiency", "check_io",

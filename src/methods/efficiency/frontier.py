@@ -14,14 +14,14 @@ evaluated point :math:`(x_o, y_o)`:
 
 Returns to scale: ``"crs"`` (no constraint on :math:`\sum\lambda`), ``"vrs"``
 (:math:`\sum\lambda=1`), ``"nirs"`` (:math:`\sum\lambda\le1`). Each programme is a
-:class:`methods.efficiency._lp.UnitLP` (column generation over the reference units, exact).
+:class:`methods.efficiency.lp.UnitLP` (column generation over the reference units, exact).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from methods.efficiency._lp import INF, OPTIMAL, LPSolution, UnitLP
+from methods.efficiency.lp import INF, OPTIMAL, LPSolution, UnitLP
 
 __all__ = ["Technology", "evaluation_order", "frontier_seed"]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from methods._checks import label_repr
 from methods._errors import MethodError, MethodTypeError
 from methods.summary import Result, Summary
 
@@ -197,23 +198,17 @@ def _checked_scores(scores: pd.DataFrame, scale: tuple[float, float]) -> pd.Data
     if len(miss):
         i, j = miss[0]
         raise MethodError(
-            f"scores has {len(miss)} missing or infinite value(s), first: unit {_label(x.index[i])}, "
-            f"indicator {_label(x.columns[j])}; impute or drop them before the obstacle degree")
+            f"scores has {len(miss)} missing or infinite value(s), first: unit {label_repr(x.index[i])}, "
+            f"indicator {label_repr(x.columns[j])}; impute or drop them before the obstacle degree")
     low, high = float(scale[0]), float(scale[1])
     tol = 1e-9 * (high - low)
     out = np.argwhere((values < low - tol) | (values > high + tol))
     if len(out):
         i, j = out[0]
         raise MethodError(
-            f"score of unit {_label(x.index[i])}, indicator {_label(x.columns[j])} is {float(values[i, j]):g}, "
+            f"score of unit {label_repr(x.index[i])}, indicator {label_repr(x.columns[j])} is {float(values[i, j]):g}, "
             f"outside the scale {scale!r}; pass the scale the scores are on")
     return x.clip(lower=low, upper=high)
-
-
-def _label(value: object) -> str:
-    """repr of a label, numpy scalars as plain Python values (3, not np.int64(3))."""
-    item = getattr(value, "item", None)
-    return repr(item() if callable(item) else value)
 
 
 def _checked_weights(weights: pd.Series | Mapping[str, float], cols: list[str]) -> pd.Series:
