@@ -455,7 +455,8 @@ def graded_years(run: Run, yearly: dict[int, Any]) -> dict[int, pd.DataFrame] | 
             return None
         low, span = float(scale.low), float(scale.high) - float(scale.low)
         x = r.stages["normalised"][codes]
-        if not bool(((x >= low - 1e-9 * span) & (x <= low + span * (1 + 1e-9))).all().all()):
+        inside = (x >= low - 1e-9 * span) & (x <= low + span * (1 + 1e-9))
+        if not bool((inside | x.isna()).all().all()):  # gaps are dropped with their units later
             return None
         out[y] = (x - low) * (100.0 / span)
     return out
