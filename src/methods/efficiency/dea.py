@@ -48,7 +48,17 @@ MODEL_RTS = {"ccr": "crs", "bcc": "vrs", "sbm": "crs"}
 def check_io(inputs: pd.DataFrame, outputs: pd.DataFrame, min_units: int = 2
              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate DEA data: units × variables, same index, finite, non-negative, every unit with
-    a positive input and a positive output, distinct variable names. Returns float copies."""
+    a positive input and a positive output, distinct variable names. Returns float copies.
+
+    >>> x, y = check_io(pd.DataFrame({"staff": [2, 4]}, index=["A", "B"]),
+    ...                 pd.DataFrame({"cases": [1, 3]}, index=["A", "B"]))
+    >>> x.dtypes.tolist()
+    [dtype('float64')]
+    >>> check_io(pd.DataFrame({"staff": [2, -1]}), pd.DataFrame({"cases": [1, 3]}))
+    Traceback (most recent call last):
+    ...
+    methods._errors.MethodError: inputs has a negative value in column 'staff', unit 1; DEA needs non-negative numbers
+    """
     x = numeric_frame(inputs, name="inputs")
     y = numeric_frame(outputs, name="outputs")
     if not x.index.equals(y.index):

@@ -79,7 +79,16 @@ class MalmquistResult(Result):
 def panel_frames(inputs: pd.DataFrame, outputs: pd.DataFrame,
                  periods: pd.Series | str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Inputs and outputs indexed by (unit, period), from a MultiIndex, a period column of either
-    frame (named by ``periods``) or a Series of periods aligned with the rows."""
+    frame (named by ``periods``) or a Series of periods aligned with the rows.
+
+    >>> x = pd.DataFrame({"staff": [2, 4], "year": [2023, 2024]}, index=["A", "A"])
+    >>> y = pd.DataFrame({"cases": [1, 3]}, index=["A", "A"])
+    >>> panel_frames(x, y, "year")[0]
+                staff
+    unit period
+    A    2023       2
+         2024       4
+    """
     if isinstance(periods, str):
         src = inputs if periods in inputs.columns else outputs
         if periods not in src.columns:
