@@ -200,7 +200,11 @@ def gm11(series: Sequence[float] | pd.Series, *, horizon: int = 1) -> GM11Result
     """
     x, index = _checked_series(series)
     h = _checked_horizon(horizon)
-    fit = _fit_rows(x[None, :], h)
+    return _result(x, index, _fit_rows(x[None, :], h), h)
+
+
+def _result(x: np.ndarray, index: pd.Index, fit: dict, h: int) -> GM11Result:
+    """:func:`gm11`'s result from the one-row fit of :func:`_fit_rows`."""
     n = len(x)
     out_index = _extend_index(index, h)
     lo, hi = fit["bounds"]

@@ -18,7 +18,7 @@ import pandas as pd
 from methods._checks import numeric_frame, rank_desc, weight_vector
 from methods._errors import MethodError, MethodWarning
 from methods._meta import Hierarchy, hierarchy_from_meta
-from methods.conventions import check_convention
+from methods.conventions import convention_default
 from methods.index.aggregation_kernels import AGGREGATION, canonical_method, kernel_of
 from methods.registry import AggregationKernel
 from methods.summary import Result, Summary, ranking_line
@@ -123,7 +123,7 @@ def topsis(
     ----------
     1. Hwang, C.-L. & Yoon, K. (1981). Multiple Attribute Decision Making. Springer, pp. 128-140.
     """
-    convention = check_convention(convention, "topsis: convention")
+    normalisation = convention_default(convention, normalisation, "vector", "none", "topsis: convention")
     vals = numeric_frame(x, name="x")
     if vals.isna().any().any():
         r, c = np.argwhere(vals.isna().to_numpy())[0]
@@ -133,8 +133,6 @@ def topsis(
         )
     cols = list(vals.columns)
     w = _weight_vector(weights, cols, "topsis")
-    if normalisation is None:
-        normalisation = "vector" if convention == "dgpe" else "none"
     r = _topsis_normalised(vals.to_numpy(), cols, normalisation)
     d = np.ones(len(cols)) if directions is None else np.array(
         [float(pd.Series(directions)[c]) for c in cols])

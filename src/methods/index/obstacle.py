@@ -156,14 +156,7 @@ def obstacle_degree(
     group_of = _checked_groups(groups, list(x.columns))
     if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
         raise MethodError(f"top must be a positive integer, got {top!r}")
-    low, high = float(scale[0]), float(scale[1])
-    dev = 1.0 - (x.to_numpy(dtype=float) - low) / (high - low)
-    contrib = dev * factor.to_numpy()
-    total = contrib.sum(axis=1)
-    none = total <= 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = contrib / np.where(none, np.nan, total)[:, None]
-    ind = pd.DataFrame(share, index=x.index, columns=x.columns)
+    dev, ind, none = _shares(x, factor, scale)
     notes: tuple[str, ...] = ()
     if none.any():
         units = [str(u) for u in x.index[none]]
@@ -209,6 +202,20 @@ def _checked_scores(scores: pd.DataFrame, scale: tuple[float, float]) -> pd.Data
             f"score of unit {label_repr(x.index[i])}, indicator {label_repr(x.columns[j])} is {float(values[i, j]):g}, "
             f"outside the scale {scale!r}; pass the scale the scores are on")
     return x.clip(lower=low, upper=high)
+
+
+def _shares(x: pd.DataFrame, factor: pd.Series, scale: tuple[float, float]
+            ) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
+    """Deviations :math:`1 - (x - l)/(h - l)`, obstacle shares (NaN for a unit without any
+    obstacle) and which units have none."""
+    low, high = float(scale[0]), float(scale[1])
+    dev = 1.0 - (x.to_numpy(dtype=float) - low) / (high - low)
+    contrib = dev * factor.to_numpy()
+    total = contrib.sum(axis=1)
+    none = total <= 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = contrib / np.where(none, np.nan, total)[:, None]
+    return dev, pd.DataFrame(share, index=x.index, columns=x.columns), none
 
 
 def _checked_weights(weights: pd.Series | Mapping[str, float], cols: list[str]) -> pd.Series:
