@@ -336,3 +336,22 @@ def test_lists_in_chinese_findings_use_the_enumeration_comma():
     sec = section(EGDI, (), "malmquist")
     finding = next(f for f in sec.findings if f.key == "efficiency.rescaled_levels")
     assert "、" in finding("zh") and ", " not in finding("zh") and ", " in finding("en")
+
+
+def test_sbm_is_an_option_without_scale_efficiency():
+    """Tone's SBM (non-oriented, CRS) agrees with the method; scale efficiency is skipped with the reason."""
+    from methods.efficiency import dea
+
+    overrides = ("options.efficiency.model=sbm",)
+    sec = section(DEFAULT, overrides, "scores")
+    assert sec.skipped is None
+    keys = [f.key for f in sec.findings]
+    assert keys[:2] == ["efficiency.scores_no_scale", "efficiency.scale_not_sbm"]
+    assert "SBM" in sec.findings[0]("en") and "non-oriented" in sec.findings[0]("en") and "非导向" in sec.findings[0]("zh")
+    table = sec.get_table("efficiency")
+    assert "scale_efficiency" not in table.columns
+    data = ef.dea_data(run_of(DEFAULT, overrides))
+    expected = dea(data.inputs, data.outputs, model="sbm").efficiency.round(6)
+    assert np.allclose(table["efficiency"].sort_index(), expected.sort_index(), atol=1e-9)
+    assert table["efficiency"].between(0, 1).all()
+    assert check_options({"efficiency": {"model": "sbm"}}) == []

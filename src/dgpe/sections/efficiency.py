@@ -48,7 +48,7 @@ KIND_SIDE = {"input": "input", "output": "output", "outcome": "output"}
 #: Unit names listed in a finding before "and n more".
 N_NAMED = 12
 ORIENTATION = {"output": "efficiency.orient_output", "input": "efficiency.orient_input"}
-MODEL = {"bcc": "efficiency.model_bcc", "ccr": "efficiency.model_ccr"}
+MODEL = {"bcc": "efficiency.model_bcc", "ccr": "efficiency.model_ccr", "sbm": "efficiency.model_sbm"}
 
 
 @dataclass(frozen=True)
@@ -213,9 +213,12 @@ def run_dea(run: Run, data: DEAData) -> Any:
 
 
 def _scale(run: Run, data: DEAData) -> pd.DataFrame | None:
-    """CRS and VRS efficiency, scale efficiency and returns to scale (None when they fail)."""
+    """CRS and VRS efficiency, scale efficiency and returns to scale (None when they fail, and
+    for SBM: scale efficiency is a ratio of radial scores)."""
     from methods.efficiency import scale_efficiency
 
+    if run.plan.setting("efficiency.model") == "sbm":
+        return None
     try:
         res = scale_efficiency(data.inputs, data.outputs, orientation=run.plan.setting("efficiency.orientation"))
     except MethodError:
@@ -310,8 +313,7 @@ def _score_findings(run: Run, sec: Section, table: pd.DataFrame, scale: pd.DataF
     worst = eff.idxmin()
     params: dict[str, Any] = {
         "year": run.plan.year, "model": message_text(MODEL[run.plan.setting("efficiency.model")]),
-        "orientation": message_text(ORIENTATION[run.plan.setting("efficiency.orientation")]),
-        "n_eff": n_eff, "n": len(eff), "median": float(eff.median()), "low": float(eff.min()),
+        "orientation": _orientation(run), "n_eff": n_eff, "n": len(eff), "median": float(eff.median()), "low": float(eff.min()),
         "worst": str(table.loc[worst, "unit_name"])}
     if scale is not None and {"scale_efficiency", "returns_to_scale"} <= set(scale.columns):
         counts = scale["returns_to_scale"].astype(str).value_counts()
@@ -320,6 +322,8 @@ def _score_findings(run: Run, sec: Section, table: pd.DataFrame, scale: pd.DataF
                     n_drs=int(counts.get("decreasing", 0)), **params)
     else:
         sec.finding("efficiency.scores_no_scale", **params)
+        if run.plan.setting("efficiency.model") == "sbm":
+            sec.finding("efficiency.scale_not_sbm")
     key, params = rank_agreement(rho, int((eff >= 1).sum()), len(eff))
     sec.finding(key, **params)
     for key in ("input_heavy", "index_propped", "frugal"):
@@ -328,6 +332,13 @@ def _score_findings(run: Run, sec: Section, table: pd.DataFrame, scale: pd.DataF
             sec.finding(f"efficiency.{key}", n=len(units), share=share, units=_names(run, units))
         else:
             sec.finding(f"efficiency.{key}_none", share=share)
+
+
+def _orientation(run: Run) -> Text:
+    """The DEA's orientation in words (SBM has none)."""
+    if run.plan.setting("efficiency.model") == "sbm":
+        return message_text("efficiency.orient_none")
+    return message_text(ORIENTATION[run.plan.setting("efficiency.orientation")])
 
 
 def rank_agreement(rho: float, n_eff: int, n: int) -> tuple[str, dict[str, Any]]:
