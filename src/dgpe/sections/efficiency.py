@@ -11,7 +11,11 @@ variable per indicator most of 150 units would come out efficient (the rule of t
 :math:`n \\ge \\max(m s, 3(m + s))`). DEA needs positive values: every variable is mapped onto
 [1, 100] by :math:`1 + 0.99x`. The BCC model's efficient set is invariant to translating any
 variable and its output-oriented score to translating the inputs (Ali & Seiford 1990; Pastor 1996);
-ratios of CCR scores are invariant to rescaling each variable.
+ratios of CCR scores are invariant to rescaling each variable. An input indicator of negative
+direction enters as its level :math:`100 - x` (an input is the amount used; see :func:`dea_data`).
+The Malmquist index maps each year's fixed-goalpost build onto 0–100 the same way
+(:func:`graded_years`). ``options.efficiency.model: sbm`` gives Tone's non-oriented SBM, without
+scale efficiency (a ratio of radial scores); the Malmquist index stays radial.
 
 >>> from dgpe.session import open_run                                   # doctest: +SKIP
 >>> from dgpe.sections import efficiency
