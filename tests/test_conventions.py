@@ -213,3 +213,11 @@ def test_run_config_convention_reaches_build_and_comparison() -> None:
         keys = [f.key for f in cs.rankings(spssau).findings]
         assert "comparison.convention_spssau" in keys
         assert "comparison.convention_spssau" not in [f.key for f in cs.rankings(dgpe).findings]
+
+
+def test_topsis_checks_its_convention_even_with_a_normalisation():
+    from methods.index.aggregate import topsis
+
+    x = pd.DataFrame({"a": [1.0, 2.0, 3.0], "b": [3.0, 1.0, 2.0]})
+    with pytest.raises(MethodError, match="convention"):
+        topsis(x, [0.5, 0.5], normalisation="vector", convention="spss")

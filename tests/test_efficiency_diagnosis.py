@@ -248,3 +248,110 @@ def test_egdi_levels_rescaled_each_edition_are_flagged_in_malmquist_and_targets(
         keys = [f.key for f in section(EGDI, (), name).findings]
         assert "efficiency.rescaled_levels" in keys, name
     assert "efficiency.rescaled_levels" not in [f.key for f in section(DEFAULT, (), "malmquist").findings]
+
+
+# -- the reviewer's fixes ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def negative_input(tmp_path_factory) -> str:
+    """The default run on a copy of the framework where input A1.1 has a negative direction."""
+    folder = tmp_path_factory.mktemp("negative_input")
+    text = (ROOT / "data" / "framework.yaml").read_text(encoding="utf-8")
+    text, n = re.subn(r"(- code: A1\.1\n(?:\s+(?!direction)\w+:.*\n)*?\s+direction: )positive", r"\1negative", text)
+    assert n == 1
+    (folder / "framework.yaml").write_text(text, encoding="utf-8")
+    config = (ROOT / "configs" / "default.yaml").read_text(encoding="utf-8")
+    config = config.replace("../data/", f"{(ROOT / 'data').as_posix()}/").replace(
+        f"{(ROOT / 'data').as_posix()}/framework.yaml", (folder / "framework.yaml").as_posix())
+    (folder / "run.yaml").write_text(config, encoding="utf-8")
+    return str(folder / "run.yaml")
+
+
+def test_an_input_of_negative_direction_enters_dea_as_its_level(negative_input):
+    """DEA's input is the amount used: the oriented score (higher = less input) is turned back."""
+    run = run_of(negative_input)
+    assert ef.reversed_inputs(run, list(run.framework.indicator_codes)) == ["A1.1"]
+    graded = ef.graded_indicators(run)[0]
+    data = ef.dea_data(run)
+    codes = data.definition.loc["in_A", "indicators"].split(", ")
+    level = graded[codes].assign(**{"A1.1": 100 - graded["A1.1"]}).mean(axis=1)
+    assert np.allclose(data.inputs["in_A"], 1 + 0.99 * level)
+    # the level rises with the raw value, as an amount of input must
+    assert run.prepared["A1.1"].reindex(graded.index).corr(100 - graded["A1.1"], method="spearman") > 0.999
+    assert np.allclose(data.outputs, ef.dea_data(run_of(DEFAULT)).outputs)  # outputs untouched
+    sec = section(negative_input, (), "variables")
+    assert [f.key for f in sec.findings][-1] == "efficiency.inputs_reversed" and "A1.1" in sec.findings[-1]("zh")
+    assert "efficiency.inputs_reversed" not in [f.key for f in section(DEFAULT, (), "variables").findings]
+
+
+@pytest.mark.parametrize("normalise", ["{method: zscore}", "{method: minmax, range: [0, 1]}"])
+def test_malmquist_variables_are_on_0_100_whatever_the_normalisation(normalise):
+    """Each year is mapped onto 0–100 from its (fixed-goalpost) scale: the same frontier, so the
+    same Malmquist table as the default min-max 0–100 build."""
+    overrides = (f"build.normalise={normalise}", "bands=null")
+    sec = section(DEFAULT, overrides, "malmquist")
+    assert sec.skipped is None
+    base = section(DEFAULT, (), "malmquist").get_table("malmquist")
+    table = sec.get_table("malmquist")
+    num = ["tfpch", "effch", "techch"]
+    assert np.allclose(table[num].to_numpy(float), base[num].to_numpy(float), rtol=1e-6)
+    graded = ef.graded_years(run_of(DEFAULT, overrides), run_of(DEFAULT, overrides).plan.build_years())
+    assert graded is not None and all(x.min().min() >= -1e-9 and x.max().max() <= 100 + 1e-9 for x in graded.values())
+
+
+def test_an_undefined_rank_correlation_has_its_own_finding():
+    key, params = ef.rank_agreement(float("nan"), 150, 150)
+    assert key == "efficiency.rank_agreement_undefined"
+    text = ef.message_text(key, **params)
+    assert "undefined" in text("en") and "150" in text("zh")
+    assert ef.rank_agreement(0.1, 3, 150)[1]["meaning"].en.startswith("a unit's place")
+    assert ef.rank_agreement(-0.2, 3, 150)[1]["meaning"].en.startswith("the units high in the index tend")
+
+
+def test_malmquist_means_count_the_units_used_and_the_infeasible():
+    table = pd.DataFrame({"year_from": [1] * 4 + [2] * 2, "year_to": [2] * 4 + [3] * 2,
+                          "tfpch": [2.0, 0.5, np.nan, 4.0, 1.5, 1.5], "effch": [1.0, 1.0, 1.0, 1.0, 1.0, 1.0],
+                          "techch": [2.0, 0.5, np.nan, 4.0, 1.5, 1.5]})
+    table.loc[3, "effch"] = 0.0  # a zero part is not usable either
+    means = ef.malmquist_summary(table)
+    assert means["n_units"].tolist() == [2, 2] and means["n_infeasible"].tolist() == [1 + 1, 0]
+    assert means["tfpch"].iloc[0] == pytest.approx(1.0) and means["n_up"].tolist() == [1, 2]
+    default = section(DEFAULT, (), "malmquist").get_table("malmquist_means")
+    assert default["n_infeasible"].eq(0).all() and default["n_units"].eq(150).all()
+
+
+@pytest.mark.parametrize("value", [0.6, 0, -0.1])
+def test_the_tercile_is_bounded(value):
+    problems = check_options({"efficiency": {"tercile": value}})
+    assert problems and problems[0][0] == "options.efficiency.tercile" and "≤ 0.5" in problems[0][1]
+
+
+def test_tercile_bounds_allow_a_half():
+    assert check_options({"efficiency": {"tercile": 0.5}}) == []
+    assert check_options({"efficiency": {"tercile": 0.25}}) == []
+
+
+def test_lists_in_chinese_findings_use_the_enumeration_comma():
+    sec = section(EGDI, (), "malmquist")
+    finding = next(f for f in sec.findings if f.key == "efficiency.rescaled_levels")
+    assert "、" in finding("zh") and ", " not in finding("zh") and ", " in finding("en")
+
+
+def test_sbm_is_an_option_without_scale_efficiency():
+    """Tone's SBM (non-oriented, CRS) agrees with the method; scale efficiency is skipped with the reason."""
+    from methods.efficiency import dea
+
+    overrides = ("options.efficiency.model=sbm",)
+    sec = section(DEFAULT, overrides, "scores")
+    assert sec.skipped is None
+    keys = [f.key for f in sec.findings]
+    assert keys[:2] == ["efficiency.scores_no_scale", "efficiency.scale_not_sbm"]
+    assert "SBM" in sec.findings[0]("en") and "non-oriented" in sec.findings[0]("en") and "非导向" in sec.findings[0]("zh")
+    table = sec.get_table("efficiency")
+    assert "scale_efficiency" not in table.columns
+    data = ef.dea_data(run_of(DEFAULT, overrides))
+    expected = dea(data.inputs, data.outputs, model="sbm").efficiency.round(6)
+    assert np.allclose(table["efficiency"].sort_index(), expected.sort_index(), atol=1e-9)
+    assert table["efficiency"].between(0, 1).all()
+    assert check_options({"efficiency": {"model": "sbm"}}) == []

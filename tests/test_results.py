@@ -56,6 +56,8 @@ MAX_REPR = 1000
 NOT_YET: set[str] = set()
 #: Dataclasses of methods that are inputs or internal structures, not results.
 NOT_RESULTS = {"AggregationPlan", "CoreFit", "Hierarchy", "IndexSpec", "Moments", "RetentionRule",
+               # one linear programme's solution inside the DEA solver (methods.efficiency.lp)
+               "LPSolution",
                "SensitivitySpec", "Summary", "UncertainInput", "Uncertainties",
                # registry declarations (inputs of the methods, not results)
                "AggregationKernel", "Columns", "MethodInfo", "Param", "ScoreScale", "SpecProblem",

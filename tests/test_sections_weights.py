@@ -113,3 +113,15 @@ def test_schemes_come_from_the_weighting_registry():
     assert len(names) == len(WEIGHTING.names()) - 2  # all but a run's own 'values' and opt-in 'pca_coinr'
     assert names == ("expert", "equal", "ahp", "fahp", "entropy", "critic", "pca", "information",
                      "independence")  # the order the recorded tables have always had
+
+
+def test_lists_in_chinese_weight_findings_use_the_enumeration_comma():
+    """The inconsistent fuzzy matrices and the indicators Delphi drops are listed with 、 in Chinese."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        run = open_run(DEFAULT, notebook="t", overrides=["sensitivity={}"])
+        found = {f.key: f for s in (ws.fahp_consistency(run), ws.delphi(run)) for f in s.findings}
+    plt.close("all")
+    for key in ("weights.fahp_consistency", "weights.delphi_last_round"):
+        zh, en = found[key]("zh"), found[key]("en")
+        assert "、" in zh and ", " not in zh and " / " not in zh and ", " in en, key

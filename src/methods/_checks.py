@@ -23,10 +23,22 @@ __all__ = [
     "complete_frame",
     "direction_vector",
     "directions_series",
+    "label_repr",
     "numeric_frame",
     "rank_desc",
     "weight_vector",
 ]
+
+
+def label_repr(value: object) -> str:
+    """repr of an index label for an error message, numpy scalars as plain Python values.
+
+    >>> import numpy as np
+    >>> label_repr(np.int64(2022)), label_repr("A1")
+    ('2022', "'A1'")
+    """
+    item = getattr(value, "item", None)
+    return repr(item() if callable(item) else value)
 
 
 def numeric_frame(

@@ -29,18 +29,33 @@ not include this step [dimensionalization] in the TOPSIS algorithm"). See ``docs
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeVar
 
 import numpy as np
 import pandas as pd
 
 from methods._errors import MethodError
 
-__all__ = ["CONVENTIONS", "Convention", "check_convention", "spssau_interval", "spssau_shift"]
+T = TypeVar("T")
+
+__all__ = ["CONVENTIONS", "Convention", "check_convention", "convention_default", "spssau_interval", "spssau_shift"]
 
 Convention = Literal["dgpe", "spssau"]
 #: The conventions, the project's first (the default everywhere).
 CONVENTIONS: tuple[str, ...] = ("dgpe", "spssau")
+
+
+def convention_default(convention: object, value: T | None, dgpe: T, spssau: T, where: str = "convention") -> T:
+    """``value`` when given, else the ``convention``'s default (``dgpe`` or ``spssau``); the
+    convention is checked either way (:func:`check_convention`).
+
+    >>> convention_default("spssau", None, "mean", "none"), convention_default("dgpe", "none", "mean", "none")
+    ('none', 'none')
+    """
+    checked = check_convention(convention, where)
+    if value is not None:
+        return value
+    return dgpe if checked == "dgpe" else spssau
 
 
 def check_convention(convention: object, where: str = "convention") -> str:

@@ -18,7 +18,8 @@ first. A run config overrides a threshold or an option with ``options: {<topic>:
 An option's spec says what it takes: ``choices`` (one of these words; with ``whole_number: true`` a
 whole number ≥ 1, or ≥ ``minimum``, as well; ``choices: []`` for a whole number only), ``subset``
 (a non-empty list of these words), ``text`` (a string, e.g. a model in lavaan syntax), ``path``
-(a file path, relative to the run config) or, when the default is ``true``/``false``, a flag. :func:`check_options` refuses anything else, naming the field.
+(a file path, relative to the run config) or, when the default is ``true``/``false``, a flag. A
+threshold may declare bounds: ``minimum``, ``minimum_exclusive`` and ``maximum``. :func:`check_options` refuses anything else, naming the field.
 
 >>> from dgpe.catalogue import message
 >>> message("plan.skipped_no_survey", "en")
@@ -141,7 +142,7 @@ def check_options(options: Mapping[str, Any]) -> list[tuple[str, str]]:
         if key in specs:
             msg = _option_problem(specs[key], value)
         elif key in known:
-            msg = _type_problem(known[key], value)
+            msg = _type_problem(known[key], value) or _bounds_problem(_threshold_spec(key), value)
         else:
             topic = key.partition(".")[0]
             names = sorted(k for k in (*known, *specs) if k.startswith(topic + "."))
@@ -174,6 +175,32 @@ def _option_problem(spec: Mapping[str, Any], value: Any) -> str:
         what = "a file path" if spec.get("path") else "text"
         return "" if value is None or (isinstance(value, str) and value.strip()) else f"expected {what}, found {value!r}"
     return _type_problem(spec.get("value"), value)
+
+
+def _threshold_spec(key: str) -> Mapping[str, Any]:
+    """A threshold's spec (``{}`` for a bare value)."""
+    topic, _, name = key.partition(".")
+    spec = catalogue()[topic]["thresholds"].get(name)
+    return spec if isinstance(spec, Mapping) else {}
+
+
+def _bounds_problem(spec: Mapping[str, Any], value: Any) -> str:
+    """Why a number lies outside a threshold's declared bounds (``minimum``, ``minimum_exclusive``,
+    ``maximum``), or ''.
+
+    >>> _bounds_problem({"minimum_exclusive": 0, "maximum": 0.5}, 0.6)
+    'expected a number > 0 and ≤ 0.5, found 0.6'
+    """
+    low, low_open, high = spec.get("minimum"), spec.get("minimum_exclusive"), spec.get("maximum")
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return ""
+    bad = ((low is not None and value < low) or (low_open is not None and value <= low_open)
+           or (high is not None and value > high))
+    if not bad:
+        return ""
+    parts = [f"≥ {low}" if low is not None else "", f"> {low_open}" if low_open is not None else "",
+             f"≤ {high}" if high is not None else ""]
+    return f"expected a number {' and '.join(p for p in parts if p)}, found {value!r}"
 
 
 def _type_problem(default: Any, value: Any) -> str:

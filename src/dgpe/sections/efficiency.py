@@ -11,7 +11,11 @@ variable per indicator most of 150 units would come out efficient (the rule of t
 :math:`n \\ge \\max(m s, 3(m + s))`). DEA needs positive values: every variable is mapped onto
 [1, 100] by :math:`1 + 0.99x`. The BCC model's efficient set is invariant to translating any
 variable and its output-oriented score to translating the inputs (Ali & Seiford 1990; Pastor 1996);
-ratios of CCR scores are invariant to rescaling each variable.
+ratios of CCR scores are invariant to rescaling each variable. An input indicator of negative
+direction enters as its level :math:`100 - x` (an input is the amount used; see :func:`dea_data`).
+The Malmquist index maps each year's fixed-goalpost build onto 0–100 the same way
+(:func:`graded_years`). ``options.efficiency.model: sbm`` gives Tone's non-oriented SBM, without
+scale efficiency (a ratio of radial scores); the Malmquist index stays radial.
 
 >>> from dgpe.session import open_run                                   # doctest: +SKIP
 >>> from dgpe.sections import efficiency
@@ -33,12 +37,13 @@ from dgpe import plotting
 from dgpe.catalogue import message_text
 from dgpe.sections.base import Finding, Section, requires
 from dgpe.sections.comparison import graded_indicators, index_indicator_weights
-from dgpe.text import Text
+from dgpe.text import Text, join
 from methods import MethodError
 
 __all__ = ["DEAData", "dea_data", "variables", "scores", "malmquist", "obstacles", "forecasts",
            "flag_units", "unit_obstacles", "card_obstacles", "obstacle_result", "run_dea",
-           "run_malmquist", "KIND_SIDE"]
+           "run_malmquist", "KIND_SIDE", "reversed_inputs", "rank_agreement", "graded_years",
+           "malmquist_summary"]
 
 Run = Any  # dgpe.session.Run
 
@@ -47,7 +52,7 @@ KIND_SIDE = {"input": "input", "output": "output", "outcome": "output"}
 #: Unit names listed in a finding before "and n more".
 N_NAMED = 12
 ORIENTATION = {"output": "efficiency.orient_output", "input": "efficiency.orient_input"}
-MODEL = {"bcc": "efficiency.model_bcc", "ccr": "efficiency.model_ccr"}
+MODEL = {"bcc": "efficiency.model_bcc", "ccr": "efficiency.model_ccr", "sbm": "efficiency.model_sbm"}
 
 
 @dataclass(frozen=True)
@@ -82,12 +87,29 @@ def _dimension_of(run: Run) -> dict[str, str]:
     return out
 
 
+def reversed_inputs(run: Run, codes: list[str]) -> list[str]:
+    """The ``kind: input`` indicators among ``codes`` whose direction is negative: their normalised
+    score (higher = better, i.e. less of the input) runs against the amount of input DEA needs, so
+    :func:`dea_data` takes their level :math:`100 - x` instead."""
+    meta = run.meta.set_index("code")
+    return [c for c in codes if c in meta.index and KIND_SIDE.get(str(meta.at[c, "kind"])) == "input"
+            and pd.notna(meta.at[c, "direction"]) and float(meta.at[c, "direction"]) < 0]
+
+
 def dea_data(run: Run, normalised: pd.DataFrame | None = None) -> DEAData:
     """DEA's variables from normalised indicators on 0–100 (the ranked year's
     :func:`dgpe.sections.comparison.graded_indicators` by default), as the run's
     ``options.efficiency.variables`` says: per dimension (the mean of each side's indicators) or
-    per indicator; every variable mapped onto [1, 100] by :math:`1 + 0.99x`."""
+    per indicator; every variable mapped onto [1, 100] by :math:`1 + 0.99x`.
+
+    Normalised scores are oriented (higher = better). An output keeps its orientation (a negative
+    output, e.g. an error rate, enters as its reversed score, the usual translation of an
+    undesirable output; Seiford & Zhu 2002), but an input must be the amount used: an input of
+    negative direction enters as its un-oriented level :math:`100 - x` (:func:`reversed_inputs`)."""
     x = graded_indicators(run)[0] if normalised is None else normalised
+    flip = reversed_inputs(run, list(x.columns))
+    if flip:
+        x = x.assign(**{c: 100.0 - x[c] for c in flip})
     kinds = run.meta.set_index("code")["kind"]
     dim = _dimension_of(run)
     rows = []
@@ -116,7 +138,13 @@ def _incomplete(run: Run, sec_name: str, title: Text, data: DEAData) -> Section 
         return None
     missing = both.isna().sum()
     return Section.skip(sec_name, title, "efficiency.skipped_incomplete", n=int(missing.sum()),
-                        columns=", ".join(missing[missing > 0].index))
+                        columns=_listed(missing[missing > 0].index))
+
+
+def _listed(items: Any) -> Text:
+    """Codes listed in both languages (、 in Chinese, a comma in English)."""
+    names = [str(i) for i in items]
+    return Text(join(names, "zh"), join(names, "en"))
 
 
 # -- 1. the variables --------------------------------------------------------------------------
@@ -144,6 +172,9 @@ def variables(run: Run) -> Section:
                     outputs=Text("、".join(data.outputs.columns), ", ".join(data.outputs.columns)))
     else:
         sec.finding("efficiency.variables_indicator", n=n, need=need, n_in=m, n_out=s)
+    flipped = reversed_inputs(run, list(run.framework.indicator_codes))
+    if flipped:
+        sec.finding("efficiency.inputs_reversed", codes=_listed(flipped))
     return sec
 
 
@@ -186,9 +217,12 @@ def run_dea(run: Run, data: DEAData) -> Any:
 
 
 def _scale(run: Run, data: DEAData) -> pd.DataFrame | None:
-    """CRS and VRS efficiency, scale efficiency and returns to scale (None when they fail)."""
+    """CRS and VRS efficiency, scale efficiency and returns to scale (None when they fail, and
+    for SBM: scale efficiency is a ratio of radial scores)."""
     from methods.efficiency import scale_efficiency
 
+    if run.plan.setting("efficiency.model") == "sbm":
+        return None
     try:
         res = scale_efficiency(data.inputs, data.outputs, orientation=run.plan.setting("efficiency.orientation"))
     except MethodError:
@@ -240,7 +274,7 @@ def scores(run: Run) -> Section:
     sec.figure("efficiency_quadrant", _quadrant(run, table, share), message_text("efficiency.title_quadrant"))
     n_eff = int((eff >= 1).sum())
     sec.result("n_efficient", n_eff, ("DEA 有效单位数", "DEA-efficient units"))
-    sec.result("efficiency_spearman", round(rho, 6), ("效率名次与指数名次的 Spearman 相关",
+    sec.result("efficiency_spearman", None if np.isnan(rho) else round(rho, 6), ("效率名次与指数名次的 Spearman 相关",
                "Spearman correlation of efficiency and index ranks"))
     for key, label in (("input_heavy", ("重投入轻产出的单位", "Heavy-input, light-result units")),
                        ("index_propped", ("指数高而效率低的单位", "High-index, inefficient units")),
@@ -283,8 +317,7 @@ def _score_findings(run: Run, sec: Section, table: pd.DataFrame, scale: pd.DataF
     worst = eff.idxmin()
     params: dict[str, Any] = {
         "year": run.plan.year, "model": message_text(MODEL[run.plan.setting("efficiency.model")]),
-        "orientation": message_text(ORIENTATION[run.plan.setting("efficiency.orientation")]),
-        "n_eff": n_eff, "n": len(eff), "median": float(eff.median()), "low": float(eff.min()),
+        "orientation": _orientation(run), "n_eff": n_eff, "n": len(eff), "median": float(eff.median()), "low": float(eff.min()),
         "worst": str(table.loc[worst, "unit_name"])}
     if scale is not None and {"scale_efficiency", "returns_to_scale"} <= set(scale.columns):
         counts = scale["returns_to_scale"].astype(str).value_counts()
@@ -293,15 +326,40 @@ def _score_findings(run: Run, sec: Section, table: pd.DataFrame, scale: pd.DataF
                     n_drs=int(counts.get("decreasing", 0)), **params)
     else:
         sec.finding("efficiency.scores_no_scale", **params)
-    meaning = "efficiency.agreement_negative" if rho < 0 else (
-        "efficiency.agreement_high" if rho >= 0.7 else "efficiency.agreement_low")
-    sec.finding("efficiency.rank_agreement", rho=rho, meaning=message_text(meaning))
+        if run.plan.setting("efficiency.model") == "sbm":
+            sec.finding("efficiency.scale_not_sbm")
+    key, params = rank_agreement(rho, int((eff >= 1).sum()), len(eff))
+    sec.finding(key, **params)
     for key in ("input_heavy", "index_propped", "frugal"):
         units = list(table.index[table[key]])
         if units:
             sec.finding(f"efficiency.{key}", n=len(units), share=share, units=_names(run, units))
         else:
             sec.finding(f"efficiency.{key}_none", share=share)
+
+
+def _orientation(run: Run) -> Text:
+    """The DEA's orientation in words (SBM has none)."""
+    if run.plan.setting("efficiency.model") == "sbm":
+        return message_text("efficiency.orient_none")
+    return message_text(ORIENTATION[run.plan.setting("efficiency.orientation")])
+
+
+def rank_agreement(rho: float, n_eff: int, n: int) -> tuple[str, dict[str, Any]]:
+    """The finding on the Spearman correlation of efficiency and index ranks: its catalogue key and
+    parameters. An undefined correlation (every unit efficient, or a constant index) gets its own
+    finding instead of reading as "the index and efficiency differ".
+
+    >>> rank_agreement(float("nan"), 5, 5)[0]
+    'efficiency.rank_agreement_undefined'
+    >>> rank_agreement(0.8, 2, 5)[1]["meaning"].en
+    'the units high in the index are mostly also the efficient ones.'
+    """
+    if np.isnan(rho):
+        return "efficiency.rank_agreement_undefined", {"n_eff": n_eff, "n": n}
+    meaning = "efficiency.agreement_negative" if rho < 0 else (
+        "efficiency.agreement_high" if rho >= 0.7 else "efficiency.agreement_low")
+    return "efficiency.rank_agreement", {"rho": rho, "meaning": message_text(meaning)}
 
 
 def _quadrant(run: Run, table: pd.DataFrame, share: float) -> Any:
@@ -313,12 +371,10 @@ def _quadrant(run: Run, table: pd.DataFrame, share: float) -> Any:
         ax.axhline(v, color="0.7", lw=0.8, ls="--")
     ax.scatter(table["index_rank"], table["efficiency_rank"], s=12, color="0.6",
                label=Text("其他单位", "other units")(run.lang))
-    kinds = (("input_heavy", plotting.PALETTE[3], Text("重投入轻产出", "heavy inputs, light results")),
-             ("index_propped", plotting.PALETTE[1], Text("指数高而效率低", "high index, inefficient")),
-             ("frugal", plotting.PALETTE[2], Text("节俭高效", "frugal")))
-    for key, colour, label in kinds:
+    colours = {"input_heavy": plotting.PALETTE[3], "index_propped": plotting.PALETTE[1], "frugal": plotting.PALETTE[2]}
+    for key, label in FLAG_NAMES.items():
         part = table[table[key]]
-        ax.scatter(part["index_rank"], part["efficiency_rank"], s=26, color=colour, label=label(run.lang),
+        ax.scatter(part["index_rank"], part["efficiency_rank"], s=26, color=colours[key], label=label(run.lang),
                    edgecolor="black", linewidth=0.3)
     named = table[table["input_heavy"] | table["index_propped"]].head(30)  # the warnings' units
     for _, row in named.iterrows():
@@ -353,7 +409,7 @@ def _rescaled(run: Run) -> list[str]:
 def _rescaled_warning(sec: Section, run: Run, what: Text) -> None:
     rescaled = _rescaled(run)
     if rescaled:
-        sec.finding("efficiency.rescaled_levels", indicators=", ".join(rescaled), what=what)
+        sec.finding("efficiency.rescaled_levels", indicators=_listed(rescaled), what=what)
 
 
 
@@ -367,16 +423,17 @@ def malmquist(run: Run) -> Section:
     except MethodError as exc:
         return Section("efficiency.malmquist", title,
                        skipped=Finding("efficiency.skipped_malmquist_build", {"error": str(exc)}, "warning"))
-    data = {y: dea_data(run, r.stages["normalised"][[c for c in run.framework.indicator_codes
-                                                       if c in r.stages["normalised"].columns]])
-            for y, r in yearly.items()}
+    graded = graded_years(run, yearly)
+    if graded is None:
+        return Section.skip("efficiency.malmquist", title, "efficiency.skipped_malmquist_scale")
+    data = {y: dea_data(run, x) for y, x in graded.items()}
     complete = set.intersection(*[set(d.inputs.join(d.outputs).dropna().index) for d in data.values()])
     units = [u for u in data[max(data)].inputs.index if u in complete]
     sec = Section("efficiency.malmquist", title)
     table = run_malmquist(run, data, units)
     sec.table("malmquist", table, ("各单位逐年的 Malmquist 指数及其分解", "Each unit's Malmquist index and its parts, year by year"),
               index=False)
-    steps = _malmquist_summary(table)
+    steps = malmquist_summary(table)
     sec.table("malmquist_means", steps, ("各年 Malmquist 指数的几何均值", "Geometric means of the Malmquist index by year"),
               index=False, note=True, show=None)
     sec.figure("malmquist_decomposition", _malmquist_figure(run, steps), ("Malmquist 指数分解（几何均值）",
@@ -388,9 +445,36 @@ def malmquist(run: Run) -> Section:
                           tfp=float(r["tfpch"]), eff=float(r["effch"]), tech=float(r["techch"]),
                           n_up=int(r["n_up"]), n=int(r["n_units"])) for _, r in steps.iterrows()]
     _rescaled_warning(sec, run, Text("技术变化（前沿的移动）", "technical change (the frontier's movement)"))
+    if int(steps["n_infeasible"].sum()):
+        sec.finding("efficiency.malmquist_infeasible", n=int(steps["n_infeasible"].sum()),
+                    n_pairs=int(steps["n_units"].sum() + steps["n_infeasible"].sum()))
     sec.finding("efficiency.malmquist", steps=Text("；".join(p.zh for p in parts), "; ".join(p.en for p in parts)),
                 orientation=message_text(ORIENTATION[run.plan.setting("efficiency.orientation")]))
     return sec
+
+
+def graded_years(run: Run, yearly: dict[int, Any]) -> dict[int, pd.DataFrame] | None:
+    r"""Each year's indicators (built on fixed goalposts) on 0–100, as
+    :func:`dgpe.sections.comparison.graded_indicators` maps the ranked year: each year's normalised
+    indicators mapped linearly from their scale :math:`[l, h]`, :math:`100\,(x - l)/(h - l)`, with
+    the same :math:`l, h` every year so the goalposts stay fixed (a min-max [0, 1] build and a
+    z-score build, whose years are built on goalposts scaled to 100, give the default's values).
+    None when a year's scale is open or its values leave it."""
+    from methods.index.scales import hull
+
+    out = {}
+    for y, r in yearly.items():
+        codes = [c for c in run.framework.indicator_codes if c in r.stages["normalised"].columns]
+        scale = hull([r.scales[c] for c in codes])
+        if not scale.bounded or scale.low is None or scale.high is None or scale.high <= scale.low:
+            return None
+        low, span = float(scale.low), float(scale.high) - float(scale.low)
+        x = r.stages["normalised"][codes]
+        inside = (x >= low - 1e-9 * span) & (x <= low + span * (1 + 1e-9))
+        if not bool((inside | x.isna()).all().all()):  # gaps are dropped with their units later
+            return None
+        out[y] = (x - low) * (100.0 / span)
+    return out
 
 
 def run_malmquist(run: Run, data: dict[int, DEAData], units: list[Any]) -> pd.DataFrame:
@@ -409,15 +493,26 @@ def run_malmquist(run: Run, data: dict[int, DEAData], units: list[Any]) -> pd.Da
     return table.rename(columns={"from": "year_from", "to": "year_to"})
 
 
-def _malmquist_summary(table: pd.DataFrame) -> pd.DataFrame:
-    """Geometric means of each part by pair of years, and how many units rose."""
+def malmquist_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """Geometric means of each part by pair of years over the units whose parts are all finite and
+    positive (``n_units``; ``n_infeasible`` counts the others, e.g. an infeasible cross-period LP
+    under VRS), and how many of them rose.
+
+    >>> t = pd.DataFrame({"year_from": [1, 1, 1], "year_to": [2, 2, 2], "tfpch": [2.0, 0.5, np.nan],
+    ...                   "effch": [1.0, 1.0, 1.0], "techch": [2.0, 0.5, np.nan]})
+    >>> malmquist_summary(t)[["n_units", "n_infeasible", "n_up", "tfpch"]]
+       n_units  n_infeasible  n_up  tfpch
+    0        2             1     1    1.0
+    """
     parts = [c for c in ("effch", "techch", "pech", "sech", "tfpch") if c in table.columns]
     rows = []
     for (a, b), g in table.groupby(["year_from", "year_to"], sort=True):
-        row: dict[str, Any] = {"year_from": a, "year_to": b, "n_units": len(g), "n_up": int((g["tfpch"] > 1).sum())}
+        values = g[parts].astype(float)
+        used = values[(values > 0).all(axis=1) & np.isfinite(values).all(axis=1)]
+        row: dict[str, Any] = {"year_from": a, "year_to": b, "n_units": len(used),
+                               "n_infeasible": len(g) - len(used), "n_up": int((used["tfpch"] > 1).sum())}
         for c in ["tfpch", *(c for c in parts if c != "tfpch")]:  # the index first, then its parts
-            v = g[c].astype(float)
-            row[c] = float(np.exp(np.log(v[v > 0]).mean()))
+            row[c] = float(np.exp(np.log(used[c]).mean())) if len(used) else float("nan")
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -491,7 +586,7 @@ def obstacles(run: Run) -> Section:
         x = graded_indicators(run)[0]
         missing = x.isna().sum()
         return Section.skip("efficiency.obstacles", title, "efficiency.skipped_incomplete", n=int(missing.sum()),
-                            columns=", ".join(missing[missing > 0].index))
+                            columns=_listed(missing[missing > 0].index))
     if res.top.empty:
         return Section.skip("efficiency.obstacles", title, "efficiency.skipped_no_obstacles")
     sec = Section("efficiency.obstacles", title)

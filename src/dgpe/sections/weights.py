@@ -122,7 +122,8 @@ def fahp_consistency(run: Any) -> Section:
     bad = per_expert[~per_expert["consistent"].astype(bool)]
     sec.result("fahp_inconsistent_matrices", len(bad), ("CR ≥ 0.1 的模糊判断矩阵数", "Fuzzy matrices with CR ≥ 0.1"))
     if len(bad):
-        experts = ", ".join(f"{e} / {n}" for e, n in zip(bad["expert"], bad["node"], strict=True))
+        pairs = list(zip(bad["expert"], bad["node"], strict=True))
+        experts = Text("、".join(f"{e}：{n}" for e, n in pairs), ", ".join(f"{e} / {n}" for e, n in pairs))
         sec.finding("weights.fahp_consistency", level="warning", n=len(per_expert), n_bad=len(bad),
                     cr=cr, experts=experts)
     else:
@@ -314,7 +315,8 @@ def delphi(run: Any) -> Section:
     w_last, p_last = float(res.concordance.loc[last, "w"]), float(res.concordance.loc[last, "p_value"])
     sec.result("delphi_w_last_round", round(w_last, 6), ("末轮 Kendall's W", "Kendall's W, last round"))
     params = dict(w=w_last, p=p_last, n=len(res.dropped[last]),
-                  dropped=", ".join(res.dropped[last]) or message_text("weights.none"))
+                  dropped=(Text("、".join(res.dropped[last]), ", ".join(res.dropped[last])) if res.dropped[last]
+                           else message_text("weights.none")))
     level = "warning" if res.dropped[last] else "info"
     if res.authority is None:
         sec.finding("weights.delphi_last_round_no_experts", level=level, **params)

@@ -5,7 +5,7 @@ super-efficiency, scale efficiency) and the Malmquist productivity index.
 * :func:`malmquist` in :mod:`methods.efficiency.malmquist`;
 * labels and formulas in zh and en in :mod:`methods.efficiency.labels`;
 * the linear programmes (HiGHS, column generation over the units) in
-  :mod:`methods.efficiency.frontier` and :mod:`methods.efficiency._lp`.
+  :mod:`methods.efficiency.frontier` and :mod:`methods.efficiency.lp`.
 """
 
 from __future__ import annotations

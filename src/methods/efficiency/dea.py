@@ -19,7 +19,7 @@ SBM (Tone 2001) is non-oriented:
 :math:`\rho_o=\min\bigl(1-\frac1m\sum_i s^-_i/x_{io}\bigr)/\bigl(1+\frac1s\sum_r s^+_r/y_{ro}\bigr)`.
 
 The programmes are solved with HiGHS by column generation over the units (see
-:mod:`methods.efficiency._lp`): exact, and fast for thousands of units.
+:mod:`methods.efficiency.lp`): exact, and fast for thousands of units.
 """
 
 from __future__ import annotations
@@ -31,8 +31,8 @@ import pandas as pd
 
 from methods._checks import numeric_frame
 from methods._errors import MethodError
-from methods.efficiency._lp import OPTIMAL
 from methods.efficiency.frontier import Technology, evaluation_order
+from methods.efficiency.lp import OPTIMAL
 from methods.summary import Result, Summary, ranking_line
 
 __all__ = ["DEAResult", "ScaleEfficiencyResult", "dea", "scale_efficiency", "check_io",
@@ -48,7 +48,17 @@ MODEL_RTS = {"ccr": "crs", "bcc": "vrs", "sbm": "crs"}
 def check_io(inputs: pd.DataFrame, outputs: pd.DataFrame, min_units: int = 2
              ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate DEA data: units × variables, same index, finite, non-negative, every unit with
-    a positive input and a positive output, distinct variable names. Returns float copies."""
+    a positive input and a positive output, distinct variable names. Returns float copies.
+
+    >>> x, y = check_io(pd.DataFrame({"staff": [2, 4]}, index=["A", "B"]),
+    ...                 pd.DataFrame({"cases": [1, 3]}, index=["A", "B"]))
+    >>> x.dtypes.tolist()
+    [dtype('float64')]
+    >>> check_io(pd.DataFrame({"staff": [2, -1]}), pd.DataFrame({"cases": [1, 3]}))
+    Traceback (most recent call last):
+    ...
+    methods._errors.MethodError: inputs has a negative value in column 'staff', unit 1; DEA needs non-negative numbers
+    """
     x = numeric_frame(inputs, name="inputs")
     y = numeric_frame(outputs, name="outputs")
     if not x.index.equals(y.index):

@@ -14,14 +14,14 @@ evaluated point :math:`(x_o, y_o)`:
 
 Returns to scale: ``"crs"`` (no constraint on :math:`\sum\lambda`), ``"vrs"``
 (:math:`\sum\lambda=1`), ``"nirs"`` (:math:`\sum\lambda\le1`). Each programme is a
-:class:`methods.efficiency._lp.UnitLP` (column generation over the reference units, exact).
+:class:`methods.efficiency.lp.UnitLP` (column generation over the reference units, exact).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from methods.efficiency._lp import INF, OPTIMAL, LPSolution, UnitLP
+from methods.efficiency.lp import INF, OPTIMAL, LPSolution, UnitLP
 
 __all__ = ["Technology", "evaluation_order", "frontier_seed"]
 
@@ -38,6 +38,11 @@ def frontier_seed(x: np.ndarray, y: np.ndarray, n_directions: int = 64,
     (each is the touching point of a supporting hyperplane). The union over ``n_directions``
     weight vectors seeds the column generation; any unit would be correct, frontier units
     make it converge in fewer rounds.
+
+    >>> x = np.array([[1.0], [2.0], [4.0]])
+    >>> y = np.array([[1.0], [3.0], [3.0]])
+    >>> frontier_seed(x, y).tolist()  # unit 2 (more input, same output as 1) is not on it
+    [0, 1]
     """
     rng = np.random.default_rng(seed)
     v = rng.exponential(size=(x.shape[1], n_directions))
@@ -58,6 +63,10 @@ def evaluation_order(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     (inputs and outputs over the sum of the inputs, after scaling each variable by its mean)
     are projected on their first two principal components and read in a snake over a grid of
     about :math:`\sqrt n/2` stripes. The order changes no score.
+
+    >>> x = np.array([[1.0, 1.0], [2.0, 1.0], [1.0, 2.0], [3.0, 1.0]])
+    >>> sorted(evaluation_order(x, np.ones((4, 1))).tolist())  # a permutation of the units
+    [0, 1, 2, 3]
     """
     n = len(x)
     if n < 3:

@@ -79,7 +79,16 @@ class MalmquistResult(Result):
 def panel_frames(inputs: pd.DataFrame, outputs: pd.DataFrame,
                  periods: pd.Series | str | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Inputs and outputs indexed by (unit, period), from a MultiIndex, a period column of either
-    frame (named by ``periods``) or a Series of periods aligned with the rows."""
+    frame (named by ``periods``) or a Series of periods aligned with the rows.
+
+    >>> x = pd.DataFrame({"staff": [2, 4], "year": [2023, 2024]}, index=["A", "A"])
+    >>> y = pd.DataFrame({"cases": [1, 3]}, index=["A", "A"])
+    >>> panel_frames(x, y, "year")[0]
+                staff
+    unit period
+    A    2023       2
+         2024       4
+    """
     if isinstance(periods, str):
         src = inputs if periods in inputs.columns else outputs
         if periods not in src.columns:
@@ -161,15 +170,8 @@ def malmquist(inputs: pd.DataFrame, outputs: pd.DataFrame, *,
         raise MethodError(f"orientation must be one of {ORIENTATIONS}, got {orientation!r}")
     if rts not in ("crs", "vrs"):
         raise MethodError(f"rts must be 'crs' or 'vrs', got {rts!r}")
-    x, y = panel_frames(inputs, outputs, periods)
-    order = sorted(pd.unique(x.index.get_level_values(1)))
-    if len(order) < 2:
-        raise MethodError(f"the Malmquist index needs at least two periods, got {order}")
-    data = {}
-    for p in order:
-        rows = x.index.get_level_values(1) == p
-        xp, yp = x[rows].droplevel(1), y[rows].droplevel(1)
-        data[p] = check_io(xp, yp)
+    data = _periods(*panel_frames(inputs, outputs, periods))
+    order = list(data)
     techs = {(p, r): Technology(data[p][0].to_numpy(), data[p][1].to_numpy(), r)
              for p in order for r in {rts, "vrs"}}
     own = {(p, r): _efficiency(techs[p, r], data[p], orientation, True)
@@ -188,6 +190,18 @@ def malmquist(inputs: pd.DataFrame, outputs: pd.DataFrame, *,
                          "their techch and tfpch are NaN")
     return MalmquistResult(pd.concat(rows_out, ignore_index=True),
                            pd.concat(dist, ignore_index=True), orientation, rts, tuple(notes))
+
+
+def _periods(x: pd.DataFrame, y: pd.DataFrame) -> dict:
+    """Each period's checked (inputs, outputs), indexed by unit, in period order."""
+    order = sorted(pd.unique(x.index.get_level_values(1)))
+    if len(order) < 2:
+        raise MethodError(f"the Malmquist index needs at least two periods, got {order}")
+    data = {}
+    for p in order:
+        rows = x.index.get_level_values(1) == p
+        data[p] = check_io(x[rows].droplevel(1), y[rows].droplevel(1))
+    return data
 
 
 def _efficiency(tech: Technology, xy: tuple[pd.DataFrame, pd.DataFrame], orientation: str,

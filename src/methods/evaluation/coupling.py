@@ -230,39 +230,11 @@ def coupling_coordination(
     2. 廖重斌 (1999). 环境与经济协调发展的定量评判及其分类体系. 《热带地理》 19(2), 171–177.
     3. 刘春林 (2017). 耦合度计算的常见错误分析. 《淮阴师范学院学报(自然科学版)》 16(1), 18–22.
     """
-    u = complete_frame(scores, name="scores", min_rows=1, min_cols=2)
-    if check_convention(convention) == "spssau":
-        u = spssau_interval(u, name="scores")
+    u = _checked_scores(scores, convention, tolerance)
     cols = list(u.columns)
     vals = u.to_numpy()
-    out_of_range = (vals < 0) | (vals > 1)
-    if out_of_range.any():
-        i, j = np.argwhere(out_of_range)[0]
-        raise MethodError(
-            f"score of unit {u.index[i]!r} in subsystem {cols[j]!r} is {vals[i, j]!r}; "
-            "expected a value in [0, 1] (divide 0-100 scores by 100)"
-        )
-    allzero = (vals == 0).all(axis=1)
-    if allzero.any():
-        bad = list(u.index[allzero])
-        raise MethodError(
-            f"unit(s) {bad[:5]} score 0 in every subsystem, where the coupling degree is "
-            "undefined (0/0); rescale the scores to e.g. [0.01, 1]"
-        )
-    if not np.isfinite(tolerance) or tolerance < 0:
-        raise MethodError(f"tolerance must be a finite number >= 0, got {tolerance!r}")
     n = len(cols)
-    if variant == "standard":
-        gm = np.exp(np.log(np.where(vals > 0, vals, 1.0)).mean(axis=1))
-        gm = np.where((vals > 0).all(axis=1), gm, 0.0)
-        c = n * gm / vals.sum(axis=1)
-    elif variant == "wang2021":
-        pairs = list(combinations(range(n), 2))
-        spread = sum(np.abs(vals[:, i] - vals[:, j]) for i, j in pairs) / (n * (n - 1) / 2)
-        ratio = vals / vals.max(axis=1, keepdims=True)
-        c = np.sqrt((1.0 - spread) * np.prod(ratio, axis=1) ** (1.0 / (n - 1)))
-    else:
-        raise MethodError(f"variant must be 'standard' or 'wang2021', got {variant!r}")
+    c = _coupling_degree(vals, variant)
     c = np.clip(c, 0.0, 1.0)
     alpha = weight_vector(weights, cols)
     t = vals @ alpha
@@ -288,6 +260,48 @@ def coupling_coordination(
         variant=variant,
         weights=pd.Series(alpha, index=cols, name="weight"),
     )
+
+
+def _checked_scores(scores: pd.DataFrame, convention: str, tolerance: float) -> pd.DataFrame:
+    """:func:`coupling_coordination`'s scores (SPSSAU: rescaled to [0, 1] first) checked: in
+    [0, 1], no unit at 0 in every subsystem; and a valid ``tolerance``."""
+    u = complete_frame(scores, name="scores", min_rows=1, min_cols=2)
+    if check_convention(convention) == "spssau":
+        u = spssau_interval(u, name="scores")
+    cols = list(u.columns)
+    vals = u.to_numpy()
+    out_of_range = (vals < 0) | (vals > 1)
+    if out_of_range.any():
+        i, j = np.argwhere(out_of_range)[0]
+        raise MethodError(
+            f"score of unit {u.index[i]!r} in subsystem {cols[j]!r} is {vals[i, j]!r}; "
+            "expected a value in [0, 1] (divide 0-100 scores by 100)"
+        )
+    allzero = (vals == 0).all(axis=1)
+    if allzero.any():
+        bad = list(u.index[allzero])
+        raise MethodError(
+            f"unit(s) {bad[:5]} score 0 in every subsystem, where the coupling degree is "
+            "undefined (0/0); rescale the scores to e.g. [0.01, 1]"
+        )
+    if not np.isfinite(tolerance) or tolerance < 0:
+        raise MethodError(f"tolerance must be a finite number >= 0, got {tolerance!r}")
+    return u
+
+
+def _coupling_degree(vals: np.ndarray, variant: str) -> np.ndarray:
+    """The coupling degree C of each row (before clipping to [0, 1]), by ``variant``."""
+    n = vals.shape[1]
+    if variant == "standard":
+        gm = np.exp(np.log(np.where(vals > 0, vals, 1.0)).mean(axis=1))
+        gm = np.where((vals > 0).all(axis=1), gm, 0.0)
+        return n * gm / vals.sum(axis=1)
+    if variant == "wang2021":
+        pairs = list(combinations(range(n), 2))
+        spread = sum(np.abs(vals[:, i] - vals[:, j]) for i, j in pairs) / (n * (n - 1) / 2)
+        ratio = vals / vals.max(axis=1, keepdims=True)
+        return np.sqrt((1.0 - spread) * np.prod(ratio, axis=1) ** (1.0 / (n - 1)))
+    raise MethodError(f"variant must be 'standard' or 'wang2021', got {variant!r}")
 
 
 #: Default subsystems of :func:`kind_subsystems`: inputs against outputs and outcomes.

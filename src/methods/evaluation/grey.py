@@ -24,7 +24,7 @@ import pandas as pd
 
 from methods._checks import complete_frame, direction_vector, weight_vector
 from methods._errors import MethodError, MethodTypeError
-from methods.conventions import Convention, check_convention
+from methods.conventions import Convention, convention_default
 from methods.summary import Result, Summary, ranking_line
 
 __all__ = [
@@ -217,14 +217,11 @@ def grey_relational_analysis(
             f"reference has {list(ref.index)[:5]}..., comparison {list(cmp.index)[:5]}..."
         )
     r = _check_rho(rho)
-    if scaling is None:
-        scaling = "mean" if check_convention(convention) == "dgpe" else "none"
-    else:
-        check_convention(convention)
+    how: str = convention_default(convention, scaling, "mean", "none")
     both = pd.concat([ref.rename("reference"), cmp], axis=1)
     if "reference" in cmp.columns:
         raise MethodError("comparison has a column named 'reference'; rename it")
-    scaled = _scale_sequences(both, scaling)
+    scaled = _scale_sequences(both, how)
     w = weight_vector(weights, list(cmp.index), name="weights (of the points)")
     xi, dmin, dmax = _coefficients(
         scaled["reference"].to_numpy(), scaled[cmp.columns].to_numpy(), r
@@ -238,7 +235,7 @@ def grey_relational_analysis(
         delta_min=dmin,
         delta_max=dmax,
         rho=r,
-        scaling=scaling,
+        scaling=how,
     )
 
 
@@ -385,10 +382,7 @@ def grey_relational_evaluation(
     cols = list(data.columns)
     r = _check_rho(rho)
     w = weight_vector(weights, cols)
-    if normalise is None:
-        normalise = check_convention(convention) == "dgpe"
-    else:
-        check_convention(convention)
+    normalise = convention_default(convention, normalise, True, False)
     if normalise:
         d = direction_vector(directions, cols)
         rng = data.max() - data.min()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from methods._checks import label_repr
 from methods._errors import MethodError, MethodTypeError
 from methods.summary import Result, Summary
 
@@ -199,7 +200,11 @@ def gm11(series: Sequence[float] | pd.Series, *, horizon: int = 1) -> GM11Result
     """
     x, index = _checked_series(series)
     h = _checked_horizon(horizon)
-    fit = _fit_rows(x[None, :], h)
+    return _result(x, index, _fit_rows(x[None, :], h), h)
+
+
+def _result(x: np.ndarray, index: pd.Index, fit: dict, h: int) -> GM11Result:
+    """:func:`gm11`'s result from the one-row fit of :func:`_fit_rows`."""
     n = len(x)
     out_index = _extend_index(index, h)
     lo, hi = fit["bounds"]
@@ -238,15 +243,9 @@ def _checked_series(series: Sequence[float] | pd.Series) -> tuple[np.ndarray, pd
     bad = np.flatnonzero(~np.isfinite(x) | (x <= 0))
     if len(bad):
         i = bad[0]
-        raise MethodError(f"GM(1,1) needs positive finite values; period {_label(index[i])} is {float(x[i]):g} "
+        raise MethodError(f"GM(1,1) needs positive finite values; period {label_repr(index[i])} is {float(x[i]):g} "
                           f"({len(bad)} such value(s))")
     return x, index
-
-
-def _label(value: object) -> str:
-    """repr of an index label, numpy scalars as plain Python values (2022, not np.int64(2022))."""
-    item = getattr(value, "item", None)
-    return repr(item() if callable(item) else value)
 
 
 def _checked_horizon(horizon: int) -> int:

@@ -18,7 +18,7 @@ import pandas as pd
 from methods._checks import numeric_frame, rank_desc, weight_vector
 from methods._errors import MethodError, MethodWarning
 from methods._meta import Hierarchy, hierarchy_from_meta
-from methods.conventions import check_convention
+from methods.conventions import convention_default
 from methods.index.aggregation_kernels import AGGREGATION, canonical_method, kernel_of
 from methods.registry import AggregationKernel
 from methods.summary import Result, Summary, ranking_line
@@ -123,6 +123,7 @@ def topsis(
     ----------
     1. Hwang, C.-L. & Yoon, K. (1981). Multiple Attribute Decision Making. Springer, pp. 128-140.
     """
+    normalisation = convention_default(convention, normalisation, "vector", "none", "topsis: convention")
     vals = numeric_frame(x, name="x")
     if vals.isna().any().any():
         r, c = np.argwhere(vals.isna().to_numpy())[0]
@@ -132,25 +133,7 @@ def topsis(
         )
     cols = list(vals.columns)
     w = _weight_vector(weights, cols, "topsis")
-    a = vals.to_numpy()
-    if normalisation is None:
-        normalisation = "vector" if check_convention(convention, "topsis: convention") == "dgpe" else "none"
-    if normalisation == "vector":
-        norm = np.sqrt(np.sum(a**2, axis=0))
-        if np.any(norm == 0):
-            c = cols[int(np.flatnonzero(norm == 0)[0])]
-            raise MethodError(f"topsis: indicator {c!r} is all zero")
-        r = a / norm
-    elif normalisation == "minmax":
-        span = a.max(axis=0) - a.min(axis=0)
-        if np.any(span == 0):
-            c = cols[int(np.flatnonzero(span == 0)[0])]
-            raise MethodError(f"topsis: indicator {c!r} has no variance")
-        r = (a - a.min(axis=0)) / span
-    elif normalisation == "none":
-        r = a
-    else:
-        raise MethodError(f"topsis: normalisation={normalisation!r}; expected vector|minmax|none")
+    r = _topsis_normalised(vals.to_numpy(), cols, normalisation)
     d = np.ones(len(cols)) if directions is None else np.array(
         [float(pd.Series(directions)[c]) for c in cols])
     v = r * w
@@ -167,6 +150,25 @@ def topsis(
         d_minus=pd.Series(dm, index=idx), ideal=pd.Series(ideal, index=cols),
         anti_ideal=pd.Series(anti, index=cols), weighted=pd.DataFrame(v, index=idx, columns=cols),
     )
+
+
+def _topsis_normalised(a: np.ndarray, cols: list[str], normalisation: str) -> np.ndarray:
+    """TOPSIS's normalised matrix: vector (column / its Euclidean norm), min-max or as given."""
+    if normalisation == "vector":
+        norm = np.sqrt(np.sum(a**2, axis=0))
+        if np.any(norm == 0):
+            c = cols[int(np.flatnonzero(norm == 0)[0])]
+            raise MethodError(f"topsis: indicator {c!r} is all zero")
+        return a / norm
+    if normalisation == "minmax":
+        span = a.max(axis=0) - a.min(axis=0)
+        if np.any(span == 0):
+            c = cols[int(np.flatnonzero(span == 0)[0])]
+            raise MethodError(f"topsis: indicator {c!r} has no variance")
+        return (a - a.min(axis=0)) / span
+    if normalisation == "none":
+        return a
+    raise MethodError(f"topsis: normalisation={normalisation!r}; expected vector|minmax|none")
 
 
 @dataclass(frozen=True)

@@ -85,6 +85,22 @@ def _pair(a: np.ndarray, b: np.ndarray, method: str) -> tuple[float, float, int]
     return r, float(2 * stats.t.sf(abs(t), n - 2)), n
 
 
+def _check_correlation_args(x: pd.DataFrame, method: str, pvalues: bool,
+                            blank_insignificant: float | None) -> pd.DataFrame:
+    """:func:`correlation_table`'s arguments checked; the data as a numeric frame."""
+    if method not in ("pearson", "spearman", "kendall"):
+        raise MethodError(f"method must be 'pearson', 'spearman' or 'kendall', got {method!r}")
+    if blank_insignificant is not None:
+        if not pvalues:
+            raise MethodError("blank_insignificant needs pvalues=True")
+        if not 0 < float(blank_insignificant) < 1:
+            raise MethodError(f"blank_insignificant must be a level in (0, 1), got {blank_insignificant!r}")
+    vals = numeric_frame(x, name="x")
+    if vals.shape[1] < 2:
+        raise MethodError(f"correlation_table: needs at least 2 indicators, got {vals.shape[1]}")
+    return vals
+
+
 def correlation_table(
     x: pd.DataFrame,
     method: CorrelationMethod = "pearson",
@@ -137,16 +153,7 @@ def correlation_table(
     1    a    c -0.2571  0.6228  6
     2    b    c  0.2571  0.6228  6
     """
-    if method not in ("pearson", "spearman", "kendall"):
-        raise MethodError(f"method must be 'pearson', 'spearman' or 'kendall', got {method!r}")
-    if blank_insignificant is not None:
-        if not pvalues:
-            raise MethodError("blank_insignificant needs pvalues=True")
-        if not 0 < float(blank_insignificant) < 1:
-            raise MethodError(f"blank_insignificant must be a level in (0, 1), got {blank_insignificant!r}")
-    vals = numeric_frame(x, name="x")
-    if vals.shape[1] < 2:
-        raise MethodError(f"correlation_table: needs at least 2 indicators, got {vals.shape[1]}")
+    vals = _check_correlation_args(x, method, pvalues, blank_insignificant)
     cols = list(vals.columns)
     k = len(cols)
     arr = vals.to_numpy()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from methods._checks import label_repr
 from methods._errors import MethodError, MethodTypeError
 from methods.summary import Result, Summary
 
@@ -155,14 +156,7 @@ def obstacle_degree(
     group_of = _checked_groups(groups, list(x.columns))
     if isinstance(top, bool) or not isinstance(top, int | np.integer) or top < 1:
         raise MethodError(f"top must be a positive integer, got {top!r}")
-    low, high = float(scale[0]), float(scale[1])
-    dev = 1.0 - (x.to_numpy(dtype=float) - low) / (high - low)
-    contrib = dev * factor.to_numpy()
-    total = contrib.sum(axis=1)
-    none = total <= 0
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = contrib / np.where(none, np.nan, total)[:, None]
-    ind = pd.DataFrame(share, index=x.index, columns=x.columns)
+    dev, ind, none = _shares(x, factor, scale)
     notes: tuple[str, ...] = ()
     if none.any():
         units = [str(u) for u in x.index[none]]
@@ -197,23 +191,31 @@ def _checked_scores(scores: pd.DataFrame, scale: tuple[float, float]) -> pd.Data
     if len(miss):
         i, j = miss[0]
         raise MethodError(
-            f"scores has {len(miss)} missing or infinite value(s), first: unit {_label(x.index[i])}, "
-            f"indicator {_label(x.columns[j])}; impute or drop them before the obstacle degree")
+            f"scores has {len(miss)} missing or infinite value(s), first: unit {label_repr(x.index[i])}, "
+            f"indicator {label_repr(x.columns[j])}; impute or drop them before the obstacle degree")
     low, high = float(scale[0]), float(scale[1])
     tol = 1e-9 * (high - low)
     out = np.argwhere((values < low - tol) | (values > high + tol))
     if len(out):
         i, j = out[0]
         raise MethodError(
-            f"score of unit {_label(x.index[i])}, indicator {_label(x.columns[j])} is {float(values[i, j]):g}, "
+            f"score of unit {label_repr(x.index[i])}, indicator {label_repr(x.columns[j])} is {float(values[i, j]):g}, "
             f"outside the scale {scale!r}; pass the scale the scores are on")
     return x.clip(lower=low, upper=high)
 
 
-def _label(value: object) -> str:
-    """repr of a label, numpy scalars as plain Python values (3, not np.int64(3))."""
-    item = getattr(value, "item", None)
-    return repr(item() if callable(item) else value)
+def _shares(x: pd.DataFrame, factor: pd.Series, scale: tuple[float, float]
+            ) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
+    """Deviations :math:`1 - (x - l)/(h - l)`, obstacle shares (NaN for a unit without any
+    obstacle) and which units have none."""
+    low, high = float(scale[0]), float(scale[1])
+    dev = 1.0 - (x.to_numpy(dtype=float) - low) / (high - low)
+    contrib = dev * factor.to_numpy()
+    total = contrib.sum(axis=1)
+    none = total <= 0
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = contrib / np.where(none, np.nan, total)[:, None]
+    return dev, pd.DataFrame(share, index=x.index, columns=x.columns), none
 
 
 def _checked_weights(weights: pd.Series | Mapping[str, float], cols: list[str]) -> pd.Series:

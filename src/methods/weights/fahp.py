@@ -382,7 +382,13 @@ def fuzzy_ahp(
 
 def middle_cr(a: np.ndarray, reciprocal_rtol: float = 1e-6) -> float:
     """Saaty's CR of the middle matrix of an (n, n, 3) TFN array (see :func:`fuzzy_ahp`); the
-    AHP's inconsistency warning is not repeated (the CR is on the result)."""
+    AHP's inconsistency warning is not repeated (the CR is on the result).
+
+    >>> one, three = (1, 1, 1), (2, 3, 4)
+    >>> third = (1 / 4, 1 / 3, 1 / 2)
+    >>> middle_cr(np.array([[one, three], [third, one]]))  # two criteria: always consistent
+    0.0
+    """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", MethodWarning)
         return float(ahp(a[..., 1], reciprocal_rtol=max(reciprocal_rtol, 1e-6)).cr)

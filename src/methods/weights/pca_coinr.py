@@ -50,6 +50,7 @@ class PCACoinrResult(Result):
     method: str = "pca_coinr"
 
     def to_frame(self) -> pd.DataFrame:
+        """Per indicator: its weight and its loading on the first component."""
         return pd.DataFrame({"weight": self.weights, "loading": self.loadings})
 
     def summary(self) -> Summary:
