@@ -13,7 +13,6 @@ with their printed numbers, compared at the printed precision (sources in each t
 from __future__ import annotations
 
 import json
-import time
 from pathlib import Path
 
 import numpy as np
@@ -181,22 +180,19 @@ def test_targets_long_format_and_refusals(wide):
 
 
 def test_targets_vectorised_across_units():
-    """2,844 units x 6 years in one call, and the same numbers as one gm11 per unit."""
+    """2,844 units x 6 years in one call, and the same numbers as one gm11 per unit (its speed:
+    benchmarks/bench_gm11.py)."""
     rng = np.random.default_rng(1)
     n_units, years = 2844, list(range(2019, 2025))
     base = rng.uniform(20, 80, n_units)[None, :]
     growth = rng.uniform(0.97, 1.08, n_units)[None, :]
     vals = base * growth ** np.arange(6)[:, None] * rng.uniform(0.97, 1.03, (6, n_units))
     panel = pd.DataFrame(vals, index=years, columns=[f"u{i:04d}" for i in range(n_units)])
-    t0 = time.perf_counter()
     res = gm11_targets(panel)
-    fast = time.perf_counter() - t0
     assert len(res.targets) == n_units and res.skipped.empty
-    t0 = time.perf_counter()
     loop = [gm11(panel[u]).forecast.iloc[0] for u in panel.columns[:200]]
-    slow = (time.perf_counter() - t0) * n_units / 200
     np.testing.assert_allclose(res.targets["forecast"].iloc[:200], loop, rtol=1e-12)
-    assert fast < slow / 5, f"vectorised {fast:.3f}s vs loop (extrapolated) {slow:.3f}s"
+    # the speed against the per-unit loop is measured in benchmarks/bench_gm11.py
 
 
 # --- Published worked examples with their printed numbers -----------------------------------

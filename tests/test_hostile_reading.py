@@ -609,29 +609,35 @@ def yaml_sidecar_duplicated_key(tmp, capsys):
 def yaml_alias_bomb_config(tmp, capsys):
     cfg = run_config(tmp, f"data: {{indicators: {EX / 'indicators.csv'}}}\n" + BOMB + "colour: *i\n")
     tracemalloc.start()
-    t0 = time.perf_counter()
     try:
         refused(lambda: load_run_config(cfg), "run.yaml")
     finally:
-        elapsed = time.perf_counter() - t0
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-    assert elapsed < 1.0 and peak < 20e6, (elapsed, peak)
+    assert peak < 20e6, peak  # refused before expanding (expanded: gigabytes); no timed assertion
 
 
 def yaml_alias_bomb_framework(tmp, capsys):
     p = tmp / "framework.yaml"
     p.write_text(BOMB + "index: *i\n", encoding="utf-8")
-    t0 = time.perf_counter()
-    refused(lambda: load_framework(p), "framework.yaml", "alias")
-    assert time.perf_counter() - t0 < 1.0
+    tracemalloc.start()
+    try:
+        refused(lambda: load_framework(p), "framework.yaml", "alias")
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert peak < 20e6, peak
 
 
 def yaml_alias_bomb_cli(tmp, capsys):
     cfg = run_config(tmp, f"data: {{indicators: {EX / 'indicators.csv'}}}\n" + BOMB + "colour: *i\n")
-    t0 = time.perf_counter()
-    cli_refused(capsys, [cfg], "run.yaml")
-    assert time.perf_counter() - t0 < 2.0
+    tracemalloc.start()
+    try:
+        cli_refused(capsys, [cfg], "run.yaml")
+    finally:
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert peak < 40e6, peak
 
 
 def yaml_recursive_alias(tmp, capsys):
