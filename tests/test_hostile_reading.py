@@ -19,7 +19,6 @@ import copy
 import doctest
 import importlib
 import re
-import time
 import tracemalloc
 import zipfile
 from collections.abc import Callable
@@ -678,9 +677,8 @@ def yaml_config_not_utf8(tmp, capsys):
 
 
 def render_huge_value_bounded(tmp, capsys):
-    t0 = time.perf_counter()
     text = str(DgpeError([Problem("d.csv", "row 2, column A1.1", "expected a number", "9" * 10_000_000)]))
-    assert time.perf_counter() - t0 < 0.5 and len(text) < 2000
+    assert len(text) < 2000
 
 
 def render_huge_cell_in_data(tmp, capsys):
@@ -695,9 +693,8 @@ def render_nested_value_bounded(tmp, capsys):
     nested: object = list(range(10))
     for _ in range(40):
         nested = [nested] * 10  # 10^40 leaves by reference
-    t0 = time.perf_counter()
     text = str(DgpeError([Problem("run.yaml", "field x", "unknown field", nested)]))  # type: ignore[arg-type]
-    assert time.perf_counter() - t0 < 0.5 and len(text) < 2000
+    assert len(text) < 2000  # rendered whole, 10^40 leaves would never return
 
 
 CASES: dict[str, list[Callable]] = {
