@@ -35,6 +35,7 @@ from dgpe.errors import DgpeError, ReportError
 from dgpe.io import sha256_file
 from dgpe.runner import run_report
 from dgpe.verify import diff_reports, verify_report
+from tests._example_config import example_config
 
 ROOT = Path(__file__).resolve().parents[1]
 DAY = dt.date(2030, 1, 3)
@@ -44,16 +45,7 @@ QUICK = ["notebooks=[00_data_audit]"]
 
 def _config(base: Path) -> Path:
     """A run config of the bundled example data copied to ``base/data`` (absolute paths)."""
-    data = base / "data"
-    shutil.copytree(ROOT / "data" / "example", data)
-    cfg = base / "run.yaml"
-    cfg.write_text(
-        (ROOT / "configs" / "default.yaml").read_text(encoding="utf-8")
-        .replace("../data/example/", f"{data}/")
-        .replace("../data/framework.yaml", str(ROOT / "data" / "framework.yaml")),
-        encoding="utf-8",
-    )
-    return cfg
+    return example_config(base)
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ import pytest
 from dgpe.errors import ReportError
 from dgpe.runner import run_report
 from dgpe.verify import compare_tables, diff_reports, table_change, verify_report
+from tests._example_config import example_config
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,15 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def setup(tmp_path_factory):
     base = tmp_path_factory.mktemp("verify")
+    cfg = example_config(base)
     data = base / "data"
-    shutil.copytree(ROOT / "data" / "example", data)
-    cfg = base / "run.yaml"
-    cfg.write_text(
-        (ROOT / "configs" / "default.yaml").read_text(encoding="utf-8")
-        .replace("../data/example/", f"{data}/")
-        .replace("../data/framework.yaml", str(ROOT / "data" / "framework.yaml")),
-        encoding="utf-8",
-    )
     summary = run_report(cfg, ["notebooks=[00_data_audit]"], reports_dir=base / "reports", date=dt.date(2030, 1, 1), progress=False)
     return base, data, cfg, summary.path
 
